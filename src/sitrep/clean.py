@@ -1,0 +1,364 @@
+"""Repair scrape artefacts without losing the original.
+
+The cleaner is a cascade of passes, each ``MappedText -> MappedText``, so every character of the
+cleaned text keeps the raw offset it came from:
+
+1. normalise line breaks and invisible characters;
+2. classify lines: drop gallery counters, photo credits, captions, headings, related-link lines,
+   non-Latin caption lines and repeated paragraphs; turn embedded posts into ``Post`` records;
+3. per kept paragraph: fix mojibake (ftfy), split words glued at link boundaries, undo filter
+   obfuscation ("exec-utions"), collapse runs of spaces.
+
+Every change is recorded as a ``Repair`` so a reviewer can see what was done and where.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import ftfy
+
+from .config import CONFIG
+from .records import Post, RawSpan, Repair
+from .registry import stage
+from .textmap import Builder, MappedText
+from .work import Work
+
+CFG = CONFIG["clean"]
+
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_SPACES = {"\t", "\u00a0", "\u2009", "\u202f", "\u2007", "\u3000"}
+
+GALLERY = re.compile(r"^\d*\s*(view|open|see)\s+(the\s+)?(gallery|photos?|slideshow)\b.*$", re.I)
+CREDIT = re.compile(
+    r"^\(?\s*(photo|photos|photograph|image|picture|pictures|credit|video|footage|source)s?\s*"
+    r"(credit)?\s*:\s*[^()]{1,80}\)?\s*$", re.I)
+RELATED = re.compile(r"^(read more|read also|also read|related|see also|watch|more on this|"
+                     r"advertisement|sign up|subscribe|click here|share this)\b", re.I)
+COUNTER = re.compile(r"^[\d.,]+\s*[KkMm]?\s+(views|likes|shares|comments|retweets|reposts)\s*$")
+POST_ATTR = re.compile(
+    r"[—–]{1,2}\s*(?P<author>[^\n()]{0,80}?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,30})\)\s*"
+    r"(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})?\s*$")
+POST_URL = re.compile(r"(pic\.twitter\.com/\w+|https?://t\.co/\w+)")
+TERMINAL = tuple(".!?…:;\"”’)'»")
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def normalise(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Unify line breaks, drop invisible characters, turn odd spaces into plain spaces."""
+    b = Builder(src)
+    text = src.text
+    i, n, run_start = 0, len(text), 0
+    while i < n:
+        ch = text[i]
+        if ch in _INVISIBLE or ch == "\r" or ch in _SPACES or (
+                unicodedata.category(ch) == "Cc" and ch != "\n"):
+            b.copy(run_start, i)
+            if ch == "\r":
+                if i + 1 < n and text[i + 1] == "\n":
+                    pass  # the following \n is kept
+                else:
+                    b.replace(i, i + 1, "\n")
+            elif ch in _SPACES:
+                b.replace(i, i + 1, " ")
+            run_start = i + 1
+        i += 1
+    b.copy(run_start, n)
+    return b.build(), []
+
+
+def _letters_latin_share(line: str) -> float:
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return 1.0
+    latin = sum(1 for c in letters if ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF)
+    return latin / len(letters)
+
+
+def _norm_key(line: str) -> str:
+    return re.sub(r"\W+", " ", line.casefold()).strip()
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(src: MappedText) -> list[_Line]:
+    out = []
+    for m in re.finditer(r"[^\n]+", src.text):
+        s, e = m.start(), m.end()
+        seg = m.group(0)
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg) - len(seg.rstrip())
+        if e - trail > s + lead:
+            out.append(_Line(s + lead, e - trail, seg.strip()))
+    return out
+
+
+def _line_kind(line: str, language: str | None) -> str | None:
+    """Why a line is not article prose, or None when it is."""
+    if GALLERY.match(line):
+        return "gallery"
+    if CREDIT.match(line):
+        return "photo_credit"
+    if COUNTER.match(line):
+        return "counter"
+    if RELATED.match(line) and not line.endswith((".", "”", '"')):
+        return "related_link"
+    if (language or "en").startswith("en") and _letters_latin_share(line) < 0.5:
+        return "foreign_caption"
+    words = line.split()
+    letters = [c for c in line if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(words) <= 12:
+        return "heading"
+    if len(words) <= CFG["caption_max_words"] and not line.endswith(TERMINAL):
+        return "caption"
+    return None
+
+
+def _parse_post_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.replace(".", "")
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"):
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def select_lines(src: MappedText, doc_id: str, language: str | None
+                 ) -> tuple[list[_Line], list[Post], list[Repair]]:
+    lines = _lines(src)
+    kinds: list[str | None] = [_line_kind(ln.text, language) for ln in lines]
+    posts: list[Post] = []
+    repairs: list[Repair] = []
+
+    def rs(ln: _Line) -> RawSpan:
+        return src.raw_span(ln.start, ln.end)
+
+    # Embedded posts: an attribution line "— Name (@handle) March 8, 2025" closes the post whose
+    # text is the line before it (or the same line, when the scrape glued them).
+    for idx, ln in enumerate(lines):
+        m = POST_ATTR.search(ln.text)
+        if not m:
+            continue
+        body_start = ln.text[:m.start()].strip()
+        body_idx = None
+        if body_start:
+            body = body_start
+        elif idx > 0 and kinds[idx - 1] in (None, "caption"):
+            body_idx = idx - 1
+            body = lines[body_idx].text
+        else:
+            body = ""
+        url = POST_URL.search(body)
+        first = lines[body_idx] if body_idx is not None else ln
+        span = RawSpan(rs(first).start, rs(ln).end)
+        posts.append(Post(id=f"{doc_id}:p{len(posts)}", doc_id=doc_id, author=m.group("author") or None,
+                          handle=m.group("handle"), posted_on=_parse_post_date(m.group("date")),
+                          text=body, url=url.group(0) if url else None, raw_span=span))
+        kinds[idx] = "post"
+        if body_idx is not None:
+            kinds[body_idx] = "post"
+
+    # Never empty a document: if nothing counts as prose, keep the caption-like lines.
+    if lines and all(k is not None for k in kinds):
+        kinds = [None if k in ("caption", "heading") else k for k in kinds]
+
+    kept: list[_Line] = []
+    seen: set[str] = set()
+    for ln, kind in zip(lines, kinds):
+        if kind is None:
+            key = _norm_key(ln.text)
+            if key in seen and len(key) > 20:
+                kind = "repeated_paragraph"
+            else:
+                seen.add(key)
+        if kind is None:
+            kept.append(ln)
+        else:
+            span = rs(ln)
+            repairs.append(Repair(kind=f"drop:{kind}", raw_start=span.start, raw_end=span.end,
+                                  before=ln.text, after=""))
+    return kept, posts, repairs
+
+
+def join_lines(src: MappedText, kept: list[_Line]) -> MappedText:
+    b = Builder(src)
+    for i, ln in enumerate(kept):
+        if i:
+            b.insert("\n\n", ln.start)
+        b.copy(ln.start, ln.end)
+    return b.build()
+
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=True)
+
+
+def fix_mojibake(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    b = Builder(src)
+    repairs = []
+    pos = 0
+    for m in re.finditer(r"[^\n]+", src.text):
+        fixed = ftfy.fix_text(m.group(0), _FTFY_CONFIG)
+        if fixed != m.group(0):
+            b.copy(pos, m.start())
+            b.replace(m.start(), m.end(), fixed)
+            pos = m.end()
+            span = src.raw_span(m.start(), m.end())
+            repairs.append(Repair("mojibake", span.start, span.end, m.group(0), fixed))
+    b.copy(pos, len(src.text))
+    return b.build(), repairs
+
+
+_NAME_PREFIXES = {"mc", "mac", "de", "la", "le", "di", "da", "van", "von", "al", "el", "ibn", "bin",
+                  "abu", "du", "o"}
+_LOWER_UPPER = re.compile(r"\b([a-z]{2,})([A-Z][a-z’']+)")
+_CAP_TOKEN = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[’']s)?)([a-z]{3,})\b")
+_PUNCT_GLUE = re.compile(r"([a-z]{2,})([,;:])([A-Z][a-z])")
+_PERIOD_GLUE = re.compile(r"(?<![./:\w])([a-z]{3,})\.([A-Z][a-z]{2,})(?![.\w]*\.(com|org|net)\b)")
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    """Capitalised words of every name in the alias dictionary and place supplement."""
+    from .nlp import alias_entries, place_supplement
+
+    forms = [f for e in alias_entries() for f in [e["name"], *e.get("aliases", [])]]
+    forms += [f for p in place_supplement() for f in [p["name"], *p.get("aliases", [])]]
+    return frozenset(w for f in forms for w in re.findall(r"[A-Z][a-z]+", f))
+
+
+def _standalone_tokens(text: str) -> set[str]:
+    """Capitalised words that stand alone in this text or are known names ("Katz", "Sharaa")."""
+    return set(re.findall(r"(?<![\w’'])[A-Z][a-z]+(?![\w])", text)) | _known_names()
+
+
+def _glue_splits(text: str) -> list[int]:
+    """Offsets where a space belongs between two glued words."""
+    cuts: set[int] = set()
+    for m in _LOWER_UPPER.finditer(text):
+        left = m.group(1)
+        # Only a whole lowercase word glued to a capitalised one ("ofSyria"), never "iPhone".
+        if m.start() > 0 and (text[m.start() - 1].isalpha()):
+            continue
+        if left in _NAME_PREFIXES or zipf(left) < CFG["glue_left_min_zipf"]:
+            continue
+        cuts.add(m.start(2))
+    standalone = _standalone_tokens(text)
+    for m in _CAP_TOKEN.finditer(text):
+        whole = m.group(0)
+        if zipf(whole) > CFG["glue_whole_max_zipf"]:
+            continue
+        best = None
+        # Try every cut, preferring the longest common right-hand word ("Katz|shared").
+        for cut in range(2, len(whole) - 2):
+            left, right = whole[:cut], whole[cut:]
+            if not right.islower() or len(right) < 3:
+                continue
+            if zipf(right) < CFG["glue_right_min_zipf"]:
+                continue
+            stem = re.sub(r"[’']s$", "", left)
+            if stem not in standalone and zipf(stem) < CFG["glue_left_min_zipf"]:
+                continue
+            if best is None or len(right) > len(whole) - best:
+                best = cut
+        if best is not None:
+            cuts.add(m.start() + best)
+    for m in _PUNCT_GLUE.finditer(text):
+        cuts.add(m.start(3))
+    for m in _PERIOD_GLUE.finditer(text):
+        cuts.add(m.start(2))
+    return sorted(cuts)
+
+
+def split_glued(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    text = src.text
+    repairs: list[Repair] = []
+    for _ in range(3):  # a token can hide two seams ("ofSyria’snew")
+        cuts = _glue_splits(text)
+        if not cuts:
+            break
+        b = Builder(src)
+        pos = 0
+        for cut in cuts:
+            b.copy(pos, cut)
+            b.insert(" ", cut)
+            pos = cut
+            lo, hi = max(0, cut - 12), min(len(text), cut + 12)
+            span = src.raw_span(lo, hi)
+            repairs.append(Repair("glued_words", span.start, span.end, text[lo:hi],
+                                  text[lo:cut] + " " + text[cut:hi]))
+        b.copy(pos, len(text))
+        src = b.build()
+        text = src.text
+    return src, repairs
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])([a-z]{2,})-([a-z]{1,})(?![\w-])")
+
+
+def deobfuscate(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Join words broken to dodge filters ("exec-utions") when the joined word is the real one."""
+    b = Builder(src)
+    repairs = []
+    pos = 0
+    for m in _HYPHENATED.finditer(src.text):
+        joined = m.group(1) + m.group(2)
+        zj = zipf(joined)
+        if zj < CFG["dehyphen_min_zipf"] or zj <= zipf(m.group(0)):
+            continue
+        b.copy(pos, m.start(0))
+        b.copy(m.start(1), m.end(1))
+        b.copy(m.start(2), m.end(2))
+        pos = m.end(0)
+        span = src.raw_span(m.start(), m.end())
+        repairs.append(Repair("deobfuscate", span.start, span.end, m.group(0), joined))
+    b.copy(pos, len(src.text))
+    return b.build(), repairs
+
+
+def collapse_spaces(src: MappedText) -> MappedText:
+    b = Builder(src)
+    pos = 0
+    for m in re.finditer(r" {2,}", src.text):
+        b.copy(pos, m.start() + 1)
+        pos = m.end()
+    b.copy(pos, len(src.text))
+    return b.build()
+
+
+def clean_text(raw: str, doc_id: str = "doc", language: str | None = "en"
+               ) -> tuple[MappedText, list[Post], list[Repair]]:
+    mt, _ = normalise(MappedText.identity(raw))
+    kept, posts, repairs = select_lines(mt, doc_id, language)
+    mt = join_lines(mt, kept)
+    mt, rep = fix_mojibake(mt)
+    repairs += rep
+    mt, rep = split_glued(mt)
+    repairs += rep
+    mt, rep = deobfuscate(mt)
+    repairs += rep
+    mt = collapse_spaces(mt)
+    return mt, posts, repairs
+
+
+@stage("clean", needs=("raw",), sets=("clean", "posts", "repairs"))
+def clean_stage(work: Work) -> None:
+    """Repair scrape artefacts, keeping a character map to the raw text."""
+    work.clean, work.posts, work.repairs = clean_text(work.raw.raw, work.doc_id, work.raw.language)

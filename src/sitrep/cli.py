@@ -1,0 +1,169 @@
+"""Command line: ``sitrep ingest|export|demo|stats``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .store import Store, default_db
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn crisis and conflict reporting into a sourced situation record.")
+err = Console(stderr=True)
+out = Console()
+
+DbOption = typer.Option(None, "--db", help="SQLite database path (default $SITREP_DB or ./sitrep.db).")
+
+
+def ingest_paths(paths: list[str], db: str, meta: dict, quiet: bool = False) -> dict[str, int]:
+    """Read, process and store; returns counts. Bad input gives one line each, the batch goes on."""
+    from .ingest import read_paths
+    from .pipeline import process_documents
+    from .records import Problem
+
+    counts = {"stored": 0, "unchanged": 0, "problems": 0}
+    with Store(db) as store:
+        known = store.known_shas()
+        todo = []
+        for item in read_paths(paths, **meta):
+            if isinstance(item, Problem):
+                err.print(f"[yellow]skipped[/] {item.line()}", highlight=False, soft_wrap=True)
+                store.add_problem(item)
+                counts["problems"] += 1
+            elif item.raw_sha256 in known:
+                counts["unchanged"] += 1
+            else:
+                known.add(item.raw_sha256)  # a duplicate file later in the batch is unchanged
+                todo.append(item)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, disable=quiet or not todo,
+                      transient=True) as progress:
+            task = progress.add_task("processing", total=len(todo))
+            for result in process_documents(todo):
+                if isinstance(result, Problem):
+                    err.print(f"[yellow]skipped[/] {result.line()}", highlight=False, soft_wrap=True)
+                    store.add_problem(result)
+                    counts["problems"] += 1
+                elif store.add(result):
+                    counts["stored"] += 1
+                else:
+                    counts["unchanged"] += 1
+                progress.advance(task)
+    return counts
+
+
+@app.command()
+def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or globs."),
+           db: Optional[str] = DbOption,
+           outlet: Optional[str] = typer.Option(None, help="Outlet for every document read."),
+           published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD)."),
+           language: Optional[str] = typer.Option(None, help="Language code, e.g. en."),
+           url: Optional[str] = typer.Option(None, help="URL (for a single file)."),
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Ingest text, HTML, JSONL, RSS/Atom files or directories into the store."""
+    meta = {k: v for k, v in dict(outlet=outlet, published=published, language=language, url=url).items() if v}
+    t0 = time.perf_counter()
+    counts = ingest_paths(paths, db or default_db(), meta, quiet)
+    dt = time.perf_counter() - t0
+    err.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
+              f"{counts['problems']} problems in {dt:.1f}s -> {db or default_db()}")
+
+
+@app.command()
+def export(fmt: str = typer.Option("json", "--format", "-f", help="json or csv."),
+           out_path: str = typer.Option("-", "--out", "-o",
+                                        help="File for json ('-' = stdout), directory for csv."),
+           db: Optional[str] = DbOption) -> None:
+    """Export the stored record following the SPEC contract."""
+    from .export import collect, write_csv_dir, write_json
+
+    path = db or default_db()
+    if not os.path.exists(path):
+        err.print(f"{path}: no such database (run `sitrep ingest` first)")
+        raise typer.Exit(2)
+    with Store(path) as store:
+        data = collect(store)
+    if fmt == "json":
+        if out_path == "-":
+            write_json(data, sys.stdout)
+        else:
+            with open(out_path, "w", encoding="utf-8") as fh:
+                write_json(data, fh)
+            err.print(f"wrote {out_path}")
+    elif fmt == "csv":
+        target = "sitrep-csv" if out_path == "-" else out_path
+        for p in write_csv_dir(data, target):
+            err.print(f"wrote {p}")
+    else:
+        err.print(f"unknown format {fmt!r}: use json or csv")
+        raise typer.Exit(2)
+
+
+@app.command()
+def stats(db: Optional[str] = DbOption) -> None:
+    """Counts of what the store holds, and the problems seen."""
+    with Store(db or default_db()) as store:
+        for k, v in store.counts().items():
+            out.print(f"{k:10} {v}")
+        for p in store.problems():
+            out.print(f"problem    {p['path']}: {p['message']}", highlight=False)
+
+
+def demo_corpus_dir() -> str:
+    return str(resources.files("sitrep").joinpath("demo_corpus"))
+
+
+def figures_table(data: dict) -> Table:
+    docs = {d["id"]: d for d in data["documents"]}
+    table = Table(title="Casualty figures in the demo corpus", show_lines=False)
+    for col in ("published", "outlet", "figure", "status", "victims", "source", "sentence"):
+        table.add_column(col, overflow="fold")
+    for f in sorted(data["figures"], key=lambda f: (f["reported_on"] or "", f["doc_id"])):
+        d = docs[f["doc_id"]]
+        value = f["count"] if f["count"] is not None else f"{f['min']}-{f['max'] or ''}"
+        table.add_row(f["reported_on"] or "?", d["outlet"] or "?", f"{f['qualifier']} {value}",
+                      f["status"], f["victims"] + (f" ({f['group']})" if f["group"] else ""),
+                      f["source"] or "-", f["span"]["text"])
+    return table
+
+
+@app.command()
+def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to write the outputs."),
+         db: Optional[str] = DbOption) -> None:
+    """Run the whole pipeline on the bundled sample corpus and say where the outputs are."""
+    from .export import collect, write_csv_dir, write_json
+
+    os.makedirs(out_dir, exist_ok=True)
+    path = db or os.path.join(out_dir, "sitrep.db")
+    counts = ingest_paths([demo_corpus_dir()], path, {})
+    with Store(path) as store:
+        data = collect(store)
+    json_path = os.path.join(out_dir, "sitrep.json")
+    with open(json_path, "w", encoding="utf-8") as fh:
+        write_json(data, fh)
+    write_csv_dir(data, os.path.join(out_dir, "csv"))
+    out.print(figures_table(data))
+    out.print(f"{len(data['documents'])} documents, {len(data['figures'])} figures, "
+              f"{len(data['quotes'])} quotes, {len(data['entities'])} entities, "
+              f"{len(data['places'])} places ({counts['stored']} new, {counts['unchanged']} unchanged)")
+    out.print(f"database: {Path(path).resolve()}")
+    out.print(f"report (JSON export): {Path(json_path).resolve()}")
+    out.print(f"CSV export: {Path(out_dir, 'csv').resolve()}")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

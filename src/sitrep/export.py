@@ -1,0 +1,72 @@
+"""Exports following the SPEC contract: JSON (one object of arrays) and CSV (one file per array)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from typing import Any, TextIO
+
+from .store import Store
+
+ARRAYS = ("documents", "figures", "quotes", "entities", "places", "incidents", "tallies", "posts")
+
+# CSV columns per array: the contract fields first; nested values are flattened or JSON-encoded.
+CSV_COLUMNS = {
+    "documents": ["id", "url", "outlet", "title", "published", "published_inferred", "language",
+                  "raw_sha256", "source_path"],
+    "figures": ["id", "doc_id", "count", "min", "max", "qualifier", "status", "victims", "group",
+                "perpetrator", "source", "source_id", "hedged", "place_ids", "period_start",
+                "period_end", "reported_on", "span.start", "span.end", "span.text", "raw_span.start",
+                "raw_span.end", "sentence.text"],
+    "quotes": ["id", "doc_id", "speaker", "speaker_id", "text", "kind", "venue", "said_on",
+               "statement_id", "span.start", "span.end", "raw_span.start", "raw_span.end"],
+    "entities": ["id", "name", "type", "aliases"],
+    "places": ["id", "name", "geonameid", "lat", "lon", "admin1", "country_code", "precision", "aliases"],
+    "posts": ["id", "doc_id", "author", "handle", "posted_on", "url", "text"],
+}
+
+
+def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "documents": store.documents(),
+        "figures": store.figures(),
+        "quotes": store.quotes(),
+        "entities": store.entities(),
+        "places": store.places(),
+        # Cross-document incidents and reconciled tallies are built by the link and reconcile
+        # stages; until those run the arrays are present and empty, never invented.
+        "incidents": [],
+        "tallies": [],
+        "posts": store.posts(),
+    }
+
+
+def write_json(data: dict[str, Any], out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+
+
+def _cell(row: dict[str, Any], col: str) -> Any:
+    value: Any = row
+    for part in col.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def write_csv_dir(data: dict[str, Any], out_dir: str) -> list[str]:
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for name, cols in CSV_COLUMNS.items():
+        path = os.path.join(out_dir, f"{name}.csv")
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+            for row in data.get(name, []):
+                w.writerow([_cell(row, c) for c in cols])
+        written.append(path)
+    return written

@@ -1,0 +1,1 @@
+"""Per-document extraction stages: dates, entities, places, figures, quotes."""

@@ -1,0 +1,110 @@
+"""Dates: resolve spaCy DATE spans against the publication date; infer a missing publication date.
+
+dateparser runs only on DATE spans (never on free text), with the publication date as the
+relative base. Weekdays are resolved here: news uses "Friday" for the most recent Friday on or
+before the report date, which is not dateparser's reading.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from ..records import DateMention, Span
+from ..registry import stage
+from ..work import Work
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+DURATION = re.compile(r"^(the\s+)?(past|last|next|previous|over|for|within)?\s*(the\s+)?"
+                      r"([\w-]+\s+)?(hours?|days?|weeks?|months?|years?|decades?)$", re.I)
+EXPLICIT = re.compile(r"\b(\d{4}|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I)
+MONTH_DAY = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|"
+                       r"november|december)\s+\d{1,2}\b|\b\d{1,2}\s+(january|february|march|april|"
+                       r"may|june|july|august|september|october|november|december)\b", re.I)
+
+
+def weekday_before(base: date, weekday: int) -> date:
+    """Most recent ``weekday`` on or before ``base``."""
+    return base - timedelta(days=(base.weekday() - weekday) % 7)
+
+
+@lru_cache(maxsize=20000)
+def _dateparse(text: str, base_iso: str | None) -> str | None:
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False,
+                "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day"]}
+    if base_iso:
+        settings["RELATIVE_BASE"] = datetime.fromisoformat(base_iso)
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return parsed.date().isoformat() if parsed else None
+
+
+def resolve(text: str, base: str | None) -> tuple[str | None, str]:
+    """(ISO date or None, method) for one DATE span."""
+    t = text.strip().lower()
+    t = re.sub(r"^(on|last|this|early|late|since|by|until)\s+", "", t)
+    t = re.sub(r"\s+(morning|afternoon|evening|night)$", "", t)
+    if t in WEEKDAYS:
+        if not base:
+            return None, "unresolved"
+        return weekday_before(date.fromisoformat(base), WEEKDAYS.index(t)).isoformat(), "weekday"
+    if DURATION.match(t):
+        return None, "duration"
+    if t in ("today", "yesterday", "tonight") or "ago" in t:
+        if not base:
+            return None, "unresolved"
+        return _dateparse(t, base), "relative"
+    if MONTH_DAY.search(t) or re.search(r"\d{4}-\d{2}-\d{2}", t):
+        if not re.search(r"\b\d{4}\b", t) and not base:
+            return None, "unresolved"
+        resolved = _dateparse(text, base)
+        return resolved, "explicit" if resolved else "unresolved"
+    return None, "unresolved"
+
+
+def infer_published(explicit_dates: list[str], weekday_names: list[str]) -> str | None:
+    """A publication date from dated embeds and weekday mentions, or None.
+
+    The latest explicit date is a floor: an article cannot predate what it embeds. When the text
+    says "on Sunday" and the floor is not a Sunday, the report is dated to the next such weekday
+    within six days.
+    """
+    if not explicit_dates:
+        return None
+    floor = max(date.fromisoformat(d) for d in explicit_dates)
+    later = [WEEKDAYS.index(w) for w in weekday_names if w in WEEKDAYS]
+    best = floor
+    for wd in later:
+        candidate = floor + timedelta(days=(wd - floor.weekday()) % 7)
+        best = max(best, candidate)
+    return best.isoformat()
+
+
+@stage("dates", needs=("nlp",), sets=("dates", "published"))
+def dates_stage(work: Work) -> None:
+    """Resolve DATE spans to calendar dates; infer the publication date when it is missing."""
+    doc = work.spacy_doc
+    ents = [e for e in doc.ents if e.label_ == "DATE"]
+    if not work.raw.published:
+        explicit = [p.posted_on for p in work.posts or [] if p.posted_on]
+        for e in ents:
+            if re.search(r"\b\d{4}\b", e.text) and MONTH_DAY.search(e.text):
+                value = _dateparse(e.text, None)
+                if value:
+                    explicit.append(value)
+        weekdays = [re.sub(r"^(on|last)\s+", "", e.text.lower()).strip() for e in ents]
+        inferred = infer_published(explicit, weekdays)
+        work.published = inferred
+        work.published_inferred = inferred is not None
+        if inferred is None:
+            work.unresolved.append("publication date unknown and not inferable")
+    else:
+        work.published = work.raw.published
+    mentions = []
+    for e in ents:
+        value, method = resolve(e.text, work.published)
+        mentions.append(DateMention(Span(e.start_char, e.end_char, e.text),
+                                    work.clean.raw_span(e.start_char, e.end_char), value, method))
+    work.dates = mentions

@@ -1,0 +1,173 @@
+"""Entities: spaCy PERSON / ORG / NORP mentions resolved to canonical ids through the alias
+dictionary, and surnames resolved to the full name used elsewhere in the same document."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..nlp import alias_entries
+from ..records import Entity, Mention, Span
+from ..registry import stage
+from ..work import Work
+
+LABEL_TYPE = {"PERSON": "person", "ORG": "organization", "NORP": "group"}
+_ARMED = re.compile(r"\b(army|forces|militia|militias|brigade|brigades|front|battalion|rebels|"
+                    r"fighters|guard|division|regiment)\b", re.I)
+_GOV = re.compile(r"\b(ministry|government|police|directorate|authority|authorities|council|"
+                  r"presidency|office)\b", re.I)
+_TITLES = re.compile(r"^(president|prime minister|defen[cs]e minister|minister|general|brigadier|"
+                     r"colonel|commander|sheikh|dr\.?|mr\.?|mrs\.?|ms\.?)\s+", re.I)
+
+
+def norm(text: str) -> str:
+    t = text.replace("’", "'").replace("‘", "'").strip()
+    t = re.sub(r"'s$", "", t)
+    t = re.sub(r"^(the|a|an)\s+", "", t, flags=re.I)
+    t = re.sub(r"\s+", " ", t)
+    return t.casefold()
+
+
+def slug(name: str) -> str:
+    s = norm(name)
+    s = re.sub(r"[^\w]+", "-", s, flags=re.UNICODE).strip("-")
+    return s
+
+
+def entity_id(name: str) -> str:
+    return "e_" + slug(name)
+
+
+@lru_cache(maxsize=1)
+def alias_index() -> dict[str, tuple[str, str]]:
+    index: dict[str, tuple[str, str]] = {}
+    for e in alias_entries():
+        for form in [e["name"], *e.get("aliases", [])]:
+            index[_index_key(form)] = (e["name"], e.get("type", "organization"))
+    return index
+
+
+def _index_key(form: str) -> str:
+    # Acronyms match case-sensitively: "WHO" is the health agency, "who" is a pronoun.
+    bare = re.sub(r"^(the)\s+", "", form.strip(), flags=re.I)
+    if bare.isupper() and len(bare.replace(".", "")) <= 6:
+        return "ACR:" + bare
+    return norm(form)
+
+
+def lookup(text: str) -> tuple[str, str] | None:
+    """(canonical name, type) from the alias dictionary, trying the text and its tail words."""
+    index = alias_index()
+    acr = _index_key(text.strip())
+    if acr.startswith("ACR:"):
+        return index.get(acr)
+    for key in (norm(text), norm(_TITLES.sub("", text.strip()))):
+        if key in index:
+            return index[key]
+    words = key.split()
+    # "the UK-based Syrian Observatory ..." or "Defense Minister Israel Katz": drop leading words.
+    for i in range(1, len(words)):
+        tail = " ".join(words[i:])
+        if tail in index and len(tail) > 3:
+            return index[tail]
+    return None
+
+
+def guess_type(label: str, text: str) -> str:
+    kind = LABEL_TYPE.get(label, "organization")
+    if kind == "organization":
+        if _ARMED.search(text):
+            return "armed_group"
+        if _GOV.search(text):
+            return "government"
+    return kind
+
+
+def clean_surface(text: str) -> str:
+    t = re.sub(r"[’']s$", "", text.strip())
+    t = re.sub(r"^(the)\s+", "", t, flags=re.I)
+    return _TITLES.sub("", t)
+
+
+class Resolver:
+    """Resolves surface forms within one document to entities, collecting aliases."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+        self.full_names: dict[str, str] = {}  # surname -> full name seen in this document
+
+    def add_full_name(self, name: str) -> None:
+        parts = name.split()
+        if len(parts) >= 2:
+            self.full_names.setdefault(parts[-1].casefold(), name)
+
+    def resolve(self, surface: str, label: str) -> Entity | None:
+        surface = surface.strip()
+        if not surface or len(surface) < 2:
+            return None
+        hit = lookup(surface)
+        from_dict = hit is not None
+        if hit:
+            name, kind = hit
+        else:
+            name = clean_surface(surface)
+            kind = guess_type(label, name)
+            if kind == "person" and len(name.split()) == 1:
+                full = self.full_names.get(name.casefold())
+                if full:
+                    name = full
+                    hit2 = lookup(full)
+                    if hit2:
+                        name, kind = hit2
+                        from_dict = True
+        eid = entity_id(name)
+        ent = self.entities.get(eid)
+        if ent is None:
+            ent = Entity(eid, name, kind, [], from_dictionary=from_dict)
+            self.entities[eid] = ent
+        form = clean_surface(surface) if not from_dict else re.sub(r"[’']s$", "", surface)
+        if form not in ent.aliases:
+            ent.aliases.append(form)
+        return ent
+
+
+def is_place_not_entity(ent) -> bool:
+    """spaCy often tags towns as ORG or NORP ("Jableh", "Tartus"); the gazetteer knows better."""
+    from .places import candidates
+
+    from ..clean import zipf
+
+    if ent.label_ not in ("ORG", "NORP") or lookup(ent.text) is not None:
+        return False
+    # Only rare words: "Arab" is also a town in Alabama, but here it is a people.
+    return zipf(ent.text.lower()) < 3.5 and bool(candidates(ent.text))
+
+
+def is_common_word(ent) -> bool:
+    """A lone capitalised common word ("Defense" of "Defense Minister") is not an entity."""
+    from ..clean import zipf
+
+    return (len(ent) == 1 and lookup(ent.text) is None
+            and zipf(ent.text.lower()) >= 4.5)
+
+
+@stage("entities", needs=("nlp",), sets=("mentions", "entities"))
+def entities_stage(work: Work) -> None:
+    """Resolve PERSON, ORG and NORP mentions to canonical entities with aliases."""
+    doc = work.spacy_doc
+    resolver = Resolver()
+    ents = [e for e in doc.ents if e.label_ in LABEL_TYPE
+            and not is_place_not_entity(e) and not is_common_word(e)]
+    for e in ents:
+        if e.label_ == "PERSON" and len(e.text.split()) >= 2:
+            resolver.add_full_name(clean_surface(e.text))
+    mentions = []
+    for e in ents:
+        ent = resolver.resolve(e.text, e.label_)
+        if ent is None:
+            continue
+        mentions.append(Mention(e.text, e.label_, Span(e.start_char, e.end_char, e.text),
+                                work.clean.raw_span(e.start_char, e.end_char), ent.id))
+    work.mentions = mentions
+    work.entities = resolver.entities
+    work.resolver = resolver

@@ -1,0 +1,324 @@
+"""Casualty figures: a number of people with what happened to them, who they were, and who says so.
+
+For every number phrase in a sentence (``sitrep.numbers``) the extractor looks for, in order:
+the victim noun phrase after it ("745 civilians", "13 members of the new regime's forces"), a
+status word after that ("were killed", "who were reportedly executed") or before the number
+("killing 13", "the death toll rose to 229", "among the dead were 134"), or a status shared with
+an earlier figure in a coordinated list ("..., along with 125 security personnel"). A number with
+no status is not a casualty figure. Traps are filtered first: percentages, ages, money, dates,
+durations, counters, projections.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from ..config import CONFIG
+from ..numbers import NumberPhrase, find_numbers
+from ..records import Figure, Provenance, Span
+from ..registry import stage
+from ..work import Work
+from .attribution import find_source, hedged
+from .entities import lookup, norm
+
+CFG = CONFIG["figures"]
+VERSION = "figures@1"
+
+STATUS_WORDS = {
+    "killed": ["killed", "kill", "died", "die", "dead", "death", "deaths", "fatalities", "slain",
+               "executed", "massacred", "murdered", "perished", "bodies", "lives", "shot dead",
+               "martyred", "lost their lives", "toll"],
+    "injured": ["injured", "wounded", "hurt", "injuries", "injuring", "wounding", "maimed",
+                "wound", "injure"],
+    "missing": ["missing", "unaccounted"],
+    "detained": ["detained", "arrested", "detainees", "arrests", "rounded up", "jailed", "detain",
+                 "arrest", "imprisoned", "held"],
+    "displaced": ["displaced", "fled", "displacing", "uprooted", "homeless", "evacuated", "flee",
+                  "displace", "refugees"],
+    "kidnapped": ["kidnapped", "abducted", "hostages", "abductions", "kidnapping", "abduct",
+                  "kidnap", "seized"],
+}
+STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
+# Words before a number that carry its status: "killing 13", "the death toll rose to 229".
+PRE_STATUS = re.compile(
+    r"(?P<w>killing|killed|kill|wounding|injuring|injured|wounded|displacing|displaced|abducting|"
+    r"abducted|kidnapping|kidnapped|arresting|arrested|detaining|detained|"
+    r"death toll|toll|dead|killed|deaths|fatalities|casualties)"
+    r"(?:\s+(?:of|at|to|was|is|has|had|have|reached|rose|rising|risen|climbed|climbing|jumped|"
+    r"stood|stands|now|reaching|hit|surpassed|topped|increased|grew|were|are|stood at|"
+    r"the|an|a|estimated|rise|up|stood|been|some|include|included|including)){0,4}\s*$", re.I)
+
+PRE_FORMS = {"killing": "killed", "death toll": "killed", "toll": "killed", "abducting": "kidnapped",
+             "arresting": "detained", "detaining": "detained"}
+
+VICTIMS = {
+    "civilians": ["civilian", "civilians", "resident", "residents", "villager", "villagers",
+                  "tourist", "tourists", "worshipper", "worshippers", "passenger", "passengers",
+                  "patient", "patients", "family", "families", "student", "students",
+                  "farmers", "shoppers", "pilgrims", "non-combatants", "displaced"],
+    "security_forces": ["soldier", "soldiers", "troops", "police", "policemen", "officers",
+                        "officer", "personnel", "security", "guards", "servicemen", "forces",
+                        "patrol", "army", "conscripts", "gendarmes"],
+    "combatants": ["fighter", "fighters", "militant", "militants", "gunmen", "gunman", "loyalists",
+                   "insurgents", "rebels", "militiamen", "jihadists", "attackers", "combatants",
+                   "terrorists", "paramilitaries", "members of the militia"],
+    "children": ["child", "children", "kids", "minors", "boys", "girls", "infants", "babies",
+                 "toddlers"],
+    "women": ["women", "woman", "mothers"],
+    "journalists": ["journalist", "journalists", "reporters", "reporter", "photographers",
+                    "media workers", "cameraman"],
+    "aid_workers": ["aid workers", "aid worker", "humanitarian workers", "medics", "paramedics",
+                    "doctors", "nurses", "health workers", "volunteers", "rescuers",
+                    "humanitarians", "relief workers"],
+    "all": ["people", "persons", "individuals", "others", "victims", "dead", "deaths", "lives",
+            "fatalities", "casualties", "bodies", "men", "toll", "injured", "wounded", "displaced",
+            "wounded people"],
+}
+# Checked first: the more specific category wins ("aid workers" over "workers", "women" over "people").
+VICTIM_ORDER = ["aid_workers", "journalists", "children", "women", "combatants", "security_forces",
+                "civilians", "all"]
+VICTIM_WORDS = {w: v for v in VICTIM_ORDER for w in VICTIMS[v]}
+
+TRAP_AFTER = re.compile(
+    r"^\s*(%|percent|per cent|-year-old|-year|year-old|years? old|years?|months?|weeks?|days?|"
+    r"hours?|minutes?|km|kilomet|miles?|metres?|meters?|views|likes|shares|retweets|followers|"
+    r"reposts|comments|dollars|pounds|euros|usd|\$|th\b|st\b|nd\b|rd\b|am\b|pm\b|a\.m|p\.m|"
+    r"o'clock|times|tonnes|tons|kg|kilograms|houses|homes|buildings|vehicles|trucks|rockets|"
+    r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
+    r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
+    r"corps|fleet|squadron)", re.I)
+TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
+                         r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
+PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
+                        r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
+                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]*$", re.I)
+PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
+                    r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
+SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "24": 1, "48": 2,
+         "72": 3, "a": 1, "one": 1, "several": None, "ten": 10}
+COORD = re.compile(r"^[\s,;]*(?:and|along with|as well as|plus|in addition to|besides|alongside|"
+                   r"including|,|while|with)?[\s,]*$", re.I)
+SKIP_NP = {"DET", "ADJ", "NUM", "ADP", "PROPN", "NOUN", "PART", "CCONJ", "PUNCT", "ADV"}
+_CLAUSE_END = {";", ":", "—", "–", "(", ")"}
+
+
+def _np_after(doc, start_char: int, limit_char: int):
+    """Tokens of the noun phrase right after a number: 'Alawite civilians', 'members of X forces'."""
+    toks = []
+    for tok in doc.char_span(start_char, limit_char, alignment_mode="expand") or []:
+        if tok.idx < start_char:
+            continue
+        if tok.pos_ in ("VERB", "AUX") or tok.text in _CLAUSE_END or tok.lower_ in ("who", "which", "that"):
+            break
+        if tok.text == "," :
+            break
+        if tok.pos_ not in SKIP_NP and tok.text not in ("-", "’s", "'s"):
+            break
+        if toks and (tok.pos_ in ("CCONJ", "NUM") or tok.like_num):
+            break  # "125 personnel and 148 loyalists": the next conjunct is its own figure
+        toks.append(tok)
+        if len(toks) >= CFG["window_after"]:
+            break
+    # Drop a trailing preposition/determiner left by the window ("13 members of the").
+    while toks and toks[-1].pos_ in ("ADP", "DET", "CCONJ", "PUNCT"):
+        toks.pop()
+    return toks
+
+
+def _victims(np_text: str, np_tokens) -> str:
+    low = " " + np_text.lower() + " "
+    for cat in VICTIM_ORDER:
+        for w in sorted(VICTIMS[cat], key=len, reverse=True):
+            if f" {w} " in low:
+                return cat
+    return "unknown"
+
+
+def _group(np_tokens, doc) -> str | None:
+    for tok in np_tokens:
+        if tok.ent_type_ == "NORP":
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            text = ent.text if ent is not None else tok.text
+            hit = lookup(text)
+            if hit and hit[1] == "group":
+                return hit[0]
+            if text.endswith("s") and not text.endswith("ss"):
+                text = text[:-1]
+            return text
+    return None
+
+
+def _status_after(sent_text: str, rel: int) -> tuple[str | None, int]:
+    """First status word after ``rel`` in the sentence, before another number or a clause break."""
+    tail = sent_text[rel:]
+    stop = re.search(r"[;:]|\s—\s|\b\d|\b(?:and|but)\s+(?:\w+\s+){0,3}(?:said|says)\b", tail)
+    tail = tail[: stop.start()] if stop else tail
+    words = list(re.finditer(r"[A-Za-z’'-]+", tail))[: CFG["window_after"] + 3]
+    for i, m in enumerate(words):
+        w = m.group(0).lower()
+        if w in ("could", "may", "might", "would", "will"):
+            return None, 0
+        two = w + " " + words[i + 1].group(0).lower() if i + 1 < len(words) else ""
+        if two in STATUS_OF:
+            return STATUS_OF[two], rel + words[i + 1].end()
+        if w in STATUS_OF and w not in ("toll", "lives", "held", "seized", "wound", "security"):
+            return STATUS_OF[w], rel + m.end()
+    return None, 0
+
+
+def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
+    head = sent_text[max(0, rel - 60):rel]
+    m = PRE_STATUS.search(head)
+    if m:
+        w = m.group("w").lower()
+        status = STATUS_OF.get(w) or PRE_FORMS.get(w)
+        if w == "casualties":
+            return None, 0  # killed-and-injured together; not one status
+        return status, rel - len(head) + m.start()
+    among = re.search(r"among the (dead|killed|victims|wounded|injured)\s+(were|was|are)\s*$", head, re.I)
+    if among:
+        return ("injured" if among.group(1).lower() in ("wounded", "injured") else "killed",
+                rel - len(head) + among.start())
+    return None, 0
+
+
+def _period(sent_text: str, sent_dates, end_date: str | None) -> tuple[str | None, str | None]:
+    m = PERIOD.search(sent_text)
+    if not m or not end_date:
+        return None, None
+    n = m.group("n").lower()
+    unit = m.group("unit").lower()
+    value = int(n) if n.isdigit() else SMALL.get(n)
+    if value is None:
+        return None, None
+    if unit.startswith("hour"):
+        days = max(1, value // 24)
+    elif unit.startswith("week"):
+        days = value * 7
+    else:
+        days = value
+    anchor = next((d.date for d in sent_dates if d.date and d.method in ("weekday", "explicit")), None)
+    end = date.fromisoformat(anchor or end_date)
+    return (end - timedelta(days=days - 1)).isoformat(), end.isoformat()
+
+
+def _is_trap(sent_text: str, num: NumberPhrase, doc, abs_start: int, abs_end: int) -> bool:
+    after = sent_text[num.end - 0:]
+    before = sent_text[:num.start]
+    if TRAP_AFTER.match(after):
+        return True
+    if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
+            r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I):
+        return True
+    if PROJECTION.search(before):
+        return True
+    if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier == "exact":
+        return True
+    for ent in doc.ents:
+        if ent.start_char < abs_end and abs_start < ent.end_char and ent.label_ in (
+                "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
+            return True
+    return False
+
+
+@stage("figures", needs=("nlp", "dates", "entities", "places"), sets=("figures",))
+def figures_stage(work: Work) -> None:
+    """Extract casualty figures with status, victims, group, source, hedging, period and place."""
+    doc = work.spacy_doc
+    text = work.text
+    figures: list[Figure] = []
+    para_of = _paragraph_index(text)
+    last_source: dict[int, tuple[str | None, str | None]] = {}
+    for sent in doc.sents:
+        s0, s1 = sent.start_char, sent.end_char
+        stext = text[s0:s1]
+        sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
+        source, source_id = find_source(sent, work)
+        is_hedged = hedged(stext)
+        places = sorted({m.ref_id for m in work.place_mentions
+                         if m.ref_id and s0 <= m.span.start < s1})
+        prev: Figure | None = None
+        prev_end = 0
+        for num in find_numbers(stext):
+            a0, a1 = s0 + num.num_start, s0 + num.end
+            if _is_trap(stext, num, doc, a0, a1):
+                continue
+            np_tokens = _np_after(doc, a1, s1)
+            np_end = np_tokens[-1].idx + len(np_tokens[-1]) if np_tokens else a1
+            np_text = text[a1:np_end]
+            fig_start = s0 + num.start
+            # A status word right before the number governs it ("killing 13 members and wounding
+            # several others"); otherwise look at the noun and what follows.
+            status, pre_start = _status_before(stext, num.start)
+            rule, status_end = "before", num.end
+            if status:
+                fig_start = s0 + pre_start
+            head = np_tokens[-1].lower_ if np_tokens else ""
+            if status is None and head in STATUS_OF and head not in ("toll", "lives", "security", "held"):
+                status, status_end, rule = STATUS_OF[head], np_end - s0, "noun"
+            if status is None:
+                status, status_end = _status_after(stext, np_end - s0)
+                rule = "after"
+            if status is None and prev is not None and COORD.match(stext[prev_end:num.start].replace(
+                    np_text, "")) is not None:
+                status, rule, status_end = prev.status, "coordinated", num.end
+            elif status is None and prev is not None and re.search(
+                    r"\b(along with|as well as|plus|in addition to|and)\b", stext[prev_end:num.start]):
+                status, rule, status_end = prev.status, "coordinated", num.end
+            if status is None:
+                continue
+            if num.is_word and num.qualifier == "vague" and not np_tokens and rule != "before":
+                continue
+            victims = _victims(np_text, np_tokens)
+            if victims == "unknown" and rule == "before" and re.search(r"toll", stext[:num.start], re.I):
+                victims = "all"
+            group = _group(np_tokens, doc)
+            fig_end = max(np_end, s0 + status_end, a1)
+            para = para_of(s0)
+            src, src_id, inherited = source, source_id, False
+            if src is None and para in last_source:
+                src, src_id = last_source[para]
+                inherited = src is not None
+            if source is not None:
+                last_source[para] = (source, source_id)
+            p_start, p_end = _period(stext, sent_dates, work.published)
+            fig = Figure(
+                id=f"{work.doc_id}:f{len(figures)}", doc_id=work.doc_id, count=num.count,
+                min=num.min, max=num.max, qualifier=num.qualifier, status=status, victims=victims,
+                group=group, perpetrator=_perpetrator(sent, work, a1), source=src,
+                source_id=src_id, hedged=is_hedged, place_ids=places, period_start=p_start,
+                period_end=p_end, reported_on=work.published,
+                span=Span(fig_start, fig_end, text[fig_start:fig_end]),
+                raw_span=work.clean.raw_span(fig_start, fig_end),
+                sentence=Span(s0, s1, stext),
+                provenance=Provenance(VERSION, 0.9 if rule in ("after", "noun", "before") else 0.7, rule),
+                source_inherited=inherited)
+            figures.append(fig)
+            prev, prev_end = fig, num.end
+    work.figures = figures
+
+
+def _paragraph_index(text: str):
+    breaks = [m.start() for m in re.finditer(r"\n\n", text)]
+
+    def para(pos: int) -> int:
+        return sum(1 for b in breaks if b < pos)
+
+    return para
+
+
+def _perpetrator(sent, work: Work, after: int) -> str | None:
+    """An entity named as agent: "killed by HTS fighters", "at the hands of the RSF"."""
+    text = work.text
+    for m in re.finditer(r"\b(by|at the hands of)\s+", text[after:sent.end_char]):
+        start = after + m.end()
+        for mention in work.mentions:
+            if start <= mention.span.start <= start + 25 and mention.ref_id:
+                ent = work.entities.get(mention.ref_id)
+                if ent and ent.type in ("armed_group", "government", "organization"):
+                    return ent.id
+    return None
+
+
+__all__ = ["figures_stage", "norm"]

@@ -1,0 +1,323 @@
+"""Quotes: direct (between quotation marks, across sentences and paragraphs) and indirect
+(a speech verb with a reported clause), each with its speaker, venue and date.
+
+Speaker cascade for a direct quote: the subject of a speech verb outside the quote in the same
+sentence; a relative pronoun resolved to the noun it modifies; a pronoun or "the source" resolved
+to the last speaker (or last person named); a quote that stands alone continues the quote before it
+in the same or the previous paragraph. Every step is recorded in ``speaker_rule``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ..records import Provenance, Quote, Span
+from ..registry import stage
+from ..work import Work
+from .attribution import resolve_phrase
+
+VERSION = "quotes@1"
+SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
+          "reveal", "insist", "claim", "warn", "vow", "urge", "emphasize", "emphasise", "stress",
+          "note", "continue", "tweet", "post", "announce", "ask", "reply", "respond", "recall",
+          "conclude", "argue", "deny", "confirm", "admit", "complain", "lament", "acknowledge",
+          "allege", "plead", "shout", "maintain", "threaten", "caution", "promise", "pledge",
+          "predict", "describe", "call", "accuse", "appeal", "echo", "thunder", "retort",
+          "comment", "tell", "inform", "report", "blame", "condemn", "demand", "affirm"}
+INDIRECT = {"say", "tell", "claim", "insist", "add", "declare", "warn", "announce", "state",
+            "allege", "deny", "confirm", "argue", "admit", "report", "assert", "reveal", "stress",
+            "emphasize", "emphasise", "note", "explain", "acknowledge", "maintain", "write"}
+ANON_HEADS = {"source", "sources", "official", "officials", "resident", "residents", "witness",
+              "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "doctor",
+              "medic", "activist", "activists", "survivor", "relative", "man", "woman", "father",
+              "mother", "fighter", "officer", "nurse", "journalist", "analyst", "diplomat"}
+PRONOUNS = {"he", "she", "they", "we", "i"}
+QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
+VENUE_POST = re.compile(r"\b(?:on|in a post on|posted on|wrote on|on (?:his|her|their|its))\s+"
+                        r"(?:(?:his|her|their|its|the)\s+)?(X|Twitter|Facebook|Telegram|Instagram)\b"
+                        r"|\b(X|Twitter|Facebook|Telegram|Instagram) (?:account|post|page)\b|\btweet(?:ed)?\b",
+                        re.I)
+VENUE_KIND = re.compile(r"\bin an? (video|televised address|televised speech|speech|statement|press "
+                        r"conference|news conference|interview|broadcast|audio recording|"
+                        r"voice message|letter)\b", re.I)
+VENUE_MEDIA = re.compile(r"\b(?:told|spoke (?:with|to)|in an interview with|an interview with|"
+                         r"speaking to|speaking with|talking to)\s+(?P<x>(?:the\s+)?[A-Z][\w’'-]*"
+                         r"(?:[\s-][A-Z][\w’'-]*){0,3})")
+
+
+@dataclass
+class _QSpan:
+    start: int
+    end: int  # exclusive, including the closing mark when present
+    open_para: bool  # quote opened at paragraph start without closing: continues
+
+
+def find_quote_spans(text: str) -> list[_QSpan]:
+    """Quotation spans, pairing marks within a paragraph; an unclosed quote runs to paragraph end."""
+    spans = []
+    for para in re.finditer(r"[^\n]+", text):
+        p0, ptext = para.start(), para.group(0)
+        i = 0
+        while i < len(ptext):
+            ch = ptext[i]
+            if ch in QUOTE_PAIRS and (ch != '"' or i == 0 or not ptext[i - 1].isalnum()):
+                close = ptext.find(QUOTE_PAIRS[ch], i + 1)
+                if close == -1:
+                    spans.append(_QSpan(p0 + i, p0 + len(ptext), True))
+                    break
+                spans.append(_QSpan(p0 + i, p0 + close + 1, False))
+                i = close + 1
+            else:
+                i += 1
+    return spans
+
+
+def _inner(text: str, q: _QSpan) -> tuple[int, int]:
+    a, b = q.start + 1, q.end
+    if not q.open_para and b > a:
+        b -= 1
+    while a < b and text[a] in " ":
+        a += 1
+    while b > a and text[b - 1] in " ,":
+        b -= 1
+    return a, b
+
+
+def statement_id(speaker_id: str | None, text: str) -> str:
+    key = (speaker_id or "") + "|" + " ".join(re.findall(r"\w+", text.casefold())[:40])
+    return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+class _Speakers:
+    """What coreference needs: the last speaker, the last person named, the last anonymous source."""
+
+    def __init__(self, work: Work):
+        self.work = work
+        self.last: tuple[str | None, str | None] | None = None
+        self.last_anon: str | None = None
+
+    def last_person(self, before: int) -> tuple[str, str] | None:
+        best = None
+        for m in self.work.mentions:
+            if m.span.start < before and m.ref_id and self.work.entities[m.ref_id].type == "person":
+                best = m
+        if best is None:
+            return None
+        ent = self.work.entities[best.ref_id]
+        return ent.name, ent.id
+
+    def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
+        text = self.work.text
+        left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+        phrase = text[left:right]
+        low = subj.lower_
+        if low in ("who", "which", "that") and subj.head.dep_ == "relcl":
+            head = subj.head.head
+            left, right = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+            right = min(right, subj.idx)
+            phrase = text[left:right]
+        elif low in PRONOUNS and subj.i == subj.left_edge.i == subj.right_edge.i:
+            if self.last and self.last[0]:
+                return self.last[0], self.last[1], "pronoun->last_speaker"
+            if low not in ("he", "she"):
+                return None, None, "pronoun-unresolved"
+            person = self.last_person(before)
+            if person:
+                return person[0], person[1], "pronoun->last_person"
+            return None, None, "pronoun-unresolved"
+        head = subj.lower_
+        if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
+            if self.last_anon.split()[-1].lower() == head or head in ("source", "official"):
+                return self.last_anon, None, "anaphor->anonymous"
+        name, eid = resolve_phrase(phrase, left, right, self.work)
+        if name and eid:
+            return name, eid, "subject"
+        if head in ANON_HEADS:
+            desc = _describe(subj)
+            self.last_anon = desc
+            return desc, None, "anonymous"
+        if name:
+            return name, None, "subject-descriptor"
+        return None, None, "unresolved"
+
+
+def _para_start(text: str, pos: int) -> int:
+    i = text.rfind("\n\n", 0, pos)
+    return 0 if i < 0 else i + 2
+
+
+def _describe(noun) -> str:
+    """'An Alawite source, managing ...' -> 'Alawite source'."""
+    words = [t.text for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod") and t.pos_ != "DET"]
+    return " ".join(words + [noun.text])
+
+
+def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
+    """Speech verbs in a sentence whose token lies outside every quotation."""
+    for tok in sent:
+        if tok.lemma_.lower() in SPEECH and tok.pos_ in ("VERB", "AUX") and not any(
+                a <= tok.idx < b for a, b in qspans_abs):
+            yield tok
+
+
+def _subject(verb, qabs: list[tuple[int, int]] = ()):
+    """The verb's subject outside every quotation, nearest the verb."""
+    subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+            and not any(a <= c.idx < b for a, b in qabs)]
+    if subs:
+        return min(subs, key=lambda c: abs(c.i - verb.i))
+    # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
+    node = verb
+    for _ in range(3):
+        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis") and node.head is not node:
+            node = node.head
+            for c in node.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    return c
+    return None
+
+
+def _venue(work: Work, *ranges: tuple[int, int]) -> str | None:
+    text = work.text
+    for a, b in ranges:
+        seg = text[a:b]
+        m = VENUE_POST.search(seg)
+        if m:
+            platform = (m.group(1) or m.group(2) or "X")
+            platform = "X" if platform.lower() in ("x", "twitter") or "tweet" in m.group(0).lower() else platform
+            return f"{platform} post"
+        m = VENUE_MEDIA.search(seg)
+        if m:
+            x = m.group("x")
+            name, _ = resolve_phrase(x, a + m.start("x"), a + m.end("x"), work)
+            return f"interview with {name or x}"
+        m = VENUE_KIND.search(seg)
+        if m:
+            return m.group(1).lower()
+    return None
+
+
+def _said_on(work: Work, a: int, b: int) -> str | None:
+    for d in work.dates:
+        if a <= d.span.start < b and d.date and d.method in ("weekday", "explicit", "relative"):
+            return d.date
+    return None
+
+
+@stage("quotes", needs=("nlp", "entities", "dates"), sets=("quotes",))
+def quotes_stage(work: Work) -> None:
+    """Direct and indirect quotes with speaker, venue and date."""
+    doc = work.spacy_doc
+    text = work.text
+    sents = list(doc.sents)
+    qspans = find_quote_spans(text)
+    qabs = [(q.start, q.end) for q in qspans]
+    speakers = _Speakers(work)
+    quotes: list[Quote] = []
+    events: list[tuple[int, str, object]] = [(q.start, "direct", q) for q in qspans]
+    # Indirect speech: a speech verb with a reported clause that holds no direct quotation.
+    for sent in sents:
+        for verb in _speech_verb(sent, qabs):
+            if verb.lemma_.lower() not in INDIRECT:
+                continue
+            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
+            if clause is None:
+                continue
+            c0 = clause.left_edge.idx
+            c1 = clause.right_edge.idx + len(clause.right_edge)
+            if any(a < c1 and c0 < b for a, b in qabs) or len(text[c0:c1].split()) < 4:
+                continue
+            events.append((verb.idx, "indirect", (verb, c0, c1, sent)))
+    events.sort(key=lambda e: e[0])
+    prev_q: Quote | None = None
+    last_venue: dict[str | None, str] = {}
+    for pos, kind, item in events:
+        if kind == "direct":
+            q = item
+            a, b = _inner(text, q)
+            if b - a < 2:
+                continue
+            sent = next((s for s in sents if s.start_char <= q.start < s.end_char), None)
+            if sent is None:
+                continue
+            # The attribution may sit in any sentence the quotation touches.
+            touched = [s for s in sents if s.start_char < q.end and q.start < s.end_char
+                       or (0 <= s.start_char - q.end <= 2 and s.text[:1].islower())]
+            sent_lo = min(s.start_char for s in touched)
+            sent_hi = max(s.end_char for s in touched)
+            verbs = [v for s in touched for v in _speech_verb(s, qabs)]
+            speaker = speaker_id = None
+            rule = "unresolved"
+            for verb in verbs:
+                subj = _subject(verb, qabs)
+                if subj is None:
+                    continue
+                speaker, speaker_id, rule = speakers.resolve(subj, q.start)
+                if speaker:
+                    break
+            n_words = len(text[a:b].split())
+            para_start = _para_start(text, q.start)
+            prev_para = _para_start(text, max(para_start - 3, 0)) if para_start else 0
+            if speaker is None and prev_q is not None and prev_q.speaker and (
+                    prev_q.span.start >= prev_para):
+                # Stand-alone quotation right after another: the same speaker goes on.
+                speaker, speaker_id, rule = prev_q.speaker, prev_q.speaker_id, "continuation"
+            if speaker is None and n_words < 5:
+                continue  # a scare quote, not a statement
+            if speaker is None and not verbs:
+                continue
+            venue = _venue(work, (sent_lo, sent_hi))
+            if venue is None and rule != "subject":
+                # "he said", "the source explained": the same speaker, the same interview or post.
+                venue = last_venue.get(speaker)
+            if venue is None:
+                prev_sent = next((s for s in reversed(sents) if s.end_char <= sent_lo), None)
+                if prev_sent is not None and re.search(r"\b(wrote|posted|tweeted)\b", text[sent_lo:sent_hi]):
+                    venue = _venue(work, (prev_sent.start_char, prev_sent.end_char))
+            said_on = _said_on(work, sent_lo, sent_hi)
+            if said_on is None and rule == "continuation" and prev_q is not None:
+                said_on = prev_q.said_on
+            quote = Quote(
+                id=f"{work.doc_id}:q{len(quotes)}", doc_id=work.doc_id, speaker=speaker,
+                speaker_id=speaker_id, text=text[a:b], kind="direct", venue=venue, said_on=said_on,
+                span=Span(a, b, text[a:b]), raw_span=work.clean.raw_span(a, b),
+                statement_id=statement_id(speaker_id or speaker, text[a:b]),
+                provenance=Provenance(VERSION, 0.9 if rule == "subject" else 0.7, rule),
+                speaker_rule=rule)
+            quotes.append(quote)
+            if venue:
+                last_venue[speaker] = venue
+            if speaker:
+                speakers.last = (speaker, speaker_id)
+            prev_q = quote
+        else:
+            verb, c0, c1, sent = item
+            subj = _subject(verb, qabs)
+            if subj is None:
+                continue
+            speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
+            if not speaker:
+                continue
+            if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
+                c0 += 5
+            body = text[c0:c1].rstrip(" .,")
+            c1 = c0 + len(body)
+            venue = _venue(work, (sent.start_char, sent.end_char))
+            if venue is None and rule != "subject":
+                venue = last_venue.get(speaker)
+            if venue:
+                last_venue[speaker] = venue
+            quote = Quote(
+                id=f"{work.doc_id}:q{len(quotes)}", doc_id=work.doc_id, speaker=speaker,
+                speaker_id=speaker_id, text=body, kind="indirect", venue=venue,
+                said_on=_said_on(work, sent.start_char, sent.end_char),
+                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
+                statement_id=statement_id(speaker_id or speaker, body),
+                provenance=Provenance(VERSION, 0.8 if rule == "subject" else 0.6, rule),
+                speaker_rule=rule)
+            quotes.append(quote)
+            speakers.last = (speaker, speaker_id)
+            prev_q = quote
+    work.quotes = quotes

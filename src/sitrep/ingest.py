@@ -1,0 +1,329 @@
+"""Read articles from text, HTML, JSONL, RSS/Atom and manifests into ``RawDocument`` records.
+
+``read_paths`` yields documents and ``Problem`` records in a stable order; a bad file or line gives
+one ``Problem`` naming it and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .config import CONFIG
+from .records import Problem, RawDocument
+
+CFG = CONFIG["ingest"]
+
+TEXT_EXT = {".txt", ".text", ".md"}
+HTML_EXT = {".html", ".htm", ".xhtml"}
+JSONL_EXT = {".jsonl", ".ndjson"}
+FEED_EXT = {".xml", ".rss", ".atom", ".feed"}
+META_KEYS = ("url", "outlet", "title", "published", "language")
+
+
+class BadInput(Exception):
+    """Raised for input that cannot be read; its message is the one line the user sees."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes to text, returning (text, encoding). Raises BadInput for binary data."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    sample = data[:65536]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if b"\x00" in sample or (sample and controls / len(sample) > CFG["binary_ratio"]):
+        raise BadInput("binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Legacy single-byte encodings: cp1252 covers Windows-encoded news copy; latin-1 never fails.
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _iso_date(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    import dateparser
+
+    parsed = dateparser.parse(text, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+    return parsed.date().isoformat() if parsed else None
+
+
+def _read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > CFG["max_bytes"]:
+        raise BadInput(f"file too large ({size:,} bytes; limit {CFG['max_bytes']:,})")
+    data = path.read_bytes()
+    if not data.strip():
+        raise BadInput("empty file")
+    return data
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
+    """Main-content extraction with trafilatura; returns text and the metadata it found."""
+    import trafilatura
+
+    if not re.search(r"<(html|body|p|div|article)\b", html[:200000], re.I):
+        raise BadInput("no HTML markup found")
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_recall=True)
+    if doc is None or not (doc.text or "").strip():
+        raise BadInput("HTML has no extractable article text (truncated or empty page?)")
+    meta = {"title": doc.title, "outlet": doc.sitename, "published": doc.date, "url": doc.url,
+            "language": doc.language}
+    return doc.text, meta
+
+
+def _make(path: str, raw: str, raw_bytes: bytes, fmt: str, meta: dict[str, Any],
+          raw_kind: str = "text") -> RawDocument:
+    return RawDocument(
+        source_path=path, raw=raw, raw_sha256=sha256(raw_bytes), fmt=fmt,
+        url=meta.get("url") or None, outlet=meta.get("outlet") or None,
+        title=meta.get("title") or None, published=_iso_date(meta.get("published")),
+        language=meta.get("language") or None, raw_kind=raw_kind)
+
+
+def _merge(found: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    """Metadata given by the user or a manifest wins over what the file itself says."""
+    out = {k: v for k, v in found.items() if v}
+    out.update({k: v for k, v in given.items() if v is not None and k in META_KEYS})
+    return out
+
+
+def read_text_file(path: Path, meta: dict[str, Any]) -> RawDocument:
+    data = _read_bytes(path)
+    text, _ = decode(data)
+    return _make(str(path), text, data, "text", _merge({}, meta))
+
+
+def read_html_file(path: Path, meta: dict[str, Any]) -> RawDocument:
+    data = _read_bytes(path)
+    html, _ = decode(data)
+    text, found = html_to_text(html)
+    # The raw layer of an HTML page is its extracted text; raw_sha256 hashes the page bytes.
+    return _make(str(path), text, data, "html", _merge(found, meta), raw_kind="html-extracted")
+
+
+def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    data = _read_bytes(path)
+    text, _ = decode(data)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(where, f"invalid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            yield Problem(where, "JSONL line is not an object")
+            continue
+        body = obj.get("text") or obj.get("content") or obj.get("body")
+        fmt = "jsonl"
+        found: dict[str, Any] = {}
+        if not body and obj.get("html"):
+            try:
+                body, found = html_to_text(str(obj["html"]))
+            except BadInput as exc:
+                yield Problem(where, str(exc))
+                continue
+            fmt = "jsonl-html"
+        if not isinstance(body, str) or not body.strip():
+            yield Problem(where, "JSONL line has no 'text' field")
+            continue
+        item_meta = _merge(found, {**meta, **{k: obj.get(k) for k in META_KEYS if obj.get(k)}})
+        yield _make(where, body, body.encode("utf-8"), fmt, item_meta)
+
+
+def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    import feedparser
+
+    data = _read_bytes(path)
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = getattr(parsed, "bozo_exception", None)
+        yield Problem(str(path), "not an RSS/Atom feed" + (f" ({reason})" if reason else " (no entries)"))
+        return
+    outlet = parsed.feed.get("title") if hasattr(parsed, "feed") else None
+    for i, entry in enumerate(parsed.entries):
+        where = f"{path}#{i}"
+        content = ""
+        if entry.get("content"):
+            content = entry["content"][0].get("value", "")
+        content = content or entry.get("summary", "")
+        if not content.strip():
+            yield Problem(where, "feed item has no content")
+            continue
+        if "<" in content:
+            body = _html_fragment_text(content)
+        else:
+            body = content
+        published = None
+        if entry.get("published_parsed"):
+            published = date(*entry["published_parsed"][:3]).isoformat()
+        elif entry.get("updated_parsed"):
+            published = date(*entry["updated_parsed"][:3]).isoformat()
+        found = {"url": entry.get("link"), "title": entry.get("title"), "published": published,
+                 "outlet": outlet}
+        yield _make(where, body, body.encode("utf-8"), "feed", _merge(found, meta))
+
+
+def _html_fragment_text(fragment: str) -> str:
+    """Text of an HTML fragment (a feed item body), one paragraph per line."""
+    import lxml.html
+
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    blocks = []
+    for el in root.iter("p", "h1", "h2", "h3", "h4", "li", "blockquote"):
+        txt = el.text_content().strip()
+        if txt:
+            blocks.append(txt)
+    return "\n".join(blocks) if blocks else root.text_content().strip()
+
+
+def sniff(path: Path) -> str:
+    ext = "".join(path.suffixes[-1:]).lower()
+    if ext in TEXT_EXT:
+        return "text"
+    if ext in HTML_EXT:
+        return "html"
+    if ext in JSONL_EXT:
+        return "jsonl"
+    if ext in FEED_EXT:
+        return "feed"
+    with path.open("rb") as fh:
+        head = fh.read(2048).lstrip().lower()
+    if head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head:
+        return "feed"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if head.startswith(b"{"):
+        return "jsonl"
+    return "text"
+
+
+def is_manifest(path: Path) -> bool:
+    if path.name == "manifest.jsonl":
+        return True
+    return False
+
+
+def read_manifest(path: Path) -> Iterator[tuple[Path, dict[str, Any]] | Problem]:
+    base = path.parent
+    for lineno, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            rel = obj["path"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            yield Problem(f"{path}:{lineno}", "manifest line is not an object with a 'path'")
+            continue
+        yield base / rel, {k: obj.get(k) for k in META_KEYS}
+
+
+def read_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    try:
+        kind = sniff(path)
+        if kind == "html":
+            yield read_html_file(path, meta)
+        elif kind == "jsonl":
+            yield from read_jsonl_file(path, meta)
+        elif kind == "feed":
+            yield from read_feed_file(path, meta)
+        else:
+            yield read_text_file(path, meta)
+    except BadInput as exc:
+        yield Problem(str(path), str(exc))
+    except OSError as exc:
+        yield Problem(str(path), f"cannot read ({exc.strerror or exc})")
+
+
+def expand(paths: Iterable[str]) -> Iterator[Path | Problem]:
+    for p in paths:
+        matches = sorted(glob.glob(p)) if any(c in p for c in "*?[") else [p]
+        if not matches:
+            yield Problem(p, "no file matches")
+        for m in matches:
+            path = Path(m)
+            if path.is_dir():
+                for root, dirs, files in os.walk(path):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    for f in sorted(files):
+                        if not f.startswith(".") and f.lower() != "readme.md":
+                            yield Path(root) / f
+            elif path.exists():
+                yield path
+            else:
+                yield Problem(str(path), "no such file")
+
+
+def read_paths(paths: Iterable[str], **meta: Any) -> Iterator[RawDocument | Problem]:
+    """Every document under ``paths``; manifests attach metadata to the files they list."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for item in expand(paths):
+        (problems if isinstance(item, Problem) else files).append(item)
+    yield from problems
+    listed: dict[Path, dict[str, Any]] = {}
+    for f in files:
+        if is_manifest(f):
+            for entry in read_manifest(f):
+                if isinstance(entry, Problem):
+                    yield entry
+                else:
+                    listed[entry[0].resolve()] = entry[1]
+    done: set[Path] = set()
+    for f in files:
+        if is_manifest(f):
+            continue
+        key = f.resolve()
+        done.add(key)
+        yield from read_file(f, {**listed.get(key, {}), **meta})
+    for key, m in listed.items():
+        if key not in done:
+            if key.exists():
+                yield from read_file(key, {**m, **meta})
+            else:
+                yield Problem(str(key), "listed in manifest but missing")
+
+
+@dataclass
+class TextInput:
+    """A document handed over as a string (Python API)."""
+
+    text: str
+    meta: dict[str, Any]
+
+    def to_raw(self) -> RawDocument:
+        return _make("<text>", self.text, self.text.encode("utf-8"), "text", _merge({}, self.meta))

@@ -1,0 +1,158 @@
+"""Parse how news writes a number of people: "229", "2,400", "twenty-six", "a dozen", "dozens",
+"no fewer than 2,400", "between 300 and 400", "over a thousand", "1.5 million".
+
+``find_numbers(text)`` returns ``NumberPhrase`` records with character offsets into ``text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+# Vague quantities: (min, max) as a recorder would code them; None = open.
+VAGUE = {
+    "several": (3, 9), "a few": (2, 5), "a handful of": (2, 5), "dozens": (24, None),
+    "dozens of": (24, None), "scores of": (40, None), "hundreds": (200, None),
+    "hundreds of": (200, None), "thousands": (2000, None), "thousands of": (2000, None),
+    "tens of thousands of": (20000, None), "hundreds of thousands of": (200000, None),
+}
+
+QUALIFIERS = [
+    ("at_least", ["at least", "no fewer than", "no less than", "not less than", "a minimum of",
+                  "at minimum", "a total of at least"]),
+    ("more_than", ["more than", "over", "upwards of", "in excess of", "above", "exceeding",
+                   "well over", "well above"]),
+    ("about", ["about", "around", "approximately", "nearly", "almost", "some", "roughly",
+               "an estimated", "estimated", "close to", "approx.", "just over", "just under",
+               "just below", "an approximate"]),
+    ("up_to", ["up to", "as many as", "at most", "no more than", "not more than"]),
+]
+
+_word = "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))
+WORD_NUM = (rf"(?:(?:a|one|{_word})(?:[- ](?:{_word}))?"
+            rf"(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_word})(?:[- ](?:{_word}))?)?)*)")
+DIGIT_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|m\b|k\b))?"
+NUM = rf"(?:{DIGIT_NUM}|{WORD_NUM})"
+_QUAL = "|".join(re.escape(q) for _, qs in QUALIFIERS for q in sorted(qs, key=len, reverse=True))
+_VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
+
+PATTERN = re.compile(
+    rf"(?<![\w.,-])(?:(?P<qual>{_QUAL})\s+)?"
+    rf"(?:between\s+(?P<lo>{NUM})\s+and\s+(?P<hi>{NUM})"
+    rf"|(?P<rlo>{DIGIT_NUM})\s*(?:-|–|to)\s*(?P<rhi>{DIGIT_NUM})"
+    rf"|(?P<dozen>a dozen|half a dozen)"
+    rf"|(?P<vague>{_VAGUE})"
+    rf"|(?P<num>{NUM}))"
+    rf"(?![\w])",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class NumberPhrase:
+    start: int
+    end: int
+    text: str
+    count: int | None
+    min: int | None
+    max: int | None
+    qualifier: str  # exact | at_least | more_than | about | up_to | range | vague
+    num_start: int  # offset of the number itself, after the qualifier
+    is_word: bool
+
+
+def parse_number(text: str) -> int | None:
+    """Value of one number expression, or None."""
+    t = text.strip().lower().replace("–", "-")
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m|k)?", t)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        scale = {"million": 1_000_000, "m": 1_000_000, "thousand": 1000, "k": 1000}.get(m.group(2) or "", 1)
+        if scale == 1 and "." in m.group(1):
+            return None  # decimals are not head counts
+        return int(round(value * scale))
+    words = re.split(r"[\s-]+", t.replace(" and ", " "))
+    total, current, seen = 0, 0, False
+    for w in words:
+        if w in ("a", "one") and not seen:
+            current += 1
+            seen = True
+        elif w in UNITS:
+            current += UNITS[w]
+            seen = True
+        elif w in TENS:
+            current += TENS[w]
+            seen = True
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w in ("thousand", "million"):
+            total += max(current, 1) * SCALES[w]
+            current = 0
+        elif w:
+            return None
+    return total + current if seen or total else None
+
+
+def _qualifier(q: str | None) -> str | None:
+    if not q:
+        return None
+    q = q.lower()
+    for name, forms in QUALIFIERS:
+        if q in forms:
+            return name
+    return None
+
+
+def find_numbers(text: str) -> list[NumberPhrase]:
+    out = []
+    for m in PATTERN.finditer(text):
+        qual = _qualifier(m.group("qual"))
+        start, end = m.start(), m.end()
+        num_start = m.start(m.lastindex) if m.lastindex else start
+        for g in ("lo", "rlo", "dozen", "vague", "num"):
+            if m.group(g) is not None:
+                num_start = m.start(g)
+                break
+        if m.group("lo") or m.group("rlo"):
+            lo = parse_number(m.group("lo") or m.group("rlo"))
+            hi = parse_number(m.group("hi") or m.group("rhi"))
+            if lo is None or hi is None or hi <= lo:
+                continue
+            out.append(NumberPhrase(start, end, m.group(0), None, lo, hi, "range", num_start, False))
+        elif m.group("dozen"):
+            n = 6 if m.group("dozen").lower().startswith("half") else 12
+            out.append(NumberPhrase(start, end, m.group(0), n, None, None, qual or "about", num_start, True))
+        elif m.group("vague"):
+            lo, hi = VAGUE[m.group("vague").lower()]
+            if qual == "more_than" and lo is not None:
+                lo += 1
+            out.append(NumberPhrase(start, end, m.group(0), None, lo, hi, "vague", num_start, True))
+        else:
+            raw = m.group("num")
+            if raw.lower() in ("a", "one") and not qual:
+                continue  # the article "a" is not a count
+            n = parse_number(raw)
+            if n is None:
+                continue
+            is_word = not raw[0].isdigit()
+            q = qual or "exact"
+            lo = hi = None
+            if q == "exact":
+                lo = hi = n
+            elif q == "at_least":
+                lo = n
+            elif q == "more_than":
+                lo = n + 1
+            elif q == "up_to":
+                hi = n
+            out.append(NumberPhrase(start, end, m.group(0), n, lo, hi, q, num_start, is_word))
+    return out
