@@ -343,9 +343,14 @@ def collapse_spaces(src: MappedText) -> MappedText:
     return b.build()
 
 
-def clean_text(raw: str, doc_id: str = "doc", language: str | None = "en"
+def clean_text(raw: str, doc_id: str = "doc", language: str | None = "en",
+               layer_offsets=None, layer_len: int | None = None
                ) -> tuple[MappedText, list[Post], list[Repair]]:
-    mt, _ = normalise(MappedText.identity(raw))
+    """Clean ``raw``; offsets point into ``raw``, or through ``layer_offsets`` into the page
+    source ``raw`` was extracted from."""
+    start = MappedText.identity(raw) if layer_offsets is None else MappedText(
+        raw, layer_offsets, layer_len if layer_len is not None else len(raw))
+    mt, _ = normalise(start)
     kept, posts, repairs = select_lines(mt, doc_id, language)
     mt = join_lines(mt, kept)
     mt, rep = fix_mojibake(mt)
@@ -361,4 +366,6 @@ def clean_text(raw: str, doc_id: str = "doc", language: str | None = "en"
 @stage("clean", needs=("raw",), sets=("clean", "posts", "repairs"))
 def clean_stage(work: Work) -> None:
     """Repair scrape artefacts, keeping a character map to the raw text."""
-    work.clean, work.posts, work.repairs = clean_text(work.raw.raw, work.doc_id, work.raw.language)
+    raw = work.raw
+    work.clean, work.posts, work.repairs = clean_text(raw.raw, work.doc_id, raw.language,
+                                                      raw.layer_offsets, raw.layer_len)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .config import CONFIG
+from .htmlmap import map_extracted
 from .records import Problem, RawDocument
 
 CFG = CONFIG["ingest"]
@@ -127,8 +128,11 @@ def read_html_file(path: Path, meta: dict[str, Any]) -> RawDocument:
     data = _read_bytes(path)
     html, _ = decode(data)
     text, found = html_to_text(html)
-    # The raw layer of an HTML page is its extracted text; raw_sha256 hashes the page bytes.
-    return _make(str(path), text, data, "html", _merge(found, meta), raw_kind="html-extracted")
+    doc = _make(str(path), text, data, "html", _merge(found, meta))
+    offsets, missing = map_extracted(html, text)
+    doc.layer_offsets, doc.layer_len = offsets, len(html)
+    doc.raw_kind = "html" if missing == 0 else "html-approx"
+    return doc
 
 
 def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
@@ -160,7 +164,8 @@ def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | 
             yield Problem(where, "JSONL line has no 'text' field")
             continue
         item_meta = _merge(found, {**meta, **{k: obj.get(k) for k in META_KEYS if obj.get(k)}})
-        yield _make(where, body, body.encode("utf-8"), fmt, item_meta)
+        yield _make(where, body, body.encode("utf-8"), fmt, item_meta,
+                    raw_kind="html-extracted" if fmt == "jsonl-html" else "text")
 
 
 def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
@@ -193,7 +198,8 @@ def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | P
             published = date(*entry["updated_parsed"][:3]).isoformat()
         found = {"url": entry.get("link"), "title": entry.get("title"), "published": published,
                  "outlet": outlet}
-        yield _make(where, body, body.encode("utf-8"), "feed", _merge(found, meta))
+        yield _make(where, body, body.encode("utf-8"), "feed", _merge(found, meta),
+                    raw_kind="html-extracted" if "<" in content else "text")
 
 
 def _html_fragment_text(fragment: str) -> str:

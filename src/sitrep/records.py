@@ -55,9 +55,12 @@ class RawDocument:
     title: str | None = None
     published: str | None = None
     language: str | None = None
-    # For HTML the raw layer is the extracted text; ``raw_kind`` says so, so a raw span is never
-    # mistaken for an offset into the markup.
+    # For HTML, ``raw`` is the extracted article text and ``layer_offsets`` maps each of its
+    # characters to the page source, so raw spans point into the HTML as read ("html"), or
+    # approximately where some extracted line could not be located ("html-approx").
     raw_kind: str = "text"
+    layer_offsets: Any = field(default=None, repr=False)
+    layer_len: int | None = None
 
     @property
     def doc_id(self) -> str:
