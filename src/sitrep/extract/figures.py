@@ -28,21 +28,22 @@ VERSION = "figures@1"
 STATUS_WORDS = {
     "killed": ["killed", "kill", "died", "die", "dead", "death", "deaths", "fatalities", "slain",
                "executed", "massacred", "murdered", "perished", "bodies", "lives", "shot dead",
-               "martyred", "lost their lives", "toll"],
+               "martyred", "lost their lives", "toll", "killings", "buried", "bury", "burials"],
     "injured": ["injured", "wounded", "hurt", "injuries", "injuring", "wounding", "maimed",
-                "wound", "injure"],
+                "wound", "injure", "wounds"],
     "missing": ["missing", "unaccounted"],
     "detained": ["detained", "arrested", "detainees", "arrests", "rounded up", "jailed", "detain",
-                 "arrest", "imprisoned", "held"],
+                 "arrest", "imprisoned", "held", "were held", "was held", "being held", "been held"],
     "displaced": ["displaced", "fled", "displacing", "uprooted", "homeless", "evacuated", "flee",
-                  "displace", "refugees"],
+                  "displace", "refugees", "sought shelter", "sheltering", "sought refuge",
+                  "taken refuge", "new arrivals", "arrivals"],
     "kidnapped": ["kidnapped", "abducted", "hostages", "abductions", "kidnapping", "abduct",
                   "kidnap", "seized"],
 }
 STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
 # Words before a number that carry its status: "killing 13", "the death toll rose to 229".
 PRE_STATUS = re.compile(
-    r"(?P<w>killing|killed|kill|wounding|injuring|injured|wounded|displacing|displaced|abducting|"
+    r"(?P<w>killings of|killing of|killings|killing|killed|kill|wounding|injuring|injured|wounded|displacing|displaced|abducting|"
     r"abducted|kidnapping|kidnapped|arresting|arrested|detaining|detained|"
     r"death toll|toll|dead|killed|deaths|fatalities|casualties)"
     r"(?:\s+(?:of|at|to|was|is|has|had|have|reached|rose|rising|risen|climbed|climbing|jumped|"
@@ -50,7 +51,17 @@ PRE_STATUS = re.compile(
     r"the|an|a|estimated|rise|up|stood|been|some|include|included|including)){0,4}\s*$", re.I)
 
 PRE_FORMS = {"killing": "killed", "death toll": "killed", "toll": "killed", "abducting": "kidnapped",
-             "arresting": "detained", "detaining": "detained"}
+             "arresting": "detained", "detaining": "detained", "killings": "killed"}
+# A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
+# to 26", "Its count rose from 229 on Friday to more than 1,000".
+TOLL_SUBJECT = re.compile(r"\b(death toll|toll|count|tally|number of (?:the )?(?:dead|deaths|people "
+                          r"killed|victims|fatalities))\b", re.I)
+TOLL_VERB = re.compile(r"\b(rose|risen|rising|climbed|climbing|jumped|increased|reached|reaching|"
+                       r"stood|stands|hit|surpassed|topped|grew|from|to|at)\s*$", re.I)
+PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
+LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
+DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
+                             r"(?:camp|camps|town|city|village|area)s?)\b", re.I)
 
 VICTIMS = {
     "civilians": ["civilian", "civilians", "resident", "residents", "villager", "villagers",
@@ -117,6 +128,8 @@ def _np_after(doc, start_char: int, limit_char: int):
             break
         if toks and (tok.pos_ in ("CCONJ", "NUM") or tok.like_num):
             break  # "125 personnel and 148 loyalists": the next conjunct is its own figure
+        if tok.pos_ == "ADP" and tok.lower_ != "of":
+            break  # "803 killings in Syria's provinces": the place is not part of the noun
         toks.append(tok)
         if len(toks) >= CFG["window_after"]:
             break
@@ -152,6 +165,9 @@ def _group(np_tokens, doc) -> str | None:
 def _status_after(sent_text: str, rel: int) -> tuple[str | None, int]:
     """First status word after ``rel`` in the sentence, before another number or a clause break."""
     tail = sent_text[rel:]
+    moved = DISPLACED_AFTER.match(tail)
+    if moved:
+        return "displaced", rel + moved.end()
     stop = re.search(r"[;:]|\s—\s|\b\d|\b(?:and|but)\s+(?:\w+\s+){0,3}(?:said|says)\b", tail)
     tail = tail[: stop.start()] if stop else tail
     words = list(re.finditer(r"[A-Za-z’'-]+", tail))[: CFG["window_after"] + 3]
@@ -171,11 +187,15 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
     head = sent_text[max(0, rel - 60):rel]
     m = PRE_STATUS.search(head)
     if m:
-        w = m.group("w").lower()
+        w = m.group("w").lower().removesuffix(" of")
         status = STATUS_OF.get(w) or PRE_FORMS.get(w)
         if w == "casualties":
             return None, 0  # killed-and-injured together; not one status
         return status, rel - len(head) + m.start()
+    verb = TOLL_VERB.search(sent_text[:rel])
+    subject = TOLL_SUBJECT.search(sent_text[:rel])
+    if verb and subject and not re.search(r"[;:]", sent_text[subject.end():rel]):
+        return "killed", subject.start()
     among = re.search(r"among the (dead|killed|victims|wounded|injured)\s+(were|was|are)\s*$", head, re.I)
     if among:
         return ("injured" if among.group(1).lower() in ("wounded", "injured") else "killed",
@@ -240,6 +260,37 @@ def figures_stage(work: Work) -> None:
                          if m.ref_id and s0 <= m.span.start < s1})
         prev: Figure | None = None
         prev_end = 0
+        pending: list = []
+
+        def emit(num, np_tokens, np_end, status, rule, status_end, fig_start):
+            a1 = s0 + num.end
+            np_text = text[a1:np_end]
+            victims = _victims(np_text, np_tokens)
+            if victims == "unknown" and rule == "before" and re.search(r"toll", stext[:num.start], re.I):
+                victims = "all"
+            fig_end = max(np_end, s0 + status_end, a1)
+            para = para_of(s0)
+            src, src_id, inherited = source, source_id, False
+            if src is None and para in last_source:
+                src, src_id = last_source[para]
+                inherited = src is not None
+            if source is not None:
+                last_source[para] = (source, source_id)
+            p_start, p_end = _period(stext, sent_dates, work.published)
+            fig = Figure(
+                id="", doc_id=work.doc_id, count=num.count,
+                min=num.min, max=num.max, qualifier=num.qualifier, status=status, victims=victims,
+                group=_group(np_tokens, doc), perpetrator=_perpetrator(sent, work, a1), source=src,
+                source_id=src_id, hedged=is_hedged, place_ids=places, period_start=p_start,
+                period_end=p_end, reported_on=work.published,
+                span=Span(fig_start, fig_end, text[fig_start:fig_end]),
+                raw_span=work.clean.raw_span(fig_start, fig_end),
+                sentence=Span(s0, s1, stext),
+                provenance=Provenance(VERSION, 0.9 if rule in ("after", "noun", "before") else 0.7, rule),
+                source_inherited=inherited)
+            figures.append(fig)
+            return fig
+
         for num in find_numbers(stext):
             a0, a1 = s0 + num.num_start, s0 + num.end
             if _is_trap(stext, num, doc, a0, a1):
@@ -255,47 +306,43 @@ def figures_stage(work: Work) -> None:
             if status:
                 fig_start = s0 + pre_start
             head = np_tokens[-1].lower_ if np_tokens else ""
-            if status is None and head in STATUS_OF and head not in ("toll", "lives", "security", "held"):
-                status, status_end, rule = STATUS_OF[head], np_end - s0, "noun"
+            noun = next((t for t in np_tokens if t.lower_ in STATUS_OF and t.pos_ in ("NOUN", "ADJ")
+                         and t.lower_ not in ("toll", "lives", "security", "held")), None)
+            if status is None and noun is not None:
+                status, rule = STATUS_OF[noun.lower_], "noun"
+                status_end = noun.idx + len(noun) - s0
             if status is None:
                 status, status_end = _status_after(stext, np_end - s0)
                 rule = "after"
+            if status is None and head == "lives" and LIVES.search(stext[max(0, num.start - 30):num.start]):
+                status, status_end, rule = "killed", np_end - s0, "noun"
             if status is None and prev is not None and COORD.match(stext[prev_end:num.start].replace(
                     np_text, "")) is not None:
                 status, rule, status_end = prev.status, "coordinated", num.end
-            elif status is None and prev is not None and re.search(
-                    r"\b(along with|as well as|plus|in addition to|and)\b", stext[prev_end:num.start]):
+            elif status is None and prev is not None and (re.search(
+                    r"\b(along with|as well as|plus|in addition to|and|including|among them|of whom)\b",
+                    stext[prev_end:num.start]) or PARTITIVE.match(stext[num.end:])):
                 status, rule, status_end = prev.status, "coordinated", num.end
             if status is None:
+                if np_tokens and _victims(np_text, np_tokens) != "unknown":
+                    pending.append((num, np_tokens, np_end))
                 continue
-            if num.is_word and num.qualifier == "vague" and not np_tokens and rule != "before":
+            if num.is_word and num.qualifier == "vague" and not np_tokens and (
+                    rule != "before" and status_end - (num.end) > 25):
                 continue
-            victims = _victims(np_text, np_tokens)
-            if victims == "unknown" and rule == "before" and re.search(r"toll", stext[:num.start], re.I):
-                victims = "all"
-            group = _group(np_tokens, doc)
-            fig_end = max(np_end, s0 + status_end, a1)
-            para = para_of(s0)
-            src, src_id, inherited = source, source_id, False
-            if src is None and para in last_source:
-                src, src_id = last_source[para]
-                inherited = src is not None
-            if source is not None:
-                last_source[para] = (source, source_id)
-            p_start, p_end = _period(stext, sent_dates, work.published)
-            fig = Figure(
-                id=f"{work.doc_id}:f{len(figures)}", doc_id=work.doc_id, count=num.count,
-                min=num.min, max=num.max, qualifier=num.qualifier, status=status, victims=victims,
-                group=group, perpetrator=_perpetrator(sent, work, a1), source=src,
-                source_id=src_id, hedged=is_hedged, place_ids=places, period_start=p_start,
-                period_end=p_end, reported_on=work.published,
-                span=Span(fig_start, fig_end, text[fig_start:fig_end]),
-                raw_span=work.clean.raw_span(fig_start, fig_end),
-                sentence=Span(s0, s1, stext),
-                provenance=Provenance(VERSION, 0.9 if rule in ("after", "noun", "before") else 0.7, rule),
-                source_inherited=inherited)
-            figures.append(fig)
+            fig = emit(num, np_tokens, np_end, status, rule, status_end, fig_start)
+            if rule in ("after", "noun") and pending:
+                # "More than 100 people, among them 20 children ..., have been killed": the
+                # leading count shares the status found after its subset.
+                for pnum, ptoks, pend in pending:
+                    if re.search(r"\b(among them|including|of whom|among whom)\b|,",
+                                 stext[pnum.end:num.start]):
+                        emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
+                pending.clear()
             prev, prev_end = fig, num.end
+    figures.sort(key=lambda f: (f.span.start, f.span.end))
+    for i, f in enumerate(figures):
+        f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
 
 
