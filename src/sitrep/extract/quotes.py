@@ -31,8 +31,12 @@ INDIRECT = {"say", "tell", "claim", "insist", "add", "declare", "warn", "announc
             "emphasize", "emphasise", "note", "explain", "acknowledge", "maintain", "write"}
 ANON_HEADS = {"source", "sources", "official", "officials", "resident", "residents", "witness",
               "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "doctor",
-              "medic", "activist", "activists", "survivor", "relative", "man", "woman", "father",
-              "mother", "fighter", "officer", "nurse", "journalist", "analyst", "diplomat"}
+              "medic", "activist", "activists", "survivor", "survivors", "relative", "man",
+              "woman", "father", "mother", "fighter", "officer", "nurse", "journalist", "analyst",
+              "diplomat", "volunteer", "volunteers", "teacher", "cleric", "imam", "priest",
+              "leader", "coordinator", "worker", "workers", "farmer", "driver", "shopkeeper",
+              "student", "guide", "handler", "owner", "elder", "engineer", "lawyer", "researcher",
+              "expert", "monitor", "paramedic", "surgeon", "director", "villager", "villagers"}
 PRONOUNS = {"he", "she", "they", "we", "i"}
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
 VENUE_POST = re.compile(r"\b(?:on|in a post on|posted on|wrote on|on (?:his|her|their|its))\s+"
@@ -108,6 +112,38 @@ class _Speakers:
         ent = self.work.entities[best.ref_id]
         return ent.name, ent.id
 
+    def last_org(self, before: int) -> tuple[str, str] | None:
+        best = None
+        for m in self.work.mentions:
+            if m.span.start < before and m.ref_id and self.work.entities[m.ref_id].type in (
+                    "organization", "government", "armed_group"):
+                best = m
+        if best is None:
+            return None
+        ent = self.work.entities[best.ref_id]
+        return ent.name, ent.id
+
+    def person_in(self, start: int, end: int) -> bool:
+        return any(start <= m.span.start < end and m.ref_id
+                   and self.work.entities[m.ref_id].type == "person" for m in self.work.mentions)
+
+    def describe(self, noun) -> str:
+        """'An Alawite source, managing ...' -> 'Alawite source'; 'an RSF commander' ->
+        'Rapid Support Forces commander' (entity modifiers by their canonical name)."""
+        words = []
+        for t in noun.lefts:
+            if t.dep_ not in ("amod", "compound", "nmod", "poss") or t.pos_ == "DET":
+                continue
+            ment = next((m for m in self.work.mentions if m.span.start <= t.idx < m.span.end
+                         and m.ref_id), None)
+            if ment is not None:
+                name = self.work.entities[ment.ref_id].name
+                if not words or words[-1] != name:
+                    words.append(name)
+            else:
+                words.append(t.text)
+        return " ".join(words + [noun.text])
+
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
         left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
@@ -127,7 +163,17 @@ class _Speakers:
             if person:
                 return person[0], person[1], "pronoun->last_person"
             return None, None, "pronoun-unresolved"
+        elif low == "it" and subj.i == subj.left_edge.i == subj.right_edge.i:
+            org = self.last_org(before)
+            if org:
+                return org[0], org[1], "pronoun->last_organisation"
+            return None, None, "pronoun-unresolved"
         head = subj.lower_
+        if head in ANON_HEADS and not self.person_in(left, right) and not re.match(
+                r"^(the|this|that)\b", phrase, re.I):
+            desc = self.describe(subj)
+            self.last_anon = desc
+            return desc, None, "anonymous"
         if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
             if self.last_anon.split()[-1].lower() == head or head in ("source", "official"):
                 return self.last_anon, None, "anaphor->anonymous"
@@ -135,7 +181,7 @@ class _Speakers:
         if name and eid:
             return name, eid, "subject"
         if head in ANON_HEADS:
-            desc = _describe(subj)
+            desc = self.describe(subj)
             self.last_anon = desc
             return desc, None, "anonymous"
         if name:
@@ -146,12 +192,6 @@ class _Speakers:
 def _para_start(text: str, pos: int) -> int:
     i = text.rfind("\n\n", 0, pos)
     return 0 if i < 0 else i + 2
-
-
-def _describe(noun) -> str:
-    """'An Alawite source, managing ...' -> 'Alawite source'."""
-    words = [t.text for t in noun.lefts if t.dep_ in ("amod", "compound", "nmod") and t.pos_ != "DET"]
-    return " ".join(words + [noun.text])
 
 
 def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
@@ -222,7 +262,8 @@ def quotes_stage(work: Work) -> None:
         for verb in _speech_verb(sent, qabs):
             if verb.lemma_.lower() not in INDIRECT:
                 continue
-            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
+            # "..., officials said" puts the reported clause before the verb.
+            clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
             if clause is None:
                 continue
             c0 = clause.left_edge.idx
