@@ -21,6 +21,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn crisis and conflict reporting into a sourced situation record.")
 err = Console(stderr=True)
 out = Console()
+if not out.is_terminal:
+    # Piped or captured output (CI logs, `make demo | less`) gets a readable table width.
+    out = Console(width=150)
 
 DbOption = typer.Option(None, "--db", help="SQLite database path (default $SITREP_DB or ./sitrep.db).")
 
@@ -126,7 +129,7 @@ def demo_corpus_dir() -> str:
 def figures_table(data: dict) -> Table:
     docs = {d["id"]: d for d in data["documents"]}
     table = Table(title="Casualty figures in the demo corpus", show_lines=False)
-    for col in ("published", "outlet", "figure", "status", "victims", "source", "sentence"):
+    for col in ("published", "outlet", "figure", "status", "victims", "source", "phrase"):
         table.add_column(col, overflow="fold")
     for f in sorted(data["figures"], key=lambda f: (f["reported_on"] or "", f["doc_id"])):
         d = docs[f["doc_id"]]

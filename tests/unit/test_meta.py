@@ -1,0 +1,55 @@
+"""Meta-tests: every registered stage has a doc line and a test; every CLI command has --help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import sitrep.pipeline  # noqa: F401  (registers the built-in stages)
+from sitrep.cli import app
+from sitrep.config import CONFIG
+from sitrep.registry import STAGES
+
+TESTS = Path(__file__).resolve().parents[1]
+# Where each stage is exercised by name; an entry here must point at a real test file.
+STAGE_TESTS = {
+    "clean": "unit/test_clean.py",
+    "nlp": "e2e/test_seeds.py",
+    "dates": "e2e/test_seeds.py",
+    "entities": "e2e/test_seeds.py",
+    "places": "e2e/test_seeds.py",
+    "figures": "e2e/test_seeds.py",
+    "quotes": "e2e/test_seeds.py",
+}
+
+
+def test_configured_stages_are_registered_and_documented():
+    for name in CONFIG["pipeline"]["stages"]:
+        assert name in STAGES, name
+        assert STAGES[name].doc, f"stage {name} has no doc line"
+
+
+@pytest.mark.parametrize("name", sorted(STAGES))
+def test_every_stage_has_a_test(name):
+    assert name in STAGE_TESTS, f"stage {name} has no test listed"
+    assert (TESTS / STAGE_TESTS[name]).exists()
+
+
+def test_every_cli_command_has_help():
+    runner = CliRunner()
+    commands = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert {"ingest", "export", "demo", "stats"} <= set(commands)
+    for command in commands:
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output)
+        assert "Usage" in result.output
+
+
+def test_stage_needs_are_set_by_earlier_stages():
+    seen = {"raw", "clean", "posts", "repairs"}
+    for name in CONFIG["pipeline"]["stages"]:
+        stage = STAGES[name]
+        assert set(stage.needs) <= seen | {"nlp"}, (name, stage.needs)
+        seen |= set(stage.sets) | {"nlp"}
