@@ -228,8 +228,9 @@ def fix_mojibake(src: MappedText) -> tuple[MappedText, list[Repair]]:
 
 _NAME_PREFIXES = {"mc", "mac", "de", "la", "le", "di", "da", "van", "von", "al", "el", "ibn", "bin",
                   "abu", "du", "o"}
+_SHORT_RIGHT = {"on", "in", "at", "to", "of", "by", "as", "is", "or", "an"}
 _LOWER_UPPER = re.compile(r"\b([a-z]{2,})([A-Z][a-z’']+)")
-_CAP_TOKEN = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[’']s)?)([a-z]{3,})\b")
+_CAP_TOKEN = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[’']s)?)([a-z]{2,})\b")
 _PUNCT_GLUE = re.compile(r"([a-z]{2,})([,;:])([A-Z][a-z])")
 _PERIOD_GLUE = re.compile(r"(?<![./:\w])([a-z]{3,})\.([A-Z][a-z]{2,})(?![.\w]*\.(com|org|net)\b)")
 
@@ -261,20 +262,29 @@ def _glue_splits(text: str) -> list[int]:
             continue
         cuts.add(m.start(2))
     standalone = _standalone_tokens(text)
+    counts: dict[str, int] = {}
+    for m in _CAP_TOKEN.finditer(text):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
     for m in _CAP_TOKEN.finditer(text):
         whole = m.group(0)
-        if zipf(whole) > CFG["glue_whole_max_zipf"]:
+        # A known name, or a word the text repeats, is a word, not a seam: glue happens once, at a
+        # link boundary ("El Fasher", "Snowline" stay whole).
+        if (zipf(whole) > CFG["glue_whole_max_zipf"] or whole in _known_names()
+                or counts[whole] > 1):
             continue
         best = None
         # Try every cut, preferring the longest common right-hand word ("Katz|shared").
-        for cut in range(2, len(whole) - 2):
+        for cut in range(3, len(whole) - 1):
             left, right = whole[:cut], whole[cut:]
-            if not right.islower() or len(right) < 3:
+            if not right.islower():
                 continue
+            if len(right) < 3 and right not in _SHORT_RIGHT:
+                continue  # "Forceson" -> "Forces on"; other two-letter tails are too risky
             if zipf(right) < CFG["glue_right_min_zipf"]:
                 continue
             stem = re.sub(r"[’']s$", "", left)
-            if stem not in standalone and zipf(stem) < CFG["glue_left_min_zipf"]:
+            # The left piece must be a name this text (or the alias dictionary) uses on its own.
+            if len(stem) < 3 or stem not in standalone:
                 continue
             if best is None or len(right) > len(whole) - best:
                 best = cut

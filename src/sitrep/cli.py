@@ -115,7 +115,11 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json or csv."
 @app.command()
 def stats(db: Optional[str] = DbOption) -> None:
     """Counts of what the store holds, and the problems seen."""
-    with Store(db or default_db()) as store:
+    path = db or default_db()
+    if not os.path.exists(path):
+        err.print(f"{path}: no such database (run `sitrep ingest` first)")
+        raise typer.Exit(2)
+    with Store(path) as store:
         for k, v in store.counts().items():
             out.print(f"{k:10} {v}")
         for p in store.problems():

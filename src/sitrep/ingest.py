@@ -87,6 +87,13 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def _decode_nonempty(data: bytes) -> str:
+    text, _ = decode(data)
+    if not text.strip():
+        raise BadInput("empty file")  # a byte-order mark and blanks are still empty
+    return text
+
+
 def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
     """Main-content extraction with trafilatura; returns text and the metadata it found."""
     import trafilatura
@@ -120,13 +127,13 @@ def _merge(found: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
 
 def read_text_file(path: Path, meta: dict[str, Any]) -> RawDocument:
     data = _read_bytes(path)
-    text, _ = decode(data)
+    text = _decode_nonempty(data)
     return _make(str(path), text, data, "text", _merge({}, meta))
 
 
 def read_html_file(path: Path, meta: dict[str, Any]) -> RawDocument:
     data = _read_bytes(path)
-    html, _ = decode(data)
+    html = _decode_nonempty(data)
     text, found = html_to_text(html)
     doc = _make(str(path), text, data, "html", _merge(found, meta))
     offsets, missing = map_extracted(html, text)
@@ -137,7 +144,7 @@ def read_html_file(path: Path, meta: dict[str, Any]) -> RawDocument:
 
 def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
     data = _read_bytes(path)
-    text, _ = decode(data)
+    text = _decode_nonempty(data)
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -163,7 +170,8 @@ def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | 
         if not isinstance(body, str) or not body.strip():
             yield Problem(where, "JSONL line has no 'text' field")
             continue
-        item_meta = _merge(found, {**meta, **{k: obj.get(k) for k in META_KEYS if obj.get(k)}})
+        # What the caller says wins over the line, as for every other input kind.
+        item_meta = _merge(found, {**{k: obj.get(k) for k in META_KEYS if obj.get(k)}, **meta})
         yield _make(where, body, body.encode("utf-8"), fmt, item_meta,
                     raw_kind="html-extracted" if fmt == "jsonl-html" else "text")
 
@@ -277,7 +285,8 @@ def read_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Proble
 
 def expand(paths: Iterable[str]) -> Iterator[Path | Problem]:
     for p in paths:
-        matches = sorted(glob.glob(p)) if any(c in p for c in "*?[") else [p]
+        # An existing path is taken literally, even with glob characters in its name.
+        matches = sorted(glob.glob(p)) if any(c in p for c in "*?[") and not os.path.exists(p) else [p]
         if not matches:
             yield Problem(p, "no file matches")
         for m in matches:

@@ -149,6 +149,8 @@ def _victims(np_text: str, np_tokens) -> str:
 
 
 def _group(np_tokens, doc) -> str | None:
+    from .entities import is_place_not_entity
+
     for tok in np_tokens:
         if tok.ent_type_ == "NORP":
             ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
@@ -156,6 +158,8 @@ def _group(np_tokens, doc) -> str | None:
             hit = lookup(text)
             if hit and hit[1] == "group":
                 return hit[0]
+            if ent is not None and is_place_not_entity(ent):
+                continue  # "five people in the Aleppo countryside": a place, not a group
             if text.endswith("s") and not text.endswith("ss"):
                 text = text[:-1]
             return text

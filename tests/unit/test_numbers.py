@@ -1,0 +1,205 @@
+"""How news writes a number of people: digits, words, vague quantities, qualifiers, ranges."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitrep.numbers import find_numbers, parse_number
+
+PROPS = settings(max_examples=300, deadline=None, database=None, derandomize=True)
+
+UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+         "nineteen"]
+TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def words(n: int, sep: str = "-") -> str:
+    if n < 20:
+        return UNITS[n]
+    tens, unit = divmod(n, 10)
+    return TENS[tens] + (sep + UNITS[unit] if unit else "")
+
+
+def only(text: str):
+    found = find_numbers(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- digits ---------------------------------------------------------------------------------
+
+@PROPS
+@given(st.integers(0, 10**7))
+def test_digits_with_and_without_commas_parse(n):
+    assert parse_number(str(n)) == n
+    assert parse_number(f"{n:,}") == n
+
+
+@PROPS
+@given(st.integers(0, 10**7))
+def test_digits_are_found_in_a_sentence(n):
+    for written in (str(n), f"{n:,}"):
+        text = f"The monitor said {written} people were killed."
+        phrase = only(text)
+        assert phrase.count == n
+        assert phrase.min == phrase.max == n
+        assert phrase.qualifier == "exact"
+        assert text[phrase.start:phrase.end] == written
+        assert phrase.is_word is False
+
+
+@pytest.mark.parametrize("text, value", [("1.5 million", 1_500_000), ("2 million", 2_000_000),
+                                         ("3 thousand", 3000), ("10k", 10_000)])
+def test_scaled_digits(text, value):
+    assert parse_number(text) == value
+
+
+def test_decimals_are_not_head_counts():
+    assert parse_number("2.5") is None
+
+
+# --- words ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", range(1, 100))
+def test_word_numbers_one_to_ninety_nine(n):
+    assert parse_number(words(n)) == n
+    assert parse_number(words(n).capitalize()) == n
+    if n == 1:
+        return  # a bare "one" is not taken as a count (see test_bare_one_needs_a_qualifier)
+    phrase = only(f"Officials said {words(n)} people were killed.")
+    assert phrase.count == n and phrase.is_word
+
+
+def test_bare_one_needs_a_qualifier():
+    # "one of the fighters" is far more common than a head count of one; with a qualifier it counts.
+    assert find_numbers("one of the fighters said") == []
+    p = only("at least one person was killed")
+    assert (p.count, p.qualifier) == (1, "at_least")
+
+
+@pytest.mark.parametrize("n", [21, 34, 47, 99])
+def test_compound_word_numbers_with_a_space(n):
+    assert parse_number(words(n, " ")) == n
+
+
+@pytest.mark.parametrize("text, value", [
+    ("one hundred and twenty", 120), ("one hundred twenty", 120), ("a hundred", 100),
+    ("two hundred", 200), ("a thousand", 1000), ("two thousand four hundred", 2400),
+    ("three hundred and forty-five", 345), ("one million", 1_000_000)])
+def test_larger_word_numbers(text, value):
+    assert parse_number(text) == value
+    phrase = only(f"The agency said {text} people had fled.")
+    assert phrase.count == value
+    assert phrase.text == text
+
+
+def test_not_a_number():
+    assert parse_number("people") is None
+    assert parse_number("") is None
+    assert find_numbers("The monitor said people were killed.") == []
+
+
+def test_the_article_a_is_not_a_count():
+    assert find_numbers("A man was killed in a strike.") == []
+
+
+# --- vague quantities -----------------------------------------------------------------------
+
+def test_a_dozen():
+    p = only("a dozen people were wounded")
+    assert p.count == 12
+    assert p.text == "a dozen"
+
+
+def test_half_a_dozen():
+    assert only("half a dozen homes").count == 6
+
+
+def test_dozens():
+    p = only("dozens were wounded")
+    assert p.qualifier == "vague"
+    assert p.count is None
+    assert p.min == 24 and p.max is None
+
+
+def test_dozens_of():
+    p = only("dozens of civilians were wounded")
+    assert p.qualifier == "vague" and p.min == 24
+
+
+def test_hundreds_of_thousands():
+    p = only("hundreds of thousands of people fled")
+    assert p.min == 200_000
+
+
+# --- qualifiers and ranges ------------------------------------------------------------------
+
+def test_between_range():
+    p = only("between 300 and 400 people were killed")
+    assert p.qualifier == "range"
+    assert (p.min, p.max, p.count) == (300, 400, None)
+    assert p.text == "between 300 and 400"
+    assert p.num_start == len("between ")
+
+
+def test_dash_range():
+    p = only("300-400 people")
+    assert (p.qualifier, p.min, p.max) == ("range", 300, 400)
+
+
+def test_inverted_range_is_not_a_range():
+    assert all(p.qualifier != "range" for p in find_numbers("between 400 and 300 people"))
+
+
+def test_no_fewer_than():
+    p = only("no fewer than 2,400 Alawite civilians")
+    assert p.qualifier == "at_least"
+    assert p.count == 2400 and p.min == 2400 and p.max is None
+    assert p.text == "no fewer than 2,400"
+    assert p.num_start == len("no fewer than ")
+
+
+def test_at_least():
+    p = only("At least 12 civilians were killed")
+    assert (p.qualifier, p.count, p.min, p.max) == ("at_least", 12, 12, None)
+
+
+def test_more_than_is_exclusive():
+    p = only("more than 100 people were wounded")
+    assert p.qualifier == "more_than"
+    assert p.count == 100
+    assert p.min == 101 and p.max is None
+
+
+def test_up_to():
+    p = only("up to 50 people may have died")
+    assert p.qualifier == "up_to"
+    assert p.count == 50 and p.max == 50 and p.min is None
+
+
+def test_over_a_thousand():
+    p = only("the toll rose to over a thousand")
+    assert p.qualifier == "more_than"
+    assert p.count == 1000 and p.min == 1001
+    assert p.text == "over a thousand"
+
+
+def test_about():
+    p = only("about 40 people")
+    assert p.qualifier == "about" and p.count == 40
+
+
+def test_offsets_point_into_the_text():
+    text = "The monitor said 745 civilians, 125 security personnel and 148 loyalists died."
+    found = find_numbers(text)
+    assert [p.count for p in found] == [745, 125, 148]
+    for p in found:
+        assert text[p.start:p.end] == p.text
+
+
+def test_number_inside_a_word_or_decimal_is_not_found():
+    assert find_numbers("the F16 jet") == []
+    assert [p.count for p in find_numbers("a 4th Division officer")] == []
