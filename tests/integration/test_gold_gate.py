@@ -14,12 +14,14 @@ from sitrep.evaluate import evaluate
 from tests.corpus import DEMO, GOLD
 
 FLOORS = {
-    "figures_exact_f1": 0.70,
-    "figures_exact_precision": 0.85,
+    "figures_exact_f1": 0.92,
+    "figures_exact_precision": 0.95,
     "trap_false_positive_rate_max": 0.02,
-    "quote_recall": 0.72,
-    "speaker_accuracy": 0.72,
-    "status_accuracy": 0.95,
+    "quote_recall": 0.84,
+    "speaker_accuracy": 0.83,
+    "status_accuracy": 0.97,
+    "victims_accuracy": 0.75,
+    "source_accuracy": 0.72,
 }
 
 
@@ -33,7 +35,10 @@ def scores():
 def test_figures_f1(scores):
     assert scores["figures"]["exact_f1"] >= FLOORS["figures_exact_f1"]
     assert scores["figures"]["exact_precision"] >= FLOORS["figures_exact_precision"]
-    assert scores["figures"]["attribute_accuracy"]["status"] >= FLOORS["status_accuracy"]
+    attrs = scores["figures"]["attribute_accuracy"]
+    assert attrs["status"] >= FLOORS["status_accuracy"]
+    assert attrs["victims"] >= FLOORS["victims_accuracy"]
+    assert attrs["source"] >= FLOORS["source_accuracy"]
 
 
 def test_traps(scores):
