@@ -28,7 +28,8 @@ if not out.is_terminal:
 DbOption = typer.Option(None, "--db", help="SQLite database path (default $SITREP_DB or ./sitrep.db).")
 
 
-def ingest_paths(paths: list[str], db: str, meta: dict, quiet: bool = False) -> dict[str, int]:
+def ingest_paths(paths: list[str], db: str, meta: dict, quiet: bool = False,
+                 workers: int = 1) -> dict[str, int]:
     """Read, process and store; returns counts. Bad input gives one line each, the batch goes on."""
     from .ingest import read_paths
     from .pipeline import process_documents
@@ -52,7 +53,7 @@ def ingest_paths(paths: list[str], db: str, meta: dict, quiet: bool = False) -> 
                       TimeElapsedColumn(), console=err, disable=quiet or not todo,
                       transient=True) as progress:
             task = progress.add_task("processing", total=len(todo))
-            for result in process_documents(todo):
+            for result in process_documents(todo, workers=workers):
                 if isinstance(result, Problem):
                     err.print(f"[yellow]skipped[/] {result.line()}", highlight=False, soft_wrap=True)
                     store.add_problem(result)
@@ -72,11 +73,13 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or gl
            published: Optional[str] = typer.Option(None, help="Publication date (YYYY-MM-DD)."),
            language: Optional[str] = typer.Option(None, help="Language code, e.g. en."),
            url: Optional[str] = typer.Option(None, help="URL (for a single file)."),
-           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+           workers: int = typer.Option(1, "--workers", "-w", min=1,
+                                       help="spaCy parsing processes (one per core).")) -> None:
     """Ingest text, HTML, JSONL, RSS/Atom files or directories into the store."""
     meta = {k: v for k, v in dict(outlet=outlet, published=published, language=language, url=url).items() if v}
     t0 = time.perf_counter()
-    counts = ingest_paths(paths, db or default_db(), meta, quiet)
+    counts = ingest_paths(paths, db or default_db(), meta, quiet, workers)
     dt = time.perf_counter() - t0
     err.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
               f"{counts['problems']} problems in {dt:.1f}s -> {db or default_db()}")

@@ -42,7 +42,8 @@ def _failed(work: Work, exc: Exception) -> Problem:
     return Problem(work.raw.source_path, f"processing failed ({type(exc).__name__}: {exc})")
 
 
-def process_documents(raws: Iterable[RawDocument], batch_size: int = 32) -> Iterator[Result | Problem]:
+def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
+                      workers: int = 1) -> Iterator[Result | Problem]:
     """Process documents in order, yielding one ``Result`` each (or a ``Problem`` if one fails:
     a bad document never stops the batch)."""
     before, after = _stage_names()
@@ -54,7 +55,9 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32) -> Iter
         for work in batch:
             if len(work.text) > limit:
                 work.unresolved.append(f"text cut to {limit} characters before NLP")
-        docs = nlp.pipe([w.text[:limit] for w in batch], batch_size=batch_size)
+        # With workers > 1 spaCy parses in that many processes; our stages stay in this one.
+        docs = nlp.pipe([w.text[:limit] for w in batch], batch_size=batch_size,
+                        n_process=workers if len(batch) > 1 else 1)
         for work, doc in zip(batch, docs):
             work.spacy_doc = doc
             work.done.append("nlp@1")
@@ -75,7 +78,8 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32) -> Iter
             yield _failed(work, exc)
             continue
         batch.append(work)
-        if len(batch) >= batch_size:
+        # Worker processes are started per flush: hand them enough documents to be worth it.
+        if len(batch) >= (batch_size if workers == 1 else batch_size * workers * 8):
             yield from flush()
     if batch:
         yield from flush()
