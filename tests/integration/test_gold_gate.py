@@ -20,8 +20,8 @@ FLOORS = {
     "quote_recall": 0.84,
     "speaker_accuracy": 0.83,
     "status_accuracy": 0.97,
-    "victims_accuracy": 0.75,
-    "source_accuracy": 0.72,
+    "victims_accuracy": 0.86,
+    "source_accuracy": 0.82,
 }
 
 

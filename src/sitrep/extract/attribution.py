@@ -69,6 +69,71 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
     return None, None
 
 
+# Role nouns that name an unnamed speaker or source: "a medical source", "hospital officials".
+ROLE_NOUNS = {"source", "sources", "official", "officials", "resident", "residents", "witness",
+              "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "doctor",
+              "doctors", "medic", "medics", "activist", "activists", "survivor", "survivors",
+              "relative", "relatives", "man", "woman", "father", "mother", "fighter", "officer",
+              "nurse", "journalist", "analyst", "diplomat", "volunteer", "volunteers", "teacher",
+              "cleric", "imam", "priest", "leader", "coordinator", "worker", "workers", "farmer",
+              "driver", "shopkeeper", "student", "guide", "handler", "owner", "elder", "engineer",
+              "lawyer", "researcher", "expert", "paramedic", "surgeon", "director", "villager",
+              "villagers", "charity", "group", "agency", "committee"}
+
+
+def last_org(work: Work, before: int) -> tuple[str, str] | None:
+    """The last organisation named before ``before``: what "it" and "its" refer to."""
+    best = None
+    for m in work.mentions or []:
+        if m.span.start < before and m.ref_id and work.entities[m.ref_id].type in (
+                "organization", "government", "armed_group"):
+            best = m
+    if best is None:
+        return None
+    ent = work.entities[best.ref_id]
+    return ent.name, ent.id
+
+
+def person_in(work: Work, start: int, end: int) -> bool:
+    return any(start <= m.span.start < end and m.ref_id
+               and work.entities[m.ref_id].type == "person" for m in work.mentions or [])
+
+
+def describe(noun, work: Work) -> str:
+    """'An Alawite source, managing ...' -> 'Alawite source'; 'an RSF commander' -> 'Rapid
+    Support Forces commander' (entity modifiers by their canonical name)."""
+    words: list[str] = []
+    for t in noun.lefts:
+        if t.dep_ not in ("amod", "compound", "nmod", "poss") or t.pos_ == "DET":
+            continue
+        ment = next((m for m in work.mentions or [] if m.span.start <= t.idx < m.span.end
+                     and m.ref_id), None)
+        if ment is not None:
+            name = work.entities[ment.ref_id].name
+            if not words or words[-1] != name:
+                words.append(name)
+        else:
+            words.append(t.text)
+    return " ".join(words + [noun.text])
+
+
+def is_role(subj, work: Work) -> bool:
+    """A role noun heads the subject and no person is named in it ("hospital officials in
+    Srinagar", not "spokesman Hassan Abdul Ghani")."""
+    left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    return subj.lower_ in ROLE_NOUNS and subj.pos_ == "NOUN" and not person_in(work, left, right)
+
+
+def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
+    text = work.text
+    if subj.lower_ in ("it", "its") and len(list(subj.subtree)) == 1:
+        return last_org(work, subj.idx) or (None, None)
+    if is_role(subj, work):
+        return describe(subj, work), None
+    left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    return resolve_phrase(text[left:right], left, right, work)
+
+
 def find_source(sent, work: Work) -> tuple[str | None, str | None]:
     """Source a sentence attributes its content to, or (None, None)."""
     text = work.text
@@ -87,8 +152,7 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
                 subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
             agent = [c for c in tok.children if c.dep_ == "agent"]
             for s in subj + [g for a in agent for g in a.children if g.dep_ == "pobj"]:
-                left, right = s.left_edge.idx, s.right_edge.idx + len(s.right_edge)
-                cand = resolve_phrase(text[left:right], left, right, work)
+                cand = resolve_subject(s, work)
                 if cand[0]:
                     found = cand
                     break

@@ -69,7 +69,7 @@ VICTIMS = {
                   "patient", "patients", "family", "families", "student", "students",
                   "farmers", "shoppers", "pilgrims", "non-combatants", "displaced"],
     "security_forces": ["soldier", "soldiers", "troops", "police", "policemen", "officers",
-                        "officer", "personnel", "security", "guards", "servicemen", "forces",
+                        "officer", "personnel", "security", "guards", "servicemen", "forces", "force",
                         "patrol", "army", "conscripts", "gendarmes"],
     "combatants": ["fighter", "fighters", "militant", "militants", "gunmen", "gunman", "loyalists",
                    "insurgents", "rebels", "militiamen", "jihadists", "attackers", "combatants",
@@ -246,7 +246,7 @@ def _is_trap(sent_text: str, num: NumberPhrase, doc, abs_start: int, abs_end: in
     return False
 
 
-@stage("figures", needs=("nlp", "dates", "entities", "places"), sets=("figures",))
+@stage("figures", needs=("nlp", "dates", "entities", "places", "quotes"), sets=("figures",))
 def figures_stage(work: Work) -> None:
     """Extract casualty figures with status, victims, group, source, hedging, period and place."""
     doc = work.spacy_doc
@@ -270,11 +270,19 @@ def figures_stage(work: Work) -> None:
             a1 = s0 + num.end
             np_text = text[a1:np_end]
             victims = _victims(np_text, np_tokens)
-            if victims == "unknown" and rule == "before" and re.search(r"toll", stext[:num.start], re.I):
-                victims = "all"
+            head = np_tokens[-1].lower_ if np_tokens else ""
+            if head == "others" and prev is not None:
+                victims = prev.victims  # "killing 13 members ... and wounding several others"
+            elif victims == "unknown" and (not np_tokens or head in STATUS_OF or head == "arrivals"):
+                victims = "all"  # "the toll rose to 26", "803 killings": people, category untold
             fig_end = max(np_end, s0 + status_end, a1)
             para = para_of(s0)
             src, src_id, inherited = source, source_id, False
+            quote = next((q for q in work.quotes if q.kind == "direct" and q.speaker
+                          and q.span.start <= s0 + num.start < q.span.end), None)
+            if quote is not None:
+                # A figure inside a quotation is the speaker's claim.
+                src, src_id = quote.speaker, quote.speaker_id
             if src is None and para in last_source:
                 src, src_id = last_source[para]
                 inherited = src is not None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import resolve_phrase
+from .attribution import ROLE_NOUNS, describe, is_role, last_org, resolve_phrase
 
 VERSION = "quotes@1"
 SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
@@ -29,14 +29,7 @@ SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert"
 INDIRECT = {"say", "tell", "claim", "insist", "add", "declare", "warn", "announce", "state",
             "allege", "deny", "confirm", "argue", "admit", "report", "assert", "reveal", "stress",
             "emphasize", "emphasise", "note", "explain", "acknowledge", "maintain", "write"}
-ANON_HEADS = {"source", "sources", "official", "officials", "resident", "residents", "witness",
-              "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "doctor",
-              "medic", "activist", "activists", "survivor", "survivors", "relative", "man",
-              "woman", "father", "mother", "fighter", "officer", "nurse", "journalist", "analyst",
-              "diplomat", "volunteer", "volunteers", "teacher", "cleric", "imam", "priest",
-              "leader", "coordinator", "worker", "workers", "farmer", "driver", "shopkeeper",
-              "student", "guide", "handler", "owner", "elder", "engineer", "lawyer", "researcher",
-              "expert", "monitor", "paramedic", "surgeon", "director", "villager", "villagers"}
+ANON_HEADS = ROLE_NOUNS
 PRONOUNS = {"he", "she", "they", "we", "i"}
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
 VENUE_POST = re.compile(r"\b(?:on|in a post on|posted on|wrote on|on (?:his|her|their|its))\s+"
@@ -112,38 +105,6 @@ class _Speakers:
         ent = self.work.entities[best.ref_id]
         return ent.name, ent.id
 
-    def last_org(self, before: int) -> tuple[str, str] | None:
-        best = None
-        for m in self.work.mentions:
-            if m.span.start < before and m.ref_id and self.work.entities[m.ref_id].type in (
-                    "organization", "government", "armed_group"):
-                best = m
-        if best is None:
-            return None
-        ent = self.work.entities[best.ref_id]
-        return ent.name, ent.id
-
-    def person_in(self, start: int, end: int) -> bool:
-        return any(start <= m.span.start < end and m.ref_id
-                   and self.work.entities[m.ref_id].type == "person" for m in self.work.mentions)
-
-    def describe(self, noun) -> str:
-        """'An Alawite source, managing ...' -> 'Alawite source'; 'an RSF commander' ->
-        'Rapid Support Forces commander' (entity modifiers by their canonical name)."""
-        words = []
-        for t in noun.lefts:
-            if t.dep_ not in ("amod", "compound", "nmod", "poss") or t.pos_ == "DET":
-                continue
-            ment = next((m for m in self.work.mentions if m.span.start <= t.idx < m.span.end
-                         and m.ref_id), None)
-            if ment is not None:
-                name = self.work.entities[ment.ref_id].name
-                if not words or words[-1] != name:
-                    words.append(name)
-            else:
-                words.append(t.text)
-        return " ".join(words + [noun.text])
-
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
         left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
@@ -164,14 +125,13 @@ class _Speakers:
                 return person[0], person[1], "pronoun->last_person"
             return None, None, "pronoun-unresolved"
         elif low == "it" and subj.i == subj.left_edge.i == subj.right_edge.i:
-            org = self.last_org(before)
+            org = last_org(self.work, before)
             if org:
                 return org[0], org[1], "pronoun->last_organisation"
             return None, None, "pronoun-unresolved"
         head = subj.lower_
-        if head in ANON_HEADS and not self.person_in(left, right) and not re.match(
-                r"^(the|this|that)\b", phrase, re.I):
-            desc = self.describe(subj)
+        if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
+            desc = describe(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
         if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
@@ -181,7 +141,7 @@ class _Speakers:
         if name and eid:
             return name, eid, "subject"
         if head in ANON_HEADS:
-            desc = self.describe(subj)
+            desc = describe(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
         if name:
