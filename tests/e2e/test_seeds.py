@@ -159,3 +159,24 @@ def test_weekdays_resolve_against_publication_date(seeds):
     dates = {(d.span.text, d.date) for d in seeds[SECOND].dates}
     assert ("Thursday", "2025-03-06") in dates
     assert ("Sunday", "2025-03-09") in dates
+
+
+def test_missing_publication_date_is_inferred_and_marked():
+    from tests.corpus import DEMO
+
+    result = sitrep.process(str(DEMO / "syria_undated_levant-ledger_baniyas.txt"))[0]
+    # A post embedded in the article is dated Sunday 9 March 2025 and the text says "On Sunday".
+    assert result.document.published == "2025-03-09"
+    assert result.document.published_inferred is True
+    dates = {(d.span.text, d.date) for d in result.dates}
+    assert ("Friday", "2025-03-07") in dates and ("Saturday", "2025-03-08") in dates
+
+
+def test_infer_published_rules():
+    from sitrep.extract.dates import infer_published
+
+    assert infer_published([], ["sunday"]) is None
+    assert infer_published(["2025-03-08", "2025-03-09"], []) == "2025-03-09"
+    assert infer_published(["2025-03-09"], ["friday", "sunday"]) == "2025-03-09"
+    # Floor Saturday 8 March, text says Monday and Tuesday: the earliest fitting day, Monday.
+    assert infer_published(["2025-03-08"], ["tuesday", "monday"]) == "2025-03-10"

@@ -67,19 +67,18 @@ def resolve(text: str, base: str | None) -> tuple[str | None, str]:
 def infer_published(explicit_dates: list[str], weekday_names: list[str]) -> str | None:
     """A publication date from dated embeds and weekday mentions, or None.
 
-    The latest explicit date is a floor: an article cannot predate what it embeds. When the text
-    says "on Sunday" and the floor is not a Sunday, the report is dated to the next such weekday
-    within six days.
+    The latest explicit date is a floor: an article cannot predate what it embeds. If the text
+    names the floor's weekday ("On Sunday" beside a post dated Sunday 9 March), the floor is the
+    date; otherwise the report is dated to the first named weekday after the floor (within six
+    days), the earliest date that fits the text.
     """
     if not explicit_dates:
         return None
     floor = max(date.fromisoformat(d) for d in explicit_dates)
-    later = [WEEKDAYS.index(w) for w in weekday_names if w in WEEKDAYS]
-    best = floor
-    for wd in later:
-        candidate = floor + timedelta(days=(wd - floor.weekday()) % 7)
-        best = max(best, candidate)
-    return best.isoformat()
+    named = {WEEKDAYS.index(w) for w in weekday_names if w in WEEKDAYS}
+    if not named or floor.weekday() in named:
+        return floor.isoformat()
+    return min(floor + timedelta(days=(wd - floor.weekday()) % 7) for wd in named).isoformat()
 
 
 @stage("dates", needs=("nlp",), sets=("dates", "published"))
