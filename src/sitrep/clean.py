@@ -231,6 +231,8 @@ _NAME_PREFIXES = {"mc", "mac", "de", "la", "le", "di", "da", "van", "von", "al",
 _SHORT_RIGHT = {"on", "in", "at", "to", "of", "by", "as", "is", "or", "an"}
 _LOWER_UPPER = re.compile(r"\b([a-z]{2,})([A-Z][a-z’']+)")
 _CAP_TOKEN = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[’']s)?)([a-z]{2,})\b")
+_FUNCTION_GLUE = re.compile(r"(?<![\w’'])(The|A|An|In|On|At|For|By|Of|And|But|To|From|With|As)"
+                            r"([A-Z][a-z]{2,})")
 _PUNCT_GLUE = re.compile(r"([a-z]{2,})([,;:])([A-Z][a-z])")
 _PERIOD_GLUE = re.compile(r"(?<![./:\w])([a-z]{3,})\.([A-Z][a-z]{2,})(?![.\w]*\.(com|org|net)\b)")
 
@@ -290,6 +292,8 @@ def _glue_splits(text: str) -> list[int]:
                 best = cut
         if best is not None:
             cuts.add(m.start() + best)
+    for m in _FUNCTION_GLUE.finditer(text):
+        cuts.add(m.start(2))  # "TheSyrian Observatory": a link began right after "The"
     for m in _PUNCT_GLUE.finditer(text):
         cuts.add(m.start(3))
     for m in _PERIOD_GLUE.finditer(text):

@@ -309,3 +309,12 @@ def test_line_breaks_and_invisible_characters():
     start = mt.text.index("rubble")
     span = mt.raw_span(start, start + 6)
     assert raw[span.start:span.end] == "rub\u00adble"
+
+
+def test_capitalised_function_word_glued_to_a_link():
+    from sitrep.clean import clean_text
+
+    text = clean_text("TheSyrian Observatory for Human Rightssaid the toll rose.")[0].text
+    assert text.startswith("The Syrian Observatory for Human Rights said")
+    kept = clean_text("Thelma, Ofelia, Asia, Andrew and Anis stayed in Aston.")[0].text
+    assert kept == "Thelma, Ofelia, Asia, Andrew and Anis stayed in Aston."

@@ -278,10 +278,10 @@ def figures_stage(work: Work) -> None:
             fig_end = max(np_end, s0 + status_end, a1)
             para = para_of(s0)
             src, src_id, inherited = source, source_id, False
-            quote = next((q for q in work.quotes if q.kind == "direct" and q.speaker
+            quote = next((q for q in work.quotes if q.speaker
                           and q.span.start <= s0 + num.start < q.span.end), None)
-            if quote is not None:
-                # A figure inside a quotation is the speaker's claim.
+            if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
+                # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
             if src is None and para in last_source:
                 src, src_id = last_source[para]
