@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 from typing import Any
 
@@ -19,7 +20,8 @@ def process(text_or_path: str, **metadata: Any):
     from .records import Problem
 
     looks_like_path = "\n" not in text_or_path and len(text_or_path) < 4096 and (
-        os.path.exists(text_or_path) or any(c in text_or_path for c in "*?"))
+        os.path.exists(text_or_path) or (any(c in text_or_path for c in "*?[")
+                                          and bool(glob.glob(text_or_path))))
     if looks_like_path:
         items = list(read_paths([text_or_path], **metadata))
         problems = [p for p in items if isinstance(p, Problem)]

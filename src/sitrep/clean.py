@@ -178,7 +178,7 @@ def select_lines(src: MappedText, doc_id: str, language: str | None
 
     # Never empty a document: if nothing counts as prose, keep the caption-like lines.
     if lines and all(k is not None for k in kinds):
-        kinds = [None if k in ("caption", "heading") else k for k in kinds]
+        kinds = [None if k in ("caption", "heading", "foreign_caption") else k for k in kinds]
 
     kept: list[_Line] = []
     seen: set[str] = set()
@@ -233,7 +233,7 @@ _LOWER_UPPER = re.compile(r"\b([a-z]{2,})([A-Z][a-z’']+)")
 _CAP_TOKEN = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[’']s)?)([a-z]{2,})\b")
 _FUNCTION_GLUE = re.compile(r"(?<![\w’'])(The|A|An|In|On|At|For|By|Of|And|But|To|From|With|As)"
                             r"([A-Z][a-z]{2,})")
-_PUNCT_GLUE = re.compile(r"([a-z]{2,})([,;:])([A-Z][a-z])")
+_PUNCT_GLUE = re.compile(r"(?<![a-z])([a-z]{2,})([,;:])([A-Z][a-z])")
 _PERIOD_GLUE = re.compile(r"(?<![./:\w])([a-z]{3,})\.([A-Z][a-z]{2,})(?![.\w]*\.(com|org|net)\b)")
 
 

@@ -101,12 +101,12 @@ def map_extracted(source: str, extracted: str) -> tuple[array, int]:
     last = 0
     for m in re.finditer(r"[^\n]+", extracted):
         line = m.group(0)
-        norm, local = _collapse(line, range(len(line)))
-        norm = norm.strip()
+        collapsed, positions = _collapse(line, range(len(line)))
+        # ``positions[k]`` is the line offset of collapsed char k; drop a leading space.
+        skip = 1 if collapsed.startswith(" ") else 0
+        norm = collapsed[skip:].rstrip()
         if not norm:
             continue
-        lead = len(line) - len(line.lstrip())
-        local = [i for i in local][: len(norm) + lead]
         at = visible.find(norm, cursor)
         if at < 0:
             at = visible.find(norm)
@@ -116,21 +116,11 @@ def map_extracted(source: str, extracted: str) -> tuple[array, int]:
                 result[i] = last
             continue
         cursor = at + len(norm)
-        # Map every char of the line: collapsed position k corresponds to local[k].
-        k = 0
-        lstripped = _collapse(line, range(len(line)))[1]
-        start_k = 0
-        while start_k < len(lstripped) and line[lstripped[start_k]].isspace():
-            start_k += 1
-        pos_map = {}
-        for j in range(len(norm)):
-            if start_k + j < len(lstripped):
-                pos_map[lstripped[start_k + j]] = voffs[at + j]
+        pos_map = {positions[skip + j]: voffs[at + j] for j in range(len(norm))}
         for i in range(len(line)):
             if i in pos_map:
                 last = pos_map[i]
             result[m.start() + i] = last
-        k += 1
     # Newlines between lines point at the character before them.
     for m in re.finditer(r"\n", extracted):
         result[m.start()] = result[m.start() - 1] if m.start() else 0

@@ -118,6 +118,12 @@ def _make(path: str, raw: str, raw_bytes: bytes, fmt: str, meta: dict[str, Any],
         language=meta.get("language") or None, raw_kind=raw_kind)
 
 
+def _item_bytes(body: str, meta: dict[str, Any]) -> bytes:
+    """What identifies a JSONL line or feed item: its text and where it was published, so the
+    same wire copy carried by two outlets is two documents (linking counts it once)."""
+    return "\n".join([meta.get("url") or "", meta.get("outlet") or "", body]).encode("utf-8")
+
+
 def _merge(found: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """Metadata given by the user or a manifest wins over what the file itself says."""
     out = {k: v for k, v in found.items() if v}
@@ -172,7 +178,7 @@ def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | 
             continue
         # What the caller says wins over the line, as for every other input kind.
         item_meta = _merge(found, {**{k: obj.get(k) for k in META_KEYS if obj.get(k)}, **meta})
-        yield _make(where, body, body.encode("utf-8"), fmt, item_meta,
+        yield _make(where, body, _item_bytes(body, item_meta), fmt, item_meta,
                     raw_kind="html-extracted" if fmt == "jsonl-html" else "text")
 
 
@@ -206,7 +212,8 @@ def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | P
             published = date(*entry["updated_parsed"][:3]).isoformat()
         found = {"url": entry.get("link"), "title": entry.get("title"), "published": published,
                  "outlet": outlet}
-        yield _make(where, body, body.encode("utf-8"), "feed", _merge(found, meta),
+        item_meta = _merge(found, meta)
+        yield _make(where, body, _item_bytes(body, item_meta), "feed", item_meta,
                     raw_kind="html-extracted" if "<" in content else "text")
 
 
@@ -247,9 +254,7 @@ def sniff(path: Path) -> str:
 
 
 def is_manifest(path: Path) -> bool:
-    if path.name == "manifest.jsonl":
-        return True
-    return False
+    return path.name == "manifest.jsonl"
 
 
 def read_manifest(path: Path) -> Iterator[tuple[Path, dict[str, Any]] | Problem]:

@@ -117,7 +117,7 @@ def find_numbers(text: str) -> list[NumberPhrase]:
     for m in PATTERN.finditer(text):
         qual = _qualifier(m.group("qual"))
         start, end = m.start(), m.end()
-        num_start = m.start(m.lastindex) if m.lastindex else start
+        num_start = start
         for g in ("lo", "rlo", "dozen", "vague", "num"):
             if m.group(g) is not None:
                 num_start = m.start(g)

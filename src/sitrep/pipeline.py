@@ -27,7 +27,7 @@ def to_result(work: Work) -> Result:
     document = Document(
         id=work.doc_id, url=raw.url, outlet=raw.outlet, title=raw.title,
         published=work.published if work.published else raw.published,
-        published_inferred=work.published_inferred, language=raw.language or "en",
+        published_inferred=work.published_inferred, language=raw.language,
         text=work.text, raw_sha256=raw.raw_sha256, source_path=raw.source_path, fmt=raw.fmt,
         raw_kind=raw.raw_kind)
     return Result(

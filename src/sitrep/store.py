@@ -84,9 +84,6 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def has_sha(self, sha: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE raw_sha256 = ?", (sha,)).fetchone() is not None
-
     def known_shas(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT raw_sha256 FROM documents")}
 
@@ -107,6 +104,8 @@ class Store:
             if cur.rowcount == 0:
                 c.execute("ROLLBACK")
                 return False
+            # A file that failed before and now reads is no longer a problem.
+            c.execute("DELETE FROM problems WHERE path = ?", (doc.source_path,))
             c.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?)",
                           [(f.id, f.doc_id, f.status, f.victims, f.source_id, _json(f.as_dict()))
                            for f in result.figures])

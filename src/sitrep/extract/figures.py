@@ -20,7 +20,7 @@ from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
 from .attribution import find_source, hedged
-from .entities import lookup, norm
+from .entities import lookup
 
 CFG = CONFIG["figures"]
 VERSION = "figures@1"
@@ -28,7 +28,9 @@ VERSION = "figures@1"
 STATUS_WORDS = {
     "killed": ["killed", "kill", "died", "die", "dead", "death", "deaths", "fatalities", "slain",
                "executed", "massacred", "murdered", "perished", "bodies", "lives", "shot dead",
-               "martyred", "lost their lives", "toll", "killings", "buried", "bury", "burials"],
+               "martyred", "lost their lives", "toll", "killings", "buried", "bury", "burials",
+               "feared dead", "found dead", "confirmed dead", "reported dead", "reported killed",
+               "feared killed"],
     "injured": ["injured", "wounded", "hurt", "injuries", "injuring", "wounding", "maimed",
                 "wound", "injure", "wounds"],
     "missing": ["missing", "unaccounted"],
@@ -106,8 +108,8 @@ PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expec
                         r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]*$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
-SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "24": 1, "48": 2,
-         "72": 3, "a": 1, "one": 1, "several": None, "ten": 10}
+SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
+         "several": None, "ten": 10}
 COORD = re.compile(r"^[\s,;]*(?:and|along with|as well as|plus|in addition to|besides|alongside|"
                    r"including|,|while|with)?[\s,]*$", re.I)
 SKIP_NP = {"DET", "ADJ", "NUM", "ADP", "PROPN", "NOUN", "PART", "CCONJ", "PUNCT", "ADV"}
@@ -166,8 +168,15 @@ def _group(np_tokens, doc) -> str | None:
     return None
 
 
-def _status_after(sent_text: str, rel: int) -> tuple[str | None, int]:
-    """First status word after ``rel`` in the sentence, before another number or a clause break."""
+def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
+                  ) -> tuple[str | None, int]:
+    """First status word after ``rel`` in the same clause as the number.
+
+    ``verbs`` holds the sentence-relative offsets of the parse's main verbs: a verb that is not a
+    status word ("500 people marched to protest the killings") or a new clause ("40 shops and
+    killed three guards") ends the search, so a status word elsewhere in the sentence never
+    attaches to the number.
+    """
     tail = sent_text[rel:]
     moved = DISPLACED_AFTER.match(tail)
     if moved:
@@ -182,8 +191,13 @@ def _status_after(sent_text: str, rel: int) -> tuple[str | None, int]:
         two = w + " " + words[i + 1].group(0).lower() if i + 1 < len(words) else ""
         if two in STATUS_OF:
             return STATUS_OF[two], rel + words[i + 1].end()
-        if w in STATUS_OF and w not in ("toll", "lives", "held", "seized", "wound", "security"):
+        if w in STATUS_OF and w not in ("toll", "lives", "held", "seized", "wound", "security",
+                                        "die", "kill"):
             return STATUS_OF[w], rel + m.end()
+        if rel + m.start() in verbs:
+            return None, 0
+        if w in ("and", "but", "while") and i + 1 < len(words) and rel + words[i + 1].start() in verbs:
+            return None, 0
     return None, 0
 
 
@@ -227,8 +241,8 @@ def _period(sent_text: str, sent_dates, end_date: str | None) -> tuple[str | Non
     return (end - timedelta(days=days - 1)).isoformat(), end.isoformat()
 
 
-def _is_trap(sent_text: str, num: NumberPhrase, doc, abs_start: int, abs_end: int) -> bool:
-    after = sent_text[num.end - 0:]
+def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: int) -> bool:
+    after = sent_text[num.end:]
     before = sent_text[:num.start]
     if TRAP_AFTER.match(after):
         return True
@@ -239,8 +253,8 @@ def _is_trap(sent_text: str, num: NumberPhrase, doc, abs_start: int, abs_end: in
         return True
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier == "exact":
         return True
-    for ent in doc.ents:
-        if ent.start_char < abs_end and abs_start < ent.end_char and ent.label_ in (
+    for start, end, label in ents:
+        if start < abs_end and abs_start < end and label in (
                 "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
             return True
     return False
@@ -250,6 +264,11 @@ def _is_trap(sent_text: str, num: NumberPhrase, doc, abs_start: int, abs_end: in
 def figures_stage(work: Work) -> None:
     """Extract casualty figures with status, victims, group, source, hedging, period and place."""
     doc = work.spacy_doc
+    if work.raw.language and not work.raw.language.lower().startswith("en"):
+        # The vocabularies are English ("die" is German for "the"): say so, invent nothing.
+        work.unresolved.append(f"figures not extracted: language {work.raw.language!r} unsupported")
+        work.figures = []
+        return
     text = work.text
     figures: list[Figure] = []
     para_of = _paragraph_index(text)
@@ -265,6 +284,8 @@ def figures_stage(work: Work) -> None:
         prev: Figure | None = None
         prev_end = 0
         pending: list = []
+        verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
+        sent_ents = [(e.start_char, e.end_char, e.label_) for e in sent.ents]
 
         def emit(num, np_tokens, np_end, status, rule, status_end, fig_start):
             a1 = s0 + num.end
@@ -305,7 +326,7 @@ def figures_stage(work: Work) -> None:
 
         for num in find_numbers(stext):
             a0, a1 = s0 + num.num_start, s0 + num.end
-            if _is_trap(stext, num, doc, a0, a1):
+            if _is_trap(stext, num, sent_ents, a0, a1):
                 continue
             np_tokens = _np_after(doc, a1, s1)
             np_end = np_tokens[-1].idx + len(np_tokens[-1]) if np_tokens else a1
@@ -324,7 +345,7 @@ def figures_stage(work: Work) -> None:
                 status, rule = STATUS_OF[noun.lower_], "noun"
                 status_end = noun.idx + len(noun) - s0
             if status is None:
-                status, status_end = _status_after(stext, np_end - s0)
+                status, status_end = _status_after(stext, np_end - s0, verbs)
                 rule = "after"
             if status is None and head == "lives" and LIVES.search(stext[max(0, num.start - 30):num.start]):
                 status, status_end, rule = "killed", np_end - s0, "noun"
@@ -347,8 +368,8 @@ def figures_stage(work: Work) -> None:
                 # "More than 100 people, among them 20 children ..., have been killed": the
                 # leading count shares the status found after its subset.
                 for pnum, ptoks, pend in pending:
-                    if re.search(r"\b(among them|including|of whom|among whom)\b|,",
-                                 stext[pnum.end:num.start]):
+                    if re.search(r"\b(among them|including|of whom|among whom|and|as well as|"
+                                 r"along with)\b|,|&", stext[pnum.end:num.start]):
                         emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
                 pending.clear()
             prev, prev_end = fig, num.end
@@ -380,4 +401,3 @@ def _perpetrator(sent, work: Work, after: int) -> str | None:
     return None
 
 
-__all__ = ["figures_stage", "norm"]

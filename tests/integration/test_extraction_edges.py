@@ -1,0 +1,82 @@
+"""Edge cases a reviewer found: numbers that are not casualties, coordinated tolls, other
+languages, syndicated copies, stale problems."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import sitrep
+from sitrep.cli import ingest_paths
+from sitrep.store import Store
+
+
+def figures(text: str, **meta):
+    return sitrep.process(text, published="2025-03-09", **meta)[0].figures
+
+
+@pytest.mark.parametrize("text", [
+    "Some 500 people marched through the city to protest the killings.",
+    "About 300 mourners attended the funeral of those killed.",
+    "The hospital said it had 200 beds left for the wounded.",
+    "Officials said 70% of the dead were men.",
+    "The death toll could exceed 1,000, the monitor warned.",
+])
+def test_status_words_elsewhere_in_the_sentence_do_not_make_a_figure(text):
+    assert [(f.count, f.status) for f in figures(text)] == []
+
+
+def test_new_clause_keeps_its_own_number():
+    found = [(f.count, f.status) for f in figures("The fire destroyed 40 shops and killed three guards.")]
+    assert found == [(3, "killed")]
+
+
+def test_both_conjuncts_of_a_toll_are_kept():
+    found = {(f.count, f.status, f.victims) for f in figures(
+        "At least 12 civilians and 3 medics were killed in the strike.")}
+    assert found == {(12, "killed", "civilians"), (3, "killed", "aid_workers")}
+
+
+def test_text_with_a_question_mark_is_text_not_a_glob():
+    assert [f.count for f in figures("Were 50 people killed in Homs on Friday?")] == [50]
+
+
+def test_unsupported_language_gives_no_figures_and_says_why():
+    result = sitrep.process("Mindestens 50 Menschen wurden getötet, sagte die Polizei.", language="de")[0]
+    assert result.figures == []
+    assert any("language 'de'" in u for u in result.unresolved)
+
+
+def test_non_latin_text_without_language_is_not_emptied():
+    result = sitrep.process("قتل 50 شخصا في القصف على المدينة")[0]
+    assert result.document.text.startswith("قتل 50")
+
+
+def test_the_observatory_is_not_sohr_unless_named():
+    found = figures("The observatory said 40 people were killed in the town.")
+    assert found and found[0].source != "Syrian Observatory for Human Rights"
+
+
+def test_syndicated_copies_are_two_documents(tmp_path):
+    body = "At least 20 people were killed in shelling on the town, local officials said."
+    lines = [{"url": "https://a.example/1", "outlet": "Wire A", "published": "2025-03-09", "text": body},
+             {"url": "https://b.example/1", "outlet": "Wire B", "published": "2025-03-09", "text": body}]
+    path = tmp_path / "copies.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert ingest_paths([str(path)], db, {}, quiet=True)["stored"] == 2
+    assert ingest_paths([str(path)], db, {}, quiet=True) == {"stored": 0, "unchanged": 2, "problems": 0}
+    with Store(db) as store:
+        assert {d["outlet"] for d in store.documents()} == {"Wire A", "Wire B"}
+
+
+def test_a_fixed_file_is_no_longer_listed_as_a_problem(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\x00\x01\x02binary")
+    db = str(tmp_path / "s.db")
+    assert ingest_paths([str(path)], db, {}, quiet=True)["problems"] == 1
+    path.write_text("At least 7 people were killed in the town of Idlib, residents said.", encoding="utf-8")
+    assert ingest_paths([str(path)], db, {}, quiet=True)["stored"] == 1
+    with Store(db) as store:
+        assert store.problems() == []
