@@ -48,4 +48,7 @@ def run_stages(work: Work, names: list[str]) -> None:
         if missing:
             raise RuntimeError(f"stage {name!r} needs {missing} which no earlier stage set")
         st.fn(work)
+        unset = [n for n in st.sets if not work.has(n)]
+        if unset:
+            raise RuntimeError(f"stage {name!r} declares it sets {unset} but left them unset")
         work.done.append(f"{name}@{st.version}")

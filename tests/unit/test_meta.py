@@ -53,3 +53,20 @@ def test_stage_needs_are_set_by_earlier_stages():
         stage = STAGES[name]
         assert set(stage.needs) <= seen | {"nlp"}, (name, stage.needs)
         seen |= set(stage.sets) | {"nlp"}
+
+
+def test_a_stage_that_leaves_its_output_unset_is_an_error():
+    from sitrep.records import RawDocument
+    from sitrep.registry import run_stages, stage
+    from sitrep.work import Work
+
+    @stage("broken_for_test", sets=("figures",))
+    def broken(work):  # noqa: ARG001 - sets nothing on purpose
+        """A stage that forgets its output."""
+
+    try:
+        work = Work(raw=RawDocument("<t>", "text", "0" * 64, "text"))
+        with pytest.raises(RuntimeError, match="left them unset"):
+            run_stages(work, ["broken_for_test"])
+    finally:
+        STAGES.pop("broken_for_test")

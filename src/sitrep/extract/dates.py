@@ -81,7 +81,7 @@ def infer_published(explicit_dates: list[str], weekday_names: list[str]) -> str 
     return min(floor + timedelta(days=(wd - floor.weekday()) % 7) for wd in named).isoformat()
 
 
-@stage("dates", needs=("nlp",), sets=("dates", "published"))
+@stage("dates", needs=("nlp",), sets=("dates", "published_inferred"))
 def dates_stage(work: Work) -> None:
     """Resolve DATE spans to calendar dates; infer the publication date when it is missing."""
     doc = work.spacy_doc
