@@ -81,17 +81,24 @@ ROLE_NOUNS = {"source", "sources", "official", "officials", "resident", "residen
               "villagers", "charity", "group", "agency", "committee"}
 
 
-def last_org(work: Work, before: int) -> tuple[str, str] | None:
-    """The last organisation named before ``before``: what "it" and "its" refer to."""
+ORG_TYPES = ("organization", "government", "armed_group")
+
+
+def last_entity(work: Work, before: int, types: tuple[str, ...]) -> tuple[str, str] | None:
+    """(name, id) of the last entity of one of ``types`` named before ``before``."""
     best = None
     for m in work.mentions or []:
-        if m.span.start < before and m.ref_id and work.entities[m.ref_id].type in (
-                "organization", "government", "armed_group"):
+        if m.span.start < before and m.ref_id and work.entities[m.ref_id].type in types:
             best = m
     if best is None:
         return None
     ent = work.entities[best.ref_id]
     return ent.name, ent.id
+
+
+def last_org(work: Work, before: int) -> tuple[str, str] | None:
+    """The last organisation named before ``before``: what "it" and "its" refer to."""
+    return last_entity(work, before, ORG_TYPES)
 
 
 def person_in(work: Work, start: int, end: int) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import ROLE_NOUNS, describe, is_role, last_org, resolve_phrase
+from .attribution import ROLE_NOUNS, describe, is_role, last_entity, last_org, resolve_phrase
 
 VERSION = "quotes@1"
 SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
@@ -95,16 +95,6 @@ class _Speakers:
         self.last: tuple[str | None, str | None] | None = None
         self.last_anon: str | None = None
 
-    def last_person(self, before: int) -> tuple[str, str] | None:
-        best = None
-        for m in self.work.mentions:
-            if m.span.start < before and m.ref_id and self.work.entities[m.ref_id].type == "person":
-                best = m
-        if best is None:
-            return None
-        ent = self.work.entities[best.ref_id]
-        return ent.name, ent.id
-
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
         left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
@@ -120,7 +110,7 @@ class _Speakers:
                 return self.last[0], self.last[1], "pronoun->last_speaker"
             if low not in ("he", "she"):
                 return None, None, "pronoun-unresolved"
-            person = self.last_person(before)
+            person = last_entity(self.work, before, ("person",))
             if person:
                 return person[0], person[1], "pronoun->last_person"
             return None, None, "pronoun-unresolved"
