@@ -67,12 +67,15 @@ def load_nlp():
     return nlp
 
 
+def nlp_text(work: Work) -> str:
+    """The text spaCy parses: cut at ``max_nlp_chars``, the cut recorded as unresolved."""
+    limit = CONFIG["pipeline"]["max_nlp_chars"]
+    if len(work.text) > limit:
+        work.unresolved.append(f"text cut to {limit} characters before NLP")
+    return work.text[:limit]
+
+
 @stage("nlp", needs=("clean",), sets=("spacy_doc",))
 def nlp_stage(work: Work) -> None:
     """Tokenise, tag, parse and recognise entities with spaCy."""
-    limit = CONFIG["pipeline"]["max_nlp_chars"]
-    text = work.text
-    if len(text) > limit:
-        work.unresolved.append(f"text cut to {limit} characters before NLP")
-        text = text[:limit]
-    work.spacy_doc = load_nlp()(text)
+    work.spacy_doc = load_nlp()(nlp_text(work))

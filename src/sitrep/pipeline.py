@@ -51,12 +51,8 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
     batch: list[Work] = []
 
     def flush() -> Iterator[Result]:
-        limit = CONFIG["pipeline"]["max_nlp_chars"]
-        for work in batch:
-            if len(work.text) > limit:
-                work.unresolved.append(f"text cut to {limit} characters before NLP")
         # With workers > 1 spaCy parses in that many processes; our stages stay in this one.
-        docs = nlp.pipe([w.text[:limit] for w in batch], batch_size=batch_size,
+        docs = nlp.pipe([_nlp.nlp_text(w) for w in batch], batch_size=batch_size,
                         n_process=workers if len(batch) > 1 else 1)
         for work, doc in zip(batch, docs):
             work.spacy_doc = doc
