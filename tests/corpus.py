@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_CORPUS = Path(os.environ.get("SITREP_SHARED_CORPUS", ROOT.parent / "shared" / "corpus"))
 SEEDS = SHARED_CORPUS / "seeds"
 DEMO = ROOT / "src" / "sitrep" / "demo_corpus"
-GOLD = ROOT / "tests" / "gold" / "demo_gold.yaml"
+GOLD = ROOT / "tests" / "gold"
 
 
 def require_seeds() -> Path:

@@ -1,6 +1,8 @@
 """Score extraction against a gold file (tests/gold/demo_gold.yaml format).
 
-    python -m sitrep.evaluate tests/gold/demo_gold.yaml src/sitrep/demo_corpus
+    python -m sitrep.evaluate tests/gold src/sitrep/demo_corpus
+
+The gold argument is one YAML file or a folder whose ``*.yaml`` files are merged.
 
 Figures: a prediction matches a gold figure in the same document when its sentence contains the
 gold phrase (or the phrase contains the prediction's span) and count/min/max agree ("exact"), or
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,11 +158,26 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
     return s
 
 
+def load_gold(gold_path: str) -> dict[str, Any]:
+    """One gold file, or every ``*.yaml`` in a folder merged (documents and incidents)."""
+    path = Path(gold_path)
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    gold: dict[str, Any] = {"incidents": {}, "documents": {}}
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            part = yaml.safe_load(fh) or {}
+        for section in ("incidents", "documents"):
+            clash = set(gold[section]) & set(part.get(section) or {})
+            if clash:
+                raise ValueError(f"{f}: {section} already defined elsewhere: {sorted(clash)[:3]}")
+            gold[section].update(part.get(section) or {})
+    return gold
+
+
 def evaluate(gold_path: str, corpus: str) -> Scores:
     from . import process
 
-    with open(gold_path, encoding="utf-8") as fh:
-        gold = yaml.safe_load(fh)
+    gold = load_gold(gold_path)
     results = process(corpus)
     data = {"documents": [r.document.as_dict() for r in results],
             "figures": [f.as_dict() for r in results for f in r.figures],
