@@ -19,6 +19,7 @@ import re
 import sys
 from pathlib import Path
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ftfy
@@ -31,8 +32,30 @@ def _norm(text: str | None) -> str:
     return " ".join(re.findall(r"[\w']+", t))
 
 
+def _canonical(text: str | None) -> str | None:
+    """Alias surface forms replaced by their canonical names ("RSF commander" -> "Rapid Support
+    Forces commander"), so gold and predictions are compared name for name."""
+    if not text:
+        return text
+    return _alias_pattern().sub(lambda m: _ALIAS_NAMES[m.group(0)], text)
+
+
+_ALIAS_NAMES: dict[str, str] = {}
+
+
+@lru_cache(maxsize=1)
+def _alias_pattern() -> re.Pattern[str]:
+    from .nlp import alias_entries
+
+    for e in alias_entries():
+        for form in [e["name"], *e.get("aliases", [])]:
+            _ALIAS_NAMES.setdefault(form, e["name"])
+    forms = sorted(_ALIAS_NAMES, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
+
+
 def _same_name(a: str | None, b: str | None) -> bool:
-    na, nb = _norm(a), _norm(b)
+    na, nb = _norm(_canonical(a)), _norm(_canonical(b))
     if not na or not nb:
         return na == nb
     if na == nb or na in nb or nb in na:

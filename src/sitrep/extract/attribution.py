@@ -57,8 +57,21 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         ent = work.entities[m.ref_id]
         return ent.name, ent.id
     stripped = phrase.strip(" ,.")
-    if ANAPHORA.match(stripped) and work.last_source is not None:
+    anaphor = ANAPHORA.match(stripped)
+    if anaphor and anaphor.group(1).lower() not in ("it", "they"):
+        named = _named_like(work, start, anaphor.group(1).split()[-1])
+        if named:
+            return named
+        if work.last_source is not None and work.last_source[1] is not None:
+            return work.last_source
+        org = last_entity(work, start, ("organization",))
+        if org:
+            return org
+    elif anaphor and work.last_source is not None:
         return work.last_source
+    gov = re.match(r"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s government$", stripped)
+    if gov:
+        return f"Government of {gov.group('c')}", None
     hit = lookup(stripped)
     if hit:
         ent = work.resolver.resolve(stripped, "ORG")
@@ -78,10 +91,23 @@ ROLE_NOUNS = {"source", "sources", "official", "officials", "resident", "residen
               "cleric", "imam", "priest", "leader", "coordinator", "worker", "workers", "farmer",
               "driver", "shopkeeper", "student", "guide", "handler", "owner", "elder", "engineer",
               "lawyer", "researcher", "expert", "paramedic", "surgeon", "director", "villager",
-              "villagers", "charity", "group", "agency", "committee"}
+              "villagers", "charity", "group", "agency", "committee", "authorities", "rescuers",
+              "chairman", "chairwoman"}
 
 
 ORG_TYPES = ("organization", "government", "armed_group")
+
+
+def _named_like(work: Work, before: int, noun: str) -> tuple[str, str] | None:
+    """"the observatory" -> the last organisation named before whose name holds that word."""
+    found = None
+    for m in work.mentions or []:
+        if m.span.start >= before or not m.ref_id:
+            continue
+        ent = work.entities[m.ref_id]
+        if ent.type in ORG_TYPES and noun.lower() in ent.name.lower().split():
+            found = (ent.name, ent.id)
+    return found
 
 
 def last_entity(work: Work, before: int, types: tuple[str, ...]) -> tuple[str, str] | None:
@@ -106,38 +132,97 @@ def person_in(work: Work, start: int, end: int) -> bool:
                and work.entities[m.ref_id].type == "person" for m in work.mentions or [])
 
 
+# Parts of a subject phrase that describe someone else: "a spokesman for the RSF, which is led by
+# Dagalo" (relative clause), "officials in Srinagar" (place), "authorities led by al-Sharaa".
+_ASIDE_DEPS = {"relcl", "acl", "appos"}
+_PLACE_PREPS = {"in", "at", "near", "from", "across", "outside", "inside", "around"}
+
+
+def core_range(subj) -> tuple[int, int]:
+    """Character range of the subject phrase up to its first aside (relative clause, participle,
+    apposition or place phrase): the words that name the speaker."""
+    cut = None
+    for t in subj.subtree:
+        if t is not subj and t.i > subj.i and (
+                t.dep_ in _ASIDE_DEPS or (t.dep_ == "prep" and t.lower_ in _PLACE_PREPS)):
+            cut = t.left_edge if cut is None or t.left_edge.i < cut.i else cut
+    left = subj.left_edge.idx
+    if cut is None:
+        return left, subj.right_edge.idx + len(subj.right_edge)
+    last = subj.doc[cut.i - 1] if cut.i > subj.left_edge.i else subj
+    while last.i > subj.i and last.is_punct:
+        last = subj.doc[last.i - 1]
+    return left, last.idx + len(last)
+
+
+_NAMING = re.compile(r"\b(identified|known|named|called|goes by|gave (?:her|his) name)\b")
+
+
+def appositive_person(subj, work: Work) -> tuple[str, str] | None:
+    """"The Network's chairman, Fadel Abdul Ghany, told ...", "one woman, who asked to be identified
+    only as Umm Ali": the person the apposition or naming clause names."""
+    for c in subj.children:
+        if c.dep_ == "appos" or (c.dep_ in ("relcl", "acl") and _NAMING.search(
+                " ".join(t.lower_ for t in c.subtree))):
+            a, b = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
+            m = _mention_in(work, a, b)
+            if m is not None and work.entities[m.ref_id].type == "person":
+                ent = work.entities[m.ref_id]
+                return ent.name, ent.id
+    return None
+
+
+def _entity_name_at(work: Work, idx: int) -> str | None:
+    ment = next((m for m in work.mentions or [] if m.span.start <= idx < m.span.end and m.ref_id),
+                None)
+    return work.entities[ment.ref_id].name if ment is not None else None
+
+
 def describe(noun, work: Work) -> str:
-    """'An Alawite source, managing ...' -> 'Alawite source'; 'an RSF commander' -> 'Rapid
-    Support Forces commander' (entity modifiers by their canonical name)."""
+    """'An Alawite source, managing ...' -> 'Alawite source'; 'an RSF commander' or 'a spokesman
+    for the RSF' -> 'Rapid Support Forces commander' (entity modifiers by their canonical name);
+    ages ('a 46-year-old teacher') are left out."""
     words: list[str] = []
     for t in noun.lefts:
         if t.dep_ not in ("amod", "compound", "nmod", "poss") or t.pos_ == "DET":
             continue
-        ment = next((m for m in work.mentions or [] if m.span.start <= t.idx < m.span.end
-                     and m.ref_id), None)
-        if ment is not None:
-            name = work.entities[ment.ref_id].name
+        if t.like_num or "year" in t.lower_ or (t.lower_ == "old" and t.i > 0
+                                                   and t.doc[t.i - 1].text == "-"):
+            continue
+        name = _entity_name_at(work, t.idx)
+        if name is not None:
             if not words or words[-1] != name:
                 words.append(name)
         else:
             words.append(t.text)
+    for prep in noun.rights:
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "with"):
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            name = _entity_name_at(work, obj.idx) if obj is not None else None
+            if name is not None and name not in words:
+                words.insert(0, name)
+                break
     return " ".join(words + [noun.text])
 
 
 def is_role(subj, work: Work) -> bool:
     """A role noun heads the subject and no person is named in it ("hospital officials in
     Srinagar", not "spokesman Hassan Abdul Ghani")."""
-    left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
-    return subj.lower_ in ROLE_NOUNS and subj.pos_ == "NOUN" and not person_in(work, left, right)
+    left, right = core_range(subj)
+    return ((subj.lower_ in ROLE_NOUNS or subj.lemma_.lower() in ROLE_NOUNS) and subj.pos_ == "NOUN"
+            and not person_in(work, left, right))
 
 
 def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
     text = work.text
     if subj.lower_ in ("it", "its") and len(list(subj.subtree)) == 1:
         return last_org(work, subj.idx) or (None, None)
+    person = appositive_person(subj, work)
+    if person:
+        return person
     if is_role(subj, work):
         return describe(subj, work), None
-    left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    left, right = core_range(subj)
     return resolve_phrase(text[left:right], left, right, work)
 
 

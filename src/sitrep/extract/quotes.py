@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import ROLE_NOUNS, describe, is_role, last_entity, last_org, resolve_phrase
+from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
+                          last_org, resolve_phrase)
 
 VERSION = "quotes@1"
 SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
@@ -28,7 +29,8 @@ SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert"
           "comment", "tell", "inform", "report", "blame", "condemn", "demand", "affirm"}
 INDIRECT = {"say", "tell", "claim", "insist", "add", "declare", "warn", "announce", "state",
             "allege", "deny", "confirm", "argue", "admit", "report", "assert", "reveal", "stress",
-            "emphasize", "emphasise", "note", "explain", "acknowledge", "maintain", "write"}
+            "emphasize", "emphasise", "note", "explain", "acknowledge", "maintain", "write",
+            "promise", "pledge", "vow"}
 ANON_HEADS = ROLE_NOUNS
 PRONOUNS = {"he", "she", "they", "we", "i"}
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
@@ -97,29 +99,25 @@ class _Speakers:
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
-        left, right = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+        left, right = core_range(subj)
         phrase = text[left:right]
         low = subj.lower_
         if low in ("who", "which", "that") and subj.head.dep_ == "relcl":
             head = subj.head.head
-            left, right = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
+            left, right = core_range(head)
             right = min(right, subj.idx)
             phrase = text[left:right]
         elif low in PRONOUNS and subj.i == subj.left_edge.i == subj.right_edge.i:
-            if self.last and self.last[0]:
-                return self.last[0], self.last[1], "pronoun->last_speaker"
-            if low not in ("he", "she"):
-                return None, None, "pronoun-unresolved"
-            person = last_entity(self.work, before, ("person",))
-            if person:
-                return person[0], person[1], "pronoun->last_person"
-            return None, None, "pronoun-unresolved"
+            return self._pronoun(subj, before)
         elif low == "it" and subj.i == subj.left_edge.i == subj.right_edge.i:
             org = last_org(self.work, before)
             if org:
                 return org[0], org[1], "pronoun->last_organisation"
             return None, None, "pronoun-unresolved"
-        head = subj.lower_
+        person = appositive_person(subj, self.work)
+        if person:
+            return person[0], person[1], "subject-apposition"
+        head = subj.lower_ if subj.lower_ in ANON_HEADS else subj.lemma_.lower()
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
             desc = describe(subj, self.work)
             self.last_anon = desc
@@ -139,6 +137,57 @@ class _Speakers:
         return None, None, "unresolved"
 
 
+    def _pronoun(self, subj, before: int) -> tuple[str | None, str | None, str]:
+        """he/she: the last speaker if a person or an unnamed one, unless a person named as the
+        subject of a later sentence took over; they: a plural subject of the sentence before."""
+        low = subj.lower_
+        last_person = last_entity(self.work, before, ("person",))
+        if low in ("he", "she"):
+            last_is_person = self.last and self.last[0] and (
+                self.last[1] is None or self.work.entities[self.last[1]].type == "person")
+            recent = self._previous_subject(subj)
+            if recent is not None:
+                ref = self._person_named_by(recent)
+                if ref is not None:
+                    return ref[0], ref[1], "pronoun->previous_subject"
+            if last_is_person:
+                return self.last[0], self.last[1], "pronoun->last_speaker"
+            if last_person:
+                return last_person[0], last_person[1], "pronoun->last_person"
+            return None, None, "pronoun-unresolved"
+        if low == "they":
+            recent = self._previous_subject(subj)
+            if recent is not None and recent.tag_ in ("NNS", "NNPS") and recent.lower_ in ROLE_NOUNS | {
+                    "journalists", "reporters", "officers", "soldiers", "police", "medics"}:
+                desc = describe(recent, self.work)
+                self.last_anon = desc
+                return desc, None, "pronoun->previous_subject"
+        if self.last and self.last[0]:
+            return self.last[0], self.last[1], "pronoun->last_speaker"
+        return None, None, "pronoun-unresolved"
+
+    @staticmethod
+    def _previous_subject(subj):
+        """The subject of the sentence before the one ``subj`` is in."""
+        sent = subj.sent
+        if sent.start == 0:
+            return None
+        prev = subj.doc[sent.start - 1].sent
+        return next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"),
+                    None)
+
+    def _person_named_by(self, tok) -> tuple[str, str] | None:
+        person = appositive_person(tok, self.work)
+        if person:
+            return person
+        a, b = core_range(tok)
+        for m in self.work.mentions or []:
+            if a <= m.span.start < b and m.ref_id and self.work.entities[m.ref_id].type == "person":
+                ent = self.work.entities[m.ref_id]
+                return ent.name, ent.id
+        return None
+
+
 def _para_start(text: str, pos: int) -> int:
     i = text.rfind("\n\n", 0, pos)
     return 0 if i < 0 else i + 2
@@ -152,6 +201,27 @@ def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
             yield tok
 
 
+def _reported_clause(verb) -> tuple[int, int] | None:
+    """Character range of what the speech verb reports: its clausal complement after the verb
+    ("said [that] X"), else before it ("X, officials said"). A number the parser hung on the verb
+    ("said between 300 and 400 people had been killed") is taken into the clause."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    after = [c for c in clauses if c.i > verb.i]
+    if after:
+        clause = after[0]
+        first = clause.left_edge
+        last = max(after, key=lambda c: c.right_edge.i).right_edge
+        gap = verb.doc[verb.i + 1:first.i]
+        if len(gap) and any(t.like_num for t in gap) and not any(
+                t.is_punct or t.lower_ == "that" for t in gap):
+            first = gap[0]
+        return first.idx, last.idx + len(last)
+    if clauses:
+        clause = clauses[-1]
+        return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+    return None
+
+
 def _subject(verb, qabs: list[tuple[int, int]] = ()):
     """The verb's subject outside every quotation, nearest the verb."""
     subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -159,13 +229,15 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
+    # "... paused before saying ...": through the preposition as well.
     node = verb
-    for _ in range(3):
-        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis") and node.head is not node:
+    for _ in range(4):
+        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis", "pcomp", "prep") \
+                and node.head is not node:
             node = node.head
-            for c in node.children:
-                if c.dep_ in ("nsubj", "nsubjpass"):
-                    return c
+            subs = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subs:
+                return min(subs, key=lambda c: abs(c.i - node.i))
     return None
 
 
@@ -212,12 +284,10 @@ def quotes_stage(work: Work) -> None:
         for verb in _speech_verb(sent, qabs):
             if verb.lemma_.lower() not in INDIRECT:
                 continue
-            # "..., officials said" puts the reported clause before the verb.
-            clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-            if clause is None:
+            span = _reported_clause(verb)
+            if span is None:
                 continue
-            c0 = clause.left_edge.idx
-            c1 = clause.right_edge.idx + len(clause.right_edge)
+            c0, c1 = span
             if any(a < c1 and c0 < b for a, b in qabs) or len(text[c0:c1].split()) < 4:
                 continue
             events.append((verb.idx, "indirect", (verb, c0, c1, sent)))

@@ -1,0 +1,69 @@
+"""Who said it: speaker rules an analyst checks by reading the sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+import sitrep
+
+
+def speakers(text: str) -> list[tuple[str, str | None]]:
+    result = sitrep.process(text, published="2025-04-13")[0]
+    return [(q.text[:30], q.speaker) for q in result.quotes]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # The person in the apposition, not the organisation in the possessive.
+    ("The network's chairman, Fadel Abdul Ghany, told the Courier that his team recorded only "
+     "deaths it could confirm with a name.", "Fadel Abdul Ghany"),
+    # The leader named in a relative clause is not the spokesman.
+    ("A spokesman for the RSF, which is led by Mohamed Hamdan Dagalo, said on Sunday that the "
+     "group's fighters were protecting civilians.", "Rapid Support Forces spokesman"),
+    # A place in the subject is not the speaker.
+    ("At least 17 people were injured, some of them critically, hospital officials in Anantnag "
+     "and Srinagar said.", "hospital officials"),
+    # An age is not part of the description.
+    ("“He had nothing to do with anyone's war,” said a 46-year-old teacher who asked that her "
+     "name not be published.", "teacher"),
+    # A naming clause names the speaker.
+    ("“They took the men and told us to stay inside,” said one woman, who asked to be "
+     "identified only as Umm Ali.", "Umm Ali"),
+])
+def test_speaker_of_a_single_sentence(text, speaker):
+    found = speakers(text)
+    assert found and found[0][1] == speaker
+
+
+def test_he_follows_the_person_named_as_subject_not_the_organisation():
+    text = ("The Syrian Network for Human Rights said it had documented at least 803 killings. "
+            "The network's chairman, Fadel Abdul Ghany, gave an interview on Monday.\n\n"
+            "“A smaller number that holds up is more useful,” he said.")
+    assert speakers(text)[-1][1] == "Fadel Abdul Ghany"
+
+
+def test_they_follows_a_plural_subject_of_the_sentence_before():
+    text = ("A ministry spokesman said troops had been ordered to protect civilians. "
+            "Two Courier journalists were held for several hours at a checkpoint outside Baniyas. "
+            "They said fighters at the checkpoint had detained dozens of men.")
+    assert speakers(text)[-1][1] == "Courier journalists"
+
+
+def test_the_monitor_is_the_monitor_named_before():
+    text = ("The Syrian Observatory for Human Rights put the toll at 229 on Friday. "
+            "The monitor said the killings took place mainly in Baniyas and Jableh.")
+    assert speakers(text)[-1][1] == "Syrian Observatory for Human Rights"
+
+
+def test_a_number_hung_on_the_verb_stays_in_the_reported_clause():
+    text = "Local officials in El Fasher said between 300 and 400 people had been killed in the camp."
+    found = sitrep.process(text, published="2025-04-14")[0].quotes
+    assert found and found[0].text.startswith("between 300 and 400 people")
+    assert found[0].speaker == "Local officials"
+
+
+def test_a_participle_after_a_preposition_takes_the_main_subject():
+    text = ("Prime Minister Narendra Modi spoke in Bihar on Thursday. "
+            "Speaking in Madhubani, Modi paused for a moment of silence before saying the attackers "
+            "and those who planned the assault would face punishment.")
+    found = sitrep.process(text, published="2025-04-24")[0].quotes
+    assert any(q.text.startswith("the attackers") and q.speaker == "Narendra Modi" for q in found)
