@@ -24,6 +24,8 @@ VAGUE = {
     "dozens of": (24, None), "scores of": (40, None), "hundreds": (200, None),
     "hundreds of": (200, None), "thousands": (2000, None), "thousands of": (2000, None),
     "tens of thousands of": (20000, None), "hundreds of thousands of": (200000, None),
+    "tens of thousands": (20000, None), "hundreds of thousands": (200000, None),
+    "scores": (40, None),
 }
 
 QUALIFIERS = [
@@ -112,6 +114,9 @@ def _qualifier(q: str | None) -> str | None:
     return None
 
 
+_PARTITIVE_ONE = re.compile(r"\s+of (?:them|whom|those|the dead|the victims)\b", re.I)
+
+
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
     for m in PATTERN.finditer(text):
@@ -138,8 +143,9 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             out.append(NumberPhrase(start, end, m.group(0), None, lo, hi, "vague", num_start, True))
         else:
             raw = m.group("num")
-            if raw.lower() in ("a", "one") and not qual:
-                continue  # the article "a" is not a count
+            if raw.lower() in ("a", "one") and not qual and not (
+                    raw.lower() == "one" and _PARTITIVE_ONE.match(text, end)):
+                continue  # the article "a" is not a count; "one of them" is
             n = parse_number(raw)
             if n is None:
                 continue

@@ -80,3 +80,26 @@ def test_a_fixed_file_is_no_longer_listed_as_a_problem(tmp_path):
     assert ingest_paths([str(path)], db, {}, quiet=True)["stored"] == 1
     with Store(db) as store:
         assert store.problems() == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # A modal verb earlier in the sentence is not a projection of this toll.
+    ("He said those responsible would be held to account after violence that a monitoring group "
+     "says has claimed more than 1,000 lives.", (1000, 1001, "more_than", "killed")),
+    ("A volunteer said he had helped bury more than thirty people in a single afternoon.",
+     (30, 31, "more_than", "killed")),
+    ("Posts on social media have claimed far higher tolls, running into the thousands.",
+     (None, 2000, "vague", "killed")),
+    ("The war has killed tens of thousands since April 2023.", (None, 20000, "vague", "killed")),
+    ("The UN said the war had displaced more than 12 million people.",
+     (12000000, 12000001, "more_than", "displaced")),
+])
+def test_more_ways_a_toll_is_written(text, expected):
+    found = [(f.count, f.min, f.qualifier, f.status) for f in figures(text)]
+    assert expected in found
+
+
+def test_one_of_them_is_a_figure_of_the_same_status():
+    found = [(f.count, f.status) for f in figures(
+        "The attack killed 26 people (one of them a Nepali national) near Pahalgam.")]
+    assert found == [(26, "killed"), (1, "killed")]

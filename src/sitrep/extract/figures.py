@@ -45,21 +45,22 @@ STATUS_WORDS = {
 STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
 # Words before a number that carry its status: "killing 13", "the death toll rose to 229".
 PRE_STATUS = re.compile(
-    r"(?P<w>killings of|killing of|killings|killing|killed|kill|wounding|injuring|injured|wounded|displacing|displaced|abducting|"
+    r"(?P<w>killings of|killing of|killings|killing|killed|kill|bury|buried|burying|wounding|injuring|injured|wounded|displacing|displaced|abducting|"
     r"abducted|kidnapping|kidnapped|arresting|arrested|detaining|detained|"
     r"death toll|toll|dead|killed|deaths|fatalities|casualties)"
     r"(?:\s+(?:of|at|to|was|is|has|had|have|reached|rose|rising|risen|climbed|climbing|jumped|"
     r"stood|stands|now|reaching|hit|surpassed|topped|increased|grew|were|are|stood at|"
     r"the|an|a|estimated|rise|up|stood|been|some|include|included|including)){0,4}\s*$", re.I)
 
-PRE_FORMS = {"killing": "killed", "death toll": "killed", "toll": "killed", "abducting": "kidnapped",
+PRE_FORMS = {"bury": "killed", "burying": "killed", "killing": "killed", "death toll": "killed", "toll": "killed", "abducting": "kidnapped",
              "arresting": "detained", "detaining": "detained", "killings": "killed"}
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
-TOLL_SUBJECT = re.compile(r"\b(death toll|toll|count|tally|number of (?:the )?(?:dead|deaths|people "
+TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|number of (?:the )?(?:dead|deaths|people "
                           r"killed|victims|fatalities))\b", re.I)
 TOLL_VERB = re.compile(r"\b(rose|risen|rising|climbed|climbing|jumped|increased|reached|reaching|"
-                       r"stood|stands|hit|surpassed|topped|grew|from|to|at)\s*$", re.I)
+                       r"stood|stands|hit|surpassed|topped|grew|from|to|at|(?:running|run|runs|ran) "
+                       r"into(?: the)?|in the)\s*$", re.I)
 PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
 LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
@@ -100,12 +101,12 @@ TRAP_AFTER = re.compile(
     r"o'clock|times|tonnes|tons|kg|kilograms|houses|homes|buildings|vehicles|trucks|rockets|"
     r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
     r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
-    r"corps|fleet|squadron)", re.I)
+    r"corps|fleet|squadron|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
 TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
                         r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
-                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]*$", re.I)
+                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]{0,30}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
 SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
@@ -255,7 +256,7 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
         return True
     for start, end, label in ents:
         if start < abs_end and abs_start < end and label in (
-                "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL", "QUANTITY"):
+                "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
             return True
     return False
 
