@@ -145,10 +145,12 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
                 used.add(p["id"])
                 s.exact += 1
                 s.overlap += 1
-                for k in ("status", "victims", "qualifier", "hedged"):
-                    s.attr_hits[k] += p[k] == g.get(k)
-                s.attr_hits["group"] += _same_name(p["group"], g.get("group"))
-                s.attr_hits["source"] += _same_name(p["source"], g.get("source"))
+                for k in ("status", "victims", "qualifier", "hedged", "group", "source"):
+                    same = (_same_name(p[k], g.get(k)) if k in ("group", "source")
+                            else p[k] == g.get(k))
+                    s.attr_hits[k] += same
+                    if not same:
+                        s.misses.append(f"{key}: {k} {p[k]!r} != {g.get(k)!r} for {g['text']!r}")
             elif cands:
                 used.add(cands[0]["id"])
                 s.overlap += 1

@@ -21,7 +21,8 @@ HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|claims?|claimed|claiming|un
                    r"unconfirmed|purportedly|purported|rumou?red|reports of|reports in|"
                    r"said to have|not (?:be )?independently verified|could not (?:be )?(?:independently )?"
                    r"(?:verified|confirmed)|cannot be verified|according to unconfirmed)\b", re.I)
-ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:uk|britain)-based\s+)?(monitor|war monitor|observatory|"
+ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
+                     r"relief|medical|advocacy|human rights)\s+)?(monitor|war monitor|observatory|"
                       r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|"
                       r"charity|it|they)$", re.I)
 GENERIC_SOURCE = re.compile(r"\b(officials?|sources?|activists?|medics?|doctors?|witnesses?|"
@@ -155,10 +156,10 @@ def core_range(subj) -> tuple[int, int]:
     return left, last.idx + len(last)
 
 
-_NAMING = re.compile(r"\b(identified|known|named|called|goes by|gave (?:her|his) name)\b")
+_NAMING = re.compile(r"\b(identified|known|named|called|goes by|name)\b")
 
 
-def appositive_person(subj, work: Work) -> tuple[str, str] | None:
+def appositive_person(subj, work: Work) -> tuple[str, str | None] | None:
     """"The Network's chairman, Fadel Abdul Ghany, told ...", "one woman, who asked to be identified
     only as Umm Ali": the person the apposition or naming clause names."""
     for c in subj.children:
@@ -169,7 +170,36 @@ def appositive_person(subj, work: Work) -> tuple[str, str] | None:
             if m is not None and work.entities[m.ref_id].type == "person":
                 ent = work.entities[m.ref_id]
                 return ent.name, ent.id
+            name = proper_name(c if c.dep_ == "appos" else None, c, work)
+            if name:
+                return name, None
     return None
+
+
+def proper_name(head, scope, work: Work) -> str | None:
+    """A name the parser marks as proper noun but the entity tagger missed ("Marie-Ange",
+    "Aung"): the last run of capitalised proper nouns in ``scope``, not a known place or
+    organisation."""
+    toks = [t for t in scope.subtree if head is None or t.i <= head.i]
+    run: list = []
+    for t in toks:
+        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ in ("", "PERSON"):
+            run = run + [t] if run and run[-1].i == t.i - 1 else [t]
+        elif t.text == "-" and run and run[-1].i == t.i - 1 and not run[-1].whitespace_:
+            run.append(t)  # "Al-Kheetan"
+    while run and run[-1].text == "-":
+        run.pop()
+    if not run or (head is not None and run[-1] is not head):
+        return None
+    name = work.text[run[0].idx:run[-1].idx + len(run[-1])]
+    if lookup(name) or _TITLE_WORDS.match(name):
+        return None
+    from .places import candidates
+
+    return None if candidates(name) else name
+
+
+_TITLE_WORDS = re.compile(r"^(Major|General|Colonel|President|Minister|Mr|Mrs|Ms|Dr)$")
 
 
 def _entity_name_at(work: Work, idx: int) -> str | None:

@@ -17,7 +17,7 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
-                          last_org, resolve_phrase)
+                          last_org, proper_name, resolve_phrase)
 
 VERSION = "quotes@1"
 SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
@@ -134,6 +134,9 @@ class _Speakers:
             return desc, None, "anonymous"
         if name:
             return name, None, "subject-descriptor"
+        name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
+        if name and len(name.split()) <= 4:
+            return name, None, "subject-name"
         return None, None, "unresolved"
 
 
