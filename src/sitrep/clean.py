@@ -228,11 +228,17 @@ def fix_mojibake(src: MappedText) -> tuple[MappedText, list[Repair]]:
 
 _NAME_PREFIXES = {"mc", "mac", "de", "la", "le", "di", "da", "van", "von", "al", "el", "ibn", "bin",
                   "abu", "du", "o"}
+_SPEECH_TAILS = {"said", "says", "told", "adds", "wrote"}
 _SHORT_RIGHT = {"on", "in", "at", "to", "of", "by", "as", "is", "or", "an"}
 _LOWER_UPPER = re.compile(r"\b([a-z]{2,})([A-Z][a-z’']+)")
 _CAP_TOKEN = re.compile(r"(?<![\w’'])([A-Z][a-z]+(?:[’']s)?)([a-z]{2,})\b")
 _FUNCTION_GLUE = re.compile(r"(?<![\w’'])(The|A|An|In|On|At|For|By|Of|And|But|To|From|With|As)"
                             r"([A-Z][a-z]{2,})")
+# A title glued to the name after it at a link boundary ("Prime MinisterGarry Conille").
+_TITLE_GLUE = re.compile(r"(?<![\w’'])(President|Minister|Secretary|General|Governor|Commander|"
+                         r"Spokesman|Spokeswoman|Mayor|Colonel|Senator|Ambassador|Director|Chairman|"
+                         r"Envoy|Chief|Sheikh|Pope|Judge|Major|Captain|Lieutenant|Coordinator|"
+                         r"Commissioner|Representative)([A-Z][a-z]{2,})")
 _PUNCT_GLUE = re.compile(r"(?<![a-z])([a-z]{2,})([,;:])([A-Z][a-z])")
 _PERIOD_GLUE = re.compile(r"(?<![./:\w])([a-z]{3,})\.([A-Z][a-z]{2,})(?![.\w]*\.(com|org|net)\b)")
 
@@ -275,7 +281,7 @@ def _glue_splits(text: str) -> list[int]:
                 or counts[whole] > 1):
             continue
         best = None
-        # Try every cut, preferring the longest common right-hand word ("Katz|shared").
+        # Try every cut ("Katz|shared").
         for cut in range(3, len(whole) - 1):
             left, right = whole[:cut], whole[cut:]
             if not right.islower():
@@ -288,12 +294,24 @@ def _glue_splits(text: str) -> list[int]:
             # The left piece must be a name this text (or the alias dictionary) uses on its own.
             if len(stem) < 3 or stem not in standalone:
                 continue
-            if best is None or len(right) > len(whole) - best:
+            # The commoner right-hand word wins: "Forces|on", not "Force|son".
+            if best is None or zipf(right) > zipf(whole[best:]):
                 best = cut
+        if best is None and zipf(whole) == 0:
+            # A rare name glued to a common word of five letters or more ("Conilleexpressed"),
+            # when the name itself is unknown to the word list and so is the glued whole.
+            for cut in range(4, len(whole) - 3):
+                right = whole[cut:]
+                if right.islower() and (len(right) >= 5 or right in _SPEECH_TAILS) and zipf(right) >= CFG["glue_right_min_zipf"] \
+                        and zipf(whole[:cut]) < CFG["glue_whole_max_zipf"]:
+                    best = cut
+                    break
         if best is not None:
             cuts.add(m.start() + best)
     for m in _FUNCTION_GLUE.finditer(text):
         cuts.add(m.start(2))  # "TheSyrian Observatory": a link began right after "The"
+    for m in _TITLE_GLUE.finditer(text):
+        cuts.add(m.start(2))
     for m in _PUNCT_GLUE.finditer(text):
         cuts.add(m.start(3))
     for m in _PERIOD_GLUE.finditer(text):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +29,7 @@ import yaml
 
 def _norm(text: str | None) -> str:
     t = ftfy.fix_text(text or "")
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
     t = t.replace("’", "'").replace("‘", "'").casefold()
     return " ".join(re.findall(r"[\w']+", t))
 

@@ -56,8 +56,8 @@ def load_nlp():
         label = TYPE_LABEL.get(e.get("type", "organization"), "ORG")
         for form in [e["name"], *e.get("aliases", [])]:
             # Lower-case generic forms ("the monitor") are resolved by the attribution logic,
-            # never forced as entities.
-            if form[:1].islower() and not form.startswith("al-"):
+            # never forced as entities; longer ones ("the health ministry in Gaza") name one body.
+            if form[:1].islower() and not form.startswith("al-") and len(form.split()) < 3:
                 continue
             patterns.append({"label": label, "pattern": form, "id": e["name"]})
     for p in place_supplement():

@@ -67,3 +67,24 @@ def test_a_participle_after_a_preposition_takes_the_main_subject():
             "and those who planned the assault would face punishment.")
     found = sitrep.process(text, published="2025-04-24")[0].quotes
     assert any(q.text.startswith("the attackers") and q.speaker == "Narendra Modi" for q in found)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“Nobody can tell us anything,” said a mother from the Birere district whose son has not "
+     "come home since Sunday.", "mother"),
+    ("“Everyone fell to the floor,” a woman who gave her name as Olena told the Post outside the "
+     "regional hospital.", "Olena"),
+    ("The head of the UN mission, Bintou Keita, told the council that panic had spread through "
+     "the city.", "Bintou Keita"),
+    ("Israel's military said its ground forces had retaken part of the corridor.",
+     "Israel Defense Forces"),
+])
+def test_speaker_the_parser_alone_gets_wrong(text, speaker):
+    found = speakers(text)
+    assert found and found[0][1] == speaker
+
+
+def test_a_dateline_is_not_a_speaker():
+    text = ("CAIRO/JERUSALEM (Continental Wire) – Israeli strikes killed at least 404 people, the "
+            "health ministry in Gaza said.\n\nThe ministry said the toll was likely to rise.")
+    assert {s for _, s in speakers(text)} == {"Gaza Health Ministry"}

@@ -316,3 +316,17 @@ def test_capitalised_function_word_glued_to_a_link():
     assert text.startswith("The Syrian Observatory for Human Rights said")
     kept = clean_text("Thelma, Ofelia, Asia, Andrew and Anis stayed in Aston.")[0].text
     assert kept == "Thelma, Ofelia, Asia, Andrew and Anis stayed in Aston."
+
+
+@pytest.mark.parametrize("glued, repaired", [
+    ("In a statement, Prime MinisterGarry Conilleexpressed his outrage.",
+     "Prime Minister Garry Conille expressed his outrage"),
+    ("M23 spokesman Lawrence Kanyukasaid on X that soldiers should surrender.", "Kanyuka said on X"),
+])
+def test_a_title_or_a_rare_name_glued_at_a_link_is_split(glued, repaired):
+    assert repaired in clean(glued)
+
+
+def test_ordinary_names_are_not_split():
+    text = "The Johnson family and Ferguson left Kingston for Washington with Hemedti's envoy."
+    assert clean(text) == text

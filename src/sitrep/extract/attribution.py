@@ -24,7 +24,7 @@ HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|claims?|claimed|claiming|un
 ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
                      r"relief|medical|advocacy|human rights)\s+)?(monitor|war monitor|observatory|"
                       r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|"
-                      r"charity|it|they)$", re.I)
+                      r"charity|military|army|militia|rebels|service|it|they)$", re.I)
 GENERIC_SOURCE = re.compile(r"\b(officials?|sources?|activists?|medics?|doctors?|witnesses?|"
                             r"residents?|ministry|police|army|military|authorities|hospital|"
                             r"spokes(?:man|woman|person)|monitor|observatory|media|agency|"
@@ -106,7 +106,8 @@ def _named_like(work: Work, before: int, noun: str) -> tuple[str, str] | None:
         if m.span.start >= before or not m.ref_id:
             continue
         ent = work.entities[m.ref_id]
-        if ent.type in ORG_TYPES and noun.lower() in ent.name.lower().split():
+        words = {w for form in [ent.name, *ent.aliases] for w in form.lower().split()}
+        if ent.type in ORG_TYPES and noun.lower() in words:
             found = (ent.name, ent.id)
     return found
 
@@ -162,7 +163,11 @@ _NAMING = re.compile(r"\b(identified|known|named|called|goes by|name)\b")
 def appositive_person(subj, work: Work) -> tuple[str, str | None] | None:
     """"The Network's chairman, Fadel Abdul Ghany, told ...", "one woman, who asked to be identified
     only as Umm Ali": the person the apposition or naming clause names."""
-    for c in subj.children:
+    asides = {t.i for c in subj.children if c.dep_ in ("relcl", "acl")
+              for t in c.subtree if t.dep_ == "appos"}
+    nested = [t for t in subj.subtree if t.dep_ == "appos" and t.head is not subj
+              and t.i not in asides and t.head.i < t.i]
+    for c in [*subj.children, *nested]:
         if c.dep_ == "appos" or (c.dep_ in ("relcl", "acl") and _NAMING.search(
                 " ".join(t.lower_ for t in c.subtree))):
             a, b = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
@@ -183,7 +188,8 @@ def proper_name(head, scope, work: Work) -> str | None:
     toks = [t for t in scope.subtree if head is None or t.i <= head.i]
     run: list = []
     for t in toks:
-        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ in ("", "PERSON"):
+        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ not in (
+                "GPE", "LOC", "DATE", "TIME", "CARDINAL", "PRODUCT", "LAW", "EVENT"):
             run = run + [t] if run and run[-1].i == t.i - 1 else [t]
         elif t.text == "-" and run and run[-1].i == t.i - 1 and not run[-1].whitespace_:
             run.append(t)  # "Al-Kheetan"
@@ -243,6 +249,15 @@ def is_role(subj, work: Work) -> bool:
             and not person_in(work, left, right))
 
 
+def known_phrase(subj, work: Work) -> tuple[str, str] | None:
+    """The whole subject phrase is a dictionary alias ("the health ministry in Gaza")."""
+    a, b = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    if b - a > 80 or not lookup(work.text[a:b]):
+        return None
+    ent = work.resolver.resolve(work.text[a:b], "ORG")
+    return (ent.name, ent.id) if ent is not None else None
+
+
 def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
     text = work.text
     if subj.lower_ in ("it", "its") and len(list(subj.subtree)) == 1:
@@ -250,6 +265,9 @@ def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
     person = appositive_person(subj, work)
     if person:
         return person
+    whole = known_phrase(subj, work)
+    if whole:
+        return whole
     if is_role(subj, work):
         return describe(subj, work), None
     left, right = core_range(subj)

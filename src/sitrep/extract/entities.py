@@ -143,6 +143,13 @@ def is_place_not_entity(ent) -> bool:
     return zipf(ent.text.lower()) < 3.5 and bool(candidates(ent.text))
 
 
+def is_dateline(ent) -> bool:
+    """"CAIRO/JERUSALEM (Continental Wire) –": the place line of a wire story, not an actor."""
+    text = ent.text
+    after = ent.doc.text[ent.end_char:ent.end_char + 3]
+    return text.isupper() and len(text) > 3 and (after.startswith(" (") or "/" in text)
+
+
 def is_common_word(ent) -> bool:
     """A lone capitalised common word ("Defense" of "Defense Minister") is not an entity."""
     from ..clean import zipf
@@ -157,7 +164,7 @@ def entities_stage(work: Work) -> None:
     doc = work.spacy_doc
     resolver = Resolver()
     ents = [e for e in doc.ents if e.label_ in LABEL_TYPE
-            and not is_place_not_entity(e) and not is_common_word(e)]
+            and not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)]
     for e in ents:
         if e.label_ == "PERSON" and len(e.text.split()) >= 2:
             resolver.add_full_name(clean_surface(e.text))

@@ -17,7 +17,7 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
-                          last_org, proper_name, resolve_phrase)
+                          known_phrase, last_org, proper_name, resolve_phrase)
 
 VERSION = "quotes@1"
 SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
@@ -117,6 +117,9 @@ class _Speakers:
         person = appositive_person(subj, self.work)
         if person:
             return person[0], person[1], "subject-apposition"
+        whole = known_phrase(subj, self.work)
+        if whole:
+            return whole[0], whole[1], "subject"
         head = subj.lower_ if subj.lower_ in ANON_HEADS else subj.lemma_.lower()
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
             desc = describe(subj, self.work)
@@ -189,6 +192,41 @@ class _Speakers:
                 ent = self.work.entities[m.ref_id]
                 return ent.name, ent.id
         return None
+
+
+_VERBS = r"(?:said|says|told|added|adds|explained|wrote|recalled|asked|continued|insisted|warned)"
+_AFTER_QUOTE = re.compile(rf"[\s,]*(?:{_VERBS}\s+(?P<np1>[^,.;:“”\"]{{2,120}})"
+                          rf"|(?P<np2>[^,.;:“”\"]{{2,90}}?)\s+{_VERBS}\b)")
+_NAMED = re.compile(r"(?:identified(?: only)? as|gave (?:only )?(?:her|his|their) (?:first )?"
+                    r"name(?:,| as)?|named|called)\s+(?P<n>[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})")
+_NP_CUT = re.compile(r"\s(?:who|whose|from|in|at|outside|with|near|on|by|to|inside|after)\b")
+_AGE = re.compile(r"\b\d+-year-old\s+|\b(?:a|an|the|one|another|one of the)\s+", re.I)
+
+
+def surface_speaker(work: Work, q_end: int, limit: int) -> tuple[str, str | None, str] | None:
+    """Speaker from the words right after a quotation when the parse gave none:
+    '”, said a mother from the Birere district', '” a woman who gave her name as Olena told ...'."""
+    text = work.text
+    m = _AFTER_QUOTE.match(text, q_end, limit)
+    if m is None:
+        return None
+    g = "np1" if m.group("np1") else "np2"
+    np, a, b = m.group(g), m.start(g), m.end(g)
+    named = _NAMED.search(np)
+    if named:
+        return named.group("n"), None, "surface-named"
+    head = _NP_CUT.split(np, maxsplit=1)[0]
+    for ment in work.mentions or []:
+        if a <= ment.span.start < a + len(head) and ment.ref_id and \
+                work.entities[ment.ref_id].type == "person":
+            ent = work.entities[ment.ref_id]
+            return ent.name, ent.id, "surface"
+    head = _AGE.sub("", head).strip()
+    words = head.split()
+    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | {"mother", "father", "woman", "man",
+                                                                    "girl", "boy", "son", "daughter"}:
+        return head, None, "surface-anonymous"
+    return None
 
 
 def _para_start(text: str, pos: int) -> int:
@@ -321,6 +359,12 @@ def quotes_stage(work: Work) -> None:
                 speaker, speaker_id, rule = speakers.resolve(subj, q.start)
                 if speaker:
                     break
+            if speaker is None:
+                found = surface_speaker(work, q.end, sent_hi)
+                if found is not None:
+                    speaker, speaker_id, rule = found
+                    if speaker_id is None:
+                        speakers.last_anon = speaker
             n_words = len(text[a:b].split())
             para_start = _para_start(text, q.start)
             prev_para = _para_start(text, max(para_start - 3, 0)) if para_start else 0
