@@ -88,3 +88,18 @@ def test_a_dateline_is_not_a_speaker():
     text = ("CAIRO/JERUSALEM (Continental Wire) – Israeli strikes killed at least 404 people, the "
             "health ministry in Gaza said.\n\nThe ministry said the toll was likely to rise.")
     assert {s for _, s in speakers(text)} == {"Gaza Health Ministry"}
+
+
+def test_answers_in_an_interview_transcript_are_the_interviewees_quotes():
+    text = ("Policy Ledger spoke by phone with Samir Awad, who coordinates field work for an aid "
+            "group.\n\nPOLICY LEDGER: What changed on Tuesday?\n\nAWAD: Everything changed in one "
+            "night. We have treated no fewer than 300 wounded people since Tuesday morning.\n\n"
+            "POLICY LEDGER: Where are people going?\n\nAWAD: West, to the coast. The UN says "
+            "nine in ten Gazans have been displaced at least once.")
+    result = sitrep.process(text, published="2025-03-20", outlet="Policy Ledger")[0]
+    answers = [q for q in result.quotes if q.speaker_rule == "interview-answer"]
+    assert [q.text[:10] for q in answers] == ["Everything", "West, to t"]
+    assert {q.speaker for q in answers} == {"Samir Awad"}
+    assert {q.venue for q in answers} == {"interview with Policy Ledger"}
+    assert not any(q.text.startswith("What changed") for q in result.quotes)
+    assert [(f.count, f.status, f.source) for f in result.figures] == [(300, "injured", "Samir Awad")]

@@ -101,7 +101,7 @@ TRAP_AFTER = re.compile(
     r"o'clock|times|tonnes|tons|kg|kilograms|houses|homes|buildings|vehicles|trucks|rockets|"
     r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
     r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
-    r"corps|fleet|squadron|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
+    r"corps|fleet|squadron|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
 TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
@@ -300,8 +300,10 @@ def figures_stage(work: Work) -> None:
             fig_end = max(np_end, s0 + status_end, a1)
             para = para_of(s0)
             src, src_id, inherited = source, source_id, False
-            quote = next((q for q in work.quotes if q.speaker
-                          and q.span.start <= s0 + num.start < q.span.end), None)
+            # The innermost quotation holding the figure: "The UN says ..." inside an answer.
+            quote = min((q for q in work.quotes if q.speaker
+                         and q.span.start <= s0 + num.start < q.span.end),
+                        key=lambda q: q.span.end - q.span.start, default=None)
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id

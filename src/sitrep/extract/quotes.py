@@ -229,6 +229,48 @@ def surface_speaker(work: Work, q_end: int, limit: int) -> tuple[str, str | None
     return None
 
 
+_QA_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z .’'-]{0,40}?):[ \t]+(?P<body>\S[^\n]*)$", re.M)
+_INTERVIEWER = {"q", "question", "interviewer"}
+
+
+def _interview_answers(work: Work) -> list[Quote]:
+    """A Q&A transcript ("Confluence Review: When did ...?" / "Surgeon: Around 5 ..."): every
+    answer is a direct quote of the interviewee, in an interview with the outlet."""
+    text = work.text
+    lines = list(_QA_LINE.finditer(text))
+    outlet = (work.raw.outlet or "").casefold()
+    asks = [m for m in lines if m.group("label").casefold() in _INTERVIEWER | {outlet}
+            or m.group("body").rstrip().endswith("?")]
+    answers = [m for m in lines if m not in asks]
+    if len(asks) < 2 or len(answers) < 2:
+        return []
+    venue = f"interview with {work.raw.outlet}" if work.raw.outlet else "interview"
+    out = []
+    for m in answers:
+        speaker, speaker_id = _label_speaker(m.group("label"), work)
+        a, b = m.start("body"), m.end("body")
+        out.append(Quote(
+            id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=text[a:b],
+            kind="direct", venue=venue, said_on=None, span=Span(a, b, text[a:b]),
+            raw_span=work.clean.raw_span(a, b), statement_id=statement_id(speaker_id or speaker, text[a:b]),
+            provenance=Provenance(VERSION, 0.8, "interview-answer"), speaker_rule="interview-answer"))
+    return out
+
+
+def _label_speaker(label: str, work: Work) -> tuple[str, str | None]:
+    """"SAMIR AWAD" or "AWAD" -> the person the article names; "Surgeon" -> "surgeon"."""
+    words = label.split()
+    if label.isupper():
+        label = " ".join(w.capitalize() for w in words)
+    for m in work.mentions or []:
+        ent = work.entities.get(m.ref_id) if m.ref_id else None
+        if ent is not None and ent.type == "person" and words[-1].casefold() in ent.name.casefold().split():
+            return ent.name, ent.id
+    if len(words) == 1 and label.lower() in ROLE_NOUNS | {"surgeon", "doctor", "nurse"}:
+        return label.lower(), None
+    return label, None
+
+
 def _para_start(text: str, pos: int) -> int:
     i = text.rfind("\n\n", 0, pos)
     return 0 if i < 0 else i + 2
@@ -332,6 +374,7 @@ def quotes_stage(work: Work) -> None:
             if any(a < c1 and c0 < b for a, b in qabs) or len(text[c0:c1].split()) < 4:
                 continue
             events.append((verb.idx, "indirect", (verb, c0, c1, sent)))
+    quotes.extend(_interview_answers(work))
     events.sort(key=lambda e: e[0])
     prev_q: Quote | None = None
     last_venue: dict[str | None, str] = {}
@@ -428,4 +471,7 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             speakers.last = (speaker, speaker_id)
             prev_q = quote
+    quotes.sort(key=lambda q: q.span.start)
+    for i, q in enumerate(quotes):
+        q.id = f"{work.doc_id}:q{i}"
     work.quotes = quotes
