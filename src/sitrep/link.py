@@ -18,6 +18,8 @@ Pure functions of the SPEC arrays (``documents``, ``figures``, ``quotes``, ``ent
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -105,6 +107,7 @@ class AliasIndex:
                 if key and key not in skip_keys:
                     ids[key].add(row["id"])
         self.ids = {k: next(iter(v)) for k, v in ids.items() if len(v) == 1}
+        self.firsts = {k[0] for k in self.ids}
         self.longest = max((len(k) for k in self.ids), default=0)
 
     def find(self, text: str) -> Counter[str]:
@@ -113,6 +116,9 @@ class AliasIndex:
         found: Counter[str] = Counter()
         i = 0
         while i < len(tokens):
+            if low[i] not in self.firsts:
+                i += 1
+                continue
             for n in range(min(self.longest, len(tokens) - i), 0, -1):
                 hit = self.ids.get(tuple(low[i:i + n]))
                 if hit and (n > 1 or tokens[i].group()[0].isupper()):
@@ -277,38 +283,47 @@ def _title_key(title: str) -> str:
 def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[list[str]]:
     """Average-link agglomeration: repeatedly merge the two clusters with the highest mean pair
     score (pairs that cannot link count as 0) while it reaches ``link_threshold``. Deterministic:
-    documents are ordered by (date, id) and ties go to the earliest pair."""
+    documents are ordered by (date, id) and ties go to the earliest pair. Only pairs within
+    ``max_gap_days`` are scored, and merges come off a heap, so a large corpus stays tractable."""
     order = sorted(range(len(profiles)), key=lambda k: (profiles[k].day or date.max,
                                                          profiles[k].doc_id))
     profiles = [profiles[k] for k in order]
     scorer = DocScorer(profiles, places)
-    n = len(profiles)
-    sim: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        for j in range(i + 1, n):
-            s = scorer.score(i, j)
-            if s and s.total > 0:
-                sim[(i, j)] = s.total
-    clusters: dict[int, list[int]] = {i: [i] for i in range(n)}
     threshold = _cfg()["link_threshold"]
-
-    def link(a: int, b: int) -> float:
-        total = sum(sim.get((min(x, y), max(x, y)), 0.0) for x in clusters[a] for y in clusters[b])
-        return total / (len(clusters[a]) * len(clusters[b]))
-
-    while len(clusters) > 1:
-        keys = sorted(clusters)
-        best, pair = threshold, None
-        for x in range(len(keys)):
-            for y in range(x + 1, len(keys)):
-                s = link(keys[x], keys[y])
-                if s >= best and (pair is None or s > best):
-                    best, pair = s, (keys[x], keys[y])
-        if pair is None:
-            break
-        a, b = pair
-        clusters[a] = sorted(clusters[a] + clusters.pop(b))
-    return [[profiles[k].doc_id for k in members] for _, members in sorted(clusters.items())]
+    gap = _cfg()["max_gap_days"]
+    n = len(profiles)
+    dated = [k for k in range(n) if profiles[k].day]
+    undated = [k for k in range(n) if not profiles[k].day]
+    undated_set = set(undated)
+    pairs = [(i, j) for x, i in enumerate(dated) for j in itertools.takewhile(
+        lambda j: (profiles[j].day - profiles[i].day).days <= gap, dated[x + 1:])]
+    pairs += [(min(i, j), max(i, j)) for i in undated for j in range(n) if j != i
+              and (j not in undated_set or i < j)]
+    sums: dict[int, dict[int, float]] = defaultdict(dict)
+    for i, j in pairs:
+        sc = scorer.score(i, j)
+        if sc and sc.total > 0:
+            sums[i][j] = sums[j][i] = sc.total
+    size = {k: 1 for k in range(n)}
+    members = {k: [k] for k in range(n)}
+    heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in size or b not in size or -neg != sums[a].get(b, 0.0) / (size[a] * size[b]):
+            continue  # a cluster merged away, or a stale score
+        for c, v in sums.pop(b).items():
+            sums[c].pop(b, None)
+            if c != a:
+                sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + v
+        sums[a].pop(b, None)
+        size[a] += size.pop(b)
+        members[a] += members.pop(b)
+        for c, v in sums[a].items():
+            mean = v / (size[a] * size[c])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
+    return [[profiles[k].doc_id for k in sorted(m)] for _, m in sorted(members.items())]
 
 
 # --- figures: background, wording -------------------------------------------------------------
@@ -522,36 +537,54 @@ def _repeats(figs: list[Row], links: dict[str, FigureLink], doc_day: dict[str, s
                 prev = day or prev
 
 
+@dataclass
+class _Said:
+    """A quote prepared for comparison: its day and its words."""
+
+    quote: Row
+    day: date | None
+    words: list[str]
+    content: frozenset[str]
+
+
 def _statements(quotes: list[Row], doc_day: dict[str, str]) -> dict[str, QuoteLink]:
-    cfg = _cfg()
-    window = cfg["statement_window_days"]
-    ordered = sorted(quotes, key=lambda q: (q.get("said_on") or doc_day.get(q["doc_id"], "9999"),
-                                            doc_day.get(q["doc_id"], "9999"), q["doc_id"],
-                                            q.get("span", {}).get("start", 0), q["id"]))
-    groups: list[list[Row]] = []
+    window = _cfg()["statement_window_days"]
+    said = []
+    for q in quotes:
+        words = _tokens(q.get("text") or "")
+        said.append(_Said(q, _day(q.get("said_on") or doc_day.get(q["doc_id"])), words,
+                          frozenset(w for w in words if w not in _STOP)))
+    said.sort(key=lambda x: (x.day or date.max, doc_day.get(x.quote["doc_id"]) or "9999",
+                             x.quote["doc_id"], x.quote.get("span", {}).get("start", 0),
+                             x.quote["id"]))
+    groups: list[list[_Said]] = []
     by_speaker: dict[str, list[int]] = defaultdict(list)
-    for q in ordered:
-        spk = q.get("speaker_id")
+    for x in said:
+        spk = x.quote.get("speaker_id")
         best, best_score = None, 0.0
-        if spk:
-            for gi in by_speaker[spk]:
-                g = groups[gi]
-                if any(m["doc_id"] == q["doc_id"] for m in g):
-                    continue
-                s = max(same_statement(m, q, doc_day, window) for m in g)
-                if s > best_score:
-                    best, best_score = gi, s
+        for gi in by_speaker[spk] if spk else ():
+            g = groups[gi]
+            # Quotes come in date order: a group whose newest quote is too old cannot match.
+            last = g[-1].day
+            if x.day and last and (x.day - last).days > window:
+                continue
+            if any(m.quote["doc_id"] == x.quote["doc_id"] for m in g):
+                continue
+            score = max(same_statement(m, x, window) for m in g)
+            if score > best_score:
+                best, best_score = gi, score
         if best is None:
-            groups.append([q])
+            groups.append([x])
             if spk:
                 by_speaker[spk].append(len(groups) - 1)
         else:
-            groups[best].append(q)
+            groups[best].append(x)
     out = {}
     for g in groups:
-        sid = g[0]["statement_id"] if len(g) == 1 else "s_" + _hash(g[0]["id"], g[0]["text"])
-        for q in g:
-            out[q["id"]] = QuoteLink(sid, q["statement_id"], len(g))
+        first = g[0].quote
+        sid = first["statement_id"] if len(g) == 1 else "s_" + _hash(first["id"], first["text"])
+        for m in g:
+            out[m.quote["id"]] = QuoteLink(sid, m.quote["statement_id"], len(g))
     return out
 
 
@@ -584,7 +617,7 @@ def _common_run(a: list[str], b: list[str]) -> tuple[int, int]:
     return best, best_content
 
 
-def same_statement(a: Row, b: Row, doc_day: dict[str, str], window: int) -> float:
+def same_statement(a: _Said, b: _Said, window: int) -> float:
     """Score in [0, 1] that two quotes of one speaker are the same statement; 0 when not.
 
     Either the whole texts match (rapidfuzz token ratio at least ``statement_min_ratio``) or they
@@ -592,15 +625,15 @@ def same_statement(a: Row, b: Row, doc_day: dict[str, str], window: int) -> floa
     three content words ("took off his galabiya, put on a suit" / "took off his jalabiya, put on
     a suit")."""
     cfg = _cfg()
-    da = _day(a.get("said_on") or doc_day.get(a["doc_id"]))
-    db = _day(b.get("said_on") or doc_day.get(b["doc_id"]))
-    if da and db and abs((da - db).days) > window:
+    if a.day and b.day and abs((a.day - b.day).days) > window:
         return 0.0
-    ta, tb = " ".join(_tokens(a["text"])), " ".join(_tokens(b["text"]))
-    ratio = fuzz.token_sort_ratio(ta, tb) / 100
+    ratio = fuzz.token_sort_ratio(" ".join(a.words), " ".join(b.words)) / 100
     if ratio >= cfg["statement_min_ratio"]:
         return ratio
-    run, content = _common_run(ta.split(), tb.split())
+    # A shared run needs content words in common, most of them spelt the same.
+    if len(a.content & b.content) < 2:
+        return 0.0
+    run, content = _common_run(a.words, b.words)
     if run >= cfg["statement_min_run"] and content >= 3:
         return 0.5 + min(run, 20) / 40
     return 0.0
