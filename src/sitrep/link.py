@@ -37,17 +37,26 @@ Row = dict[str, Any]
 
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
           "december")
-# A year attached to the period of a figure: "since 2023", "in April 2023", "began in 2023".
-_DATED = re.compile(rf"\b(?:since|in|began in|started in|from|during)\s+(?:(?:early|late|mid-?)\s*)?"
-                    rf"(?:({MONTHS})\s+)?((?:19|20)\d\d)\b", re.I)
+# A date attached to the period of a figure: "since 2023", "in April 2023", "on 7 October 2023",
+# "since January" (a month without a year is the incident's year, or the year before).
+_DATED = re.compile(rf"\b(?:since|in|began in|started in|from|during|on)\s+(?:(?:early|late|mid-?)\s*)?"
+                    rf"(?:\d{{1,2}}\s+)?(?:({MONTHS})\b\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+                    rf"((?:19|20)\d\d)?\b", re.I)
+# "the 1994 genocide", "the 2023 massacre": a year naming an earlier event.
+_EVENT_YEAR = re.compile(r"\bthe\s+((?:19|20)\d\d)\s+[a-z]")
 # "the deadliest attack ... since 2000": the year dates the comparison, not the figure.
 _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most)\b", re.I)
-# A war-wide toll quoted as context: "the war ... has killed", "since the war began".
+# A war-wide or period-wide toll quoted as context: "the war ... has killed", "since the war
+# began", "since the coup", "in the first six months of this year".
 _WAR_WIDE = re.compile(
     r"\b(?:the|this|its|a)\s+(?:\w+\s+){0,2}(?:war|conflict|civil war|insurgency)\b[^.;]{0,80}?"
     r"\b(?:has|have|had)\s+(?:killed|left|displaced|forced|uprooted|claimed)\b"
-    r"|\bsince the (?:start|beginning|outbreak) of the (?:war|conflict)\b"
-    r"|\bsince the (?:war|conflict) (?:began|started|erupted|broke out)\b", re.I)
+    r"|\bsince the (?:start|beginning|outbreak) of the (?:war|conflict|invasion)\b"
+    r"|\bsince the (?:war|conflict|coup|invasion|takeover|uprising|revolution)\b"
+    r"|\b(?:so far this year|this year alone|(?:in|during|over) the first (?:\w+ )?(?:months?|half|"
+    r"quarter|weeks?) of (?:this|the) year)\b", re.I)
+# "since then" points at the date in the sentence before.
+_SINCE_THEN = re.compile(r"\bsince (?:then|that (?:day|date|time))\b", re.I)
 # "745 of the dead", "twenty-five of them", "nine of its staff": a part of a larger total.
 _PARTIAL = re.compile(r"^\s+(?:\w+\s+)?(?:of|among)\s+(?:them|the dead|those killed|the victims|"
                       r"the wounded|its|their)\b", re.I)
@@ -349,14 +358,32 @@ def figure_wording(f: Row) -> dict[str, bool]:
             "projection": bool(_PROJECTION.search(sentence))}
 
 
+def _earlier_date(text: str, start: date, slack: int) -> str | None:
+    """The first date phrase in the text more than ``slack`` days before ``start``, unless it
+    dates a superlative ("the deadliest since 2000")."""
+    for m in _DATED.finditer(text):
+        month_name, year = m.group(1), m.group(2)
+        if not month_name and not year:
+            continue
+        month = MONTHS.split("|").index(month_name.lower()) + 1 if month_name else 12
+        y = int(year) if year else start.year - (month > start.month)
+        if (start - date(y, month, 28)).days > slack and not _SUPERLATIVE.search(text[:m.start()][-80:]):
+            return m.group(0).strip()
+    for m in _EVENT_YEAR.finditer(text):
+        if (start - date(int(m.group(1)), 12, 31)).days > slack:
+            return m.group(0)[:-2].strip()
+    return None
+
+
 def background_reason(f: Row, start: date | None, core_places: list[Row],
-                      place_rows: dict[str, Row]) -> str | None:
+                      place_rows: dict[str, Row], before: str = "") -> str | None:
     """Why a figure in an incident's document is about something else, or None.
 
     period: the figure's own period ends well before the incident began; dated: the sentence
-    dates it to a year or month well before (not a superlative's "deadliest since 2000");
-    war-wide: the sentence gives a whole war's toll; place: every place of the figure is far from
-    all of the incident's places and none of them is one of its places."""
+    dates it to a day, month or year well before (not a superlative's "deadliest since 2000"),
+    or says "since then" after a sentence that does (``before`` is the text before the
+    sentence); war-wide: the sentence gives a whole war's or year's toll; place: every place of
+    the figure is far from all of the incident's places and none of them is one of its places."""
     cfg = _cfg()
     slack = cfg["background_slack_days"]
     end = _day(f.get("period_end"))
@@ -364,14 +391,12 @@ def background_reason(f: Row, start: date | None, core_places: list[Row],
         return f"period ends {end.isoformat()}, before the incident began"
     sentence = (f.get("sentence") or {}).get("text") or ""
     if start:
-        for m in _DATED.finditer(sentence):
-            month = MONTHS.split("|").index(m.group(1).lower()) + 1 if m.group(1) else 12
-            when = date(int(m.group(2)), month, 28)
-            before = sentence[:m.start()]
-            if (start - when).days > slack and not _SUPERLATIVE.search(before[-80:]):
-                return f"dated {m.group(0).strip()!r}, before the incident"
+        text = before + " " + sentence if before and _SINCE_THEN.search(sentence) else sentence
+        when = _earlier_date(text, start, slack)
+        if when:
+            return f"dated {when!r}, before the incident"
     if _WAR_WIDE.search(sentence):
-        return "a war-wide toll given as context"
+        return "a war-wide or year-wide toll given as context"
     specific = [place_rows[p] for p in f.get("place_ids") or []
                 if p in place_rows and place_rows[p].get("precision") != "country"]
     core_ids = {p["id"] for p in core_places}
@@ -661,7 +686,9 @@ def link(data: dict[str, list[Row]]) -> Linked:
         counted, background, inc_figs = [], [], []
         for d in doc_ids:
             for f in sorted(figs_by_doc[d], key=lambda f: f["span"]["start"]):
-                why = background_reason(f, first, core_rows, place_rows)
+                s0 = (f.get("sentence") or {}).get("start", 0)
+                before = (docs[d].get("text") or "")[max(0, s0 - 300):s0]
+                why = background_reason(f, first, core_rows, place_rows, before)
                 links[f["id"]] = FigureLink(
                     None if why else iid, bool(why), why,
                     source_key=source_key(f, docs[d].get("outlet")), **figure_wording(f))
@@ -673,6 +700,11 @@ def link(data: dict[str, list[Row]]) -> Linked:
         starts = [*days[:1], *(f["period_start"] for f in inc_figs if f.get("period_start"))]
         ends = [*days[-1:], *(f["period_end"] for f in inc_figs if f.get("period_end"))]
         start, end = min(starts, default=None), max(ends, default=None)
+        # Places the counted figures name come first: where people died, not datelines.
+        fig_freq = Counter(p for f in inc_figs for p in set(f.get("place_ids") or []))
+        rank = {"point": 0, "town": 0, "district": 1, "province": 2, "country": 3}
+        core.sort(key=lambda p: (place_rows[p].get("precision") == "country", -fig_freq[p],
+                                 rank.get(place_rows[p].get("precision"), 2)))
         _merge_short_sources(inc_figs, links)
         _repeats(inc_figs, links, doc_day)
         incidents.append(Incident(

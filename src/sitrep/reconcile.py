@@ -181,16 +181,34 @@ def _agree(a: Claim, b: Claim) -> bool:
     return a.overlaps(b) and abs(a.point - b.point) <= tol * max(a.point, b.point, 1)
 
 
-def grade(firm: list[Claim], contra: list[dict[str, Any]]) -> tuple[str, str]:
-    """contested > confirmed > corroborated > single_source; see README."""
+def grade(best: Claim, firm: list[Claim], contra: list[dict[str, Any]]) -> tuple[str, str]:
+    """contested > single_source > confirmed > corroborated; see README."""
     if any(c.get("named") and not any(x["hedged"] for x in c["claims"]) for c in contra):
         return "contested", "current claims of two named independent sources do not overlap"
-    if len(firm) <= 1:
+    others = [c for c in firm if c.source_key != best.source_key]
+    if not others:
         return "single_source", "one independent source (repeats by other outlets not counted)"
-    named = [c for c in firm if c.tier <= 2]
-    if any(_agree(a, b) for i, a in enumerate(named) for b in named[i + 1:]):
-        return "confirmed", "two named independent sources agree"
-    return "corroborated", f"{len(firm)} independent sources consistent, no two named ones agreeing"
+    if best.tier <= 2 and any(c.tier <= 2 and _agree(best, c) for c in others):
+        return "confirmed", "another named independent source agrees with the best figure"
+    if any(best.overlaps(c) for c in others):
+        return "corroborated", "another independent source's claim is consistent with the best figure"
+    return "single_source", "no other source's current claim is consistent with the best figure"
+
+
+def _current(claims: list[Claim]) -> tuple[Claim | None, Claim | None, Claim | None]:
+    """A source's current firm claim, its newest hedged claim (kept only when not older than the
+    firm one) and its newest "up to" estimate."""
+    totals = [c for c in claims if not c.partial and not c.projection]
+    counts = [c for c in totals if c.qualifier != "up_to"]
+    firm = _newest([c for c in counts if not c.hedged])
+    hedged = _newest([c for c in counts if c.hedged])
+    if hedged and firm and (hedged.first_reported or "") < (firm.first_reported or ""):
+        hedged = None
+    return firm, hedged, _newest([c for c in totals if c.qualifier == "up_to"])
+
+
+def _top(c: Claim) -> int:
+    return c.upper if c.upper is not None else c.point
 
 
 def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Claim]) -> Tally:
@@ -200,40 +218,38 @@ def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Clai
     sources = []
     firm: list[Claim] = []
     hedged: list[Claim] = []
+    uppers: list[Claim] = []
     for key in sorted(by_source, key=lambda k: (min(c.first_reported or "" for c in by_source[k]), k)):
         mine = sorted(by_source[key], key=lambda c: (c.first_reported or "", c.point, c.figure_ids[0]))
-        totals = [c for c in mine if not c.partial and not c.projection]
-        cur_firm = _newest([c for c in totals if not c.hedged])
-        cur_hedged = _newest([c for c in totals if c.hedged])
-        if cur_firm:
-            firm.append(cur_firm)
-        if cur_hedged and (cur_firm is None or (cur_hedged.first_reported or "") >= (cur_firm.first_reported or "")):
-            hedged.append(cur_hedged)
-        current = cur_firm or cur_hedged
+        cur_firm, cur_hedged, upper = _current(mine)
+        firm += [cur_firm] if cur_firm else []
+        hedged += [cur_hedged] if cur_hedged else []
+        uppers += [upper] if upper else []
+        current = cur_firm or cur_hedged or upper
         sources.append({"source": mine[0].source, "source_key": key, "tier": mine[0].tier,
                         "current": current.entry() if current else None,
                         "timeline": [c.entry() for c in mine]})
     hedged_only = not firm
-    basis = firm or hedged
+    basis = firm or hedged or [c for c in uppers if not c.hedged] or uppers
     if not basis:
         # Only parts of totals or projections: they still bound the total from below.
         basis = [c for c in claims if not c.projection] or claims
     top = min(c.tier for c in basis)
-    best_claim = _newest([c for c in basis if c.tier == top])
+    newest = _newest([c for c in basis if c.tier == top])
     # On one day the conservative (lower) claim of the top tier is best.
-    same_day = [c for c in basis if c.tier == top and c.first_reported == best_claim.first_reported]
-    best_claim = min(same_day, key=lambda c: (c.point, c.figure_ids[0]))
-    named = [c for c in basis if c.tier <= max(top, 2)]
-    low = min(c.point for c in named)
-    high = max(c.upper if c.upper is not None else c.point for c in basis)
+    best = min((c for c in basis if c.tier == top and c.first_reported == newest.first_reported),
+               key=lambda c: (c.point, c.figure_ids[0]))
+    low = min(c.point for c in basis if c.tier <= max(top, 2))
+    # "Up to N" sets no floor; a firm one can still raise the high.
+    high = max(_top(c) for c in basis + [u for u in uppers if not u.hedged or hedged_only])
     contra = contradictions(firm + hedged)
-    g, why = grade(firm or hedged, contra)
-    hh = max(hedged, key=lambda c: (c.upper or c.point, c.figure_ids[0]), default=None)
-    hh_value = (hh.upper or hh.point) if hh else None
-    show_hh = hh is not None and not hedged_only and hh_value > high
-    return Tally(incident_id, status, victims, low, best_claim.point, high, g, sources, contra,
-                 best_source=best_claim.source, best_figure_ids=best_claim.figure_ids,
-                 hedged_high=hh_value if show_hh else None,
+    g, why = grade(best, firm or hedged, contra)
+    hh = max((c for c in hedged + uppers if c.hedged), key=lambda c: (_top(c), c.figure_ids[0]),
+             default=None)
+    show_hh = hh is not None and not hedged_only and _top(hh) > high
+    return Tally(incident_id, status, victims, low, best.point, high, g, sources, contra,
+                 best_source=best.source, best_figure_ids=best.figure_ids,
+                 hedged_high=_top(hh) if show_hh else None,
                  hedged_high_source=hh.source if show_hh else None, hedged_only=hedged_only,
                  grade_reason=why, independent_sources=len(by_source),
                  reports=sum(len(c.figure_ids) for c in claims))

@@ -83,6 +83,20 @@ def test_projections_and_partial_counts_are_in_the_timeline_not_the_tally():
     assert sum(len(s["timeline"]) for s in t.sources) == 3
 
 
+def test_up_to_is_an_upper_estimate_only():
+    amnesty = "e_amnesty"
+    t = reconcile_one("i", "killed", "all", [
+        claim(amnesty, 100, "2025-06-14", qualifier="more_than"),
+        claim(amnesty, 200, "2025-06-18", qualifier="up_to", lo=None, hi=200),
+        claim("e_kula", 45, "2025-06-14", tier=2)])
+    # The newer "up to 200" is not Amnesty's current count: best stays its "more than 100".
+    assert (t.low, t.best, t.high) == (45, 100, 200)
+    amnesty_row = next(s for s in t.sources if s["source_key"] == amnesty)
+    assert amnesty_row["current"]["count"] == 100
+    # 45 and "more than 100" on one day from two named sources: contested.
+    assert t.grade == "contested"
+
+
 def test_grade_single_source_when_outlets_only_repeat_one_source():
     one = claim(SOHR, 229)
     one.figure_ids = ["a:f0", "b:f3", "c:f1"]
