@@ -156,3 +156,16 @@ def test_incident_ids_do_not_depend_on_ingest_order():
     shuffled = docs[:]
     random.Random(7).shuffle(shuffled)
     assert [(i.id, i.doc_ids) for i in link(tiny(shuffled)).incidents] == first
+
+
+def test_incident_scores_count_document_pairs():
+    from sitrep.evaluate import incident_scores
+
+    docs = [{"id": k, "source_path": f"/c/{k}.txt", "fmt": "text", "url": None} for k in "abcd"]
+    gold = {"documents": {f"{k}.txt": {"incident": "x" if k in "ab" else "y"} for k in "abcd"}}
+    lumped = {"documents": docs, "incidents": [{"id": "i", "doc_ids": list("abcd")}]}
+    scores = incident_scores(gold, lumped)
+    # 6 predicted pairs, 2 of them true: precision 1/3; both gold pairs found: recall 1.
+    assert (scores["pairwise_precision"], scores["pairwise_recall"]) == (0.333, 1.0)
+    split = {"documents": docs, "incidents": [{"id": k, "doc_ids": [k]} for k in "abcd"]}
+    assert incident_scores(gold, split)["pairwise_recall"] == 0.0
