@@ -513,19 +513,43 @@ def source_key(f: Row, outlet: str | None) -> str:
     return "outlet:" + " ".join(_WORD.findall((outlet or "unknown").casefold()))
 
 
-def _merge_short_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
-    """Within one incident, a one-word source ("the Observatory") that is a word of exactly one
-    resolved source's name ("Syrian Observatory for Human Rights") is that source."""
-    names = {f["source_id"]: f["source"] for f in figs if f.get("source_id") and f.get("source")}
+def _name_words(name: str) -> frozenset[str]:
+    words = (w.removesuffix("'s") for w in _WORD.findall(name.casefold().replace("’", "'")))
+    return frozenset(w for w in words if w not in _STOP and w != "s")
+
+
+def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
+    """Within one incident, a source whose name's words all occur in exactly one longer source
+    name is that source: "the Observatory" and "Syrian Observatory for Human Rights", "health
+    ministry" and "Gaza health ministry", "State Emergency Service" and "State Emergency Service
+    of Ukraine". Two longer candidates ("police" in "police officials" and "list released by
+    police") leave it alone."""
+    names: dict[str, str] = {}
     for f in figs:
-        name = (f.get("source") or "").strip()
-        if len(name.split()) != 1 or not name[:1].isupper():
-            continue
-        word = name.casefold()
-        hits = [(sid, full) for sid, full in names.items()
-                if len(full.split()) > 1 and word in _WORD.findall(full.casefold())]
-        if len(hits) == 1:
-            links[f["id"]].source_key, links[f["id"]].source_name = hits[0]
+        key = links[f["id"]].source_key
+        if f.get("source") and key and not key.startswith("outlet:"):
+            names.setdefault(key, f["source"])
+    words = {k: _name_words(n) for k, n in names.items()}
+    target: dict[str, str] = {}
+    # The same words in another order are one source, named by the resolved entity if any.
+    first: dict[frozenset[str], str] = {}
+    for key in sorted(words, key=lambda k: (k.startswith("src:"), k)):
+        if words[key]:
+            target[key] = first.setdefault(words[key], key)
+    target = {k: v for k, v in target.items() if k != v}
+    heads = [k for k in words if words[k] and k not in target]
+    for key in sorted(heads, key=lambda k: (len(words[k]), k)):
+        supers = {target.get(k, k) for k in heads if words[key] < words[k]}
+        if len(supers) == 1:
+            target[key] = supers.pop()
+    for f in figs:
+        link = links[f["id"]]
+        if link.source_key in target:
+            # Follow the chain to the longest name.
+            key = link.source_key
+            while key in target:
+                key = target[key]
+            link.source_key, link.source_name = key, names[key]
 
 
 def _repeats(figs: list[Row], links: dict[str, FigureLink], doc_day: dict[str, str]) -> None:
@@ -705,7 +729,7 @@ def link(data: dict[str, list[Row]]) -> Linked:
         rank = {"point": 0, "town": 0, "district": 1, "province": 2, "country": 3}
         core.sort(key=lambda p: (place_rows[p].get("precision") == "country", -fig_freq[p],
                                  rank.get(place_rows[p].get("precision"), 2)))
-        _merge_short_sources(inc_figs, links)
+        _merge_sources(inc_figs, links)
         _repeats(inc_figs, links, doc_day)
         incidents.append(Incident(
             iid, _title(core, place_rows, start, end), start, end, core, doc_ids, counted,

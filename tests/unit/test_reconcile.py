@@ -207,3 +207,15 @@ def test_all_tally_shows_the_sum_of_disjoint_parts_and_flags_an_excess():
     assert total["best"] == 100  # never replaced by the parts
     assert total["parts"] == {"civilians": 90, "security_forces": 30} and total["parts_sum"] == 120
     assert [c["kind"] for c in total["contradictions"]] == ["parts_exceed_total"]
+
+
+def test_short_and_reordered_names_of_one_source_are_one_source():
+    rows = [figure("a:f0", 404, "2025-03-18"), figure("b:f0", 436, "2025-03-19"),
+            figure("c:f0", 504, "2025-03-20")]
+    for row, name in zip(rows, ["health ministry in Gaza", "Gaza health ministry", "health ministry"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    [src] = t["sources"]
+    assert [e["count"] for e in src["timeline"]] == [404, 436, 504]
+    assert t["grade"] == "single_source" and t["best"] == 504
