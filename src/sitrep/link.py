@@ -499,7 +499,7 @@ def _title(place_ids: list[str], place_rows: dict[str, Row], start: str | None, 
                     if place_rows[p].get("precision") == "country"
                     and (main is None or place_rows[p].get("country_code") == main)), None)
     where = ", ".join(names) + (f" ({country})" if country and names else country or "")
-    when = start if start == end else f"{start} to {end}" if start else ""
+    when = "" if not start else start if start == end else f"{start} to {end}"
     return f"{where or 'Unplaced'}, {when}".strip(", ")
 
 

@@ -131,6 +131,8 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
     claims = []
     for claim_id, figs in members.items():
         o = by_id[claim_id]
+        if all(o.get(k) is None for k in ("count", "min", "max")):
+            continue  # no number to reconcile; never stand in a zero
         lk = links[claim_id]
         days = sorted(f["reported_on"] for f in figs if f.get("reported_on"))
         label = lk.source_name or o.get("source") or \
