@@ -20,7 +20,6 @@ Row = dict[str, Any]
 
 # Victim categories that split a total without overlapping: their sum is part of "all".
 DISJOINT = ("civilians", "security_forces", "combatants")
-GRADES = ("confirmed", "corroborated", "single_source", "contested")
 
 
 @dataclass
