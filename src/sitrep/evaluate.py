@@ -1,4 +1,5 @@
-"""Score extraction against a gold file (tests/gold/demo_gold.yaml format).
+"""Score extraction against a gold file (tests/gold/demo_gold.yaml format), and incidents against
+its ``incident`` labels (pairwise precision and recall of document co-clustering).
 
     python -m sitrep.evaluate tests/gold src/sitrep/demo_corpus
 
@@ -80,6 +81,7 @@ class Scores:
     quotes_found: int = 0
     speaker_right: int = 0
     misses: list[str] = field(default_factory=list)
+    incidents: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         p = self.exact / self.predicted_figures if self.predicted_figures else 0.0
@@ -185,6 +187,31 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
     return s
 
 
+def incident_scores(gold: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """Pairwise co-clustering of documents against the gold ``incident`` labels: precision is the
+    share of predicted same-incident pairs that gold puts together, recall the share of gold
+    same-incident pairs that linking put together."""
+    incident_of = {d: inc["id"] for inc in data.get("incidents", []) for d in inc["doc_ids"]}
+    labels = {}
+    for key, entry in (gold.get("documents") or {}).items():
+        doc = _doc_for(key, entry, data["documents"])
+        if doc is not None and entry.get("incident"):
+            labels[doc["id"]] = entry["incident"]
+    ids = sorted(labels)
+    tp = fp = fn = 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            same_gold = labels[a] == labels[b]
+            same_pred = incident_of.get(a) is not None and incident_of.get(a) == incident_of.get(b)
+            tp += same_gold and same_pred
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+    return {"documents": len(labels), "gold_incidents": len(set(labels.values())),
+            "predicted_incidents": len({incident_of.get(d) for d in ids}),
+            "pairwise_precision": round(tp / (tp + fp), 3) if tp + fp else 0.0,
+            "pairwise_recall": round(tp / (tp + fn), 3) if tp + fn else 0.0}
+
+
 def load_gold(gold_path: str) -> dict[str, Any]:
     """One gold file, or every ``*.yaml`` in a folder merged (documents and incidents)."""
     path = Path(gold_path)
@@ -201,7 +228,7 @@ def load_gold(gold_path: str) -> dict[str, Any]:
     return gold
 
 
-def evaluate(gold_path: str, corpus: str) -> Scores:
+def evaluate(gold_path: str, corpus: str, incidents: bool = False) -> Scores:
     from . import process
 
     gold = load_gold(gold_path)
@@ -209,11 +236,24 @@ def evaluate(gold_path: str, corpus: str) -> Scores:
     data = {"documents": [r.document.as_dict() for r in results],
             "figures": [f.as_dict() for r in results for f in r.figures],
             "quotes": [q.as_dict() for r in results for q in r.quotes]}
-    return score(gold, data)
+    scores = score(gold, data)
+    if incidents:
+        from .export import linked
+
+        # Entities and places repeat across documents; linking reads each once, every alias.
+        shared: dict[str, dict[str, dict[str, Any]]] = {"entities": {}, "places": {}}
+        for r in results:
+            for name, rows in (("entities", r.entities), ("places", r.places)):
+                for row in rows:
+                    kept = shared[name].setdefault(row.id, row.as_dict())
+                    kept["aliases"] = sorted(set(kept["aliases"]) | set(row.aliases))
+        scores.incidents = incident_scores(gold, linked(
+            {**data, **{k: list(v.values()) for k, v in shared.items()}}))
+    return scores
 
 
 if __name__ == "__main__":  # pragma: no cover
-    result = evaluate(sys.argv[1], sys.argv[2])
-    print(json.dumps(result.as_dict(), indent=1))
+    result = evaluate(sys.argv[1], sys.argv[2], incidents=True)
+    print(json.dumps({**result.as_dict(), "incidents": result.incidents}, indent=1))
     if "-v" in sys.argv:
         print("\n".join(result.misses))

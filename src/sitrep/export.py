@@ -28,18 +28,33 @@ CSV_COLUMNS = {
 
 
 def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
-    return {
+    data = {
         "documents": store.documents(),
         "figures": store.figures(),
         "quotes": store.quotes(),
         "entities": store.entities(),
         "places": store.places(),
-        # Cross-document incidents and reconciled tallies are built by the link and reconcile
-        # stages; until those run the arrays are present and empty, never invented.
         "incidents": [],
         "tallies": [],
         "posts": store.posts(),
     }
+    return linked(data)
+
+
+def linked(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The arrays with cross-document incidents and tallies filled, figures carrying their
+    incident and claim, quotes their shared statement id. Input rows are not modified."""
+    from .link import link
+    from .reconcile import reconcile
+
+    result = link(data)
+    out = dict(data)
+    out["figures"] = [{**f, **result.figures[f["id"]].as_dict()} if f["id"] in result.figures else f
+                      for f in data["figures"]]
+    out["quotes"] = [{**q, **result.quotes[q["id"]].as_dict()} for q in data["quotes"]]
+    out["incidents"] = [i.as_dict() for i in result.incidents]
+    out["tallies"] = [t.as_dict() for t in reconcile(data, result.incidents, result.figures)]
+    return out
 
 
 def write_json(data: dict[str, Any], out: TextIO) -> None:

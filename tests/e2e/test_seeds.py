@@ -180,3 +180,24 @@ def test_infer_published_rules():
     assert infer_published(["2025-03-09"], ["friday", "sunday"]) == "2025-03-09"
     # Floor Saturday 8 March, text says Monday and Tuesday: the earliest fitting day, Monday.
     assert infer_published(["2025-03-08"], ["tuesday", "monday"]) == "2025-03-10"
+
+
+def test_katz_statement_in_two_spellings_shares_one_statement_id(seeds):
+    from sitrep.export import linked
+
+    data = {k: [] for k in ("documents", "figures", "quotes", "entities", "places", "posts")}
+    for r in seeds.values():
+        for key, rows in r.as_dict().items():
+            data[key] += rows
+    out = linked(data)
+    katz = [q for q in out["quotes"] if q["speaker"] == "Israel Katz"]
+    galabiya = next(q for q in katz if "galabiya" in q["text"])
+    jalabiya = next(q for q in katz if "jalabiya" in q["text"])
+    assert galabiya["doc_id"] != jalabiya["doc_id"]
+    assert galabiya["statement_id"] == jalabiya["statement_id"]
+    assert galabiya["text_statement_id"] != jalabiya["text_statement_id"]  # the words differ
+    # Katz's other remarks stay separate statements.
+    others = {q["statement_id"] for q in katz} - {galabiya["statement_id"]}
+    assert len(others) == len(katz) - 2
+    # Both seed articles report the same events: one incident.
+    assert len(out["incidents"]) == 1

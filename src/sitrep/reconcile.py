@@ -1,0 +1,292 @@
+"""Tally reconciliation per incident x status x victim category (rules: README "Reconciliation
+rules").
+
+Input: the exported figures, the linked incidents and each figure's ``FigureLink``. A *claim* is
+one original figure with every repeat of it (counted once); each source's claims ordered by first
+report date make its timeline. From each source's *current* claim (its newest) come ``low``,
+``best``, ``high``, the contradictions and the grade.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .config import CONFIG
+from .link import FigureLink, Incident
+
+Row = dict[str, Any]
+
+# Victim categories that split a total without overlapping: their sum is part of "all".
+DISJOINT = ("civilians", "security_forces", "combatants")
+
+
+@dataclass
+class Claim:
+    """One original figure and its repeats: what one source said once."""
+
+    source_key: str
+    source: str
+    tier: int
+    status: str
+    victims: str
+    count: int | None
+    min: int | None
+    max: int | None
+    qualifier: str
+    first_reported: str | None
+    last_reported: str | None
+    figure_ids: list[str]
+    outlets: list[str]
+    hedged: bool = False
+    partial: bool = False
+    floor: bool = False
+    projection: bool = False
+
+    @property
+    def point(self) -> int:
+        """The claim as one number: its count, else the lower end of its range."""
+        for v in (self.count, self.min, self.max):
+            if v is not None:
+                return v
+        return 0
+
+    @property
+    def lower(self) -> int:
+        return self.min if self.min is not None else self.point
+
+    @property
+    def upper(self) -> int | None:
+        """None means open-ended ("at least", "more than", "dozens", a count that will grow)."""
+        if self.floor:
+            return None
+        if self.max is not None:
+            return self.max
+        if self.qualifier in ("exact", "about", "up_to"):
+            return self.point
+        return None
+
+    def overlaps(self, other: "Claim") -> bool:
+        return (self.upper is None or self.upper >= other.lower) and \
+            (other.upper is None or other.upper >= self.lower)
+
+    def entry(self) -> dict[str, Any]:
+        return {"reported_on": self.first_reported, "count": self.count, "min": self.min,
+                "max": self.max, "figure_ids": self.figure_ids, "qualifier": self.qualifier,
+                "last_reported": self.last_reported, "outlets": self.outlets,
+                "hedged": self.hedged, "partial": self.partial, "floor": self.floor,
+                "projection": self.projection}
+
+
+@dataclass
+class Tally:
+    incident_id: str
+    status: str
+    victims: str
+    low: int | None
+    best: int | None
+    high: int | None
+    grade: str
+    sources: list[dict[str, Any]]
+    contradictions: list[dict[str, Any]]
+    best_source: str | None = None
+    best_figure_ids: list[str] = field(default_factory=list)
+    hedged_high: int | None = None
+    hedged_high_source: str | None = None
+    hedged_only: bool = False
+    grade_reason: str = ""
+    independent_sources: int = 0
+    reports: int = 0
+    parts: dict[str, int] | None = None
+    parts_sum: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def source_tier(f: Row, entity_types: dict[str, str]) -> int:
+    """1 an institution (monitor, UN agency, ministry), 2 a named person, 3 a party to the fighting
+    or a described but unnamed source ("officials", "a medical source"), 4 the outlet's own voice."""
+    if f.get("source_id"):
+        kind = entity_types.get(f["source_id"])
+        if kind in ("organization", "government"):
+            return 1
+        if kind == "person":
+            return 2
+        return 3
+    return 3 if f.get("source") else 4
+
+
+def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[str, Row],
+                 entity_types: dict[str, str]) -> list[Claim]:
+    """Counted figures grouped by claim (original + repeats) in one pass over the figures."""
+    members: dict[str, list[Row]] = defaultdict(list)
+    by_id = {f["id"]: f for f in figures}
+    for f in figures:
+        link = links.get(f["id"])
+        if link and link.incident_id and link.claim_id:
+            members[link.claim_id].append(f)
+    claims = []
+    for claim_id, figs in members.items():
+        o = by_id[claim_id]
+        if all(o.get(k) is None for k in ("count", "min", "max")):
+            continue  # no number to reconcile; never stand in a zero
+        lk = links[claim_id]
+        days = sorted(f["reported_on"] for f in figs if f.get("reported_on"))
+        label = lk.source_name or o.get("source") or \
+            f"{docs[o['doc_id']].get('outlet') or 'unknown outlet'} (own reporting)"
+        claims.append(Claim(
+            lk.source_key or "", label, source_tier(o, entity_types), o["status"],
+            lk.counted_as_victims or o["victims"], o.get("count"), o.get("min"), o.get("max"),
+            o.get("qualifier") or "exact", days[0] if days else None, days[-1] if days else None,
+            sorted(f["id"] for f in figs),
+            sorted({docs[f["doc_id"]].get("outlet") or "?" for f in figs}),
+            hedged=bool(o.get("hedged")),
+            partial=lk.partial, floor=any(links[f["id"]].floor for f in figs),
+            projection=any(links[f["id"]].projection for f in figs)))
+    return claims
+
+
+def _newest(claims: list[Claim]) -> Claim | None:
+    """The newest claim (first reported last); on one day the largest, as running tolls rise."""
+    if not claims:
+        return None
+    return max(claims, key=lambda c: (c.first_reported or "", c.point, c.figure_ids[0]))
+
+
+def _ref(c: Claim) -> dict[str, Any]:
+    return {"source": c.source, "reported_on": c.first_reported, "count": c.count, "min": c.min,
+            "max": c.max, "hedged": c.hedged, "figure_ids": c.figure_ids}
+
+
+def contradictions(current: list[Claim]) -> list[dict[str, Any]]:
+    """Pairs of sources whose current claims cannot both be true. A lower claim reported before
+    the higher one is not a contradiction: running tolls rise."""
+    out = []
+    for i, a in enumerate(current):
+        for b in current[i + 1:]:
+            if a.overlaps(b):
+                continue
+            low, high = (a, b) if (a.upper or 0) < b.lower else (b, a)
+            if (low.first_reported or "") < (high.first_reported or ""):
+                continue
+            out.append({"kind": "disjoint", "sources": [low.source, high.source],
+                        "claims": [_ref(low), _ref(high)],
+                        "named": low.tier <= 2 and high.tier <= 2})
+    return out
+
+
+def _agree(a: Claim, b: Claim) -> bool:
+    tol = CONFIG["reconcile"]["agree_tolerance"]
+    return a.overlaps(b) and abs(a.point - b.point) <= tol * max(a.point, b.point, 1)
+
+
+def grade(best: Claim, firm: list[Claim], contra: list[dict[str, Any]]) -> tuple[str, str]:
+    """contested > single_source > confirmed > corroborated; see README."""
+    if any(c.get("named") and not any(x["hedged"] for x in c["claims"]) for c in contra):
+        return "contested", "current claims of two named independent sources do not overlap"
+    others = [c for c in firm if c.source_key != best.source_key]
+    if not others:
+        return "single_source", "one independent source (repeats by other outlets not counted)"
+    if best.tier <= 2 and any(c.tier <= 2 and _agree(best, c) for c in others):
+        return "confirmed", "another named independent source agrees with the best figure"
+    if any(best.overlaps(c) for c in others):
+        return "corroborated", "another independent source's claim is consistent with the best figure"
+    return "single_source", "no other source's current claim is consistent with the best figure"
+
+
+def _current(claims: list[Claim]) -> tuple[Claim | None, Claim | None, Claim | None]:
+    """A source's current firm claim, its newest hedged claim (kept only when not older than the
+    firm one) and its newest "up to" estimate."""
+    totals = [c for c in claims if not c.partial and not c.projection]
+    counts = [c for c in totals if c.qualifier != "up_to"]
+    firm = _newest([c for c in counts if not c.hedged])
+    hedged = _newest([c for c in counts if c.hedged])
+    if hedged and firm and (hedged.first_reported or "") < (firm.first_reported or ""):
+        hedged = None
+    return firm, hedged, _newest([c for c in totals if c.qualifier == "up_to"])
+
+
+def _top(c: Claim) -> int:
+    return c.upper if c.upper is not None else c.point
+
+
+def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Claim]) -> Tally:
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_source[c.source_key].append(c)
+    sources = []
+    firm: list[Claim] = []
+    hedged: list[Claim] = []
+    uppers: list[Claim] = []
+    for key in sorted(by_source, key=lambda k: (min(c.first_reported or "" for c in by_source[k]), k)):
+        mine = sorted(by_source[key], key=lambda c: (c.first_reported or "", c.point, c.figure_ids[0]))
+        cur_firm, cur_hedged, upper = _current(mine)
+        firm += [cur_firm] if cur_firm else []
+        hedged += [cur_hedged] if cur_hedged else []
+        uppers += [upper] if upper else []
+        current = cur_firm or cur_hedged or upper
+        sources.append({"source": mine[0].source, "source_key": key, "tier": mine[0].tier,
+                        "current": current.entry() if current else None,
+                        "timeline": [c.entry() for c in mine]})
+    hedged_only = not firm
+    basis = firm or hedged or [c for c in uppers if not c.hedged] or uppers
+    if not basis:
+        # Only parts of totals or projections: they still bound the total from below.
+        basis = [c for c in claims if not c.projection] or claims
+    top = min(c.tier for c in basis)
+    newest = _newest([c for c in basis if c.tier == top])
+    # On one day the conservative (lower) claim of the top tier is best.
+    best = min((c for c in basis if c.tier == top and c.first_reported == newest.first_reported),
+               key=lambda c: (c.point, c.figure_ids[0]))
+    low = min(c.point for c in basis if c.tier <= max(top, 2))
+    # "Up to N" sets no floor; a firm one can still raise the high.
+    high = max(_top(c) for c in basis + [u for u in uppers if not u.hedged or hedged_only])
+    contra = contradictions(firm + hedged)
+    g, why = grade(best, firm or hedged, contra)
+    hh = max((c for c in hedged + uppers if c.hedged), key=lambda c: (_top(c), c.figure_ids[0]),
+             default=None)
+    show_hh = hh is not None and not hedged_only and _top(hh) > high
+    return Tally(incident_id, status, victims, low, best.point, high, g, sources, contra,
+                 best_source=best.source, best_figure_ids=best.figure_ids,
+                 hedged_high=_top(hh) if show_hh else None,
+                 hedged_high_source=hh.source if show_hh else None, hedged_only=hedged_only,
+                 grade_reason=why, independent_sources=len(by_source),
+                 reports=sum(len(c.figure_ids) for c in claims))
+
+
+def _add_parts(tallies: list[Tally]) -> None:
+    """On each "all" tally, the best of the disjoint categories of the same incident and status,
+    and their sum; a sum above the total's high is listed as a contradiction."""
+    index = {(t.incident_id, t.status, t.victims): t for t in tallies}
+    for t in tallies:
+        if t.victims != "all":
+            continue
+        parts = {v: index[(t.incident_id, t.status, v)].best for v in DISJOINT
+                 if (t.incident_id, t.status, v) in index}
+        parts = {v: b for v, b in parts.items() if b is not None}
+        if not parts:
+            continue
+        t.parts = parts
+        t.parts_sum = sum(parts.values())
+        if t.high is not None and t.parts_sum > t.high:
+            t.contradictions.append({"kind": "parts_exceed_total", "sources": [],
+                                     "claims": [], "parts": parts, "parts_sum": t.parts_sum,
+                                     "high": t.high})
+
+
+def reconcile(data: dict[str, list[Row]], incidents: list[Incident],
+              links: dict[str, FigureLink]) -> list[Tally]:
+    docs = {d["id"]: d for d in data["documents"]}
+    types = {e["id"]: e.get("type") for e in data.get("entities", [])}
+    claims = build_claims(data.get("figures", []), links, docs, types)
+    by_incident_of = {f: inc.id for inc in incidents for f in inc.figure_ids}
+    groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    for c in claims:
+        groups[(by_incident_of[c.figure_ids[0]], c.status, c.victims)].append(c)
+    order = {inc.id: k for k, inc in enumerate(incidents)}
+    tallies = [reconcile_one(i, s, v, cs) for (i, s, v), cs in
+               sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2]))]
+    _add_parts(tallies)
+    return tallies

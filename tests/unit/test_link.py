@@ -1,0 +1,171 @@
+"""Linking rules on hand-built rows: background figures, shared statements, incident clustering."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sitrep.link import background_reason, figure_wording, link
+
+PLACES = {
+    "jableh": {"id": "g1", "name": "Jablah", "precision": "town", "country_code": "SY",
+               "admin1": "02", "lat": 35.36, "lon": 35.93, "aliases": ["Jableh"]},
+    "baniyas": {"id": "g2", "name": "Baniyas", "precision": "town", "country_code": "SY",
+                "admin1": "14", "lat": 35.18, "lon": 35.95, "aliases": []},
+    "sweida": {"id": "g3", "name": "Sweida", "precision": "town", "country_code": "SY",
+               "admin1": "20", "lat": 32.71, "lon": 36.57, "aliases": ["Suwayda"]},
+    "geneina": {"id": "g4", "name": "Al-Junaynah", "precision": "town", "country_code": "SD",
+                "admin1": "47", "lat": 13.45, "lon": 22.45, "aliases": ["El Geneina"]},
+    "fasher": {"id": "g5", "name": "El Fasher", "precision": "town", "country_code": "SD",
+               "admin1": "NDA", "lat": 13.63, "lon": 25.35, "aliases": []},
+    "syria": {"id": "g6", "name": "Syria", "precision": "country", "country_code": "SY",
+              "admin1": None, "lat": None, "lon": None, "aliases": []},
+}
+ROWS = {p["id"]: p for p in PLACES.values()}
+
+
+def fig(sentence, span, *, places=(), victims="all", period_end=None):
+    start = sentence.index(span)
+    return {"id": "d:f0", "doc_id": "d", "count": 1, "min": 1, "max": 1, "qualifier": "exact",
+            "status": "killed", "victims": victims, "source": None, "source_id": None,
+            "hedged": False, "place_ids": list(places), "period_start": None,
+            "period_end": period_end, "reported_on": "2025-04-12",
+            "span": {"start": start, "end": start + len(span), "text": span},
+            "sentence": {"start": 0, "end": len(sentence), "text": sentence}}
+
+
+START = date(2025, 4, 12)
+CORE = [PLACES["fasher"]]
+
+
+def reason(f):
+    return background_reason(f, START, CORE, ROWS)
+
+
+def test_war_wide_and_earlier_tolls_are_background():
+    war = fig("The war, which began in April 2023, has killed tens of thousands of people.",
+              "killed tens of thousands of people")
+    assert "before the incident" in reason(war)
+    war2 = fig("Since the war began the fighting has killed tens of thousands.", "tens of thousands")
+    assert reason(war2) == "a war-wide or year-wide toll given as context"
+    geneina = fig("A UN panel said 12,000 people were killed in El Geneina in 2023.",
+                  "12,000 people were killed", places=["g4"])
+    assert "2023" in reason(geneina)
+    old_period = fig("Another 40 people died in the siege.", "40 people died",
+                     period_end="2024-05-30")
+    assert reason(old_period).startswith("period ends 2024-05-30")
+
+
+def test_a_far_away_place_is_background_but_a_near_or_same_place_is_not():
+    far = fig("Gunmen killed 12 people in El Geneina.", "killed 12 people", places=["g4"])
+    assert "km from the incident" in reason(far)
+    here = fig("Gunmen killed 12 people in El Fasher.", "killed 12 people", places=["g5"])
+    assert reason(here) is None
+
+
+def test_this_incidents_toll_is_not_background_even_with_a_superlative_year():
+    f = fig("The toll rose to 26, the deadliest attack on civilians in the region since 2000.",
+            "rose to 26")
+    assert reason(f) is None
+    assert reason(fig("More than 100 people were killed on Friday.", "More than 100 people")) is None
+
+
+def test_wording_partial_floor_projection():
+    assert figure_wording(fig("Officials said 25 of them were tourists.", "25"))["partial"]
+    # A categorised count is a full count of its category, not a hidden part.
+    assert not figure_wording(fig("It said 134 of the dead were civilians.", "134",
+                                  victims="civilians"))["partial"]
+    assert not figure_wording(fig("More than 100 people, among them 20 children, died.",
+                                  "More than 100 people"))["partial"]
+    assert figure_wording(fig("The office has verified 111 killings so far.", "111 killings"))["floor"]
+    assert figure_wording(fig("Officials warned the toll could exceed 1,500 soon.", "1,500"))["projection"]
+
+
+# --- statements ---------------------------------------------------------------------------------
+
+def quote(qid, doc, text, speaker="e_minister", said_on=None):
+    return {"id": qid, "doc_id": doc, "speaker": "Minister", "speaker_id": speaker, "text": text,
+            "kind": "direct", "said_on": said_on, "statement_id": "s_" + qid,
+            "span": {"start": 0, "end": len(text), "text": text}}
+
+
+def tiny(docs, quotes=(), figures=()):
+    return {"documents": docs, "figures": list(figures), "quotes": list(quotes), "entities": [],
+            "places": list(PLACES.values()), "incidents": [], "tallies": [], "posts": []}
+
+
+def doc(did, day, text, title="", outlet="Outlet"):
+    return {"id": did, "outlet": outlet, "title": title, "published": day, "text": text}
+
+
+def test_one_statement_in_two_spellings_shares_an_id_and_keeps_both_quotes():
+    q1 = quote("a:q0", "a", "The commander took off his galabiya, put on a suit, and now shows "
+                            "a mild face to the world.")
+    q2 = quote("b:q3", "b", "Their new leader took off his jalabiya, put on a suit, and goes on "
+                            "shouting slogans.")
+    other = quote("b:q4", "b", "We will stay in the buffer zone for as long as it takes.")
+    data = tiny([doc("a", "2025-03-07", "x"), doc("b", "2025-03-09", "y")], [q1, q2, other])
+    links = link(data).quotes
+    assert links["a:q0"].statement_id == links["b:q3"].statement_id
+    assert links["a:q0"].statement_quotes == 2
+    assert links["b:q4"].statement_id == "s_b:q4"  # unmatched quotes keep their own id
+    assert links["b:q3"].text_statement_id == "s_b:q3"
+
+
+def test_statements_need_the_same_speaker_and_close_dates():
+    text = "The commander took off his galabiya and put on a suit for the cameras."
+    data = tiny([doc("a", "2025-03-07", "x"), doc("b", "2025-03-09", "y"), doc("c", "2025-05-20", "z")],
+                [quote("a:q0", "a", text), quote("b:q0", "b", text, speaker="e_other"),
+                 quote("c:q0", "c", text)])
+    ids = {k: v.statement_id for k, v in link(data).quotes.items()}
+    assert len(set(ids.values())) == 3
+
+
+def test_two_quotes_of_one_document_are_never_merged():
+    data = tiny([doc("a", "2025-03-07", "x")],
+                [quote("a:q0", "a", "We will not abandon our brothers in the south, ever."),
+                 quote("a:q1", "a", "We will not abandon our brothers in the south, ever.")])
+    ids = {v.statement_id for v in link(data).quotes.values()}
+    assert len(ids) == 2
+
+
+# --- incidents ----------------------------------------------------------------------------------
+
+COAST = ("Gunmen attacked checkpoints near Jableh and Baniyas on the coast; Alawite villages "
+         "were raided and families fled to the mountains above Jableh.")
+SOUTH = ("Clashes between Druze fighters and security forces spread through Sweida province; "
+         "Druze elders in Suwayda called for a ceasefire and militias besieged Jaramana.")
+
+
+def test_two_incidents_in_one_country_a_week_apart_stay_apart():
+    docs = [doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("c3", "2025-03-10", "Families in Baniyas and Jableh buried Alawite relatives.",
+                "Baniyas buries its dead"),
+            doc("s1", "2025-03-14", SOUTH, "Druze clashes in Sweida"),
+            doc("s2", "2025-03-15", SOUTH.replace("spread", "raged"), "Sweida ceasefire call")]
+    result = link(tiny(docs))
+    groups = sorted(sorted(i.doc_ids) for i in result.incidents)
+    assert groups == [["c1", "c2", "c3"], ["s1", "s2"]]
+
+
+def test_incident_ids_do_not_depend_on_ingest_order():
+    docs = [doc("c1", "2025-03-07", COAST), doc("c2", "2025-03-08", COAST),
+            doc("s1", "2025-03-14", SOUTH), doc("s2", "2025-03-15", SOUTH)]
+    first = [(i.id, i.doc_ids) for i in link(tiny(docs)).incidents]
+    shuffled = docs[:]
+    random.Random(7).shuffle(shuffled)
+    assert [(i.id, i.doc_ids) for i in link(tiny(shuffled)).incidents] == first
+
+
+def test_incident_scores_count_document_pairs():
+    from sitrep.evaluate import incident_scores
+
+    docs = [{"id": k, "source_path": f"/c/{k}.txt", "fmt": "text", "url": None} for k in "abcd"]
+    gold = {"documents": {f"{k}.txt": {"incident": "x" if k in "ab" else "y"} for k in "abcd"}}
+    lumped = {"documents": docs, "incidents": [{"id": "i", "doc_ids": list("abcd")}]}
+    scores = incident_scores(gold, lumped)
+    # 6 predicted pairs, 2 of them true: precision 1/3; both gold pairs found: recall 1.
+    assert (scores["pairwise_precision"], scores["pairwise_recall"]) == (0.333, 1.0)
+    split = {"documents": docs, "incidents": [{"id": k, "doc_ids": [k]} for k in "abcd"]}
+    assert incident_scores(gold, split)["pairwise_recall"] == 0.0

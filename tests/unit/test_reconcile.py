@@ -1,0 +1,221 @@
+"""Reconciliation rules on hand-built claims and tiny hand-built corpora (README "Reconciliation
+rules")."""
+
+from __future__ import annotations
+
+from sitrep.export import linked
+from sitrep.reconcile import Claim, contradictions, reconcile_one
+
+SOHR, SNHR, UN = "e_sohr", "e_snhr", "e_un"
+
+
+def claim(source, value=None, day="2025-03-08", *, tier=1, qualifier="exact", lo=None, hi=None,
+          hedged=False, partial=False, floor=False, projection=False, fid=None):
+    if qualifier == "exact":
+        lo = hi = value
+    elif qualifier in ("at_least", "more_than"):
+        lo = value + (qualifier == "more_than") if lo is None else lo
+    return Claim(source, source.removeprefix("e_").upper(), tier, "killed", "all", value, lo, hi,
+                 qualifier, day, day, [fid or f"{source}:{day}:{value or lo}"], ["Outlet"],
+                 hedged=hedged, partial=partial, floor=floor, projection=projection)
+
+
+def test_timeline_is_ordered_by_first_report_and_current_claim_is_the_newest():
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 1000, "2025-03-08", qualifier="more_than"),
+        claim(SOHR, 229, "2025-03-07")])
+    [src] = t.sources
+    assert [(e["reported_on"], e["count"]) for e in src["timeline"]] == [("2025-03-07", 229),
+                                                                         ("2025-03-08", 1000)]
+    assert src["current"]["count"] == 1000
+    assert (t.low, t.best, t.high) == (1000, 1000, 1000)
+
+
+def test_low_best_high_across_sources():
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 1000, "2025-03-08", qualifier="more_than"),
+        claim(SNHR, 803, "2025-03-11", qualifier="at_least"),
+        claim("src:hospital worker", 60, "2025-03-10", tier=3, qualifier="at_least"),
+        claim("src:officials", None, "2025-03-10", tier=3, qualifier="range", lo=900, hi=1200)])
+    # best: newest claim of the most authoritative tier (SNHR, 11 March), conservative
+    assert (t.best, t.best_source) == (803, "SNHR")
+    # low: lowest current claim of a named source; anonymous partial counts do not pull it down
+    assert t.low == 803
+    # high: highest current claim of any source; the top of a range counts
+    assert t.high == 1200
+
+
+def test_best_on_one_day_is_the_lower_claim_of_the_top_tier():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 120), claim(SNHR, 100)])
+    assert t.best == 100 and t.best_source == "SNHR"
+
+
+def test_hedged_claims_stay_out_of_low_best_high_but_are_shown():
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 1000, qualifier="more_than"),
+        claim("src:activists", None, "2025-03-11", tier=3, qualifier="range", lo=2000, hi=3000,
+              hedged=True)])
+    assert (t.low, t.best, t.high) == (1000, 1000, 1000)
+    assert (t.hedged_high, t.hedged_high_source) == (3000, "SRC:ACTIVISTS")
+    assert not t.hedged_only
+    assert t.grade == "single_source"
+
+
+def test_only_hedged_claims_give_a_tally_marked_hedged_only():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 134, hedged=True)])
+    assert (t.best, t.hedged_only, t.hedged_high) == (134, True, None)
+
+
+def test_a_newer_hedged_claim_does_not_replace_the_firm_current_claim():
+    t = reconcile_one("i", "killed", "all", [
+        claim(UN, 100, "2025-04-12", qualifier="more_than"),
+        claim(UN, 400, "2025-04-16", qualifier="more_than", hedged=True)])
+    assert t.best == 100
+    assert t.hedged_high == 400
+
+
+def test_projections_and_partial_counts_are_in_the_timeline_not_the_tally():
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 26),
+        claim(SOHR, 1500, "2025-03-09", qualifier="about", projection=True),
+        claim(SNHR, 25, "2025-03-09", partial=True)])
+    assert (t.low, t.best, t.high) == (26, 26, 26)
+    assert sum(len(s["timeline"]) for s in t.sources) == 3
+
+
+def test_up_to_is_an_upper_estimate_only():
+    amnesty = "e_amnesty"
+    t = reconcile_one("i", "killed", "all", [
+        claim(amnesty, 100, "2025-06-14", qualifier="more_than"),
+        claim(amnesty, 200, "2025-06-18", qualifier="up_to", lo=None, hi=200),
+        claim("e_kula", 45, "2025-06-14", tier=2)])
+    # The newer "up to 200" is not Amnesty's current count: best stays its "more than 100".
+    assert (t.low, t.best, t.high) == (45, 100, 200)
+    amnesty_row = next(s for s in t.sources if s["source_key"] == amnesty)
+    assert amnesty_row["current"]["count"] == 100
+    # 45 and "more than 100" on one day from two named sources: contested.
+    assert t.grade == "contested"
+
+
+def test_grade_single_source_when_outlets_only_repeat_one_source():
+    one = claim(SOHR, 229)
+    one.figure_ids = ["a:f0", "b:f3", "c:f1"]
+    one.outlets = ["Coastline Monitor", "Global Wire", "Levant Ledger"]
+    t = reconcile_one("i", "killed", "all", [one])
+    assert t.grade == "single_source" and t.reports == 3
+
+
+def test_grade_confirmed_when_two_named_sources_agree():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 26), claim("e_modi", 26, tier=2)])
+    assert t.grade == "confirmed"
+
+
+def test_grade_corroborated_when_consistent_but_not_two_named_in_agreement():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 26), claim("src:officials", 26, tier=3)])
+    assert t.grade == "corroborated"
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 1000, qualifier="more_than"),
+                                            claim(SNHR, 803, qualifier="at_least")])
+    assert t.grade == "corroborated"  # overlapping, but 1,000 and 803 differ by more than 10%
+
+
+def test_grade_contested_and_the_contradiction_names_both_claims():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 745, fid="a:f1"),
+                                            claim(UN, 111, "2025-03-11", fid="b:f2")])
+    assert t.grade == "contested"
+    [c] = t.contradictions
+    assert c["sources"] == ["UN", "SOHR"]
+    assert [x["figure_ids"] for x in c["claims"]] == [["b:f2"], ["a:f1"]]
+
+
+def test_a_verified_so_far_count_is_a_floor_not_a_contradiction():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 745),
+                                            claim(UN, 111, "2025-03-11", floor=True)])
+    assert t.contradictions == [] and t.grade == "corroborated"
+
+
+def test_an_older_lower_toll_is_not_a_contradiction():
+    old = claim(SOHR, 229, "2025-03-07")
+    new = claim(SNHR, 803, "2025-03-11")
+    assert contradictions([old, new]) == []
+    assert len(contradictions([claim(SOHR, 229, "2025-03-12"), new])) == 1
+
+
+# --- through linking: repeats and the "all" category ------------------------------------------
+
+TEXT = "Clashes in Jableh and Latakia killed many, the Syrian Observatory for Human Rights said."
+
+
+def corpus(figures):
+    docs = {}
+    for f in figures:
+        docs.setdefault(f["doc_id"], {"id": f["doc_id"], "outlet": f["doc_id"].upper(),
+                                      "title": "Jableh clashes", "published": f["reported_on"],
+                                      "text": TEXT})
+    return {"documents": list(docs.values()), "figures": figures, "quotes": [],
+            "entities": [{"id": SOHR, "name": "Syrian Observatory for Human Rights",
+                          "type": "organization", "aliases": []}],
+            "places": [{"id": "g169304", "name": "Jablah", "precision": "town",
+                        "country_code": "SY", "admin1": "02", "lat": 35.36, "lon": 35.93,
+                        "aliases": ["Jableh"]}],
+            "incidents": [], "tallies": [], "posts": []}
+
+
+def figure(fid, count, day, victims="all", source_id=SOHR, text=None, hedged=False):
+    span = text or f"{count} people were killed"
+    sentence = f"The monitor said {span}."
+    start = sentence.index(span)
+    return {"id": fid, "doc_id": fid.split(":")[0], "count": count, "min": count, "max": count,
+            "qualifier": "exact", "status": "killed", "victims": victims, "group": None,
+            "perpetrator": None, "source": "Syrian Observatory for Human Rights" if source_id else None,
+            "source_id": source_id, "hedged": hedged, "place_ids": ["g169304"],
+            "period_start": None, "period_end": None, "reported_on": day,
+            "span": {"start": start, "end": start + len(span), "text": span},
+            "sentence": {"start": 0, "end": len(sentence), "text": sentence}}
+
+
+def test_a_figure_repeated_by_three_outlets_is_counted_once():
+    out = linked(corpus([figure("a:f0", 229, "2025-03-07"), figure("b:f0", 229, "2025-03-08"),
+                         figure("c:f0", 229, "2025-03-11"), figure("c:f1", 1000, "2025-03-11")]))
+    figs = {f["id"]: f for f in out["figures"]}
+    assert [figs[k]["repeat_of"] for k in ("a:f0", "b:f0", "c:f0")] == [None, "a:f0", "a:f0"]
+    assert figs["a:f0"]["counted"] and not figs["b:f0"]["counted"]
+    [t] = out["tallies"]
+    [src] = t["sources"]
+    assert [(e["reported_on"], e["count"], len(e["figure_ids"])) for e in src["timeline"]] == [
+        ("2025-03-07", 229, 3), ("2025-03-11", 1000, 1)]
+    assert t["reports"] == 4 and t["grade"] == "single_source"
+
+
+def test_the_same_number_weeks_later_is_a_new_claim():
+    out = linked(corpus([figure("a:f0", 229, "2025-03-01"), figure("b:f0", 229, "2025-03-12")]))
+    assert all(f["repeat_of"] is None for f in out["figures"])
+
+
+def test_all_counted_under_the_category_the_same_source_gave_for_the_same_number():
+    out = linked(corpus([figure("a:f0", 745, "2025-03-08", victims="civilians"),
+                         figure("b:f0", 745, "2025-03-11", text="745 of the dead")]))
+    b = next(f for f in out["figures"] if f["id"] == "b:f0")
+    assert (b["repeat_of"], b["counted_as_victims"]) == ("a:f0", "civilians")
+    assert [(t["victims"], t["best"]) for t in out["tallies"]] == [("civilians", 745)]
+
+
+def test_all_tally_shows_the_sum_of_disjoint_parts_and_flags_an_excess():
+    out = linked(corpus([figure("a:f0", 100, "2025-03-08"),
+                         figure("a:f1", 90, "2025-03-08", victims="civilians"),
+                         figure("a:f2", 30, "2025-03-08", victims="security_forces")]))
+    total = next(t for t in out["tallies"] if t["victims"] == "all")
+    assert total["best"] == 100  # never replaced by the parts
+    assert total["parts"] == {"civilians": 90, "security_forces": 30} and total["parts_sum"] == 120
+    assert [c["kind"] for c in total["contradictions"]] == ["parts_exceed_total"]
+
+
+def test_short_and_reordered_names_of_one_source_are_one_source():
+    rows = [figure("a:f0", 404, "2025-03-18"), figure("b:f0", 436, "2025-03-19"),
+            figure("c:f0", 504, "2025-03-20")]
+    for row, name in zip(rows, ["health ministry in Gaza", "Gaza health ministry", "health ministry"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    [src] = t["sources"]
+    assert [e["count"] for e in src["timeline"]] == [404, 436, 504]
+    assert t["grade"] == "single_source" and t["best"] == 504
