@@ -32,7 +32,7 @@ QUALIFIERS = [
     ("at_least", ["at least", "no fewer than", "no less than", "not less than", "a minimum of",
                   "at minimum", "a total of at least"]),
     ("more_than", ["more than", "over", "upwards of", "in excess of", "above", "exceeding",
-                   "well over", "well above"]),
+                   "well over", "well above", "passed", "surpassed", "exceeded", "topped", "crossed"]),
     ("about", ["about", "around", "approximately", "nearly", "almost", "some", "roughly",
                "an estimated", "estimated", "close to", "approx.", "just over", "just under",
                "just below", "an approximate"]),

@@ -113,3 +113,31 @@ def test_places_resolve_to_the_countries_the_article_is_about():
     assert "Beas" not in by_name  # a Spanish village of that name is not the Indian river
     assert by_name["Tawila"].country_code == "SD"
     assert by_name["Pakistan"].precision == "country"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SOHR said 745 of the dead were civilians.", (745, "killed", "civilians")),
+    ("The army said nine of its soldiers were killed in the fighting.", (9, "killed", "security_forces")),
+    ("Relief International said nine of its staff were killed.", (9, "killed", "aid_workers")),
+    ("At least 20 people were killed, two of them gang members.", (2, "killed", "combatants")),
+    ("The ministry said the toll rose to 413 Palestinians killed.", (413, "killed", "all")),
+])
+def test_the_category_named_after_the_number(text, expected):
+    assert expected in [(f.count, f.status, f.victims) for f in figures(text)]
+
+
+def test_a_count_that_has_passed_a_number_is_more_than_it_and_keeps_what_it_counts():
+    found = [(f.count, f.min, f.qualifier, f.status) for f in figures(
+        "The number of Haitians displaced inside their own country has passed 700,000.")]
+    assert found == [(700000, 700001, "more_than", "displaced")]
+
+
+def test_a_retracted_figure_is_not_a_claim_but_the_correction_is():
+    found = [f.count for f in figures("An earlier version of this article said 30 people had been "
+                                      "killed; the correct figure is 45 people killed.")]
+    assert found == [45]
+
+
+def test_a_date_range_is_not_a_count():
+    found = [(f.min, f.max) for f in figures("Attackers killed dozens in the raid on 13–14 June.")]
+    assert found == [(24, None)]

@@ -57,10 +57,16 @@ PRE_FORMS = {"bury": "killed", "burying": "killed", "killing": "killed", "death 
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
 TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|number of (?:the )?(?:dead|deaths|people "
-                          r"killed|victims|fatalities))\b", re.I)
+                          r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|dead|"
+                          r"injured|wounded|missing|detained|forced from their homes|uprooted))\b", re.I)
 TOLL_VERB = re.compile(r"\b(rose|risen|rising|climbed|climbing|jumped|increased|reached|reaching|"
-                       r"stood|stands|hit|surpassed|topped|grew|from|to|at|(?:running|run|runs|ran) "
+                       r"stood|stands|hit|surpassed|topped|grew|passed|exceeded|crossed|from|to|at|has|have|"
+                       r"(?:running|run|runs|ran) "
                        r"into(?: the)?|in the)\s*$", re.I)
+_COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"injured|wounded"),
+            ("missing", r"missing"), ("detained", r"detained")]
+RETRACTED = re.compile(r"\b(an earlier version of this (?:article|story|report)|this (?:article|story) "
+                       r"has been (?:corrected|updated) to|incorrectly (?:said|stated|reported))\b", re.I)
 PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
 LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
@@ -70,13 +76,15 @@ VICTIMS = {
     "civilians": ["civilian", "civilians", "resident", "residents", "villager", "villagers",
                   "tourist", "tourists", "worshipper", "worshippers", "passenger", "passengers",
                   "patient", "patients", "family", "families", "student", "students",
-                  "farmers", "shoppers", "pilgrims", "non-combatants", "displaced"],
+                  "farmers", "shoppers", "pilgrims", "non-combatants", "displaced", "visitors",
+                  "national", "nationals"],
     "security_forces": ["soldier", "soldiers", "troops", "police", "policemen", "officers",
                         "officer", "personnel", "security", "guards", "servicemen", "forces", "force",
-                        "patrol", "army", "conscripts", "gendarmes"],
+                        "patrol", "army", "conscripts", "gendarmes", "peacekeepers", "peacekeeper"],
     "combatants": ["fighter", "fighters", "militant", "militants", "gunmen", "gunman", "loyalists",
                    "insurgents", "rebels", "militiamen", "jihadists", "attackers", "combatants",
-                   "terrorists", "paramilitaries", "members of the militia"],
+                   "terrorists", "paramilitaries", "members of the militia", "gang members",
+                   "members of the gang", "vigilantes", "members of his group"],
     "children": ["child", "children", "kids", "minors", "boys", "girls", "infants", "babies",
                  "toddlers"],
     "women": ["women", "woman", "mothers"],
@@ -84,10 +92,10 @@ VICTIMS = {
                     "media workers", "cameraman"],
     "aid_workers": ["aid workers", "aid worker", "humanitarian workers", "medics", "paramedics",
                     "doctors", "nurses", "health workers", "volunteers", "rescuers",
-                    "humanitarians", "relief workers"],
+                    "humanitarians", "relief workers", "staff", "staff members", "colleagues"],
     "all": ["people", "persons", "individuals", "others", "victims", "dead", "deaths", "lives",
             "fatalities", "casualties", "bodies", "men", "toll", "injured", "wounded", "displaced",
-            "wounded people"],
+            "wounded people", "inhabitants"],
 }
 # Checked first: the more specific category wins ("aid workers" over "workers", "women" over "people").
 VICTIM_ORDER = ["aid_workers", "journalists", "children", "women", "combatants", "security_forces",
@@ -101,7 +109,7 @@ TRAP_AFTER = re.compile(
     r"o'clock|times|tonnes|tons|kg|kilograms|houses|homes|buildings|vehicles|trucks|rockets|"
     r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
     r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
-    r"corps|fleet|squadron|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
+    r"corps|fleet|squadron|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
 TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
@@ -149,6 +157,24 @@ def _victims(np_text: str, np_tokens) -> str:
             if f" {w} " in low:
                 return cat
     return "unknown"
+
+
+_PARTITIVE_OF = re.compile(
+    r"^\s*(?:of (?:its|their|his|her|our|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
+    r"|(?:\s*\(|\s*,)?\s*of (?:them|whom|the dead|the victims|those killed|the injured|the wounded)"
+    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|$))",
+    re.I)
+
+
+def _partitive_victims(after: str) -> str | None:
+    """Category named in a partitive: "of the dead were Alawite civilians", "of them children",
+    "of its soldiers"."""
+    m = _PARTITIVE_OF.match(after)
+    if not m:
+        return None
+    words = m.group("own") or m.group("what")
+    cat = _victims(words, None)
+    return None if cat in ("all", "unknown") else cat
 
 
 def _group(np_tokens, doc) -> str | None:
@@ -214,6 +240,12 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
     verb = TOLL_VERB.search(sent_text[:rel])
     subject = TOLL_SUBJECT.search(sent_text[:rel])
     if verb and subject and not re.search(r"[;:]", sent_text[subject.end():rel]):
+        # "The number of people forced from their homes ... has passed 700,000": the subject says
+        # what is counted; a toll or a count of the dead is killed.
+        what = subject.group(0).lower()
+        for status, pattern in _COUNTED:
+            if re.search(pattern, what):
+                return status, subject.start()
         return "killed", subject.start()
     among = re.search(r"among the (dead|killed|victims|wounded|injured)\s+(were|was|are)\s*$", head, re.I)
     if among:
@@ -277,6 +309,12 @@ def figures_stage(work: Work) -> None:
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         stext = text[s0:s1]
+        # "An earlier version of this article said 30 people ...": that clause is withdrawn.
+        retracted = RETRACTED.search(stext)
+        withdrawn_until = 0
+        if retracted:
+            stop = re.search(r"[;:]|\s[—–]\s|\.\s", stext[retracted.end():])
+            withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
         source, source_id = find_source(sent, work)
         is_hedged = hedged(stext)
@@ -293,6 +331,12 @@ def figures_stage(work: Work) -> None:
             np_text = text[a1:np_end]
             victims = _victims(np_text, np_tokens)
             head = np_tokens[-1].lower_ if np_tokens else ""
+            part = _partitive_victims(text[a1:s1])
+            group = _group(np_tokens, doc)
+            if part is not None and victims in ("all", "unknown"):
+                victims = part  # "745 of the dead were civilians", "nine of its soldiers"
+            elif victims == "unknown" and group is not None:
+                victims = "all"  # "413 Palestinians": people of a group, category untold
             if head == "others" and prev is not None:
                 victims = prev.victims  # "killing 13 members ... and wounding several others"
             elif victims == "unknown" and (not np_tokens or head in STATUS_OF or head == "arrivals"):
@@ -316,7 +360,7 @@ def figures_stage(work: Work) -> None:
             fig = Figure(
                 id="", doc_id=work.doc_id, count=num.count,
                 min=num.min, max=num.max, qualifier=num.qualifier, status=status, victims=victims,
-                group=_group(np_tokens, doc), perpetrator=_perpetrator(sent, work, a1), source=src,
+                group=group, perpetrator=_perpetrator(sent, work, a1), source=src,
                 source_id=src_id, hedged=is_hedged, place_ids=places, period_start=p_start,
                 period_end=p_end, reported_on=work.published,
                 span=Span(fig_start, fig_end, text[fig_start:fig_end]),
@@ -328,6 +372,8 @@ def figures_stage(work: Work) -> None:
             return fig
 
         for num in find_numbers(stext):
+            if num.start < withdrawn_until:
+                continue
             a0, a1 = s0 + num.num_start, s0 + num.end
             if _is_trap(stext, num, sent_ents, a0, a1):
                 continue
