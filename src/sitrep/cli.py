@@ -218,6 +218,10 @@ def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to writ
     with open(json_path, "w", encoding="utf-8") as fh:
         write_json(data, fh)
     write_csv_dir(data, os.path.join(out_dir, "csv"))
+    from .report import write_report
+
+    html_path = os.path.join(out_dir, "report.html")
+    write_report(data, html_path)
     out.print(figures_table(data))
     out.print(f"{len(data['documents'])} documents, {len(data['figures'])} figures, "
               f"{len(data['quotes'])} quotes, {len(data['entities'])} entities, "
@@ -225,6 +229,7 @@ def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to writ
     out.print(f"database: {Path(path).resolve()}")
     out.print(f"report (JSON export): {Path(json_path).resolve()}")
     out.print(f"CSV export: {Path(out_dir, 'csv').resolve()}")
+    out.print(f"HTML report: {Path(html_path).resolve()}")
 
 
 def main() -> None:  # pragma: no cover

@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .templating import csp, render, report_link
-from .view import (Record, choices, claim_rows, doc_view, incident_views, overview_map,
-                   quote_rows)
+from .view import (Record, choices, claim_rows, country_maps, doc_view, incident_views,
+                   overview_map, quote_rows)
 
 
 def render_report(data: dict[str, list[dict[str, Any]]], title: str = "sitrep situation record") -> str:
@@ -23,7 +23,7 @@ def render_report(data: dict[str, list[dict[str, Any]]], title: str = "sitrep si
     return render(
         "report.html", title=title, csp=csp(), summary=rec.summary(), link=report_link,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        incidents=incident_views(rec), place_map=overview_map(rec),
+        incidents=incident_views(rec), place_map=overview_map(rec), country_maps=country_maps(rec),
         claims=claim_rows(rec, rec.figures), quotes=quote_rows(rec, rec.quotes),
         choices=choices(rec), docs=docs)
 

@@ -300,6 +300,7 @@ class DocView:
     highlight: str | None
     figures: int
     quotes: int
+    focus: ClaimRow | None = None  # the highlighted figure, when the key names one
 
 
 def safe_url(url: str | None) -> str | None:
@@ -314,9 +315,11 @@ def doc_view(rec: Record, doc_id: str, highlight: str | None = None) -> DocView 
     if doc is None:
         return None
     marks = document_marks(rec, doc_id)
+    focus = rec.figure_by_id.get(highlight or "")
     return DocView(doc, segments(doc.get("text") or "", marks, highlight), safe_url(doc.get("url")),
                    highlight, sum(1 for m in marks if m.kind == "number"),
-                   sum(1 for m in marks if m.kind == "quote"))
+                   sum(1 for m in marks if m.kind == "quote"),
+                   claim_row(rec, focus) if focus and focus["doc_id"] == doc_id else None)
 
 
 def document_spans(rec: Record, doc_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -497,3 +500,19 @@ def incident_views(rec: Record, with_maps: bool = True) -> list[IncidentView]:
 
 def overview_map(rec: Record) -> MapView:
     return build_map(list(rec.places.values()), rec.figure_counts_by_place())
+
+
+def country_maps(rec: Record) -> list[tuple[str, MapView]]:
+    """One closer map per country when the places span several, so a cluster of towns on one
+    coast is not a single dot on the overview."""
+    by_country: dict[str, list[dict[str, Any]]] = {}
+    for p in rec.places.values():
+        if p.get("country_code"):
+            by_country.setdefault(p["country_code"], []).append(p)
+    located = {c: ps for c, ps in by_country.items() if any(p.get("lat") is not None for p in ps)}
+    if len(located) < 2:
+        return []
+    counts = rec.figure_counts_by_place()
+    named = {p["country_code"]: p["name"] for p in rec.places.values() if p.get("precision") == "country"}
+    order = sorted(located, key=lambda c: -sum(counts.get(p["id"], 0) for p in located[c]))
+    return [(named.get(c, c), build_map(located[c], counts, width=440)) for c in order]

@@ -20,12 +20,21 @@ from .config import CONFIG
 from .export import collect
 from .store import Store
 from .templating import app_link, csp, render
-from .view import (Record, choices, claim_rows, doc_view, document_spans, filter_figures,
+from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans, filter_figures,
                    filter_quotes, filter_tallies, incident_views, overview_map, quote_rows)
 
 Status = Literal["killed", "injured", "missing", "detained", "displaced", "kidnapped"]
 Victims = Literal["all", "civilians", "security_forces", "combatants", "children", "women",
                   "journalists", "aid_workers", "unknown"]
+
+
+def form_date(value: Optional[str], name: str) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def create_app(db_path: str | None = None,
@@ -114,17 +123,20 @@ def create_app(db_path: str | None = None,
         rec = record()
         return page("app_index.html", rec, page_title="incidents", active="index",
                     incidents=incident_views(rec), place_map=overview_map(rec),
+                    country_maps=country_maps(rec),
                     place_link=lambda p: "/figures?place=" + quote(p.place_id, safe=""))
 
     @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
     def figures_page(incident: Optional[str] = None, status: Optional[str] = None,
                      victims: Optional[str] = None, source: Optional[str] = None,
                      outlet: Optional[str] = None,
-                     date_from: Optional[date] = Query(None, alias="from"),
-                     date_to: Optional[date] = Query(None, alias="to"),
+                     date_from: Optional[str] = Query(None, alias="from"),
+                     date_to: Optional[str] = Query(None, alias="to"),
                      q: Optional[str] = None, place: Optional[str] = None) -> HTMLResponse:
         rec = record()
-        f = figure_filters(incident, status, victims, source, outlet, date_from, date_to, q, place)
+        # The form sends empty date fields; an empty field is no filter.
+        f = figure_filters(incident, status, victims, source, outlet, form_date(date_from, "from"),
+                           form_date(date_to, "to"), q, place)
         found = filter_figures(rec, **f)
         return page("app_figures.html", rec, page_title="claims", active="figures", f=f,
                     choices=choices(rec), total=len(found),

@@ -120,3 +120,17 @@ def test_app_over_a_real_store(pipeline_db):
 def test_app_needs_exactly_one_source():
     with pytest.raises(ValueError):
         create_app()
+
+
+def test_figures_form_with_empty_dates_is_no_date_filter(client):
+    page = client.get("/figures", params={"status": "killed", "from": "", "to": "", "q": ""})
+    assert page.status_code == 200 and "4 claims match" in page.text
+    bad = client.get("/figures", params={"from": "yesterday"})
+    assert bad.status_code == 422 and "from: 'yesterday' is not a date" in bad.text
+
+
+def test_document_page_names_the_highlighted_claim(client):
+    page = client.get("/documents/d_b", params={"key": "d_b:f1"}).text
+    focus = re.search(r'<p class="note focus">(.*?)</p>', page, re.S).group(1)
+    assert "<b>20–25</b>" in focus and "source <b>Rights Network</b>" in focus and "hedged" in focus
+    assert 'class="note focus"' not in client.get("/documents/d_a", params={"key": "d_b:f1"}).text
