@@ -138,13 +138,15 @@ class QuoteRow:
     text: str
     outlet: str | None
     statement_id: str | None
+    published: str | None  # the document's date, shown when the quote carries none
 
 
 def quote_rows(rec: Record, quotes: Iterable[dict[str, Any]]) -> list[QuoteRow]:
     rows = [QuoteRow(q["id"], q["doc_id"], q.get("speaker"), q.get("kind") or "", q.get("venue"),
                      q.get("said_on"), q.get("text") or "", rec.outlet(q["doc_id"]),
-                     q.get("statement_id")) for q in quotes]
-    rows.sort(key=lambda r: (r.said_on or "9999", r.speaker or "", r.id))
+                     q.get("statement_id"),
+                     (rec.documents.get(q["doc_id"]) or {}).get("published")) for q in quotes]
+    rows.sort(key=lambda r: (r.said_on or r.published or "9999", r.speaker or "", r.id))
     return rows
 
 
