@@ -1,4 +1,4 @@
-"""Command line: ``sitrep ingest|export|demo|stats``."""
+"""Command line: ``sitrep ingest|export|report|serve|demo|stats``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .config import CONFIG
 from .store import Store, default_db
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -85,43 +86,98 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or gl
               f"{counts['problems']} problems in {dt:.1f}s -> {db or default_db()}")
 
 
-@app.command()
-def export(fmt: str = typer.Option("json", "--format", "-f", help="json or csv."),
-           out_path: str = typer.Option("-", "--out", "-o",
-                                        help="File for json ('-' = stdout), directory for csv."),
-           db: Optional[str] = DbOption) -> None:
-    """Export the stored record following the SPEC contract."""
-    from .export import collect, write_csv_dir, write_json
+FORMATS = ("json", "csv", "geojson", "parquet", "acled", "ucdp")
 
+
+def require_db(db: Optional[str]) -> str:
+    """The database path, or one line and exit 2 when there is no database."""
     path = db or default_db()
     if not os.path.exists(path):
-        err.print(f"{path}: no such database (run `sitrep ingest` first)")
+        err.print(f"{path}: no such database (run `sitrep ingest` first)", soft_wrap=True,
+                  highlight=False, markup=False)
         raise typer.Exit(2)
-    with Store(path) as store:
-        data = collect(store)
-    if fmt == "json":
-        if out_path == "-":
-            write_json(data, sys.stdout)
-        else:
-            with open(out_path, "w", encoding="utf-8") as fh:
-                write_json(data, fh)
-            err.print(f"wrote {out_path}")
-    elif fmt == "csv":
-        target = "sitrep-csv" if out_path == "-" else out_path
-        for p in write_csv_dir(data, target):
+    return path
+
+
+def open_store_data(db: Optional[str]) -> dict:
+    """The exported record of ``db`` (SPEC arrays)."""
+    from .export import collect
+
+    with Store(require_db(db)) as store:
+        return collect(store)
+
+
+@app.command()
+def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, geojson, parquet, "
+                                   "acled (ACLED-like event CSV) or ucdp (UCDP-GED-like CSV)."),
+           out_path: str = typer.Option("-", "--out", "-o", help="File for json, geojson, acled and "
+                                        "ucdp ('-' = stdout); directory for csv and parquet."),
+           db: Optional[str] = DbOption) -> None:
+    """Export the stored record following the SPEC contract."""
+    from .export import write_csv_dir, write_json
+    from .formats import EVENT_FORMATS, write_geojson, write_parquet_dir, write_rows_csv
+
+    if fmt not in FORMATS:
+        err.print(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    data = open_store_data(db)
+    if fmt in ("csv", "parquet"):
+        target = f"sitrep-{fmt}" if out_path == "-" else out_path
+        writer = write_csv_dir if fmt == "csv" else write_parquet_dir
+        for p in writer(data, target):
             err.print(f"wrote {p}")
+        return
+
+    def write(fh) -> None:
+        if fmt == "json":
+            write_json(data, fh)
+        elif fmt == "geojson":
+            write_geojson(data, fh)
+        else:
+            rows, columns = EVENT_FORMATS[fmt]
+            write_rows_csv(rows(data), columns, fh)
+
+    if out_path == "-":
+        write(sys.stdout)
     else:
-        err.print(f"unknown format {fmt!r}: use json or csv")
+        with open(out_path, "w", encoding="utf-8", newline="" if fmt in EVENT_FORMATS else None) as fh:
+            write(fh)
+        err.print(f"wrote {out_path}")
+
+
+@app.command()
+def report(out_path: str = typer.Option("report.html", "--out", "-o", help="HTML file to write."),
+           db: Optional[str] = DbOption) -> None:
+    """Write one self-contained HTML report (no network): incidents, tallies, map, claims, quotes."""
+    from .report import write_report
+
+    data = open_store_data(db)
+    try:
+        write_report(data, out_path)
+    except OSError as exc:
+        err.print(f"{out_path}: cannot write the report ({exc.strerror or exc})")
         raise typer.Exit(2)
+    err.print(f"wrote {out_path} ({len(data['figures'])} figures, {len(data['documents'])} documents)")
+
+
+@app.command()
+def serve(db: Optional[str] = DbOption,
+          host: str = typer.Option(CONFIG["serve"]["host"], help="Address to listen on."),
+          port: int = typer.Option(CONFIG["serve"]["port"], help="Port to listen on.")) -> None:
+    """Run the web app and JSON API (/api/incidents, /api/tallies, /api/figures, /api/quotes, /api/documents/ID)."""
+    import uvicorn
+
+    from .web import create_app
+
+    path = require_db(db)
+    err.print(f"serving {path} on http://{host}:{port}/")
+    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
 
 
 @app.command()
 def stats(db: Optional[str] = DbOption) -> None:
     """Counts of what the store holds, and the problems seen."""
-    path = db or default_db()
-    if not os.path.exists(path):
-        err.print(f"{path}: no such database (run `sitrep ingest` first)")
-        raise typer.Exit(2)
+    path = require_db(db)
     with Store(path) as store:
         for k, v in store.counts().items():
             out.print(f"{k:10} {v}")
@@ -162,6 +218,10 @@ def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to writ
     with open(json_path, "w", encoding="utf-8") as fh:
         write_json(data, fh)
     write_csv_dir(data, os.path.join(out_dir, "csv"))
+    from .report import write_report
+
+    html_path = os.path.join(out_dir, "report.html")
+    write_report(data, html_path)
     out.print(figures_table(data))
     out.print(f"{len(data['documents'])} documents, {len(data['figures'])} figures, "
               f"{len(data['quotes'])} quotes, {len(data['entities'])} entities, "
@@ -169,6 +229,7 @@ def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to writ
     out.print(f"database: {Path(path).resolve()}")
     out.print(f"report (JSON export): {Path(json_path).resolve()}")
     out.print(f"CSV export: {Path(out_dir, 'csv').resolve()}")
+    out.print(f"HTML report: {Path(html_path).resolve()}")
 
 
 def main() -> None:  # pragma: no cover

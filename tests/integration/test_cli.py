@@ -129,7 +129,7 @@ def command_names() -> list[str]:
 
 
 def test_expected_commands_exist():
-    assert {"ingest", "export", "stats", "demo"} <= set(command_names())
+    assert {"ingest", "export", "report", "serve", "stats", "demo"} <= set(command_names())
 
 
 @pytest.mark.parametrize("command", [None, *command_names()])
@@ -434,6 +434,8 @@ def test_demo_runs(demo):
     assert (demo["out"] / "sitrep.json").exists()
     assert (demo["out"] / "csv" / "figures.csv").exists()
     assert (demo["out"] / "sitrep.db").exists()
+    assert "Syrian Observatory for Human Rights" in (demo["out"] / "report.html").read_text("utf-8")
+    assert f"HTML report: {(demo['out'] / 'report.html').resolve()}" in demo["result"].stdout
 
 
 def test_demo_corpus_size(demo):

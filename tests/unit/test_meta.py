@@ -40,7 +40,7 @@ def test_every_stage_has_a_test(name):
 def test_every_cli_command_has_help():
     runner = CliRunner()
     commands = [c.name or c.callback.__name__ for c in app.registered_commands]
-    assert {"ingest", "export", "demo", "stats"} <= set(commands)
+    assert {"ingest", "export", "report", "serve", "demo", "stats"} <= set(commands)
     for command in commands:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, (command, result.output)

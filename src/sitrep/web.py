@@ -1,0 +1,170 @@
+"""``sitrep serve``: the web app and its JSON API (FastAPI), read-only over a store.
+
+Every request reads the store through ``export.collect``, so the app shows exactly what
+``sitrep export`` writes, and a database being ingested into shows new documents on reload.
+The HTML pages and the API share the filters in ``view``; the HTML escapes all scraped text
+and its Content-Security-Policy allows only this package's own script.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any, Callable, Literal, Optional
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from .config import CONFIG
+from .export import collect
+from .store import Store
+from .templating import app_link, csp, render
+from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans, filter_figures,
+                   filter_quotes, filter_tallies, incident_views, overview_map, quote_rows)
+
+Status = Literal["killed", "injured", "missing", "detained", "displaced", "kidnapped"]
+Victims = Literal["all", "civilians", "security_forces", "combatants", "children", "women",
+                  "journalists", "aid_workers", "unknown"]
+
+
+def form_date(value: Optional[str], name: str) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def create_app(db_path: str | None = None,
+               load: Callable[[], dict[str, list[dict[str, Any]]]] | None = None) -> FastAPI:
+    """The app over the store at ``db_path``; ``load`` instead supplies the record directly
+    (SPEC arrays), for a record held elsewhere."""
+    if (db_path is None) == (load is None):
+        raise ValueError("give exactly one of db_path and load")
+    app = FastAPI(title="sitrep", docs_url=None, redoc_url=None,
+                  description="Casualty figures, quotes, incidents and tallies with their sources.")
+    page_size = CONFIG["report"]["page_size"]
+
+    def record() -> Record:
+        if load is not None:
+            return Record(load())
+        if not os.path.exists(db_path):
+            raise HTTPException(503, f"{db_path}: no such database")
+        with Store(db_path) as store:
+            return Record(collect(store))
+
+    def page(template: str, rec: Record, **context: Any) -> HTMLResponse:
+        html = render(template, summary=rec.summary(), link=app_link, **context)
+        return HTMLResponse(html, headers={
+            "Content-Security-Policy": csp("form-action 'self'; frame-ancestors 'none'"),
+            "X-Content-Type-Options": "nosniff"})
+
+    def figure_filters(incident: Optional[str], status: Optional[str], victims: Optional[str],
+                       source: Optional[str], outlet: Optional[str], date_from: Optional[date],
+                       date_to: Optional[date], q: Optional[str],
+                       place: Optional[str] = None) -> dict[str, Any]:
+        return {"place": place or None, "incident": incident or None, "status": status or None,
+                "victims": victims or None,
+                "source": source or None, "outlet": outlet or None,
+                "date_from": date_from.isoformat() if date_from else None,
+                "date_to": date_to.isoformat() if date_to else None, "q": q or None}
+
+    # --- JSON API -------------------------------------------------------------------------
+
+    @app.get("/api/incidents", summary="Incidents linked across documents")
+    def api_incidents() -> list[dict[str, Any]]:
+        return record().incidents
+
+    @app.get("/api/tallies", summary="Reconciled tallies per incident, status and victims")
+    def api_tallies(incident: Optional[str] = None, status: Optional[Status] = None,
+                    victims: Optional[Victims] = None) -> list[dict[str, Any]]:
+        return filter_tallies(record(), incident=incident, status=status, victims=victims)
+
+    @app.get("/api/figures", summary="Casualty figures, filtered")
+    def api_figures(response: Response, incident: Optional[str] = None,
+                    status: Optional[Status] = None, victims: Optional[Victims] = None,
+                    source: Optional[str] = Query(None, description="substring of the source, or its id"),
+                    outlet: Optional[str] = Query(None, description="substring of the outlet"),
+                    date_from: Optional[date] = Query(None, alias="from", description="reported on or after"),
+                    date_to: Optional[date] = Query(None, alias="to", description="reported on or before"),
+                    q: Optional[str] = Query(None, description="words in the phrase or sentence"),
+                    place: Optional[str] = Query(None, description="a place id"),
+                    limit: Optional[int] = Query(None, ge=1), offset: int = Query(0, ge=0)
+                    ) -> list[dict[str, Any]]:
+        found = filter_figures(record(), **figure_filters(incident, status, victims, source, outlet,
+                                                          date_from, date_to, q, place))
+        response.headers["X-Total-Count"] = str(len(found))
+        return found[offset:offset + limit if limit else None]
+
+    @app.get("/api/quotes", summary="Quotes with speakers, filtered")
+    def api_quotes(response: Response,
+                   speaker: Optional[str] = Query(None, description="substring of the speaker, or its id"),
+                   q: Optional[str] = Query(None, description="words in the quote"),
+                   limit: Optional[int] = Query(None, ge=1), offset: int = Query(0, ge=0)
+                   ) -> list[dict[str, Any]]:
+        found = filter_quotes(record(), speaker=speaker, q=q)
+        response.headers["X-Total-Count"] = str(len(found))
+        return found[offset:offset + limit if limit else None]
+
+    @app.get("/api/documents/{doc_id}", summary="A document's cleaned text and its spans")
+    def api_document(doc_id: str) -> dict[str, Any]:
+        rec = record()
+        doc = rec.documents.get(doc_id)
+        if doc is None:
+            raise HTTPException(404, f"no document {doc_id}")
+        return {**doc, "spans": document_spans(rec, doc_id)}
+
+    # --- HTML pages -----------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> HTMLResponse:
+        rec = record()
+        return page("app_index.html", rec, page_title="incidents", active="index",
+                    incidents=incident_views(rec), place_map=overview_map(rec),
+                    country_maps=country_maps(rec),
+                    place_link=lambda p: "/figures?place=" + quote(p.place_id, safe=""))
+
+    @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
+    def figures_page(incident: Optional[str] = None, status: Optional[str] = None,
+                     victims: Optional[str] = None, source: Optional[str] = None,
+                     outlet: Optional[str] = None,
+                     date_from: Optional[str] = Query(None, alias="from"),
+                     date_to: Optional[str] = Query(None, alias="to"),
+                     q: Optional[str] = None, place: Optional[str] = None) -> HTMLResponse:
+        rec = record()
+        # The form sends empty date fields; an empty field is no filter.
+        f = figure_filters(incident, status, victims, source, outlet, form_date(date_from, "from"),
+                           form_date(date_to, "to"), q, place)
+        found = filter_figures(rec, **f)
+        return page("app_figures.html", rec, page_title="claims", active="figures", f=f,
+                    choices=choices(rec), total=len(found),
+                    place_name=(rec.places.get(place or "") or {}).get("name", place),
+                    rows=claim_rows(rec, found)[:page_size])
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(speaker: Optional[str] = None, q: Optional[str] = None) -> HTMLResponse:
+        rec = record()
+        found = filter_quotes(rec, speaker=speaker or None, q=q or None)
+        return page("app_quotes.html", rec, page_title="quotes", active="quotes",
+                    f={"speaker": speaker, "q": q}, total=len(found),
+                    rows=quote_rows(rec, found)[:page_size])
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page() -> HTMLResponse:
+        rec = record()
+        docs = sorted((doc_view(rec, d) for d in rec.documents),
+                      key=lambda v: (v.doc.get("published") or "9999", v.doc.get("outlet") or ""))
+        return page("app_documents.html", rec, page_title="documents", active="documents", docs=docs)
+
+    @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(doc_id: str, key: Optional[str] = None) -> HTMLResponse:
+        rec = record()
+        dv = doc_view(rec, doc_id, highlight=key)
+        if dv is None:
+            raise HTTPException(404, f"no document {doc_id}")
+        return page("app_document.html", rec, page_title=dv.doc.get("title") or doc_id,
+                    active="documents", dv=dv)
+
+    return app
