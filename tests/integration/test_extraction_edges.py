@@ -141,3 +141,15 @@ def test_a_retracted_figure_is_not_a_claim_but_the_correction_is():
 def test_a_date_range_is_not_a_count():
     found = [(f.min, f.max) for f in figures("Attackers killed dozens in the raid on 13–14 June.")]
     assert found == [(24, None)]
+
+
+@pytest.mark.parametrize("text, perpetrator", [
+    ("RSF fighters killed at least 20 people in the camp.", "e_rapid-support-forces"),
+    ("The RSF stormed the camp on Friday, killing more than 100 people.", "e_rapid-support-forces"),
+    ("At least 40 civilians were killed by HTS fighters, SOHR said.", "e_hayat-tahrir-al-sham"),
+    # The monitor that counts the dead is not who killed them.
+    ("The Syrian Observatory for Human Rights documented 229 deaths.", None),
+    ("The toll was compiled by the Syrian Observatory for Human Rights: 229 killed.", None),
+])
+def test_perpetrator_is_the_agent_of_the_harm(text, perpetrator):
+    assert [f.perpetrator for f in figures(text)] == [perpetrator]

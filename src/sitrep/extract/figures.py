@@ -360,7 +360,7 @@ def figures_stage(work: Work) -> None:
             fig = Figure(
                 id="", doc_id=work.doc_id, count=num.count,
                 min=num.min, max=num.max, qualifier=num.qualifier, status=status, victims=victims,
-                group=group, perpetrator=_perpetrator(sent, work, a1), source=src,
+                group=group, perpetrator=_perpetrator(sent, work, a1, a1 - 1), source=src,
                 source_id=src_id, hedged=is_hedged, place_ids=places, period_start=p_start,
                 period_end=p_end, reported_on=work.published,
                 span=Span(fig_start, fig_end, text[fig_start:fig_end]),
@@ -437,16 +437,50 @@ def _paragraph_index(text: str):
     return para
 
 
-def _perpetrator(sent, work: Work, after: int) -> str | None:
-    """An entity named as agent: "killed by HTS fighters", "at the hands of the RSF"."""
-    text = work.text
-    for m in re.finditer(r"\b(by|at the hands of)\s+", text[after:sent.end_char]):
-        start = after + m.end()
-        for mention in work.mentions:
-            if start <= mention.span.start <= start + 25 and mention.ref_id:
-                ent = work.entities.get(mention.ref_id)
-                if ent and ent.type in ("armed_group", "government", "organization"):
-                    return ent.id
+PERPETRATOR_TYPES = ("armed_group", "government")
+_HARM_LEMMAS = {"kill", "wound", "injure", "execute", "massacre", "murder", "shoot", "abduct",
+                "kidnap", "detain", "arrest", "displace", "slay", "bomb", "shell", "strike", "attack",
+                "storm", "raid", "target"}
+
+
+def _actor_in(work: Work, start: int, end: int) -> str | None:
+    for mention in work.mentions or []:
+        if start <= mention.span.start < end and mention.ref_id:
+            ent = work.entities.get(mention.ref_id)
+            if ent and ent.type in PERPETRATOR_TYPES:
+                return ent.id
     return None
 
 
+def _perpetrator(sent, work: Work, after: int, number_at: int) -> str | None:
+    """The armed group or government the sentence makes the agent of the harm: "killed by HTS
+    fighters", "at the hands of the RSF", "RSF fighters killed 20", "The RSF stormed the camp,
+    killing 100". A monitor that documents the deaths is never the perpetrator."""
+    text = work.text
+    for m in re.finditer(r"\b(by|at the hands of)\s+", text[after:sent.end_char]):
+        start = after + m.end()
+        found = _actor_in(work, start, start + 40)
+        if found:
+            return found
+    tok = next((t for t in sent if t.idx <= number_at < t.idx + len(t)), None)
+    for _ in range(6):
+        if tok is None:
+            return None
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in _HARM_LEMMAS:
+            break
+        tok = tok.head if tok.head is not tok else None
+    else:
+        return None
+    for verb in (tok, tok.head if tok.dep_ in ("advcl", "xcomp", "conj") else None):
+        if verb is None or verb.lemma_.lower() not in _HARM_LEMMAS | {"say"} and verb is not tok:
+            continue
+        for c in verb.children:
+            if c.dep_ == "agent":
+                found = _actor_in(work, c.idx, c.right_edge.idx + len(c.right_edge))
+                if found:
+                    return found
+            if c.dep_ == "nsubj":
+                found = _actor_in(work, c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
+                if found:
+                    return found
+    return None
