@@ -171,10 +171,27 @@ def contradictions(current: list[Claim]) -> list[dict[str, Any]]:
             low, high = (a, b) if (a.upper or 0) < b.lower else (b, a)
             if (low.first_reported or "") < (high.first_reported or ""):
                 continue
+            claims = [_ref(low), _ref(high)]
             out.append({"kind": "disjoint", "sources": [low.source, high.source],
-                        "claims": [_ref(low), _ref(high)],
-                        "named": low.tier <= 2 and high.tier <= 2})
+                        "claims": claims, "named": low.tier <= 2 and high.tier <= 2,
+                        "description": " vs ".join(_claim_text(c) for c in claims)})
     return out
+
+
+def _claim_text(ref: dict[str, Any]) -> str:
+    """"National Unity Government: 16 (2023-04-16)", "unconfirmed reports: at least 30 (2023-04-11,
+    hedged)": a claim as a reader would say it."""
+    lo, hi, n = ref.get("min"), ref.get("max"), ref.get("count")
+    if lo is not None and hi is not None and lo != hi:
+        value = f"{lo:,}–{hi:,}"
+    elif n is not None:
+        value = f"{n:,}" if hi == n or (lo is None and hi is None) else (
+            f"more than {n:,}" if lo is not None and lo > n else f"at least {n:,}" if lo == n
+            else f"up to {n:,}")
+    else:
+        value = f"at least {lo:,}" if lo is not None else "?"
+    notes = ", ".join(x for x in (ref.get("reported_on"), "hedged" if ref.get("hedged") else None) if x)
+    return f"{ref.get('source') or 'unattributed'}: {value}" + (f" ({notes})" if notes else "")
 
 
 def _agree(a: Claim, b: Claim) -> bool:
@@ -271,9 +288,13 @@ def _add_parts(tallies: list[Tally]) -> None:
         t.parts = parts
         t.parts_sum = sum(parts.values())
         if t.high is not None and t.parts_sum > t.high:
+            listed = ", ".join(f"{v} {b:,}" for v, b in sorted(parts.items()))
             t.contradictions.append({"kind": "parts_exceed_total", "sources": [],
                                      "claims": [], "parts": parts, "parts_sum": t.parts_sum,
-                                     "high": t.high})
+                                     "high": t.high,
+                                     "description": f"categories add up to {t.parts_sum:,} "
+                                                    f"({listed}), above the highest total claim "
+                                                    f"of {t.high:,}"})
 
 
 def reconcile(data: dict[str, list[Row]], incidents: list[Incident],

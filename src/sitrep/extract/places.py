@@ -16,6 +16,10 @@ from ..work import Work
 from .entities import slug
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# "Mandalay Monitor", "Sahel Dispatch": the town names an outlet, not where anything happened.
+_MEDIA_AFTER = re.compile(r" (?:Monitor|Times|Post|Herald|Courier|Tribune|Review|Wire|News|"
+                          r"Bulletin|Observer|Gazette|Standard|Mirror|Journal|Ledger|Dispatch|"
+                          r"Chronicle|Express|Daily|Radio|TV|Television)\b")
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +59,8 @@ def places_stage(work: Work) -> None:
     doc = work.spacy_doc
     from .entities import is_place_not_entity
 
-    ents = [e for e in doc.ents if e.label_ in PLACE_LABELS or is_place_not_entity(e)]
+    ents = [e for e in doc.ents if (e.label_ in PLACE_LABELS or is_place_not_entity(e))
+            and not _MEDIA_AFTER.match(work.text, e.end_char)]
     found = [(e, candidates(e.text)) for e in ents]
     # Countries named in the document, and countries of unambiguous towns, steer ambiguous ones.
     countries: Counter = Counter()
