@@ -20,6 +20,7 @@ _TITLES = re.compile(r"^(president|prime minister|defen[cs]e minister|minister|g
                      r"colonel|commander|sheikh|dr\.?|mr\.?|mrs\.?|ms\.?)\s+", re.I)
 
 
+@lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     t = text.replace("’", "'").replace("‘", "'").strip()
     t = re.sub(r"'s$", "", t)
@@ -55,6 +56,7 @@ def _index_key(form: str) -> str:
     return norm(form)
 
 
+@lru_cache(maxsize=65536)
 def lookup(text: str) -> tuple[str, str] | None:
     """(canonical name, type) from the alias dictionary, trying the text and its tail words."""
     index = alias_index()
@@ -146,8 +148,11 @@ def is_place_not_entity(ent) -> bool:
 def is_dateline(ent) -> bool:
     """"CAIRO/JERUSALEM (Continental Wire) –": the place line of a wire story, not an actor."""
     text = ent.text
-    after = ent.doc.text[ent.end_char:ent.end_char + 3]
-    return text.isupper() and len(text) > 3 and (after.startswith(" (") or "/" in text)
+    if not (text.isupper() and len(text) > 3):
+        return False
+    doc = ent.doc
+    bracket = ent.end < len(doc) and doc[ent.end].text == "(" and bool(doc[ent.end - 1].whitespace_)
+    return bracket or "/" in text
 
 
 def is_common_word(ent) -> bool:

@@ -53,23 +53,29 @@ class _QSpan:
     open_para: bool  # quote opened at paragraph start without closing: continues
 
 
+_OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
+
+
 def find_quote_spans(text: str) -> list[_QSpan]:
     """Quotation spans, pairing marks within a paragraph; an unclosed quote runs to paragraph end."""
     spans = []
     for para in re.finditer(r"[^\n]+", text):
         p0, ptext = para.start(), para.group(0)
         i = 0
-        while i < len(ptext):
-            ch = ptext[i]
-            if ch in QUOTE_PAIRS and (ch != '"' or i == 0 or not ptext[i - 1].isalnum()):
-                close = ptext.find(QUOTE_PAIRS[ch], i + 1)
-                if close == -1:
-                    spans.append(_QSpan(p0 + i, p0 + len(ptext), True))
-                    break
-                spans.append(_QSpan(p0 + i, p0 + close + 1, False))
-                i = close + 1
-            else:
+        while True:
+            m = _OPENING.search(ptext, i)
+            if m is None:
+                break
+            i, ch = m.start(), m.group(0)
+            if ch == '"' and i > 0 and ptext[i - 1].isalnum():
                 i += 1
+                continue
+            close = ptext.find(QUOTE_PAIRS[ch], i + 1)
+            if close == -1:
+                spans.append(_QSpan(p0 + i, p0 + len(ptext), True))
+                break
+            spans.append(_QSpan(p0 + i, p0 + close + 1, False))
+            i = close + 1
     return spans
 
 
