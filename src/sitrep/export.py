@@ -18,12 +18,18 @@ CSV_COLUMNS = {
     "figures": ["id", "doc_id", "count", "min", "max", "qualifier", "status", "victims", "group",
                 "perpetrator", "source", "source_id", "hedged", "place_ids", "period_start",
                 "period_end", "reported_on", "span.start", "span.end", "span.text", "raw_span.start",
-                "raw_span.end", "sentence.text"],
+                "raw_span.end", "sentence.text", "incident_id", "claim_id", "repeat_of", "counted",
+                "background", "background_reason"],
     "quotes": ["id", "doc_id", "speaker", "speaker_id", "text", "kind", "venue", "said_on",
                "statement_id", "span.start", "span.end", "raw_span.start", "raw_span.end"],
     "entities": ["id", "name", "type", "aliases"],
     "places": ["id", "name", "geonameid", "lat", "lon", "admin1", "country_code", "precision", "aliases"],
     "posts": ["id", "doc_id", "author", "handle", "posted_on", "url", "text"],
+    "incidents": ["id", "title", "start", "end", "place_ids", "doc_ids", "figure_ids",
+                  "background_figure_ids"],
+    # One row per tally; each source's timeline and the contradictions as JSON in one cell.
+    "tallies": ["incident_id", "status", "victims", "low", "best", "high", "grade", "grade_reason",
+                "best_source", "best_figure_ids", "hedged_high", "sources", "contradictions"],
 }
 
 
@@ -66,6 +72,8 @@ def _cell(row: dict[str, Any], col: str) -> Any:
     value: Any = row
     for part in col.split("."):
         value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
     if isinstance(value, bool):

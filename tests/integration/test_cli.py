@@ -298,6 +298,16 @@ def test_export_csv(store, tmp_path):
     assert {r["id"] for r in body} == {f["id"] for f in store["data"]["figures"]}
     for name in ("documents", "quotes", "entities", "places"):
         assert (out / f"{name}.csv").exists()
+    # Tallies open in a spreadsheet: one row each, the per-source timelines as JSON in a cell.
+    with (out / "tallies.csv").open(newline="", encoding="utf-8") as fh:
+        tallies = list(csv.DictReader(fh))
+    assert len(tallies) == len(store["data"]["tallies"]) > 0
+    for row in tallies:
+        timeline = json.loads(row["sources"])
+        assert all("source" in s and s["timeline"] for s in timeline)
+        assert row["grade"] in ("confirmed", "corroborated", "single_source", "contested")
+    with (out / "incidents.csv").open(newline="", encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == len(store["data"]["incidents"])
 
 
 def test_export_unknown_format_is_one_clear_line(store):
