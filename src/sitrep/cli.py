@@ -1,4 +1,4 @@
-"""Command line: ``sitrep ingest|export|demo|stats``."""
+"""Command line: ``sitrep ingest|watch|export|demo|stats``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .config import CONFIG
 from .ray_runner import RayRunnerError  # no ray import: ray loads only for --runner ray
 from .store import Store, StoreError, default_db, display, is_url
 from .store import exists as store_exists
@@ -135,6 +136,43 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or gl
     err.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
               f"{counts['problems']} problems in {dt:.1f}s -> {display(target)}", highlight=False,
               soft_wrap=True)
+
+
+@app.command()
+def watch(sources: list[str] = typer.Argument(..., help="Folders, files, globs or feed URLs."),
+          db: Optional[str] = DbOption,
+          interval: float = typer.Option(CONFIG["watch"]["interval"], "--interval", min=0.0,
+                                         help="Seconds between polls."),
+          once: bool = typer.Option(False, "--once", help="Poll once and stop."),
+          max_polls: Optional[int] = typer.Option(None, "--max-polls", min=1,
+                                                  help="Stop after this many polls."),
+          out_path: Optional[str] = typer.Option(None, "--out", "-o",
+                                                 help="JSON export rewritten after each poll "
+                                                      "that stored something."),
+          outlet: Optional[str] = typer.Option(None, help="Outlet for every document read."),
+          language: Optional[str] = typer.Option(None, help="Language code, e.g. en."),
+          workers: int = typer.Option(1, "--workers", "-w", min=1, help="Parsing processes.")) -> None:
+    """Poll folders or feeds; ingest new documents and refresh incidents and tallies."""
+    from .watch import Watcher, write_record
+
+    meta = {k: v for k, v in dict(outlet=outlet, language=language).items() if v}
+    target = db or default_db()
+
+    def say(report) -> None:
+        if report.read or report.counts.get("problems") or report.poll == 1:
+            err.print(report.line(), highlight=False, soft_wrap=True)
+
+    with open_store(target) as store:
+        watcher = Watcher(sources, store, meta=meta,
+                          ingest=lambda st, items: ingest_items(st, items, True, workers),
+                          on_record=(lambda record: write_record(record, out_path)) if out_path else None,
+                          ignore=[out_path] if out_path else [])
+        try:
+            polls = watcher.run(interval, 1 if once else max_polls, on_poll=say)
+        except KeyboardInterrupt:
+            polls = watcher.polls
+    err.print(f"stopped after {polls} poll{'s' if polls != 1 else ''} -> {display(target)}",
+              highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .config import CONFIG
 from .htmlmap import map_extracted
@@ -183,13 +183,17 @@ def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | 
 
 
 def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    yield from read_feed_bytes(_read_bytes(path), str(path), meta)
+
+
+def read_feed_bytes(data: bytes, path: str, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    """The items of an RSS/Atom feed read from a file or fetched from ``path`` (a URL)."""
     import feedparser
 
-    data = _read_bytes(path)
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
-        yield Problem(str(path), "not an RSS/Atom feed" + (f" ({reason})" if reason else " (no entries)"))
+        yield Problem(path, "not an RSS/Atom feed" + (f" ({reason})" if reason else " (no entries)"))
         return
     outlet = parsed.feed.get("title") if hasattr(parsed, "feed") else None
     for i, entry in enumerate(parsed.entries):
@@ -308,8 +312,10 @@ def expand(paths: Iterable[str]) -> Iterator[Path | Problem]:
                 yield Problem(str(path), "no such file")
 
 
-def read_paths(paths: Iterable[str], **meta: Any) -> Iterator[RawDocument | Problem]:
-    """Every document under ``paths``; manifests attach metadata to the files they list."""
+def read_paths(paths: Iterable[str], select: Callable[[Path], bool] | None = None,
+               **meta: Any) -> Iterator[RawDocument | Problem]:
+    """Every document under ``paths``; manifests attach metadata to the files they list.
+    ``select``, if given, picks the files to read (manifests are always read)."""
     files: list[Path] = []
     problems: list[Problem] = []
     for item in expand(paths):
@@ -329,11 +335,13 @@ def read_paths(paths: Iterable[str], **meta: Any) -> Iterator[RawDocument | Prob
             continue
         key = f.resolve()
         done.add(key)
-        yield from read_file(f, {**listed.get(key, {}), **meta})
+        if select is None or select(f):
+            yield from read_file(f, {**listed.get(key, {}), **meta})
     for key, m in listed.items():
         if key not in done:
             if key.exists():
-                yield from read_file(key, {**m, **meta})
+                if select is None or select(key):
+                    yield from read_file(key, {**m, **meta})
             else:
                 yield Problem(str(key), "listed in manifest but missing")
 
