@@ -38,15 +38,43 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _controls(text: str) -> int:
+    return sum(1 for c in text if c < "\t" or "\r" < c < " ")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (NUL bytes on every other position for Latin
+    script), told apart from binary data by decoding cleanly to text without control characters."""
+    sample = data[:65536]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    head = text[:32768]
+    if "\x00" in head or _controls(head) > CFG["binary_ratio"] * len(head):
+        return None
+    return text, encoding
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text, returning (text, encoding). Raises BadInput for binary data."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    # The UTF-32 little-endian mark begins with the UTF-16 one: test it first.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32", errors="replace"), "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if b"\x00" in sample or (sample and controls / len(sample) > CFG["binary_ratio"]):
+        found = _utf16_without_bom(data) if b"\x00" in sample else None
+        if found:
+            return found
         raise BadInput("binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
