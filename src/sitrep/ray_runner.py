@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import socket
 import warnings
 from typing import Any, Iterator
 
@@ -56,11 +57,26 @@ def _no_restarts() -> dict[str, Any]:
     return {"max_restarts": 0}
 
 
+def _reachable(address: str) -> None:
+    """Fail at once, in one line, when nothing listens at a ``host:port`` cluster address: Ray
+    itself retries for minutes, printing a warning every few seconds."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not port.isdigit() or "://" in address:
+        return  # "auto", a ray:// client address: left to Ray
+    try:
+        socket.create_connection((host, int(port)), timeout=CFG["connect_timeout"]).close()
+    except OSError as exc:
+        raise RayRunnerError(f"cannot reach the Ray cluster at {address} "
+                             f"({exc.strerror or exc}); is `ray start --head` running there?") from None
+
+
 def _start(workers: int) -> bool:
     """Connect to $RAY_ADDRESS or start a local cluster; True if this call started one."""
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # never phone home
     address = os.environ.get("RAY_ADDRESS")
-    if not address:
+    if address:
+        _reachable(address)
+    else:
         # Ray's switch for a single-machine cluster: every service binds to 127.0.0.1 instead of
         # the machine's network address (it is read when ray is imported).
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
@@ -79,8 +95,12 @@ def _start(workers: int) -> bool:
         ray.init(num_cpus=workers, object_store_memory=CFG["object_store_mb"] * 1024 * 1024,
                  **common)
     except Exception as exc:  # noqa: BLE001 - any failure to start is one line for the user
-        where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
-        raise RayRunnerError(f"cannot start {where} ({type(exc).__name__}: {exc})") from None
+        if address:
+            # Ray 2.60 clusters authenticate by token; a driver without it is refused.
+            raise RayRunnerError(f"cannot join the Ray cluster at {address} ({type(exc).__name__}: "
+                                 f"{exc}; with token authentication set RAY_AUTH_MODE=token and "
+                                 f"RAY_AUTH_TOKEN)") from None
+        raise RayRunnerError(f"cannot start a local Ray cluster ({type(exc).__name__}: {exc})") from None
     return True
 
 

@@ -129,7 +129,7 @@ def command_names() -> list[str]:
 
 
 def test_expected_commands_exist():
-    assert {"ingest", "export", "stats", "demo"} <= set(command_names())
+    assert {"ingest", "watch", "export", "stats", "demo"} <= set(command_names())
 
 
 @pytest.mark.parametrize("command", [None, *command_names()])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -18,8 +19,10 @@ from sitrep.cli import app
 from tests.corpus import DEMO
 
 
-def sitrep(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+def sitrep(*args: str, timeout: int = 900, ray_address: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    if ray_address:
+        env["RAY_ADDRESS"] = ray_address
     return subprocess.run([sys.executable, "-m", "sitrep.cli", *args], capture_output=True,
                           text=True, timeout=timeout, env=env)
 
@@ -70,3 +73,15 @@ def test_the_normal_cli_never_imports_ray(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_cluster_address_where_nothing_listens_is_one_line(tmp_path):
+    with socket.socket() as s:  # a free port on loopback, closed again: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "a.txt").write_text("Gunmen killed seven villagers near Hama on Monday.\n", encoding="utf-8")
+    result = sitrep("ingest", str(tmp_path / "a.txt"), "--runner", "ray", "--db", str(tmp_path / "s.db"),
+                    "-q", timeout=300, ray_address=f"127.0.0.1:{port}")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"cannot reach the Ray cluster at 127.0.0.1:{port}"), line
