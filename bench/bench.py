@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,7 @@ def worker_pipeline(a: argparse.Namespace) -> dict[str, Any]:
     pipeline.process_documents = functools.partial(pipeline.process_documents, batch_size=a.batch_size)
 
     t2 = time.perf_counter()
-    counts = cli.ingest_paths([a.corpus], a.db, {}, quiet=True)
+    counts = cli.ingest_paths([a.corpus], a.db, {}, quiet=True, workers=a.workers, runner=a.runner)
     t_process = time.perf_counter() - t2
     rss_end = peak_rss_mb()
 
@@ -231,6 +232,42 @@ def run_worker(a: argparse.Namespace) -> None:
 # Driver
 # --------------------------------------------------------------------------------------------
 
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB (Linux /proc). Pages shared
+    between processes (forked spaCy workers) count once per process, so this is an upper bound."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    page = os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / (1024 * 1024)
+
+
+class _TreeSampler(threading.Thread):
+    """Samples the process tree's resident memory every ``every`` seconds; keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak = max(self.peak, _tree_rss_mb(self.pid))
+            self.done.wait(self.every)
+
+
 def spawn(worker: str, args: list[str], workdir: Path) -> dict[str, Any]:
     result = workdir / f"{worker}.result.json"
     if result.exists():
@@ -238,14 +275,23 @@ def spawn(worker: str, args: list[str], workdir: Path) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker,
            "--result", str(result), *args]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = _TreeSampler(proc.pid) if Path("/proc/self/statm").exists() else None
+    if sampler:
+        sampler.start()
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
+    if sampler:
+        sampler.done.set()
+        sampler.join()
     if proc.returncode != 0 or not result.exists():
-        sys.stderr.write(proc.stdout + proc.stderr)
+        sys.stderr.write(stdout + stderr)
         raise SystemExit(f"benchmark worker {worker!r} failed (exit {proc.returncode})")
     res = json.loads(result.read_text("utf-8"))
     res["subprocess_wall_s"] = round(wall, 3)
-    res["stderr_lines"] = len([ln for ln in proc.stderr.splitlines() if ln.strip()])
+    # Sampling can miss the top of a short spike; the process's own peak is a floor for the tree's.
+    res["tree_peak_rss_mb"] = round(max(sampler.peak, res.get("peak_rss_mb", 0)), 1) if sampler else None
+    res["stderr_lines"] = len([ln for ln in stderr.splitlines() if ln.strip()])
     return res
 
 
@@ -282,6 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-stage-timing", action="store_true",
                     help="do not patch per-stage timers into the pipeline run")
     ap.add_argument("--skip-spacy", action="store_true", help="only measure the pipeline")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="parsing processes (local runner) or Ray actors (default 1)")
+    ap.add_argument("--runner", choices=["local", "ray"], default="local",
+                    help="sitrep ingest runner for the pipeline run (default local)")
+    ap.add_argument("--markdown", metavar="FILE",
+                    help="append the pipeline run as one row of a Markdown table to FILE")
     # internal: worker mode
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--result", help=argparse.SUPPRESS)
@@ -315,8 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(a.repeat):
         tmp = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
         try:
-            print(f"pipeline run {i + 1}/{a.repeat}: ingest_paths -> fresh SQLite db ...", file=sys.stderr)
+            print(f"pipeline run {i + 1}/{a.repeat}: ingest_paths ({a.runner}, {a.workers} "
+                  f"worker(s)) -> fresh SQLite db ...", file=sys.stderr)
             extra = ["--no-stage-timing"] if a.no_stage_timing else []
+            extra += ["--workers", str(a.workers), "--runner", a.runner]
             runs["pipeline"].append(spawn("pipeline", ["--corpus", str(corpus), "--db",
                                                        str(tmp / "bench.db"), *common, *extra], out))
         finally:
@@ -335,11 +389,14 @@ def main(argv: list[str] | None = None) -> int:
         return {"measurement": name, "docs": docs, "clean_chars": r["clean_chars"],
                 "import_s": r["import_s"], "load_s": r["load_s"], "process_s": r["process_s"],
                 "subprocess_wall_s": r["subprocess_wall_s"],
+                "tree_peak_rss_mb": r.get("tree_peak_rss_mb"),
                 "docs_per_s": _rate(docs, r["process_s"]),
                 "chars_per_s": _rate(r["clean_chars"], r["process_s"]),
                 "peak_rss_mb": r["peak_rss_mb"], "rss_after_load_mb": r["rss_after_load_mb"]}
 
-    rows.append(row("sitrep pipeline (ingest_paths + SQLite)", pipe, stored))
+    plural = "s" if a.workers != 1 else ""
+    rows.append(row(f"sitrep pipeline ({a.runner}, {a.workers} worker{plural}; ingest_paths + SQLite)",
+                    pipe, stored))
     if not a.skip_spacy:
         rows.append(row("spaCy only: sitrep.nlp.load_nlp()", _pick(runs["spacy-sitrep"]),
                         _pick(runs["spacy-sitrep"])["docs"]))
@@ -359,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
                     "processor": platform.processor() or platform.machine()},
         "versions": _versions(),
         "params": {"docs": a.docs, "batch_size": a.batch_size, "seed": a.seed, "repeat": a.repeat,
-                   "stage_timing": not a.no_stage_timing},
+                   "stage_timing": not a.no_stage_timing, "workers": a.workers, "runner": a.runner},
         "corpus": {**corpus_stats, "raw_chars": prep["raw_chars"], "clean_chars": clean_chars,
                    "prep_docs": prep["docs"], "prep_problems": prep["problems"]},
         "pipeline_counts": pipe["counts"], "pipeline_tables": pipe["tables"],
@@ -379,12 +436,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{stored} documents stored ({pipe['counts']['problems']} problems), "
           f"{prep['raw_chars']:,} raw / {clean_chars:,} cleaned characters, "
           f"batch size {a.batch_size}, {os.cpu_count()} CPUs, spaCy {results['versions'].get('spacy')}\n")
-    print("| measurement | docs | chars (clean) | load s | process s | docs/s | chars/s | peak RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| measurement | docs | chars (clean) | load s | process s | wall s | docs/s | chars/s "
+          "| peak RSS MB | peak RSS MB, all processes |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        tree = f"{r['tree_peak_rss_mb']:.0f}" if r["tree_peak_rss_mb"] is not None else "n/a"
         print(f"| {r['measurement']} | {r['docs']} | {r['clean_chars']:,} | {r['load_s']:.2f} | "
-              f"{r['process_s']:.2f} | {r['docs_per_s']:.1f} | {r['chars_per_s']:,.0f} | "
-              f"{r['peak_rss_mb']:.0f} |")
+              f"{r['process_s']:.2f} | {r['subprocess_wall_s']:.1f} | {r['docs_per_s']:.1f} | "
+              f"{r['chars_per_s']:,.0f} | {r['peak_rss_mb']:.0f} | {tree} |")
     if stage_share:
         print("\n| pipeline stage | seconds | share |")
         print("|---|---:|---:|")
@@ -392,8 +451,29 @@ def main(argv: list[str] | None = None) -> int:
             label = "nlp (spaCy nlp.pipe)" if k == "nlp" else k
             print(f"| {label} | {v['seconds']:.2f} | {100 * v['share']:.1f}% |")
     print(f"\nload s = model load (sitrep: load_nlp incl. entity ruler); imports excluded. "
-          f"Results: {out / 'results.json'}")
+          f"wall s = the whole measuring subprocess. peak RSS MB = the measuring process alone; "
+          f"all processes = the sampled peak of it plus its children (shared pages counted in "
+          f"each). Results: {out / 'results.json'}")
+    if a.markdown:
+        append_markdown_row(Path(a.markdown), rows[0], a)
+        print(f"appended a row to {a.markdown}")
     return 0
+
+
+MARKDOWN_HEADER = ("| docs | runner | workers | chars (clean) | docs/s | chars/s | peak RSS MB, all processes "
+                   "| wall s | process s | CPUs | date |\n"
+                   "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+
+
+def append_markdown_row(path: Path, r: dict[str, Any], a: argparse.Namespace) -> None:
+    """One row per run, so runs of several sizes and worker counts build one table."""
+    tree = f"{r['tree_peak_rss_mb']:,.0f}" if r["tree_peak_rss_mb"] is not None else "n/a"
+    line = (f"| {r['docs']:,} | {a.runner} | {a.workers} | {r['clean_chars']:,} | {r['docs_per_s']:.1f} | "
+            f"{r['chars_per_s']:,.0f} | {tree} | {r['subprocess_wall_s']:,.1f} | {r['process_s']:,.1f} | "
+            f"{os.cpu_count()} | {time.strftime('%Y-%m-%d')} |\n")
+    new = not path.exists() or not path.read_text(encoding="utf-8").strip()
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write((MARKDOWN_HEADER if new else "") + line)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Command line: ``sitrep ingest|export|report|serve|demo|stats``."""
+"""Command line: ``sitrep ingest|watch|export|report|serve|demo|stats``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Optional
@@ -16,7 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .config import CONFIG
-from .store import Store, default_db
+from .ray_runner import RayRunnerError  # no ray import: ray loads only for --runner ray
+from .store import Store, StoreError, default_db, display, is_url
+from .store import exists as store_exists
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn crisis and conflict reporting into a sourced situation record.")
@@ -26,45 +29,84 @@ if not out.is_terminal:
     # Piped or captured output (CI logs, `make demo | less`) gets a readable table width.
     out = Console(width=150)
 
-DbOption = typer.Option(None, "--db", help="SQLite database path (default $SITREP_DB or ./sitrep.db).")
+DbOption = typer.Option(None, "--db", help="SQLite file or postgresql:// URL "
+                                            "(default $SITREP_DB or ./sitrep.db).")
 
 
-def ingest_paths(paths: list[str], db: str, meta: dict, quiet: bool = False,
-                 workers: int = 1) -> dict[str, int]:
-    """Read, process and store; returns counts. Bad input gives one line each, the batch goes on."""
-    from .ingest import read_paths
+class Runner(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+def open_store(target: str, must_exist: bool = False) -> Store:
+    """The store, or one clear line and exit status 2 when it cannot be opened."""
+    if must_exist and not store_exists(target):
+        err.print(f"{target}: no such database (run `sitrep ingest` first)", highlight=False)
+        raise typer.Exit(2)
+    try:
+        return Store(target)
+    except StoreError as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _report(problem) -> None:
+    err.print(f"[yellow]skipped[/] {problem.line()}", highlight=False, soft_wrap=True)
+
+
+def _process(todo: list, workers: int, runner: str):
+    if runner == Runner.ray:
+        from .ray_runner import process_documents as process_on_ray
+
+        return process_on_ray(todo, workers=workers)
     from .pipeline import process_documents
+
+    return process_documents(todo, workers=workers)
+
+
+def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
+                 runner: str = "local") -> dict[str, int]:
+    """Process and store what ``read_paths`` yields; returns counts. Bad input gives one line
+    each and the batch goes on."""
     from .records import Problem
 
     counts = {"stored": 0, "unchanged": 0, "problems": 0}
-    with Store(db) as store:
-        known = store.known_shas()
-        todo = []
-        for item in read_paths(paths, **meta):
-            if isinstance(item, Problem):
-                err.print(f"[yellow]skipped[/] {item.line()}", highlight=False, soft_wrap=True)
-                store.add_problem(item)
+    known = store.known_shas()
+    todo = []
+    for item in items:
+        if isinstance(item, Problem):
+            _report(item)
+            store.add_problem(item)
+            counts["problems"] += 1
+        elif item.raw_sha256 in known:
+            counts["unchanged"] += 1
+        else:
+            known.add(item.raw_sha256)  # a duplicate file later in the batch is unchanged
+            todo.append(item)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, disable=quiet or not todo,
+                  transient=True) as progress:
+        task = progress.add_task("processing", total=len(todo))
+        for result in _process(todo, workers, runner):
+            if isinstance(result, Problem):
+                _report(result)
+                store.add_problem(result)
                 counts["problems"] += 1
-            elif item.raw_sha256 in known:
-                counts["unchanged"] += 1
+            elif store.add(result):
+                counts["stored"] += 1
             else:
-                known.add(item.raw_sha256)  # a duplicate file later in the batch is unchanged
-                todo.append(item)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, disable=quiet or not todo,
-                      transient=True) as progress:
-            task = progress.add_task("processing", total=len(todo))
-            for result in process_documents(todo, workers=workers):
-                if isinstance(result, Problem):
-                    err.print(f"[yellow]skipped[/] {result.line()}", highlight=False, soft_wrap=True)
-                    store.add_problem(result)
-                    counts["problems"] += 1
-                elif store.add(result):
-                    counts["stored"] += 1
-                else:
-                    counts["unchanged"] += 1
-                progress.advance(task)
+                counts["unchanged"] += 1
+            progress.advance(task)
     return counts
+
+
+def ingest_paths(paths: list[str], db: str, meta: dict, quiet: bool = False,
+                 workers: int = 1, runner: str = "local") -> dict[str, int]:
+    """Read, process and store; returns counts. Bad input gives one line each, the batch goes on."""
+    from .ingest import read_paths
+
+    with open_store(db) as store:
+        return ingest_items(store, read_paths(paths, **meta), quiet, workers, runner)
 
 
 @app.command()
@@ -76,34 +118,78 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or gl
            url: Optional[str] = typer.Option(None, help="URL (for a single file)."),
            quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
            workers: int = typer.Option(1, "--workers", "-w", min=1,
-                                       help="spaCy parsing processes (one per core).")) -> None:
+                                       help="Parsing processes (local) or Ray actors (ray)."),
+           runner: Runner = typer.Option(Runner.local, "--runner",
+                                         help="local: this machine; ray: a Ray cluster "
+                                              "($RAY_ADDRESS, or a local one started for the run).")
+           ) -> None:
     """Ingest text, HTML, JSONL, RSS/Atom files or directories into the store."""
     meta = {k: v for k, v in dict(outlet=outlet, published=published, language=language, url=url).items() if v}
+    target = db or default_db()
     t0 = time.perf_counter()
-    counts = ingest_paths(paths, db or default_db(), meta, quiet, workers)
+    try:
+        counts = ingest_paths(paths, target, meta, quiet, workers, runner.value)
+    except RayRunnerError as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     dt = time.perf_counter() - t0
     err.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
-              f"{counts['problems']} problems in {dt:.1f}s -> {db or default_db()}")
+              f"{counts['problems']} problems in {dt:.1f}s -> {display(target)}", highlight=False,
+              soft_wrap=True)
+
+
+@app.command()
+def watch(sources: list[str] = typer.Argument(..., help="Folders, files, globs or feed URLs."),
+          db: Optional[str] = DbOption,
+          interval: float = typer.Option(CONFIG["watch"]["interval"], "--interval", min=0.0,
+                                         help="Seconds between polls."),
+          once: bool = typer.Option(False, "--once", help="Poll once and stop."),
+          max_polls: Optional[int] = typer.Option(None, "--max-polls", min=1,
+                                                  help="Stop after this many polls."),
+          out_path: Optional[str] = typer.Option(None, "--out", "-o",
+                                                 help="JSON export rewritten after each poll "
+                                                      "that stored something."),
+          outlet: Optional[str] = typer.Option(None, help="Outlet for every document read."),
+          language: Optional[str] = typer.Option(None, help="Language code, e.g. en."),
+          workers: int = typer.Option(1, "--workers", "-w", min=1, help="Parsing processes.")) -> None:
+    """Poll folders or feeds; ingest new documents and refresh incidents and tallies."""
+    from .watch import Watcher, write_record
+
+    meta = {k: v for k, v in dict(outlet=outlet, language=language).items() if v}
+    target = db or default_db()
+
+    def say(report) -> None:
+        if report.read or report.counts.get("problems") or report.poll == 1:
+            err.print(report.line(), highlight=False, soft_wrap=True)
+
+    with open_store(target) as store:
+        watcher = Watcher(sources, store, meta=meta,
+                          ingest=lambda st, items: ingest_items(st, items, True, workers),
+                          on_record=(lambda record: write_record(record, out_path)) if out_path else None,
+                          ignore=[out_path] if out_path else [])
+        try:
+            polls = watcher.run(interval, 1 if once else max_polls, on_poll=say)
+        except KeyboardInterrupt:
+            polls = watcher.polls
+    err.print(f"stopped after {polls} poll{'s' if polls != 1 else ''} -> {display(target)}",
+              highlight=False, soft_wrap=True)
 
 
 FORMATS = ("json", "csv", "geojson", "parquet", "acled", "ucdp")
 
 
 def require_db(db: Optional[str]) -> str:
-    """The database path, or one line and exit 2 when there is no database."""
-    path = db or default_db()
-    if not os.path.exists(path):
-        err.print(f"{path}: no such database (run `sitrep ingest` first)", soft_wrap=True,
-                  highlight=False, markup=False)
-        raise typer.Exit(2)
-    return path
+    """The database path or URL, or one line and exit 2 when there is no database."""
+    target = db or default_db()
+    open_store(target, must_exist=True).close()
+    return target
 
 
 def open_store_data(db: Optional[str]) -> dict:
     """The exported record of ``db`` (SPEC arrays)."""
     from .export import collect
 
-    with Store(require_db(db)) as store:
+    with open_store(db or default_db(), must_exist=True) as store:
         return collect(store)
 
 
@@ -177,8 +263,7 @@ def serve(db: Optional[str] = DbOption,
 @app.command()
 def stats(db: Optional[str] = DbOption) -> None:
     """Counts of what the store holds, and the problems seen."""
-    path = require_db(db)
-    with Store(path) as store:
+    with open_store(db or default_db(), must_exist=True) as store:
         for k, v in store.counts().items():
             out.print(f"{k:10} {v}")
         for p in store.problems():
@@ -212,7 +297,7 @@ def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to writ
     os.makedirs(out_dir, exist_ok=True)
     path = db or os.path.join(out_dir, "sitrep.db")
     counts = ingest_paths([demo_corpus_dir()], path, {})
-    with Store(path) as store:
+    with open_store(path) as store:
         data = collect(store)
     json_path = os.path.join(out_dir, "sitrep.json")
     with open(json_path, "w", encoding="utf-8") as fh:
@@ -226,7 +311,7 @@ def demo(out_dir: str = typer.Option("sitrep-demo", "--out", help="Where to writ
     out.print(f"{len(data['documents'])} documents, {len(data['figures'])} figures, "
               f"{len(data['quotes'])} quotes, {len(data['entities'])} entities, "
               f"{len(data['places'])} places ({counts['stored']} new, {counts['unchanged']} unchanged)")
-    out.print(f"database: {Path(path).resolve()}")
+    out.print(f"database: {display(path) if is_url(path) else Path(path).resolve()}")
     out.print(f"report (JSON export): {Path(json_path).resolve()}")
     out.print(f"CSV export: {Path(out_dir, 'csv').resolve()}")
     out.print(f"HTML report: {Path(html_path).resolve()}")

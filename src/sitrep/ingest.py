@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .config import CONFIG
 from .htmlmap import map_extracted
@@ -38,15 +38,43 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _controls(text: str) -> int:
+    return sum(1 for c in text if c < "\t" or "\r" < c < " ")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (NUL bytes on every other position for Latin
+    script), told apart from binary data by decoding cleanly to text without control characters."""
+    sample = data[:65536]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    head = text[:32768]
+    if "\x00" in head or _controls(head) > CFG["binary_ratio"] * len(head):
+        return None
+    return text, encoding
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text, returning (text, encoding). Raises BadInput for binary data."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    # The UTF-32 little-endian mark begins with the UTF-16 one: test it first.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32", errors="replace"), "utf-32"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     if b"\x00" in sample or (sample and controls / len(sample) > CFG["binary_ratio"]):
+        found = _utf16_without_bom(data) if b"\x00" in sample else None
+        if found:
+            return found
         raise BadInput("binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -183,13 +211,17 @@ def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | 
 
 
 def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    yield from read_feed_bytes(_read_bytes(path), str(path), meta)
+
+
+def read_feed_bytes(data: bytes, path: str, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    """The items of an RSS/Atom feed read from a file or fetched from ``path`` (a URL)."""
     import feedparser
 
-    data = _read_bytes(path)
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
-        yield Problem(str(path), "not an RSS/Atom feed" + (f" ({reason})" if reason else " (no entries)"))
+        yield Problem(path, "not an RSS/Atom feed" + (f" ({reason})" if reason else " (no entries)"))
         return
     outlet = parsed.feed.get("title") if hasattr(parsed, "feed") else None
     for i, entry in enumerate(parsed.entries):
@@ -308,8 +340,10 @@ def expand(paths: Iterable[str]) -> Iterator[Path | Problem]:
                 yield Problem(str(path), "no such file")
 
 
-def read_paths(paths: Iterable[str], **meta: Any) -> Iterator[RawDocument | Problem]:
-    """Every document under ``paths``; manifests attach metadata to the files they list."""
+def read_paths(paths: Iterable[str], select: Callable[[Path], bool] | None = None,
+               **meta: Any) -> Iterator[RawDocument | Problem]:
+    """Every document under ``paths``; manifests attach metadata to the files they list.
+    ``select``, if given, picks the files to read (manifests are always read)."""
     files: list[Path] = []
     problems: list[Problem] = []
     for item in expand(paths):
@@ -329,11 +363,13 @@ def read_paths(paths: Iterable[str], **meta: Any) -> Iterator[RawDocument | Prob
             continue
         key = f.resolve()
         done.add(key)
-        yield from read_file(f, {**listed.get(key, {}), **meta})
+        if select is None or select(f):
+            yield from read_file(f, {**listed.get(key, {}), **meta})
     for key, m in listed.items():
         if key not in done:
             if key.exists():
-                yield from read_file(key, {**m, **meta})
+                if select is None or select(key):
+                    yield from read_file(key, {**m, **meta})
             else:
                 yield Problem(str(key), "listed in manifest but missing")
 

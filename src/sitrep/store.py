@@ -1,8 +1,15 @@
-"""Embedded SQLite store: one transaction per document, idempotent by content hash.
+"""The store: embedded SQLite by default, PostgreSQL by URL, one schema and one logic for both.
 
-A document whose ``raw_sha256`` is already stored is skipped whole, so re-ingesting a corpus
-changes nothing, and an interrupted run leaves only complete documents behind. Entities and places
-are shared across documents; their alias lists are merged, never overwritten.
+``Store(target)`` takes a SQLite file path or a ``postgresql://`` URL. One transaction per
+document, idempotent by content hash: a document whose ``raw_sha256`` is already stored is skipped
+whole, so re-ingesting a corpus changes nothing, and an interrupted run leaves only complete
+documents behind. Entities and places are shared across documents; their alias lists are merged,
+never overwritten.
+
+The two backends differ only in what ``_SQLite`` and ``_Postgres`` say: how to connect, the
+parameter marker, the column that keeps insertion order (SQLite's ``rowid``, a ``seq`` column in
+PostgreSQL) and how a transaction starts. Everything else is the same SQL, so an export from either
+is the same.
 """
 
 from __future__ import annotations
@@ -10,24 +17,27 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
+from urllib.parse import urlsplit, urlunsplit
 
 from .config import CONFIG
 from .records import Problem, Result
 
+# ``{seq}`` adds the insertion-order column where the backend has no rowid.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, raw_sha256 TEXT NOT NULL UNIQUE, source_path TEXT,
-    published TEXT, outlet TEXT, data TEXT NOT NULL, ingested_at TEXT NOT NULL);
+    published TEXT, outlet TEXT, data TEXT NOT NULL, ingested_at TEXT NOT NULL{seq});
 CREATE TABLE IF NOT EXISTS figures (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), status TEXT,
-    victims TEXT, source_id TEXT, data TEXT NOT NULL);
+    victims TEXT, source_id TEXT, data TEXT NOT NULL{seq});
 CREATE TABLE IF NOT EXISTS quotes (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), speaker_id TEXT,
-    statement_id TEXT, data TEXT NOT NULL);
+    statement_id TEXT, data TEXT NOT NULL{seq});
 CREATE TABLE IF NOT EXISTS posts (
-    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), data TEXT NOT NULL);
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), data TEXT NOT NULL{seq});
 CREATE TABLE IF NOT EXISTS repairs (
     doc_id TEXT NOT NULL REFERENCES documents(id), seq INTEGER NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (doc_id, seq));
@@ -53,9 +63,37 @@ CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
 CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
 """
 
+# Tables read back in insertion order (the order documents were ingested in).
+ORDERED = ("documents", "figures", "quotes", "posts")
+COUNTED = ("documents", "figures", "quotes", "entities", "places", "posts")
+
+
+class StoreError(Exception):
+    """The database cannot be opened; the message is the one line the user sees."""
+
 
 def default_db() -> str:
     return os.environ.get("SITREP_DB") or CONFIG["store"]["default_db"]
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def display(target: str) -> str:
+    """The target as it may be printed: a URL's password is masked."""
+    if not is_url(target):
+        return target
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def exists(target: str) -> bool:
+    """Whether there is a database to read. A server URL always names one (connecting tells)."""
+    return is_url(target) or os.path.exists(target)
 
 
 def _now() -> str:
@@ -66,17 +104,87 @@ def _json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
 
 
-class Store:
-    def __init__(self, path: str | None = None):
-        self.path = path or default_db()
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+class _Backend:
+    """What differs between backends; the SQL itself is written once, with ``?`` markers."""
+
+    order = "rowid"  # the column that keeps insertion order
+    seq = ""  # the schema text that adds it, where the backend has no rowid
+    conn: Any
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+
+class _SQLite(_Backend):
+    def __init__(self, path: str):
+        try:
+            # A generous busy timeout: `sitrep watch` and an export may share the file.
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open SQLite database ({exc})") from None
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
+
+    def create(self, schema: str) -> None:
+        self.conn.executescript(schema)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+
+class _Postgres(_Backend):
+    order = "seq"
+    seq = ", seq BIGSERIAL"
+
+    def __init__(self, url: str):
+        import psycopg
+
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{display(url)}: cannot connect to PostgreSQL ({reason})") from None
+
+    def sql(self, statement: str) -> str:
+        return statement.replace("?", "%s")
+
+    def create(self, schema: str) -> None:
+        # Several processes may open a fresh database at once; CREATE IF NOT EXISTS is not safe
+        # against that in PostgreSQL, so schema creation takes a lock.
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(7410385)")
+            for statement in schema.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():
+            yield
+
+
+class Store:
+    def __init__(self, target: str | None = None):
+        self.target = target or default_db()
+        self.path = self.target
+        self._db: _Backend = (_Postgres if is_url(self.target) else _SQLite)(self.target)
+        self._db.create(SCHEMA.format(seq=self._db.seq))
+
+    @property
+    def backend(self) -> str:
+        return "postgresql" if isinstance(self._db, _Postgres) else "sqlite"
 
     def close(self) -> None:
-        self.conn.close()
+        self._db.conn.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -84,61 +192,73 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def execute(self, statement: str, params: tuple | list = ()) -> Any:
+        """Run one statement written with ``?`` markers on either backend; returns the cursor."""
+        return self._db.conn.execute(self._db.sql(statement), params)
+
+    def executemany(self, statement: str, rows: list[tuple]) -> None:
+        if rows:
+            self._db.conn.cursor().executemany(self._db.sql(statement), rows)
+
     def known_shas(self) -> set[str]:
-        return {r[0] for r in self.conn.execute("SELECT raw_sha256 FROM documents")}
+        return {r[0] for r in self.execute("SELECT raw_sha256 FROM documents")}
 
     def add_problem(self, problem: Problem) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO problems VALUES (?, ?, ?)",
-                          (problem.path, problem.message, _now()))
+        self.execute("INSERT INTO problems (path, message, seen_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT DO NOTHING", (problem.path, problem.message, _now()))
 
     def add(self, result: Result) -> bool:
         """Store one processed document atomically. Returns False if it was already stored."""
         doc = result.document
-        c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            cur = c.execute(
-                "INSERT OR IGNORE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+        with self._db.transaction():
+            cur = self.execute(
+                "INSERT INTO documents (id, raw_sha256, source_path, published, outlet, data, "
+                "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (doc.id, doc.raw_sha256, doc.source_path, doc.published, doc.outlet,
                  _json(doc.as_dict()), _now()))
             if cur.rowcount == 0:
-                c.execute("ROLLBACK")
-                return False
+                return False  # nothing else was written: the empty transaction commits
             # A file that failed before and now reads is no longer a problem.
-            c.execute("DELETE FROM problems WHERE path = ?", (doc.source_path,))
-            c.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?)",
-                          [(f.id, f.doc_id, f.status, f.victims, f.source_id, _json(f.as_dict()))
-                           for f in result.figures])
-            c.executemany("INSERT INTO quotes VALUES (?, ?, ?, ?, ?)",
-                          [(q.id, q.doc_id, q.speaker_id, q.statement_id, _json(q.as_dict()))
-                           for q in result.quotes])
-            c.executemany("INSERT INTO posts VALUES (?, ?, ?)",
-                          [(p.id, p.doc_id, _json(p.as_dict())) for p in result.posts])
-            c.executemany("INSERT INTO repairs VALUES (?, ?, ?)",
-                          [(doc.id, i, _json(r.as_dict())) for i, r in enumerate(result.repairs)])
+            self.execute("DELETE FROM problems WHERE path = ?", (doc.source_path,))
+            self.executemany(
+                "INSERT INTO figures (id, doc_id, status, victims, source_id, data) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(f.id, f.doc_id, f.status, f.victims, f.source_id, _json(f.as_dict()))
+                 for f in result.figures])
+            self.executemany(
+                "INSERT INTO quotes (id, doc_id, speaker_id, statement_id, data) VALUES (?, ?, ?, ?, ?)",
+                [(q.id, q.doc_id, q.speaker_id, q.statement_id, _json(q.as_dict()))
+                 for q in result.quotes])
+            self.executemany("INSERT INTO posts (id, doc_id, data) VALUES (?, ?, ?)",
+                             [(p.id, p.doc_id, _json(p.as_dict())) for p in result.posts])
+            self.executemany("INSERT INTO repairs (doc_id, seq, data) VALUES (?, ?, ?)",
+                             [(doc.id, i, _json(r.as_dict())) for i, r in enumerate(result.repairs)])
             for e in result.entities:
-                c.execute("INSERT OR IGNORE INTO entities VALUES (?, ?, ?, ?)",
-                          (e.id, e.name, e.type, int(e.from_dictionary)))
-                c.executemany("INSERT OR IGNORE INTO entity_aliases VALUES (?, ?)",
-                              [(e.id, a) for a in e.aliases])
-                c.execute("INSERT OR IGNORE INTO doc_entities VALUES (?, ?)", (doc.id, e.id))
+                self.execute("INSERT INTO entities (id, name, type, from_dictionary) "
+                             "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                             (e.id, e.name, e.type, int(e.from_dictionary)))
+                self.executemany("INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?) "
+                                 "ON CONFLICT DO NOTHING", [(e.id, a) for a in sorted(set(e.aliases))])
+                self.execute("INSERT INTO doc_entities (doc_id, entity_id) VALUES (?, ?) "
+                             "ON CONFLICT DO NOTHING", (doc.id, e.id))
             for p in result.places:
                 body = p.as_dict()
                 body.pop("aliases")
-                c.execute("INSERT OR IGNORE INTO places VALUES (?, ?)", (p.id, _json(body)))
-                c.executemany("INSERT OR IGNORE INTO place_aliases VALUES (?, ?)",
-                              [(p.id, a) for a in p.aliases])
-                c.execute("INSERT OR IGNORE INTO doc_places VALUES (?, ?)", (doc.id, p.id))
-            c.execute("COMMIT")
-            return True
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+                self.execute("INSERT INTO places (id, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                             (p.id, _json(body)))
+                self.executemany("INSERT INTO place_aliases (place_id, alias) VALUES (?, ?) "
+                                 "ON CONFLICT DO NOTHING", [(p.id, a) for a in sorted(set(p.aliases))])
+                self.execute("INSERT INTO doc_places (doc_id, place_id) VALUES (?, ?) "
+                             "ON CONFLICT DO NOTHING", (doc.id, p.id))
+        return True
 
     # --- reading -------------------------------------------------------------------------
+    # Text is sorted in Python, not by the database: collations differ between backends and
+    # locales, and the export must not.
 
     def _rows(self, table: str) -> Iterator[dict[str, Any]]:
-        for (data,) in self.conn.execute(f"SELECT data FROM {table} ORDER BY rowid"):
+        assert table in ORDERED
+        for (data,) in self.execute(f"SELECT data FROM {table} ORDER BY {self._db.order}"):
             yield json.loads(data)
 
     def documents(self) -> list[dict[str, Any]]:
@@ -153,30 +273,30 @@ class Store:
     def posts(self) -> list[dict[str, Any]]:
         return list(self._rows("posts"))
 
-    def entities(self) -> list[dict[str, Any]]:
+    def _aliases(self, table: str, key: str) -> dict[str, list[str]]:
         aliases: dict[str, list[str]] = {}
-        for eid, alias in self.conn.execute("SELECT entity_id, alias FROM entity_aliases ORDER BY alias"):
-            aliases.setdefault(eid, []).append(alias)
+        for owner, alias in self.execute(f"SELECT {key}, alias FROM {table}"):
+            aliases.setdefault(owner, []).append(alias)
+        return {owner: sorted(forms) for owner, forms in aliases.items()}
+
+    def entities(self) -> list[dict[str, Any]]:
+        aliases = self._aliases("entity_aliases", "entity_id")
+        rows = sorted(self.execute("SELECT id, name, type, from_dictionary FROM entities"))
         return [{"id": eid, "name": name, "type": typ, "aliases": aliases.get(eid, []),
-                 "from_dictionary": bool(fd)}
-                for eid, name, typ, fd in self.conn.execute(
-                    "SELECT id, name, type, from_dictionary FROM entities ORDER BY id")]
+                 "from_dictionary": bool(fd)} for eid, name, typ, fd in rows]
 
     def places(self) -> list[dict[str, Any]]:
-        aliases: dict[str, list[str]] = {}
-        for pid, alias in self.conn.execute("SELECT place_id, alias FROM place_aliases ORDER BY alias"):
-            aliases.setdefault(pid, []).append(alias)
+        aliases = self._aliases("place_aliases", "place_id")
         out = []
-        for pid, data in self.conn.execute("SELECT id, data FROM places ORDER BY id"):
+        for pid, data in sorted(self.execute("SELECT id, data FROM places")):
             body = json.loads(data)
             body["aliases"] = aliases.get(pid, [])
             out.append(body)
         return out
 
     def problems(self) -> list[dict[str, str]]:
-        return [{"path": p, "message": m} for p, m in
-                self.conn.execute("SELECT path, message FROM problems ORDER BY seen_at, path")]
+        rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))
+        return [{"path": p, "message": m} for _, p, m in rows]
 
     def counts(self) -> dict[str, int]:
-        return {t: self.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "figures", "quotes", "entities", "places", "posts")}
+        return {t: self.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in COUNTED}

@@ -8,7 +8,6 @@ and its Content-Security-Policy allows only this package's own script.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any, Callable, Literal, Optional
 from urllib.parse import quote
@@ -18,7 +17,8 @@ from fastapi.responses import HTMLResponse
 
 from .config import CONFIG
 from .export import collect
-from .store import Store
+from .store import Store, display
+from .store import exists as store_exists
 from .templating import app_link, csp, render
 from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans, filter_figures,
                    filter_quotes, filter_tallies, incident_views, overview_map, quote_rows)
@@ -50,8 +50,8 @@ def create_app(db_path: str | None = None,
     def record() -> Record:
         if load is not None:
             return Record(load())
-        if not os.path.exists(db_path):
-            raise HTTPException(503, f"{db_path}: no such database")
+        if not store_exists(db_path):
+            raise HTTPException(503, f"{display(db_path)}: no such database")
         with Store(db_path) as store:
             return Record(collect(store))
 

@@ -129,7 +129,7 @@ def command_names() -> list[str]:
 
 
 def test_expected_commands_exist():
-    assert {"ingest", "export", "report", "serve", "stats", "demo"} <= set(command_names())
+    assert {"ingest", "watch", "export", "report", "serve", "stats", "demo"} <= set(command_names())
 
 
 @pytest.mark.parametrize("command", [None, *command_names()])
@@ -326,95 +326,10 @@ def test_export_without_a_database_is_one_clear_line(tmp_path):
     assert not missing.exists()
 
 
-# --- bad input ------------------------------------------------------------------------------
+# --- metadata -------------------------------------------------------------------------------
 
 GOOD = ("Gunmen killed seven villagers in an attack on a market near Hama on Monday, residents said, "
         "and at least 20 people were wounded.\n")
-
-
-@pytest.fixture(scope="module")
-def bad_batch(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bad")
-    batch = folder / "batch"
-    batch.mkdir()
-    (batch / "good.txt").write_text(GOOD, encoding="utf-8")
-    (batch / "binary.bin").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
-    (batch / "empty.txt").write_bytes(b"")
-    (batch / "lines.jsonl").write_text(
-        json.dumps({"text": "Five people were killed by shelling in Aleppo on Sunday, officials said.",
-                    "outlet": "Levant Daily", "published": "2025-03-02"}) + "\n"
-        + "{not valid json\n", encoding="utf-8")
-    (batch / "notafeed.xml").write_text("this is not a feed <<< ]]> &&&", encoding="utf-8")
-    db = folder / "sitrep.db"
-    result = invoke("ingest", str(batch), "--db", str(db), "--quiet")
-    return {"batch": batch, "db": db, "result": result}
-
-
-def test_bad_batch_exits_zero(bad_batch):
-    assert bad_batch["result"].exit_code == 0, bad_batch["result"].output
-
-
-def test_bad_batch_one_line_per_bad_file(bad_batch):
-    batch = bad_batch["batch"]
-    lines = bad_batch["result"].stderr.splitlines()
-    assert "Traceback" not in bad_batch["result"].output
-    expected = [str(batch / "binary.bin"), str(batch / "empty.txt"), f"{batch / 'lines.jsonl'}:2",
-                str(batch / "notafeed.xml")]
-    for name in expected:
-        hits = [ln for ln in lines if name + ":" in ln or ln.rstrip().endswith(name)]
-        assert len(hits) == 1, (name, lines)
-    problem_lines = [ln for ln in lines if ln.startswith("skipped")]
-    assert len(problem_lines) == len(expected), lines
-    assert "binary" in next(ln for ln in lines if "binary.bin" in ln)
-    assert "empty" in next(ln for ln in lines if "empty.txt" in ln)
-
-
-def test_bad_batch_stores_the_good_documents(bad_batch):
-    assert "2 stored, 0 unchanged, 4 problems" in bad_batch["result"].stderr
-    data = export_json(bad_batch["db"])
-    sources = sorted(Path(d["source_path"]).name for d in data["documents"])
-    assert sources == ["good.txt", "lines.jsonl:1"]
-    assert any(f["count"] == 7 and f["status"] == "killed" for f in data["figures"])
-
-
-def test_bad_batch_problems_are_recorded(bad_batch):
-    result = invoke("stats", "--db", str(bad_batch["db"]))
-    problem_lines = [ln for ln in result.stdout.splitlines() if ln.startswith("problem")]
-    assert len(problem_lines) == 4
-
-
-def test_bad_input_never_loses_what_is_stored(bad_batch):
-    before = stats(bad_batch["db"])
-    result = invoke("ingest", str(bad_batch["batch"]), "--db", str(bad_batch["db"]), "--quiet")
-    assert result.exit_code == 0
-    assert "0 stored, 2 unchanged, 4 problems" in result.stderr
-    assert stats(bad_batch["db"]) == before
-
-
-def test_missing_path_is_one_line_and_exit_zero(tmp_path):
-    missing = tmp_path / "nowhere"
-    good = tmp_path / "good.txt"
-    good.write_text(GOOD, encoding="utf-8")
-    db = tmp_path / "s.db"
-    result = invoke("ingest", str(missing), str(good), "--db", str(db), "--quiet")
-    assert result.exit_code == 0
-    assert [ln for ln in result.stderr.splitlines() if str(missing) in ln] != []
-    assert stats(db)["documents"] == 1
-
-
-def test_duplicate_file_is_stored_once(tmp_path):
-    folder = tmp_path / "dups"
-    folder.mkdir()
-    (folder / "a.txt").write_text(GOOD, encoding="utf-8")
-    (folder / "b_copy.txt").write_text(GOOD, encoding="utf-8")
-    db = tmp_path / "s.db"
-    result = invoke("ingest", str(folder), "--db", str(db), "--quiet")
-    assert result.exit_code == 0
-    assert "1 stored, 1 unchanged, 0 problems" in result.stderr
-    data = export_json(db)
-    assert len(data["documents"]) == 1
-    figure_ids = [f["id"] for f in data["figures"]]
-    assert len(figure_ids) == len(set(figure_ids))
 
 
 def test_ingest_metadata_options(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -203,3 +205,92 @@ def test_offsets_point_into_the_text():
 def test_number_inside_a_word_or_decimal_is_not_found():
     assert find_numbers("the F16 jet") == []
     assert [p.count for p in find_numbers("a 4th Division officer")] == []
+
+
+# --- properties over any number and any text ------------------------------------------------
+
+def spell(n: int) -> str:
+    """English words for 1 <= n < 1,000,000 as news writes them ("two thousand and five")."""
+    def below_thousand(k: int) -> str:
+        hundreds, rest = divmod(k, 100)
+        parts = [f"{UNITS[hundreds]} hundred"] if hundreds else []
+        if rest:
+            parts.append(("and " if hundreds else "") + words(rest))
+        return " ".join(parts)
+
+    thousands, rest = divmod(n, 1000)
+    if not thousands:
+        return below_thousand(rest)
+    text = f"{below_thousand(thousands)} thousand"
+    if rest:
+        text += (" and " if rest < 100 else " ") + below_thousand(rest)
+    return text
+
+
+@PROPS
+@given(st.integers(2, 999_999))
+def test_spelled_out_numbers_parse_and_are_found_whole(n):
+    written = spell(n)
+    assert parse_number(written) == n, written
+    text = f"Officials said {written} people had fled the district."
+    phrase = only(text)
+    assert (phrase.count, phrase.text, phrase.is_word) == (n, written, True)
+
+
+QUALIFIED = [(name, form) for name, forms in
+             [("at_least", ["at least", "no fewer than", "a minimum of"]),
+              ("more_than", ["more than", "over", "upwards of", "in excess of"]),
+              ("about", ["about", "around", "nearly", "some", "an estimated", "just over"]),
+              ("up_to", ["up to", "as many as", "no more than"])] for form in forms]
+BOUNDS = {"at_least": lambda n: (n, None), "more_than": lambda n: (n + 1, None),
+          "about": lambda n: (None, None), "up_to": lambda n: (None, n)}
+
+
+@PROPS
+@given(st.sampled_from(QUALIFIED), st.integers(2, 10**6), st.booleans())
+def test_every_qualifier_sets_its_bounds(qualified, n, commas):
+    name, form = qualified
+    written = f"{n:,}" if commas else str(n)
+    phrase = only(f"The ministry said {form} {written} people were killed.")
+    assert (phrase.qualifier, phrase.count) == (name, n)
+    assert (phrase.min, phrase.max) == BOUNDS[name](n)
+    assert phrase.text == f"{form} {written}"
+    assert phrase.text[phrase.num_start - phrase.start:] == written
+
+
+@PROPS
+@given(st.integers(5, 10**5), st.integers(1, 10**5), st.sampled_from(["between {} and {}", "{}-{}",
+                                                                        "{} to {}", "{}–{}"]))
+def test_ranges_keep_their_ends_and_inverted_ones_are_not_ranges(lo, width, shape):
+    hi = lo + width
+    phrase = only("Officials said " + shape.format(lo, hi) + " people were detained.")
+    assert (phrase.qualifier, phrase.min, phrase.max, phrase.count) == ("range", lo, hi, None)
+    inverted = find_numbers("Officials said " + shape.format(hi, lo) + " people were detained.")
+    assert all(p.qualifier != "range" for p in inverted)
+
+
+QUALIFIERS_ALL = {"exact", "at_least", "more_than", "about", "up_to", "range", "vague"}
+news_text = st.lists(st.one_of(
+    st.text(alphabet=string.ascii_letters + string.digits + " ,.-–", max_size=12),
+    st.sampled_from(["at least", "more than", "between", "and", "dozens of", "a dozen", "hundred",
+                     "thousand", "twenty-one", "some", "up to", "1,200", "3.5", "10k", "a", "one"]),
+), max_size=25).map(" ".join)
+
+
+@PROPS
+@given(st.one_of(news_text, st.text(max_size=120)))
+def test_any_text_gives_ordered_in_bounds_phrases(text):
+    found = find_numbers(text)
+    end = 0
+    for p in found:
+        assert end <= p.start < p.end <= len(text), (p, text)
+        assert text[p.start:p.end] == p.text
+        assert p.start <= p.num_start < p.end
+        assert p.qualifier in QUALIFIERS_ALL
+        if p.min is not None and p.max is not None:
+            assert p.min <= p.max
+        if p.count is not None:
+            assert p.count >= 0
+            assert p.min is None or p.min <= p.count + 1  # more_than: min is count + 1
+            assert p.max is None or p.count <= p.max
+        end = p.end

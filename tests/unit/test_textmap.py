@@ -236,6 +236,24 @@ def test_any_text_cleans_without_error_and_maps_in_range(raw):
             assert off < len(raw) and raw[off] == ch, (i, ch)
 
 
+@PROPS
+@given(st.one_of(scrape_text, st.text(max_size=200)), st.data())
+def test_raw_spans_are_in_bounds_monotone_and_nested(raw, data):
+    # Any input, mojibake included: a later clean range never maps before an earlier one, and a
+    # range inside another maps inside the other's raw range.
+    mt, _, _ = clean_text(raw, "d")
+    n = len(mt.text)
+    a, b, c, d = sorted(data.draw(st.lists(st.integers(0, n), min_size=4, max_size=4)))
+    first, second, outer = mt.raw_span(a, b), mt.raw_span(c, d), mt.raw_span(a, d)
+    for span in (first, second, outer):
+        assert 0 <= span.start <= span.end <= len(raw)
+    assert first.start <= second.start
+    if b > a and d > c:
+        assert first.end <= second.end
+        assert outer.start <= first.start and first.end <= outer.end
+        assert outer.start <= second.start and second.end <= outer.end
+
+
 def test_offsets_are_an_int_array():
     mt, _, _ = clean_text("ofSyria’snew regime fighters were there today, officials said.", "d")
     assert isinstance(mt.offsets, array)
