@@ -41,7 +41,8 @@ class Runner(str, Enum):
 def open_store(target: str, must_exist: bool = False) -> Store:
     """The store, or one clear line and exit status 2 when it cannot be opened."""
     if must_exist and not store_exists(target):
-        err.print(f"{target}: no such database (run `sitrep ingest` first)", highlight=False)
+        err.print(f"{display(target)}: no such database (run `sitrep ingest` first)",
+                  highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(2)
     try:
         return Store(target)

@@ -18,6 +18,9 @@ from typer.testing import CliRunner
 from sitrep.cli import app
 from tests.corpus import DEMO
 
+# Documents in the bundled corpus: a manifest line or a JSONL/feed item each.
+DEMO_DOCS = 46
+
 
 def sitrep(*args: str, timeout: int = 900, ray_address: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
@@ -47,20 +50,20 @@ def test_ray_run_reports_like_a_local_run(both):
     assert both["ray"].returncode == 0, both["ray"].stderr
     assert "Traceback" not in both["ray"].stderr
     summary = both["ray"].stderr.strip().splitlines()[-1]
-    assert summary.startswith("17 stored, 0 unchanged, 0 problems"), both["ray"].stderr
-    assert both["local"].stderr.strip().splitlines()[-1].startswith("17 stored")
+    assert summary.startswith(f"{DEMO_DOCS} stored, 0 unchanged, 0 problems"), both["ray"].stderr
+    assert both["local"].stderr.strip().splitlines()[-1].startswith(f"{DEMO_DOCS} stored")
 
 
 def test_ray_run_stores_the_same_record_as_a_local_run(both):
     local, ray = export(both["base"] / "local.db"), export(both["base"] / "ray.db")
-    assert len(ray["documents"]) == 17 and len(ray["figures"]) >= 30
+    assert len(ray["documents"]) == DEMO_DOCS and len(ray["figures"]) >= 150
     assert ray == local
 
 
 def test_ray_rerun_stores_nothing_new(both):
     again = sitrep("ingest", str(DEMO), "--runner", "ray", "--db", str(both["base"] / "ray.db"), "-q")
     assert again.returncode == 0, again.stderr
-    assert "0 stored, 17 unchanged, 0 problems" in again.stderr
+    assert f"0 stored, {DEMO_DOCS} unchanged, 0 problems" in again.stderr
 
 
 def test_the_normal_cli_never_imports_ray(tmp_path):
