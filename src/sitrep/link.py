@@ -47,12 +47,14 @@ _EVENT_YEAR = re.compile(r"\bthe\s+((?:19|20)\d\d)\s+[a-z]")
 # "the deadliest attack ... since 2000": the year dates the comparison, not the figure.
 _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most)\b", re.I)
 # A war-wide or period-wide toll quoted as context: "the war ... has killed", "since the war
-# began", "since the coup", "in the first six months of this year".
+# began", "since the coup", "in the first six months of this year", "across the country".
 _WAR_WIDE = re.compile(
     r"\b(?:the|this|its|a)\s+(?:\w+\s+){0,2}(?:war|conflict|civil war|insurgency)\b[^.;]{0,80}?"
     r"\b(?:has|have|had)\s+(?:killed|left|displaced|forced|uprooted|claimed)\b"
     r"|\bsince the (?:start|beginning|outbreak) of the (?:war|conflict|invasion)\b"
     r"|\bsince the (?:war|conflict|coup|invasion|takeover|uprising|revolution)\b"
+    r"|\b(?:across|throughout|inside) (?:the|their own|its|the whole) (?:country|nation|territory)\b"
+    r"|\bnationwide\b|\bcountry-?wide\b"
     r"|\b(?:so far this year|this year alone|(?:in|during|over) the first (?:\w+ )?(?:months?|half|"
     r"quarter|weeks?) of (?:this|the) year)\b", re.I)
 # "since then" points at the date in the sentence before.

@@ -153,3 +153,10 @@ def test_a_date_range_is_not_a_count():
 ])
 def test_perpetrator_is_the_agent_of_the_harm(text, perpetrator):
     assert [f.perpetrator for f in figures(text)] == [perpetrator]
+
+
+def test_a_hospital_named_after_a_foreign_town_is_not_that_town():
+    result = sitrep.process(
+        "Five of the wounded died at the Saint-Nicolas hospital in Saint-Marc, Haiti, officials said.",
+        published="2024-10-05")[0]
+    assert {p.country_code for p in result.places} == {"HT"}

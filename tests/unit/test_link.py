@@ -54,6 +54,9 @@ def test_war_wide_and_earlier_tolls_are_background():
     old_period = fig("Another 40 people died in the siege.", "40 people died",
                      period_end="2024-05-30")
     assert reason(old_period).startswith("period ends 2024-05-30")
+    nationwide = fig("The number of people forced from their homes across the country has passed "
+                     "700,000.", "has passed 700,000")
+    assert reason(nationwide) == "a war-wide or year-wide toll given as context"
 
 
 def test_a_far_away_place_is_background_but_a_near_or_same_place_is_not():

@@ -81,9 +81,10 @@ def places_stage(work: Work) -> None:
             continue
         best = choose(cands, countries)
         if named and best.country_code not in named and best.precision == "town" and max(
-                (n for p, n in gazetteer.lookup(best.name) if p.id == best.id), default=0) < 15000:
-            # A village of the same name in a country the article never mentions ("Beas", a
-            # river in India, is also a Spanish village): leave it unresolved, say so.
+                (n for p, n in gazetteer.lookup(best.name) if p.id == best.id), default=0) < 100000:
+            # A town of the same name in a country the article never mentions ("Beas", a river
+            # in India, is also a Spanish village; "Saint-Nicolas" is a Belgian town): leave it
+            # unresolved, say so. Big cities ("talks in Paris") stay resolved.
             work.unresolved.append(f"place outside the document's countries: {e.text}")
             mentions.append(Mention(e.text, e.label_, Span(e.start_char, e.end_char, e.text),
                                     work.clean.raw_span(e.start_char, e.end_char), None))
