@@ -182,7 +182,7 @@ def _group(np_tokens, doc) -> str | None:
 
     for tok in np_tokens:
         if tok.ent_type_ == "NORP":
-            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            ent = next((e for e in tok.sent.ents if e.start <= tok.i < e.end), None)
             text = ent.text if ent is not None else tok.text
             hit = lookup(text)
             if hit and hit[1] == "group":
@@ -305,6 +305,8 @@ def figures_stage(work: Work) -> None:
     text = work.text
     figures: list[Figure] = []
     para_of = _paragraph_index(text)
+    # Doc.ents walks the whole document: once per document, not once per sentence.
+    doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     last_source: dict[int, tuple[str | None, str | None]] = {}
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
@@ -326,7 +328,7 @@ def figures_stage(work: Work) -> None:
         prev_end = 0
         pending: list = []
         verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
-        sent_ents = [(e.start_char, e.end_char, e.label_) for e in sent.ents]
+        sent_ents = [e for e in doc_ents if s0 <= e[0] < s1]
 
         def emit(num, np_tokens, np_end, status, rule, status_end, fig_start):
             a1 = s0 + num.end
