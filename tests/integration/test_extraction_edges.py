@@ -160,3 +160,15 @@ def test_a_hospital_named_after_a_foreign_town_is_not_that_town():
         "Five of the wounded died at the Saint-Nicolas hospital in Saint-Marc, Haiti, officials said.",
         published="2024-10-05")[0]
     assert {p.country_code for p in result.places} == {"HT"}
+
+
+def test_a_weapon_is_not_the_source_of_a_claim():
+    found = figures("Russia's defence ministry said two Iskander-M missiles had hit a meeting of "
+                    "commanders. It said the strike had killed over 60 Ukrainian soldiers.")
+    assert [(f.count, f.source) for f in found] == [(60, "Russian Ministry of Defence")]
+
+
+def test_a_claim_joined_to_a_clause_of_another_verb_is_the_reporters():
+    found = figures("The ministry of defence in Moscow said its forces had struck a command post "
+                    "with missiles, and claimed that more than 60 soldiers had been killed.")
+    assert found and found[0].source and "ministry" in found[0].source.lower()

@@ -289,7 +289,14 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
                 continue
             subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
             if tok.dep_ == "conj" and not subj:
-                subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+                # "X said its forces had struck ..., and claimed that ...": the claim is X's,
+                # the subject of the nearest reporting verb above, not of "struck".
+                head = tok.head
+                for _ in range(3):
+                    if head.lemma_.lower() in REPORT_LEMMAS or head.head is head:
+                        break
+                    head = head.head
+                subj = [c for c in head.children if c.dep_ == "nsubj"]
             agent = [c for c in tok.children if c.dep_ == "agent"]
             for s in subj + [g for a in agent for g in a.children if g.dep_ == "pobj"]:
                 cand = resolve_subject(s, work)

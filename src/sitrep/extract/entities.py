@@ -145,6 +145,16 @@ def is_place_not_entity(ent) -> bool:
     return zipf(ent.text.lower()) < 3.5 and bool(candidates(ent.text))
 
 
+_WEAPON_NOUNS = {"missile", "rocket", "drone", "jet", "tank", "launcher", "howitzer", "warplane",
+                 "helicopter", "bomb", "shell", "system"}
+
+
+def is_weapon(ent) -> bool:
+    """"two Iskander-M missiles", "a Shahed drone": a weapon's name, not an actor."""
+    doc = ent.doc
+    return ent.end < len(doc) and doc[ent.end].lemma_.lower() in _WEAPON_NOUNS
+
+
 def is_dateline(ent) -> bool:
     """"CAIRO/JERUSALEM (Continental Wire) –": the place line of a wire story, not an actor."""
     text = ent.text
@@ -169,7 +179,8 @@ def entities_stage(work: Work) -> None:
     doc = work.spacy_doc
     resolver = Resolver()
     ents = [e for e in doc.ents if e.label_ in LABEL_TYPE
-            and not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)]
+            and not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)
+            and not is_weapon(e)]
     for e in ents:
         if e.label_ == "PERSON" and len(e.text.split()) >= 2:
             resolver.add_full_name(clean_surface(e.text))
