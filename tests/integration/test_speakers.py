@@ -103,3 +103,18 @@ def test_answers_in_an_interview_transcript_are_the_interviewees_quotes():
     assert {q.venue for q in answers} == {"interview with Policy Ledger"}
     assert not any(q.text.startswith("What changed") for q in result.quotes)
     assert [(f.count, f.status, f.source) for f in result.figures] == [(300, "injured", "Samir Awad")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Moscow said its missiles had hit a meeting of commanders in the city.", "Government of Russia"),
+    ("Israel says 59 hostages remain in Gaza, fewer than half of them believed alive.",
+     "Government of Israel"),
+])
+def test_a_country_or_its_capital_speaking_is_its_government(text, speaker):
+    found = speakers(text)
+    assert found and found[0][1] == speaker
+
+
+def test_a_town_that_is_not_a_capital_does_not_speak():
+    found = speakers("Jableh said nothing for two days while the bodies were buried in the hills.")
+    assert all(s != "Government of Syria" for _, s in found)

@@ -51,8 +51,29 @@ def _mention_in(work: Work, start: int, end: int):
     return best
 
 
+def government_of(phrase: str, start: int, work: Work) -> tuple[str, str] | None:
+    """"Israel says", "Moscow said": a country or its capital speaking is its government."""
+    from .. import gazetteer
+
+    stripped = phrase.strip(" ,.")
+    for m in work.place_mentions or []:
+        if m.span.start != start or m.text != stripped or not m.ref_id:
+            continue
+        place = work.places.get(m.ref_id)
+        if place is None or not place.country_code:
+            return None
+        country, capital = gazetteer.countries().get(place.country_code, ("", ""))
+        if place.precision == "country" or (capital and place.name == capital):
+            ent = work.resolver.resolve(f"Government of {country}", "ORG")
+            return (ent.name, ent.id) if ent is not None else None
+    return None
+
+
 def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str | None, str | None]:
     """(canonical name, entity id) for an attribution phrase at [start, end) of the clean text."""
+    gov = government_of(phrase, start, work)
+    if gov:
+        return gov
     m = _mention_in(work, start, end)
     if m is not None:
         ent = work.entities[m.ref_id]

@@ -357,7 +357,7 @@ def _said_on(work: Work, a: int, b: int) -> str | None:
     return None
 
 
-@stage("quotes", needs=("nlp", "entities", "dates"), sets=("quotes",))
+@stage("quotes", needs=("nlp", "entities", "dates", "places"), sets=("quotes",))
 def quotes_stage(work: Work) -> None:
     """Direct and indirect quotes with speaker, venue and date."""
     doc = work.spacy_doc
