@@ -228,6 +228,9 @@ def fix_mojibake(src: MappedText) -> tuple[MappedText, list[Repair]]:
 
 _NAME_PREFIXES = {"mc", "mac", "de", "la", "le", "di", "da", "van", "von", "al", "el", "ibn", "bin",
                   "abu", "du", "o"}
+# Names are rarer than common words: "Conille" (0), "Abdullah" (3.5) and "Omar" (3.8) sit below this
+# word frequency; the glued whole must also be unknown to the word list.
+_NAME_MAX_ZIPF = 4.0
 _SPEECH_TAILS = {"said", "says", "told", "adds", "wrote"}
 _SHORT_RIGHT = {"on", "in", "at", "to", "of", "by", "as", "is", "or", "an"}
 _LOWER_UPPER = re.compile(r"\b([a-z]{2,})([A-Z][a-z’']+)")
@@ -239,6 +242,7 @@ _TITLE_GLUE = re.compile(r"(?<![\w’'])(President|Minister|Secretary|General|Go
                          r"Spokesman|Spokeswoman|Mayor|Colonel|Senator|Ambassador|Director|Chairman|"
                          r"Envoy|Chief|Sheikh|Pope|Judge|Major|Captain|Lieutenant|Coordinator|"
                          r"Commissioner|Representative)([A-Z][a-z]{2,})")
+_NAME_NAME_GLUE = re.compile(r"(?<![\w’'])([A-Z][a-z]{2,})([A-Z][a-z]{2,})(?![\w])")
 _PUNCT_GLUE = re.compile(r"(?<![a-z])([a-z]{2,})([,;:])([A-Z][a-z])")
 _PERIOD_GLUE = re.compile(r"(?<![./:\w])([a-z]{3,})\.([A-Z][a-z]{2,})(?![.\w]*\.(com|org|net)\b)")
 
@@ -303,7 +307,7 @@ def _glue_splits(text: str) -> list[int]:
             for cut in range(4, len(whole) - 3):
                 right = whole[cut:]
                 if right.islower() and (len(right) >= 5 or right in _SPEECH_TAILS) and zipf(right) >= CFG["glue_right_min_zipf"] \
-                        and zipf(whole[:cut]) < CFG["glue_whole_max_zipf"]:
+                        and zipf(whole[:cut]) < _NAME_MAX_ZIPF:
                     best = cut
                     break
         if best is not None:
@@ -312,6 +316,13 @@ def _glue_splits(text: str) -> list[int]:
         cuts.add(m.start(2))  # "TheSyrian Observatory": a link began right after "The"
     for m in _TITLE_GLUE.finditer(text):
         cuts.add(m.start(2))
+    for m in _NAME_NAME_GLUE.finditer(text):
+        # "KashmirOmar Abdullah": two names the text or the dictionaries know, glued at a link.
+        left, right = m.group(1), m.group(2)
+        known = _known_names()
+        if (left in known or left in standalone) and (right in known or right in standalone) \
+                and m.group(0) not in known and counts.get(m.group(0), 0) <= 1:
+            cuts.add(m.start(2))
     for m in _PUNCT_GLUE.finditer(text):
         cuts.add(m.start(3))
     for m in _PERIOD_GLUE.finditer(text):

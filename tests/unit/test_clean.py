@@ -330,3 +330,7 @@ def test_a_title_or_a_rare_name_glued_at_a_link_is_split(glued, repaired):
 def test_ordinary_names_are_not_split():
     text = "The Johnson family and Ferguson left Kingston for Washington with Hemedti's envoy."
     assert clean(text) == text
+
+
+def test_a_name_glued_to_the_verb_after_it_is_split():
+    assert "Omar Abdullah wrote on X" in clean("Chief Minister Omar Abdullahwrote on X that he was shocked.")
