@@ -316,10 +316,10 @@ def _glue_splits(text: str) -> list[int]:
         cuts.add(m.start(2))  # "TheSyrian Observatory": a link began right after "The"
     for m in _TITLE_GLUE.finditer(text):
         cuts.add(m.start(2))
+    known = _known_names()
     for m in _NAME_NAME_GLUE.finditer(text):
         # "KashmirOmar Abdullah": two names the text or the dictionaries know, glued at a link.
         left, right = m.group(1), m.group(2)
-        known = _known_names()
         if (left in known or left in standalone) and (right in known or right in standalone) \
                 and m.group(0) not in known and counts.get(m.group(0), 0) <= 1:
             cuts.add(m.start(2))

@@ -40,21 +40,21 @@ def _canonical(text: str | None) -> str | None:
     Forces commander"), so gold and predictions are compared name for name."""
     if not text:
         return text
-    return _alias_pattern().sub(lambda m: _ALIAS_NAMES[m.group(0)], text)
-
-
-_ALIAS_NAMES: dict[str, str] = {}
+    pattern, names = _aliases()
+    return pattern.sub(lambda m: names[m.group(0)], text)
 
 
 @lru_cache(maxsize=1)
-def _alias_pattern() -> re.Pattern[str]:
+def _aliases() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A pattern of every alias surface form, longest first, and each form's canonical name."""
     from .nlp import alias_entries
 
+    names: dict[str, str] = {}
     for e in alias_entries():
         for form in [e["name"], *e.get("aliases", [])]:
-            _ALIAS_NAMES.setdefault(form, e["name"])
-    forms = sorted(_ALIAS_NAMES, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b")
+            names.setdefault(form, e["name"])
+    forms = sorted(names, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b"), names
 
 
 def _same_name(a: str | None, b: str | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from .. import gazetteer
 from ..work import Work
 from .entities import lookup
 
@@ -53,8 +54,6 @@ def _mention_in(work: Work, start: int, end: int):
 
 def government_of(phrase: str, start: int, work: Work) -> tuple[str, str] | None:
     """"Israel says", "Moscow said": a country or its capital speaking is its government."""
-    from .. import gazetteer
-
     stripped = phrase.strip(" ,.")
     for m in work.place_mentions or []:
         if m.span.start != start or m.text != stripped or not m.ref_id:
@@ -150,9 +149,17 @@ def last_org(work: Work, before: int) -> tuple[str, str] | None:
     return last_entity(work, before, ORG_TYPES)
 
 
+def named_person(work: Work, start: int, end: int) -> tuple[str, str] | None:
+    """(name, id) of the first person whose mention starts in [start, end) of the clean text."""
+    for m in work.mentions or []:
+        if start <= m.span.start < end and m.ref_id and work.entities[m.ref_id].type == "person":
+            ent = work.entities[m.ref_id]
+            return ent.name, ent.id
+    return None
+
+
 def person_in(work: Work, start: int, end: int) -> bool:
-    return any(start <= m.span.start < end and m.ref_id
-               and work.entities[m.ref_id].type == "person" for m in work.mentions or [])
+    return named_person(work, start, end) is not None
 
 
 # Parts of a subject phrase that describe someone else: "a spokesman for the RSF, which is led by
@@ -191,11 +198,9 @@ def appositive_person(subj, work: Work) -> tuple[str, str | None] | None:
     for c in [*subj.children, *nested]:
         if c.dep_ == "appos" or (c.dep_ in ("relcl", "acl") and _NAMING.search(
                 " ".join(t.lower_ for t in c.subtree))):
-            a, b = c.left_edge.idx, c.right_edge.idx + len(c.right_edge)
-            m = _mention_in(work, a, b)
-            if m is not None and work.entities[m.ref_id].type == "person":
-                ent = work.entities[m.ref_id]
-                return ent.name, ent.id
+            person = named_person(work, c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
+            if person:
+                return person
             name = proper_name(c if c.dep_ == "appos" else None, c, work)
             if name:
                 return name, None

@@ -318,8 +318,6 @@ def figures_stage(work: Work) -> None:
             stop = re.search(r"[;:]|\s[—–]\s|\.\s", stext[retracted.end():])
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
-        # A sentence with no number names no figure; its source still matters to the paragraph.
-        nums = find_numbers(stext)
         source, source_id = find_source(sent, work)
         is_hedged = hedged(stext)
         places = sorted({m.ref_id for m in work.place_mentions
@@ -375,7 +373,7 @@ def figures_stage(work: Work) -> None:
             figures.append(fig)
             return fig
 
-        for num in nums:
+        for num in find_numbers(stext):
             if num.start < withdrawn_until:
                 continue
             a0, a1 = s0 + num.num_start, s0 + num.end

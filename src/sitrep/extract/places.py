@@ -43,12 +43,15 @@ def candidates(name: str) -> list[Place]:
     return [p for p, _ in gazetteer.lookup(name)]
 
 
-def choose(cands: list[Place], countries: Counter) -> Place:
-    population = {p.id: n for c in {c.name for c in cands} for p, n in gazetteer.lookup(c)}
+def population(place: Place) -> int:
+    """GeoNames population of ``place`` (0 for the supplement)."""
+    return next((n for p, n in gazetteer.lookup(place.name) if p.id == place.id), 0)
 
+
+def choose(cands: list[Place], countries: Counter) -> Place:
     def score(p: Place) -> tuple:
         return (p.gazetteer == "supplement", p.precision == "country",
-                countries.get(p.country_code, 0), population.get(p.id, 0))
+                countries.get(p.country_code, 0), population(p))
 
     return max(cands, key=score)
 
@@ -80,8 +83,8 @@ def places_stage(work: Work) -> None:
                                     work.clean.raw_span(e.start_char, e.end_char), None))
             continue
         best = choose(cands, countries)
-        if named and best.country_code not in named and best.precision == "town" and max(
-                (n for p, n in gazetteer.lookup(best.name) if p.id == best.id), default=0) < 100000:
+        if named and best.country_code not in named and best.precision == "town" \
+                and population(best) < 100000:
             # A town of the same name in a country the article never mentions ("Beas", a river
             # in India, is also a Spanish village; "Saint-Nicolas" is a Belgian town): leave it
             # unresolved, say so. Big cities ("talks in Paris") stay resolved.

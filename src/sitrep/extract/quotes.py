@@ -17,7 +17,7 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
-                          known_phrase, last_org, proper_name, resolve_phrase)
+                          known_phrase, last_org, named_person, proper_name, resolve_phrase)
 
 VERSION = "quotes@1"
 SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
@@ -148,7 +148,6 @@ class _Speakers:
             return name, None, "subject-name"
         return None, None, "unresolved"
 
-
     def _pronoun(self, subj, before: int) -> tuple[str | None, str | None, str]:
         """he/she: the last speaker if a person or an unnamed one, unless a person named as the
         subject of a later sentence took over; they: a plural subject of the sentence before."""
@@ -170,7 +169,7 @@ class _Speakers:
         if low == "they":
             recent = self._previous_subject(subj)
             if recent is not None and recent.tag_ in ("NNS", "NNPS") and recent.lower_ in ROLE_NOUNS | {
-                    "journalists", "reporters", "officers", "soldiers", "police", "medics"}:
+                    "journalists", "reporters", "officers", "soldiers", "police"}:
                 desc = describe(recent, self.work)
                 self.last_anon = desc
                 return desc, None, "pronoun->previous_subject"
@@ -189,15 +188,7 @@ class _Speakers:
                     None)
 
     def _person_named_by(self, tok) -> tuple[str, str] | None:
-        person = appositive_person(tok, self.work)
-        if person:
-            return person
-        a, b = core_range(tok)
-        for m in self.work.mentions or []:
-            if a <= m.span.start < b and m.ref_id and self.work.entities[m.ref_id].type == "person":
-                ent = self.work.entities[m.ref_id]
-                return ent.name, ent.id
-        return None
+        return appositive_person(tok, self.work) or named_person(self.work, *core_range(tok))
 
 
 _VERBS = r"(?:said|says|told|added|adds|explained|wrote|recalled|asked|continued|insisted|warned)"
@@ -222,15 +213,12 @@ def surface_speaker(work: Work, q_end: int, limit: int) -> tuple[str, str | None
     if named:
         return named.group("n"), None, "surface-named"
     head = _NP_CUT.split(np, maxsplit=1)[0]
-    for ment in work.mentions or []:
-        if a <= ment.span.start < a + len(head) and ment.ref_id and \
-                work.entities[ment.ref_id].type == "person":
-            ent = work.entities[ment.ref_id]
-            return ent.name, ent.id, "surface"
+    person = named_person(work, a, a + len(head))
+    if person:
+        return person[0], person[1], "surface"
     head = _AGE.sub("", head).strip()
     words = head.split()
-    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | {"mother", "father", "woman", "man",
-                                                                    "girl", "boy", "son", "daughter"}:
+    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | {"girl", "boy", "son", "daughter"}:
         return head, None, "surface-anonymous"
     return None
 
@@ -272,7 +260,7 @@ def _label_speaker(label: str, work: Work) -> tuple[str, str | None]:
         ent = work.entities.get(m.ref_id) if m.ref_id else None
         if ent is not None and ent.type == "person" and words[-1].casefold() in ent.name.casefold().split():
             return ent.name, ent.id
-    if len(words) == 1 and label.lower() in ROLE_NOUNS | {"surgeon", "doctor", "nurse"}:
+    if len(words) == 1 and label.lower() in ROLE_NOUNS:
         return label.lower(), None
     return label, None
 
@@ -437,7 +425,7 @@ def quotes_stage(work: Work) -> None:
             if said_on is None and rule == "continuation" and prev_q is not None:
                 said_on = prev_q.said_on
             quote = Quote(
-                id=f"{work.doc_id}:q{len(quotes)}", doc_id=work.doc_id, speaker=speaker,
+                id="", doc_id=work.doc_id, speaker=speaker,
                 speaker_id=speaker_id, text=text[a:b], kind="direct", venue=venue, said_on=said_on,
                 span=Span(a, b, text[a:b]), raw_span=work.clean.raw_span(a, b),
                 statement_id=statement_id(speaker_id or speaker, text[a:b]),
@@ -467,7 +455,7 @@ def quotes_stage(work: Work) -> None:
             if venue:
                 last_venue[speaker] = venue
             quote = Quote(
-                id=f"{work.doc_id}:q{len(quotes)}", doc_id=work.doc_id, speaker=speaker,
+                id="", doc_id=work.doc_id, speaker=speaker,
                 speaker_id=speaker_id, text=body, kind="indirect", venue=venue,
                 said_on=_said_on(work, sent.start_char, sent.end_char),
                 span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
@@ -477,6 +465,7 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             speakers.last = (speaker, speaker_id)
             prev_q = quote
+    # Ids follow reading order once interview answers and speech events are merged.
     quotes.sort(key=lambda q: q.span.start)
     for i, q in enumerate(quotes):
         q.id = f"{work.doc_id}:q{i}"
