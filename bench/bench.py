@@ -19,6 +19,7 @@ Prints markdown tables and writes ``<out>/results.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -317,6 +318,23 @@ def _rate(n: float, s: float) -> float:
     return round(n / s, 1) if s > 0 else 0.0
 
 
+def _corpus(make_corpus: Any, a: argparse.Namespace, corpus: Path, stats_file: Path) -> dict[str, Any]:
+    """Generate the corpus, or with ``--reuse-corpus`` keep the one a run with the same
+    ``--docs``, ``--seed`` and generator left (its stats file says which)."""
+    generator = hashlib.sha256(Path(make_corpus.__file__).read_bytes()).hexdigest()
+    if a.reuse_corpus and stats_file.exists() and (corpus / "manifest.jsonl").exists():
+        stats = json.loads(stats_file.read_text("utf-8"))
+        if (stats.get("docs"), stats.get("seed"), stats.get("generator")) == (a.docs, a.seed, generator):
+            print(f"reusing the {a.docs} articles (seed {a.seed}) in {corpus}", file=sys.stderr)
+            return {**stats, "reused": True}
+    print(f"generating {a.docs} articles (seed {a.seed}) in {corpus} ...", file=sys.stderr)
+    t = time.perf_counter()
+    stats = make_corpus.generate(a.docs, corpus, seed=a.seed)
+    stats.update(generate_s=round(time.perf_counter() - t, 3), generator=generator)
+    stats_file.write_text(json.dumps(stats, indent=2), encoding="utf-8")
+    return stats
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark the sitrep pipeline against bare spaCy.")
     ap.add_argument("--docs", type=int, default=300, help="generated articles (default 300)")
@@ -327,7 +345,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="run each measurement N times and report the median run (default 1)")
     ap.add_argument("--no-stage-timing", action="store_true",
                     help="do not patch per-stage timers into the pipeline run")
-    ap.add_argument("--skip-spacy", action="store_true", help="only measure the pipeline")
+    ap.add_argument("--skip-spacy", action="store_true",
+                    help="only measure the pipeline (no spaCy-only runs, no cleaned-text prep)")
+    ap.add_argument("--reuse-corpus", action="store_true",
+                    help="keep the corpus in OUT if it was generated with the same --docs, --seed "
+                         "and generator")
     ap.add_argument("--workers", type=int, default=1,
                     help="parsing processes (local runner) or Ray actors (default 1)")
     ap.add_argument("--runner", choices=["local", "ray"], default="local",
@@ -354,13 +376,12 @@ def main(argv: list[str] | None = None) -> int:
     corpus = out / "corpus"
     texts = out / "cleaned_texts.jsonl"
 
-    print(f"generating {a.docs} articles (seed {a.seed}) in {corpus} ...", file=sys.stderr)
-    t = time.perf_counter()
-    corpus_stats = make_corpus.generate(a.docs, corpus, seed=a.seed)
-    corpus_stats["generate_s"] = round(time.perf_counter() - t, 3)
+    corpus_stats = _corpus(make_corpus, a, corpus, out / "corpus.stats.json")
 
-    print("prep: reading and cleaning the corpus for the spaCy-only runs ...", file=sys.stderr)
-    prep = spawn("prep", ["--corpus", str(corpus), "--texts", str(texts)], out)
+    prep: dict[str, Any] = {"raw_chars": None, "docs": None, "problems": None}
+    if not a.skip_spacy:
+        print("prep: reading and cleaning the corpus for the spaCy-only runs ...", file=sys.stderr)
+        prep = spawn("prep", ["--corpus", str(corpus), "--texts", str(texts)], out)
 
     common = ["--batch-size", str(a.batch_size)]
     runs: dict[str, list[dict[str, Any]]] = {"pipeline": [], "spacy-sitrep": [], "spacy-bare": []}
@@ -433,8 +454,9 @@ def main(argv: list[str] | None = None) -> int:
         }
     (out / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
 
+    raw = f"{prep['raw_chars']:,} raw / " if prep["raw_chars"] is not None else ""
     print(f"\n{stored} documents stored ({pipe['counts']['problems']} problems), "
-          f"{prep['raw_chars']:,} raw / {clean_chars:,} cleaned characters, "
+          f"{raw}{clean_chars:,} cleaned characters, "
           f"batch size {a.batch_size}, {os.cpu_count()} CPUs, spaCy {results['versions'].get('spacy')}\n")
     print("| measurement | docs | chars (clean) | load s | process s | wall s | docs/s | chars/s "
           "| peak RSS MB | peak RSS MB, all processes |")
