@@ -55,7 +55,7 @@ def _report(problem) -> None:
     err.print(f"[yellow]skipped[/] {problem.line()}", highlight=False, soft_wrap=True)
 
 
-def _process(todo: list, workers: int, runner: str):
+def _process(todo, workers: int, runner: str):
     if runner == Runner.ray:
         from .ray_runner import process_documents as process_on_ray
 
@@ -65,15 +65,12 @@ def _process(todo: list, workers: int, runner: str):
     return process_documents(todo, workers=workers)
 
 
-def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
-                 runner: str = "local") -> dict[str, int]:
-    """Process and store what ``read_paths`` yields; returns counts. Bad input gives one line
-    each and the batch goes on."""
+def _pending(store: Store, items, counts: dict[str, int]):
+    """The read documents the store does not hold yet, as they are read. Problems are reported
+    and recorded on the way; a duplicate later in the batch counts as unchanged."""
     from .records import Problem
 
-    counts = {"stored": 0, "unchanged": 0, "problems": 0}
     known = store.known_shas()
-    todo = []
     for item in items:
         if isinstance(item, Problem):
             _report(item)
@@ -82,12 +79,29 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
         elif item.raw_sha256 in known:
             counts["unchanged"] += 1
         else:
-            known.add(item.raw_sha256)  # a duplicate file later in the batch is unchanged
-            todo.append(item)
+            known.add(item.raw_sha256)
+            yield item
+
+
+def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
+                 runner: str = "local") -> dict[str, int]:
+    """Process and store what ``read_paths`` yields; returns counts. Bad input gives one line
+    each and the batch goes on.
+
+    The local runner streams: documents are read, processed and stored a batch at a time, so
+    memory does not grow with the corpus. Ray gets the whole list (its dataset is built from it)."""
+    from .records import Problem
+
+    counts = {"stored": 0, "unchanged": 0, "problems": 0}
+    todo = _pending(store, items, counts)
+    total = None
+    if runner == Runner.ray:
+        todo = list(todo)
+        total = len(todo)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, disable=quiet or not todo,
+                  TimeElapsedColumn(), console=err, disable=quiet or total == 0,
                   transient=True) as progress:
-        task = progress.add_task("processing", total=len(todo))
+        task = progress.add_task("processing", total=total)
         for result in _process(todo, workers, runner):
             if isinstance(result, Problem):
                 _report(result)
