@@ -9,7 +9,7 @@ import time
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .config import CONFIG
 from .ray_runner import RayRunnerError  # no ray import: ray loads only for --runner ray
+from .records import Problem, RawDocument
 from .store import Store, StoreError, default_db, display, is_url
 from .store import exists as store_exists
 
@@ -55,7 +56,7 @@ def _report(problem) -> None:
     err.print(f"[yellow]skipped[/] {problem.line()}", highlight=False, soft_wrap=True)
 
 
-def _process(todo, workers: int, runner: str):
+def _process(todo: Iterable[RawDocument], workers: int, runner: str):
     if runner == Runner.ray:
         from .ray_runner import process_documents as process_on_ray
 
@@ -65,11 +66,9 @@ def _process(todo, workers: int, runner: str):
     return process_documents(todo, workers=workers)
 
 
-def _pending(store: Store, items, counts: dict[str, int]):
+def _pending(store: Store, items, counts: dict[str, int]) -> Iterator[RawDocument]:
     """The read documents the store does not hold yet, as they are read. Problems are reported
     and recorded on the way; a duplicate later in the batch counts as unchanged."""
-    from .records import Problem
-
     known = store.known_shas()
     for item in items:
         if isinstance(item, Problem):
@@ -90,8 +89,6 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
 
     The local runner streams: documents are read, processed and stored a batch at a time, so
     memory does not grow with the corpus. Ray gets the whole list (its dataset is built from it)."""
-    from .records import Problem
-
     counts = {"stored": 0, "unchanged": 0, "problems": 0}
     todo = _pending(store, items, counts)
     total = None
