@@ -42,18 +42,27 @@ class Runner(str, Enum):
 def open_store(target: str, must_exist: bool = False) -> Store:
     """The store, or one clear line and exit status 2 when it cannot be opened."""
     if must_exist and not store_exists(target):
-        err.print(f"{display(target)}: no such database (run `sitrep ingest` first)",
-                  highlight=False, soft_wrap=True, markup=False)
+        say(f"{display(target)}: no such database (run `sitrep ingest` first)")
         raise typer.Exit(2)
     try:
         return Store(target)
     except StoreError as exc:
-        err.print(str(exc), highlight=False, soft_wrap=True)
+        say(str(exc))
         raise typer.Exit(2) from None
 
 
-def _report(problem) -> None:
-    err.print(f"[yellow]skipped[/] {problem.line()}", highlight=False, soft_wrap=True)
+def literal(text: str) -> str:
+    """Text printed as it is, on one line: control characters (a newline in a file name) escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def say(text: str) -> None:
+    """One line to stderr, printed literally: a file name like ``[/x]`` is not markup."""
+    err.print(literal(text), highlight=False, soft_wrap=True, markup=False)
+
+
+def _report(problem, verb: str = "skipped") -> None:
+    say(f"{verb} {problem.line()}")
 
 
 def _process(todo: Iterable[RawDocument], workers: int, runner: str):
@@ -79,6 +88,9 @@ def _pending(store: Store, items, counts: dict[str, int]) -> Iterator[RawDocumen
             counts["unchanged"] += 1
         else:
             known.add(item.raw_sha256)
+            for problem in item.problems:
+                _report(problem, "warning:")
+                store.add_problem(problem)
             yield item
 
 
@@ -137,17 +149,22 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or gl
            ) -> None:
     """Ingest text, HTML, JSONL, RSS/Atom files or directories into the store."""
     meta = {k: v for k, v in dict(outlet=outlet, published=published, language=language, url=url).items() if v}
+    from .meta import validate
+
+    _, bad = validate(meta, "--options")
+    if bad:
+        say(bad[0].line())
+        raise typer.Exit(2)
     target = db or default_db()
     t0 = time.perf_counter()
     try:
         counts = ingest_paths(paths, target, meta, quiet, workers, runner.value)
     except RayRunnerError as exc:
-        err.print(str(exc), highlight=False, soft_wrap=True)
+        say(str(exc))
         raise typer.Exit(1) from None
     dt = time.perf_counter() - t0
-    err.print(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
-              f"{counts['problems']} problems in {dt:.1f}s -> {display(target)}", highlight=False,
-              soft_wrap=True)
+    say(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
+        f"{counts['problems']} problems in {dt:.1f}s -> {display(target)}")
 
 
 @app.command()
@@ -170,9 +187,9 @@ def watch(sources: list[str] = typer.Argument(..., help="Folders, files, globs o
     meta = {k: v for k, v in dict(outlet=outlet, language=language).items() if v}
     target = db or default_db()
 
-    def say(report) -> None:
+    def tell(report) -> None:
         if report.read or report.counts.get("problems") or report.poll == 1:
-            err.print(report.line(), highlight=False, soft_wrap=True)
+            say(report.line())
 
     with open_store(target) as store:
         watcher = Watcher(sources, store, meta=meta,
@@ -180,11 +197,10 @@ def watch(sources: list[str] = typer.Argument(..., help="Folders, files, globs o
                           on_record=(lambda record: write_record(record, out_path)) if out_path else None,
                           ignore=[out_path] if out_path else [])
         try:
-            polls = watcher.run(interval, 1 if once else max_polls, on_poll=say)
+            polls = watcher.run(interval, 1 if once else max_polls, on_poll=tell)
         except KeyboardInterrupt:
             polls = watcher.polls
-    err.print(f"stopped after {polls} poll{'s' if polls != 1 else ''} -> {display(target)}",
-              highlight=False, soft_wrap=True)
+    say(f"stopped after {polls} poll{'s' if polls != 1 else ''} -> {display(target)}")
 
 
 FORMATS = ("json", "csv", "geojson", "parquet", "acled", "ucdp")
@@ -202,7 +218,10 @@ def open_store_data(db: Optional[str]) -> dict:
     from .export import collect
 
     with open_store(db or default_db(), must_exist=True) as store:
-        return collect(store)
+        data = collect(store)
+        for problem in store.read_problems:
+            _report(problem, "warning:")
+        return data
 
 
 @app.command()
@@ -216,14 +235,14 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
     from .formats import EVENT_FORMATS, write_geojson, write_parquet_dir, write_rows_csv
 
     if fmt not in FORMATS:
-        err.print(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        say(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
     data = open_store_data(db)
     if fmt in ("csv", "parquet"):
         target = f"sitrep-{fmt}" if out_path == "-" else out_path
         writer = write_csv_dir if fmt == "csv" else write_parquet_dir
         for p in writer(data, target):
-            err.print(f"wrote {p}")
+            say(f"wrote {p}")
         return
 
     def write(fh) -> None:
@@ -240,7 +259,7 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
     else:
         with open(out_path, "w", encoding="utf-8", newline="" if fmt in EVENT_FORMATS else None) as fh:
             write(fh)
-        err.print(f"wrote {out_path}")
+        say(f"wrote {out_path}")
 
 
 @app.command()
@@ -253,9 +272,9 @@ def report(out_path: str = typer.Option("report.html", "--out", "-o", help="HTML
     try:
         write_report(data, out_path)
     except OSError as exc:
-        err.print(f"{out_path}: cannot write the report ({exc.strerror or exc})")
+        say(f"{out_path}: cannot write the report ({exc.strerror or exc})")
         raise typer.Exit(2)
-    err.print(f"wrote {out_path} ({len(data['figures'])} figures, {len(data['documents'])} documents)")
+    say(f"wrote {out_path} ({len(data['figures'])} figures, {len(data['documents'])} documents)")
 
 
 @app.command()
@@ -268,7 +287,7 @@ def serve(db: Optional[str] = DbOption,
     from .web import create_app
 
     path = require_db(db)
-    err.print(f"serving {path} on http://{host}:{port}/")
+    say(f"serving {display(path)} on http://{host}:{port}/")
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
 
 
@@ -279,7 +298,7 @@ def stats(db: Optional[str] = DbOption) -> None:
         for k, v in store.counts().items():
             out.print(f"{k:10} {v}")
         for p in store.problems():
-            out.print(f"problem    {p['path']}: {p['message']}", highlight=False)
+            out.print(literal(f"problem    {p['path']}: {p['message']}"), highlight=False, markup=False)
 
 
 def demo_corpus_dir() -> str:

@@ -68,6 +68,16 @@ def write_json(data: dict[str, Any], out: TextIO) -> None:
     out.write("\n")
 
 
+# A cell a spreadsheet would run as a formula (OWASP's CSV-injection list); quoted with an apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@``, tab or carriage
+    return gets an apostrophe before it. Numbers stay numbers."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _cell(row: dict[str, Any], col: str) -> Any:
     value: Any = row
     for part in col.split("."):
@@ -90,6 +100,6 @@ def write_csv_dir(data: dict[str, Any], out_dir: str) -> list[str]:
             w = csv.writer(fh)
             w.writerow(cols)
             for row in data.get(name, []):
-                w.writerow([_cell(row, c) for c in cols])
+                w.writerow([spreadsheet_safe(_cell(row, c)) for c in cols])
         written.append(path)
     return written

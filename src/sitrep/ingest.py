@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .config import CONFIG
 from .htmlmap import map_extracted
+from .meta import META_KEYS, clean_text, validate
 from .records import Problem, RawDocument
 
 CFG = CONFIG["ingest"]
@@ -27,7 +29,6 @@ TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 FEED_EXT = {".xml", ".rss", ".atom", ".feed"}
-META_KEYS = ("url", "outlet", "title", "published", "language")
 
 
 class BadInput(Exception):
@@ -87,24 +88,6 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def _iso_date(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
-    if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            return None
-    import dateparser
-
-    parsed = dateparser.parse(text, settings={"REQUIRE_PARTS": ["day", "month", "year"]})
-    return parsed.date().isoformat() if parsed else None
-
-
 def _read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > CFG["max_bytes"]:
@@ -138,18 +121,24 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
 
 
 def _make(path: str, raw: str, raw_bytes: bytes, fmt: str, meta: dict[str, Any],
-          raw_kind: str = "text") -> RawDocument:
+          raw_kind: str = "text", problems: list[Problem] | None = None) -> RawDocument:
+    """The document, its metadata validated (a bad field dropped and reported on the document's
+    ``problems``) and its text one both stores can hold."""
+    meta, found = validate(meta, path)
     return RawDocument(
-        source_path=path, raw=raw, raw_sha256=sha256(raw_bytes), fmt=fmt,
-        url=meta.get("url") or None, outlet=meta.get("outlet") or None,
-        title=meta.get("title") or None, published=_iso_date(meta.get("published")),
-        language=meta.get("language") or None, raw_kind=raw_kind)
+        source_path=path, raw=clean_text(raw), raw_sha256=sha256(raw_bytes), fmt=fmt,
+        url=meta.get("url"), outlet=meta.get("outlet"), title=meta.get("title"),
+        published=meta.get("published"), language=meta.get("language"), raw_kind=raw_kind,
+        problems=(problems or []) + found)
 
 
-def _item_bytes(body: str, meta: dict[str, Any]) -> bytes:
-    """What identifies a JSONL line or feed item: its text and where it was published, so the
-    same wire copy carried by two outlets is two documents (linking counts it once)."""
-    return "\n".join([meta.get("url") or "", meta.get("outlet") or "", body]).encode("utf-8")
+def _item(where: str, body: str, meta: dict[str, Any], fmt: str, raw_kind: str) -> RawDocument:
+    """A JSONL line or feed item. What identifies it: its text and where it was published, so
+    the same wire copy carried by two outlets is two documents (linking counts it once)."""
+    meta, problems = validate(meta, where)
+    body = clean_text(body)
+    key = "\n".join([meta.get("url") or "", meta.get("outlet") or "", body]).encode("utf-8")
+    return _make(where, body, key, fmt, meta, raw_kind=raw_kind, problems=problems)
 
 
 def _merge(found: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
@@ -206,8 +195,8 @@ def read_jsonl_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | 
             continue
         # What the caller says wins over the line, as for every other input kind.
         item_meta = _merge(found, {**{k: obj.get(k) for k in META_KEYS if obj.get(k)}, **meta})
-        yield _make(where, body, _item_bytes(body, item_meta), fmt, item_meta,
-                    raw_kind="html-extracted" if fmt == "jsonl-html" else "text")
+        yield _item(where, body, item_meta, fmt,
+                    "html-extracted" if fmt == "jsonl-html" else "text")
 
 
 def read_feed_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
@@ -245,8 +234,7 @@ def read_feed_bytes(data: bytes, path: str, meta: dict[str, Any]) -> Iterator[Ra
         found = {"url": entry.get("link"), "title": entry.get("title"), "published": published,
                  "outlet": outlet}
         item_meta = _merge(found, meta)
-        yield _make(where, body, _item_bytes(body, item_meta), "feed", item_meta,
-                    raw_kind="html-extracted" if "<" in content else "text")
+        yield _item(where, body, item_meta, "feed", "html-extracted" if "<" in content else "text")
 
 
 def _html_fragment_text(fragment: str) -> str:
@@ -290,17 +278,35 @@ def is_manifest(path: Path) -> bool:
 
 
 def read_manifest(path: Path) -> Iterator[tuple[Path, dict[str, Any]] | Problem]:
-    base = path.parent
-    for lineno, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), 1):
+    """The files a manifest lists, with their metadata. A path resolves inside the manifest's
+    folder: an absolute path, one that climbs out (``../``) or a link that leads out is refused,
+    so a manifest can never pull in a file the user did not point at."""
+    base = path.parent.resolve()
+    try:
+        text = _decode_nonempty(_read_bytes(path))
+    except (BadInput, OSError) as exc:
+        yield Problem(str(path), f"cannot read manifest ({getattr(exc, 'strerror', None) or exc})")
+        return
+    for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        where = f"{path}:{lineno}"
         try:
             obj = json.loads(line)
-            rel = obj["path"]
-        except (json.JSONDecodeError, KeyError, TypeError):
-            yield Problem(f"{path}:{lineno}", "manifest line is not an object with a 'path'")
+        except json.JSONDecodeError as exc:
+            yield Problem(where, f"invalid JSON ({exc.msg})")
             continue
-        yield base / rel, {k: obj.get(k) for k in META_KEYS}
+        rel = obj.get("path") if isinstance(obj, dict) else None
+        if not isinstance(rel, str) or not rel.strip() or "\x00" in rel:
+            yield Problem(where, "manifest line is not an object with a 'path' string")
+            continue
+        target = (base / rel).resolve()
+        if Path(rel).is_absolute() or not target.is_relative_to(base):
+            yield Problem(where, f"path {rel!r} is outside the manifest's folder; refused")
+            continue
+        meta, problems = validate(obj, where)
+        yield from problems
+        yield target, meta
 
 
 def read_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
@@ -320,6 +326,18 @@ def read_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Proble
         yield Problem(str(path), f"cannot read ({exc.strerror or exc})")
 
 
+def _regular(path: Path) -> Path | Problem:
+    """The path if it is a readable regular file; a FIFO, socket or device (which would block or
+    never end) or a link that leads nowhere is one problem line."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return Problem(str(path), f"cannot read ({exc.strerror or exc})")
+    if not stat.S_ISREG(mode):
+        return Problem(str(path), "not a regular file (a pipe, socket or device); skipped")
+    return path
+
+
 def expand(paths: Iterable[str]) -> Iterator[Path | Problem]:
     for p in paths:
         # An existing path is taken literally, even with glob characters in its name.
@@ -329,13 +347,22 @@ def expand(paths: Iterable[str]) -> Iterator[Path | Problem]:
         for m in matches:
             path = Path(m)
             if path.is_dir():
-                for root, dirs, files in os.walk(path):
+                def unreadable(exc: OSError) -> None:
+                    problems.append(Problem(exc.filename or str(path),
+                                            f"cannot read folder ({exc.strerror or exc})"))
+
+                problems: list[Problem] = []
+                # Links to folders are not followed: a link loop cannot make the walk endless.
+                for root, dirs, files in os.walk(path, onerror=unreadable):
+                    yield from problems
+                    problems.clear()
                     dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                     for f in sorted(files):
                         if not f.startswith(".") and f.lower() != "readme.md":
-                            yield Path(root) / f
-            elif path.exists():
-                yield path
+                            yield _regular(Path(root) / f)
+                yield from problems
+            elif os.path.lexists(path):
+                yield _regular(path)
             else:
                 yield Problem(str(path), "no such file")
 
@@ -366,12 +393,14 @@ def read_paths(paths: Iterable[str], select: Callable[[Path], bool] | None = Non
         if select is None or select(f):
             yield from read_file(f, {**listed.get(key, {}), **meta})
     for key, m in listed.items():
-        if key not in done:
-            if key.exists():
-                if select is None or select(key):
-                    yield from read_file(key, {**m, **meta})
-            else:
-                yield Problem(str(key), "listed in manifest but missing")
+        if key in done:
+            continue
+        if not os.path.lexists(key):
+            yield Problem(str(key), "listed in manifest but missing")
+        elif isinstance(checked := _regular(key), Problem):
+            yield checked
+        elif select is None or select(key):
+            yield from read_file(key, {**m, **meta})
 
 
 @dataclass

@@ -61,6 +61,8 @@ class RawDocument:
     raw_kind: str = "text"
     layer_offsets: Any = field(default=None, repr=False)
     layer_len: int | None = None
+    # Metadata fields dropped at the boundary (sitrep/meta.py), each one line for the user.
+    problems: list["Problem"] = field(default_factory=list, repr=False)
 
     @property
     def doc_id(self) -> str:
@@ -183,6 +185,13 @@ class Figure:
     sentence: Span
     provenance: Provenance
     source_inherited: bool = False
+    # What the figure is for its incident (whole | part_place | part_time | increment | breakdown |
+    # background), the cue that says so, and the total a breakdown belongs to.
+    scope: str | None = None
+    scope_reason: str | None = None
+    parent_figure_id: str | None = None
+    # The person who spoke for ``source`` (its spokesperson, director, governor), or None.
+    source_person: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)

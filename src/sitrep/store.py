@@ -178,6 +178,7 @@ class Store:
         self.path = self.target
         self._db: _Backend = (_Postgres if is_url(self.target) else _SQLite)(self.target)
         self._db.create(SCHEMA.format(seq=self._db.seq))
+        self.read_problems: list[Problem] = []
 
     @property
     def backend(self) -> str:
@@ -218,8 +219,10 @@ class Store:
                  _json(doc.as_dict()), _now()))
             if cur.rowcount == 0:
                 return False  # nothing else was written: the empty transaction commits
-            # A file that failed before and now reads is no longer a problem.
-            self.execute("DELETE FROM problems WHERE path = ?", (doc.source_path,))
+            # A file that failed before and now reads is no longer a problem; a field dropped
+            # from this very document (sitrep/meta.py) still is.
+            self.execute("DELETE FROM problems WHERE path = ? AND message NOT LIKE 'field %'",
+                         (doc.source_path,))
             self.executemany(
                 "INSERT INTO figures (id, doc_id, status, victims, source_id, data) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -257,12 +260,32 @@ class Store:
     # locales, and the export must not.
 
     def _rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The table's records in insertion order. A row that does not decode to a record (a
+        store damaged or written by another program) is one reported row, never a failed read."""
         assert table in ORDERED
         for (data,) in self.execute(f"SELECT data FROM {table} ORDER BY {self._db.order}"):
-            yield json.loads(data)
+            try:
+                row = json.loads(data)
+            except (TypeError, ValueError) as exc:
+                self.read_problems.append(Problem(f"stored {table} row", f"unreadable, skipped ({exc})"))
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+                self.read_problems.append(Problem(f"stored {table} row", "not a record, skipped"))
+                continue
+            yield row
 
     def documents(self) -> list[dict[str, Any]]:
-        return list(self._rows("documents"))
+        """Stored documents, their metadata checked again: a field an older version stored with
+        the wrong type is dropped from what is read and reported, so one bad row never takes an
+        export, a report or a page down."""
+        from .meta import META_KEYS, validate
+
+        out = []
+        for row in self._rows("documents"):
+            meta, problems = validate(row, f"stored document {row['id']}")
+            self.read_problems.extend(problems)
+            out.append({**row, **{k: meta.get(k) for k in META_KEYS}} if problems else row)
+        return out
 
     def figures(self) -> list[dict[str, Any]]:
         return list(self._rows("figures"))

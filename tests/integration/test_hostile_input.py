@@ -1,0 +1,236 @@
+"""Hostile input: what a crawler dump or an attacker hands sitrep. Each case asserts what the user
+sees (one line naming the item, the exit status) and what the store holds afterwards (nothing read
+from outside what the user named, nothing poisoned, every export still works).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitrep.ingest import read_paths
+from sitrep.meta import validate
+from sitrep.records import Problem, RawDocument
+from tests.integration.test_cli import GOOD, export_json, invoke, stats
+
+SECRET = "SECRET-TOKEN-7f3a The launch codes are in the drawer.\n"
+
+
+def ingest(*args: str):
+    return invoke("ingest", *args, "--quiet")
+
+
+def lines(output: str, word: str) -> list[str]:
+    return [ln for ln in output.splitlines() if word in ln]
+
+
+# --- reading outside what the user named ----------------------------------------------------
+
+def test_a_manifest_cannot_pull_in_files_outside_its_folder(tmp_path):
+    secret = tmp_path / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    os.symlink(secret, corpus / "link.txt")
+    entries = [{"path": str(secret)}, {"path": "../private/secret.txt"},
+               {"path": "sub/../../private/secret.txt"}, {"path": "link.txt"},
+               {"path": "good.txt", "outlet": "Hama Herald"}]
+    (corpus / "manifest.jsonl").write_text("\n".join(json.dumps(e) for e in entries) + "\n")
+    db = tmp_path / "s.db"
+    result = invoke("ingest", str(corpus / "manifest.jsonl"), "--db", str(db), "--quiet")
+    assert result.exit_code == 0, result.output
+    refused = lines(result.output, "outside the manifest's folder")
+    assert len(refused) == 4, result.output
+    assert all("manifest.jsonl:" in ln for ln in refused)
+    data = export_json(db)
+    assert [d["outlet"] for d in data["documents"]] == ["Hama Herald"]
+    assert "SECRET-TOKEN" not in json.dumps(data)
+
+
+# --- unvalidated metadata ---------------------------------------------------------------------
+
+BAD_LINES = [
+    {"text": GOOD, "title": {"evil": 1}, "url": "https://example.org/1"},
+    {"text": GOOD.replace("seven", "eight"), "outlet": ["a", "b"], "url": "https://example.org/2"},
+    {"text": GOOD.replace("seven", "nine"), "url": 12345},
+    {"text": GOOD.replace("seven", "ten"), "title": "bad \ud800 title", "url": "https://example.org/4"},
+    {"text": GOOD.replace("seven", "eleven") + "A lone \udc00 surrogate and a NUL\x00 here.\n",
+     "url": "https://example.org/5"},
+]
+
+
+def test_bad_metadata_fields_are_dropped_with_one_line_and_the_items_kept(tmp_path):
+    f = tmp_path / "items.jsonl"
+    # json.dumps escapes lone surrogates as \ud800, which json.loads gives back as they were.
+    f.write_text("\n".join(json.dumps(line) for line in BAD_LINES) + "\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    result = ingest(str(f), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    warnings = lines(result.output, "dropped")
+    assert len(warnings) == 3, result.output
+    assert any("items.jsonl:1: field 'title' dropped: expected text, got object" in w for w in warnings)
+    assert any("items.jsonl:2: field 'outlet' dropped" in w for w in warnings)
+    assert any("items.jsonl:3: field 'url' dropped" in w for w in warnings)
+    data = export_json(db)
+    assert len(data["documents"]) == 5
+    titles = [d["title"] for d in data["documents"]]
+    assert all(t is None or isinstance(t, str) for t in titles)
+    assert "bad \ufffd title" in titles
+    assert all("\x00" not in d["text"] for d in data["documents"])
+    # Every export and the report still work on this store.
+    for fmt in ("csv", "geojson", "acled", "ucdp", "parquet"):
+        out = tmp_path / f"out-{fmt}"
+        r = invoke("export", "--format", fmt, "--out", str(out), "--db", str(db))
+        assert r.exit_code == 0, r.output
+    assert invoke("report", "--out", str(tmp_path / "r.html"), "--db", str(db)).exit_code == 0
+    # The warnings are kept: `stats` lists them.
+    assert "field 'title' dropped" in invoke("stats", "--db", str(db)).stdout
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("now", "unreadable date"), ("today", "unreadable date"), (1e308, "expected text, got number"),
+    ("2025-13-45", "impossible date"), ("2099-01-01", "in the future"), ("1066-10-14", "before"),
+])
+def test_implausible_publication_dates_are_refused_with_a_reason(value, reason):
+    meta, problems = validate({"published": value, "outlet": "X"}, "f.jsonl:1")
+    assert meta == {"outlet": "X"}
+    [p] = problems
+    assert p.path == "f.jsonl:1" and reason in p.message
+
+
+def test_plausible_publication_dates_are_normalised():
+    for value in ("2025-03-07", "2025-03-07T09:30:00Z", "7 March 2025", "March 7, 2025"):
+        assert validate({"published": value}, "x")[0] == {"published": "2025-03-07"}
+
+
+def test_a_bad_published_option_is_one_line_and_exit_2(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    result = ingest(str(good), "--db", str(tmp_path / "s.db"), "--published", "now")
+    assert result.exit_code == 2
+    assert result.output.strip() == "--options: field 'published' dropped: unreadable date 'now'"
+
+
+def test_manifest_lines_of_the_wrong_shape_are_one_line_each(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "manifest.jsonl").write_text(
+        '{"path": 5}\n[1, 2]\nnot json\n{"path": "good.txt", "title": {"x": 1}, "published": "2025-03-03"}\n',
+        encoding="utf-8")
+    items = list(read_paths([str(tmp_path)]))
+    problems = [i.line() for i in items if isinstance(i, Problem)]
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    assert len(problems) == 4, problems
+    assert sum("manifest.jsonl:" in p for p in problems) == 4
+    [doc] = docs
+    assert doc.title is None and doc.published == "2025-03-03"
+
+
+# --- a store written before validation existed ----------------------------------------------
+
+def test_a_poisoned_stored_row_is_one_reported_row_not_a_dead_record(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(GOOD.replace("Hama", "Homs"), encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert ingest(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(db)).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        doc_id, data = conn.execute("SELECT id, data FROM documents ORDER BY rowid LIMIT 1").fetchone()
+        row = json.loads(data)
+        row["title"] = {"an": "object"}
+        row["outlet"] = ["a", "list"]
+        conn.execute("UPDATE documents SET data = ? WHERE id = ?", (json.dumps(row), doc_id))
+    result = invoke("export", "--format", "json", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["documents"]) == 2
+    assert data["documents"][0]["title"] is None and data["documents"][0]["outlet"] is None
+    assert len(lines(result.stderr, f"stored document {doc_id}")) == 2
+    assert invoke("report", "--out", str(tmp_path / "r.html"), "--db", str(db)).exit_code == 0
+
+
+# --- one bad item never loses good ones -----------------------------------------------------
+
+def test_special_files_and_link_loops_are_skipped_with_one_line(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    os.mkfifo(corpus / "pipe.txt")
+    os.symlink(corpus / "loop", corpus / "loop")
+    os.symlink(corpus, corpus / "again")  # a link back to the folder: not walked into
+    db = tmp_path / "s.db"
+    result = ingest(str(corpus), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert len(lines(result.output, "pipe.txt: not a regular file")) == 1
+    assert len(lines(result.output, "loop: cannot read")) == 1
+    assert stats(db)["documents"] == 1
+
+
+def test_file_names_with_markup_or_newlines_are_printed_literally(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "[").mkdir()
+    (corpus / "[" / "x] odd[bold].txt").write_bytes(b"")  # its path holds "[/x]"
+    (corpus / "two\nlines.txt").write_bytes(b"")
+    (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    result = ingest(str(corpus), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "[/x] odd[bold].txt: empty file" in result.output
+    assert "two\\nlines.txt: empty file" in result.output
+    assert stats(db)["documents"] == 1
+
+
+# --- values no spreadsheet should run -------------------------------------------------------
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path):
+    f = tmp_path / "items.jsonl"
+    f.write_text(json.dumps({"text": GOOD, "outlet": "=HYPERLINK(\"http://evil\")",
+                             "title": "@SUM(A1)", "url": "https://example.org/f"}) + "\n")
+    db = tmp_path / "s.db"
+    assert ingest(str(f), "--db", str(db)).exit_code == 0
+    out = tmp_path / "csv"
+    assert invoke("export", "--format", "csv", "--out", str(out), "--db", str(db)).exit_code == 0
+    with open(out / "documents.csv", newline="", encoding="utf-8") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert row["outlet"] == "'=HYPERLINK(\"http://evil\")" and row["title"] == "'@SUM(A1)"
+    acled = invoke("export", "--format", "acled", "--db", str(db))
+    assert acled.exit_code == 0
+    cells = [c for r in csv.reader(io.StringIO(acled.stdout)) for c in r]
+    assert not any(c.startswith(("=", "@", "+")) for c in cells)
+
+
+# --- generated hostile items ----------------------------------------------------------------
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                       max_leaves=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["url", "outlet", "title", "published", "language", "text", "path"]),
+                       JSONISH, max_size=6))
+def test_generated_jsonl_and_manifest_items_never_crash_or_store_bad_types(tmp_path, obj):
+    folder = tmp_path / "h"
+    folder.mkdir(exist_ok=True)
+    for f in folder.iterdir():
+        f.unlink()
+    (folder / "items.jsonl").write_text(json.dumps(obj) + "\n", encoding="utf-8")
+    (folder / "manifest.jsonl").write_text(json.dumps(obj) + "\n", encoding="utf-8")
+    for item in read_paths([str(folder)]):
+        if isinstance(item, RawDocument):
+            for k in ("url", "outlet", "title", "published", "language"):
+                assert getattr(item, k) is None or isinstance(getattr(item, k), str)
+            item.raw.encode("utf-8")  # no lone surrogate survives
+            assert "\x00" not in item.raw
+        else:
+            assert isinstance(item, Problem) and "\n" not in item.message
