@@ -8,9 +8,19 @@ The gold argument is one YAML file or a folder whose ``*.yaml`` files are merged
 Figures: a prediction matches a gold figure in the same document when its sentence contains the
 gold phrase (or the phrase contains the prediction's span) and count/min/max agree ("exact"), or
 only the sentence/number agree ("overlap"). Attributes (status, victims, group, source, hedged)
-are scored on exact matches. Traps: share of trap phrases that a prediction overlaps. Quotes: a
-gold quote matches a prediction whose text starts with the gold's first words; the speaker is
-right when the names agree after normalisation.
+are scored on exact matches. Traps: share of the trap phrases still in the cleaned text that a
+prediction overlaps (a trap the cleaner removed leaves the denominator). Quotes: a gold quote
+matches a prediction whose text starts with the gold's first words.
+
+Names (source, speaker, group) are scored twice. **Strict**: the same name after the alias
+dictionary maps each surface form to its canonical name and articles, case and punctuation are
+set aside: "SOHR" is "the Syrian Observatory for Human Rights", but "medical source in Jableh" is
+not "medical source in Baniyas", "Israel" is not "Israel Katz" and "man" is not "woman in
+Baniyas". **Lenient** (the older scorer, kept for comparison): one name inside the other, or two
+shared words. Floors are pinned on the strict numbers.
+
+    python -m sitrep.evaluate GOLD CORPUS [-v]
+    python -m sitrep.evaluate realset [--split dev|heldout|all] [-v]
 """
 
 from __future__ import annotations
@@ -57,7 +67,18 @@ def _aliases() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b"), names
 
 
-def _same_name(a: str | None, b: str | None) -> bool:
+_ARTICLES = {"the", "a", "an"}
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Strict: the same canonical name once aliases are resolved, ignoring articles, case and
+    punctuation. A description matches only with every qualifier the same."""
+    na, nb = _norm(_canonical(a)).split(), _norm(_canonical(b)).split()
+    return [w for w in na if w not in _ARTICLES] == [w for w in nb if w not in _ARTICLES]
+
+
+def lenient_name(a: str | None, b: str | None) -> bool:
+    """The older, softer match: one name inside the other, or two shared words."""
     na, nb = _norm(_canonical(a)), _norm(_canonical(b))
     if not na or not nb:
         return na == nb
@@ -67,41 +88,58 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return len(wa & wb) >= max(1, min(len(wa), len(wb)) - 1) and len(wa & wb) >= 2
 
 
+ATTRS = ("status", "victims", "group", "source", "hedged", "qualifier", "scope")
+NAMED = ("group", "source")
+
+
 @dataclass
 class Scores:
     gold_figures: int = 0
     predicted_figures: int = 0
     exact: int = 0
     overlap: int = 0
-    attr_hits: dict[str, int] = field(default_factory=lambda: {k: 0 for k in
-                                      ("status", "victims", "group", "source", "hedged", "qualifier")})
+    attr_hits: dict[str, int] = field(default_factory=lambda: {k: 0 for k in ATTRS})
+    # Attributes the gold states (scope only where the gold annotates it).
+    attr_total: dict[str, int] = field(default_factory=lambda: {k: 0 for k in ATTRS})
+    lenient_hits: dict[str, int] = field(default_factory=lambda: {k: 0 for k in NAMED})
+    # number + status + victims + source (strict) all right.
+    full: int = 0
     traps: int = 0
     trap_hits: int = 0
     gold_quotes: int = 0
     quotes_found: int = 0
     speaker_right: int = 0
+    speaker_lenient: int = 0
+    missing_documents: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     incidents: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        p = self.exact / self.predicted_figures if self.predicted_figures else 0.0
-        r = self.exact / self.gold_figures if self.gold_figures else 0.0
-        po = self.overlap / self.predicted_figures if self.predicted_figures else 0.0
-        ro = self.overlap / self.gold_figures if self.gold_figures else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        f1o = 2 * po * ro / (po + ro) if po + ro else 0.0
+        def ratio(a: int, b: int) -> float:
+            return round(a / b, 3) if b else 0.0
+
+        def f1(hits: int) -> float:
+            p, r = ratio(hits, self.predicted_figures), ratio(hits, self.gold_figures)
+            return round(2 * p * r / (p + r), 3) if p + r else 0.0
+
         return {
             "figures": {"gold": self.gold_figures, "predicted": self.predicted_figures,
-                        "exact_precision": round(p, 3), "exact_recall": round(r, 3),
-                        "exact_f1": round(f1, 3), "overlap_f1": round(f1o, 3),
-                        "attribute_accuracy": {k: round(v / self.exact, 3) if self.exact else 0.0
-                                               for k, v in self.attr_hits.items()}},
+                        "exact_precision": ratio(self.exact, self.predicted_figures),
+                        "exact_recall": ratio(self.exact, self.gold_figures),
+                        "exact_f1": f1(self.exact), "overlap_f1": f1(self.overlap),
+                        "full_f1": f1(self.full),
+                        "attribute_accuracy": {k: ratio(v, self.attr_total[k])
+                                               for k, v in self.attr_hits.items()},
+                        "lenient_accuracy": {k: ratio(v, self.attr_total[k])
+                                             for k, v in self.lenient_hits.items()}},
             "traps": {"total": self.traps, "false_positives": self.trap_hits,
-                      "rate": round(self.trap_hits / self.traps, 3) if self.traps else 0.0},
+                      "rate": ratio(self.trap_hits, self.traps)},
             "quotes": {"gold": self.gold_quotes, "found": self.quotes_found,
-                       "recall": round(self.quotes_found / self.gold_quotes, 3) if self.gold_quotes else 0.0,
-                       "speaker_accuracy": round(self.speaker_right / self.quotes_found, 3)
-                       if self.quotes_found else 0.0},
+                       "recall": ratio(self.quotes_found, self.gold_quotes),
+                       "speaker_accuracy": ratio(self.speaker_right, self.quotes_found),
+                       "speaker_accuracy_lenient": ratio(self.speaker_lenient, self.quotes_found),
+                       "speaker_right_of_gold": ratio(self.speaker_right, self.gold_quotes)},
+            "missing_documents": self.missing_documents,
         }
 
 
@@ -117,6 +155,24 @@ def _doc_for(key: str, entry: dict[str, Any], docs: list[dict[str, Any]]) -> dic
     return None
 
 
+def _figure_attrs(s: Scores, key: str, p: dict[str, Any], g: dict[str, Any]) -> None:
+    right = {}
+    for k in ATTRS:
+        if k == "scope" and "scope" not in g:
+            continue
+        s.attr_total[k] += 1
+        if k in NAMED:
+            same = same_name(p.get(k), g.get(k))
+            s.lenient_hits[k] += lenient_name(p.get(k), g.get(k))
+        else:
+            same = p.get(k) == g.get(k)
+        right[k] = same
+        s.attr_hits[k] += same
+        if not same:
+            s.misses.append(f"{key}: {k} {p.get(k)!r} != {g.get(k)!r} for {g['text']!r}")
+    s.full += right["status"] and right["victims"] and right["source"]
+
+
 def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
     s = Scores()
     figs_by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -129,12 +185,12 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
         doc = _doc_for(key, entry, data["documents"])
         gfigs = entry.get("figures") or []
         gquotes = entry.get("quotes") or []
-        s.gold_figures += len(gfigs)
-        s.gold_quotes += len(gquotes)
-        s.traps += len(entry.get("traps") or [])
         if doc is None:
+            s.missing_documents.append(key)
             s.misses.append(f"{key}: document not found")
             continue
+        s.gold_figures += len(gfigs)
+        s.gold_quotes += len(gquotes)
         preds = figs_by_doc.get(doc["id"], [])
         s.predicted_figures += len(preds)
         used: set[str] = set()
@@ -149,12 +205,7 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
                 used.add(p["id"])
                 s.exact += 1
                 s.overlap += 1
-                for k in ("status", "victims", "qualifier", "hedged", "group", "source"):
-                    same = (_same_name(p[k], g.get(k)) if k in ("group", "source")
-                            else p[k] == g.get(k))
-                    s.attr_hits[k] += same
-                    if not same:
-                        s.misses.append(f"{key}: {k} {p[k]!r} != {g.get(k)!r} for {g['text']!r}")
+                _figure_attrs(s, key, p, g)
             elif cands:
                 used.add(cands[0]["id"])
                 s.overlap += 1
@@ -165,10 +216,10 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
         for trap in entry.get("traps") or []:
             tn = _norm(trap)
             if not tn or tn not in text:
-                continue
+                continue  # the cleaner removed it: nothing left to take
+            s.traps += 1
             if any(_norm(p["span"]["text"]) and (_norm(p["span"]["text"]) in tn or tn in _norm(p["span"]["text"]))
-                   and re.search(r"\d", p["span"]["text"] + trap) for p in preds
-                   if p["id"] not in used):
+                   for p in preds if p["id"] not in used):
                 s.trap_hits += 1
                 s.misses.append(f"{key}: trap became a figure {trap!r}")
         qpreds = quotes_by_doc.get(doc["id"], [])
@@ -180,7 +231,8 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
                 s.misses.append(f"{key}: missed quote {g['starts']!r}")
                 continue
             s.quotes_found += 1
-            if _same_name(match["speaker"], g["speaker"]):
+            s.speaker_lenient += lenient_name(match["speaker"], g["speaker"])
+            if same_name(match["speaker"], g["speaker"]):
                 s.speaker_right += 1
             else:
                 s.misses.append(f"{key}: speaker {match['speaker']!r} != {g['speaker']!r}")
@@ -229,9 +281,12 @@ def load_gold(gold_path: str) -> dict[str, Any]:
 
 
 def evaluate(gold_path: str, corpus: str, incidents: bool = False) -> Scores:
+    return evaluate_gold(load_gold(gold_path), corpus, incidents)
+
+
+def evaluate_gold(gold: dict[str, Any], corpus: str, incidents: bool = False) -> Scores:
     from . import process
 
-    gold = load_gold(gold_path)
     results = process(corpus)
     data = {"documents": [r.document.as_dict() for r in results],
             "figures": [f.as_dict() for r in results for f in r.figures],
@@ -252,8 +307,39 @@ def evaluate(gold_path: str, corpus: str, incidents: bool = False) -> Scores:
     return scores
 
 
-if __name__ == "__main__":  # pragma: no cover
-    result = evaluate(sys.argv[1], sys.argv[2], incidents=True)
+def evaluate_realset(split: str = "dev", incidents: bool = True) -> Scores:
+    """Score the real-article set (``realset/``) on one split; articles whose text is missing are
+    named in ``missing_documents`` and left out of the scores."""
+    import tempfile
+
+    from . import realset
+
+    wanted = {a.path for a in realset.manifest() if split == "all" or a.split == split}
+    gold = load_gold(str(realset.ROOT / "gold"))
+    gold["documents"] = {k: v for k, v in gold["documents"].items() if v.get("path", k) in wanted}
+    with tempfile.TemporaryDirectory() as tmp:
+        staged, missing = realset.stage(Path(tmp), split)
+        scores = evaluate_gold(gold, tmp, incidents)
+    scores.missing_documents += [a.path for a in missing if a.path not in scores.missing_documents]
+    return scores
+
+
+def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    args = [a for a in argv if a != "-v"]
+    if args and args[0] == "realset":
+        split = args[args.index("--split") + 1] if "--split" in args else "dev"
+        result = evaluate_realset(split)
+    else:
+        result = evaluate(args[0], args[1], incidents=True)
     print(json.dumps({**result.as_dict(), "incidents": result.incidents}, indent=1))
-    if "-v" in sys.argv:
+    if result.missing_documents:
+        print(f"{len(result.missing_documents)} gold document(s) missing: "
+              + ", ".join(result.missing_documents), file=sys.stderr)
+    if verbose:
         print("\n".join(result.misses))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))
