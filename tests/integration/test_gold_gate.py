@@ -13,15 +13,24 @@ import pytest
 from sitrep.evaluate import evaluate, load_gold
 from tests.corpus import DEMO, GOLD
 
+# Names are scored strictly (through the alias dictionary, no substring matches); the older
+# lenient name scores keep their floors beside them. Strict floors were pinned at what the
+# strict scorer first measured; both only move up.
 FLOORS = {
     "figures_exact_f1": 0.90,
     "figures_exact_precision": 0.95,
+    "full_f1": 0.57,
     "trap_false_positive_rate_max": 0.02,
     "quote_recall": 0.88,
-    "speaker_accuracy": 0.92,
+    "speaker_accuracy": 0.66,
+    "speaker_accuracy_lenient": 0.92,
     "status_accuracy": 0.97,
     "victims_accuracy": 0.95,
-    "source_accuracy": 0.80,
+    "source_accuracy": 0.64,
+    "source_accuracy_lenient": 0.80,
+    "group_accuracy": 0.97,
+    "hedged_accuracy": 0.97,
+    "qualifier_accuracy": 0.99,
 }
 
 
@@ -35,10 +44,11 @@ def scores():
 def test_figures_f1(scores):
     assert scores["figures"]["exact_f1"] >= FLOORS["figures_exact_f1"]
     assert scores["figures"]["exact_precision"] >= FLOORS["figures_exact_precision"]
+    assert scores["figures"]["full_f1"] >= FLOORS["full_f1"]
     attrs = scores["figures"]["attribute_accuracy"]
-    assert attrs["status"] >= FLOORS["status_accuracy"]
-    assert attrs["victims"] >= FLOORS["victims_accuracy"]
-    assert attrs["source"] >= FLOORS["source_accuracy"]
+    for name in ("status", "victims", "source", "group", "hedged", "qualifier"):
+        assert attrs[name] >= FLOORS[f"{name}_accuracy"], name
+    assert scores["figures"]["lenient_accuracy"]["source"] >= FLOORS["source_accuracy_lenient"]
 
 
 def test_the_gold_set_is_big_enough_to_mean_something():
@@ -58,3 +68,4 @@ def test_traps(scores):
 def test_quotes(scores):
     assert scores["quotes"]["recall"] >= FLOORS["quote_recall"]
     assert scores["quotes"]["speaker_accuracy"] >= FLOORS["speaker_accuracy"]
+    assert scores["quotes"]["speaker_accuracy_lenient"] >= FLOORS["speaker_accuracy_lenient"]

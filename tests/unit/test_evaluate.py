@@ -1,0 +1,47 @@
+"""The scorer's name matcher: strict through the alias dictionary, never by substring."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.evaluate import lenient_name, same_name, score
+
+
+@pytest.mark.parametrize("a, b", [
+    ("SOHR", "Syrian Observatory for Human Rights"),
+    ("the Syrian Observatory for Human Rights", "Syrian Observatory for Human Rights"),
+    ("al-Julani", "Ahmed al-Sharaa"),
+    ("a medical source in Jableh", "medical source in Jableh"),
+    (None, None),
+])
+def test_the_same_name_matches(a, b):
+    assert same_name(a, b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("man", "woman in Baniyas"),
+    ("Israel", "Israel Katz"),
+    ("Ministry", "Gaza Health Ministry"),
+    ("medical source in Jableh", "medical source in Baniyas"),
+    ("Syrian Observatory for Human Rights", None),
+])
+def test_different_names_do_not(a, b):
+    assert not same_name(a, b)
+
+
+def test_the_lenient_matcher_is_kept_for_comparison():
+    assert lenient_name("Israel", "Israel Katz") and not same_name("Israel", "Israel Katz")
+
+
+def _doc(text):
+    return {"id": "d1", "fmt": "text", "source_path": "/x/a.txt", "text": text}
+
+
+def test_word_traps_count_and_removed_traps_leave_the_denominator():
+    text = "Several called for calm. A three-storey house fell."
+    gold = {"documents": {"a.txt": {"path": "a.txt", "figures": [],
+                                    "traps": ["several called for", "three-storey house", "gone 5 times"]}}}
+    pred = {"id": "f1", "doc_id": "d1", "count": None, "min": 3, "max": 9,
+            "span": {"text": "Several"}, "sentence": {"text": "Several called for calm."}}
+    s = score(gold, {"documents": [_doc(text)], "figures": [pred], "quotes": []})
+    assert (s.traps, s.trap_hits) == (2, 1)
