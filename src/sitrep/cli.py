@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .config import CONFIG
+from .outfiles import OutputError, atomic_dir, atomic_file
 from .ray_runner import RayRunnerError  # no ray import: ray loads only for --runner ray
 from .records import Problem, RawDocument
 from .store import Store, StoreError, default_db, display, is_url
@@ -45,7 +46,7 @@ def open_store(target: str, must_exist: bool = False) -> Store:
         say(f"{display(target)}: no such database (run `sitrep ingest` first)")
         raise typer.Exit(2)
     try:
-        return Store(target)
+        return Store(target, create=not must_exist)
     except StoreError as exc:
         say(str(exc))
         raise typer.Exit(2) from None
@@ -75,19 +76,58 @@ def _process(todo: Iterable[RawDocument], workers: int, runner: str):
     return process_documents(todo, workers=workers)
 
 
-def _pending(store: Store, items, counts: dict[str, int]) -> Iterator[RawDocument]:
+def extracts(language: str | None) -> bool:
+    """Whether sitrep extracts from text in this language (unknown is read as English)."""
+    return language is None or language.lower().startswith("en")
+
+
+CHANGEABLE = ("url", "outlet", "title", "published", "language")
+
+
+def _changed(item: RawDocument, stored: dict) -> list[dict]:
+    """What ``item`` says about its document that differs from the stored version: each field it
+    gives a value for that is not the stored value. A field it leaves empty changes nothing."""
+    today = time.strftime("%Y-%m-%d")
+    return [{"field": k, "old": stored.get(k), "new": getattr(item, k), "on": today}
+            for k in CHANGEABLE if getattr(item, k) is not None and getattr(item, k) != stored.get(k)]
+
+
+def _fill_unchanged(item: RawDocument, stored: dict) -> None:
+    """Fields the new version leaves empty keep their stored values."""
+    for k in CHANGEABLE:
+        if getattr(item, k) is None and stored.get(k) is not None and not (
+                k == "published" and stored.get("published_inferred")):
+            setattr(item, k, stored[k])
+
+
+def _pending(store: Store, items, counts: dict[str, int],
+             languages: dict[str, int]) -> Iterator[RawDocument]:
     """The read documents the store does not hold yet, as they are read. Problems are reported
-    and recorded on the way; a duplicate later in the batch counts as unchanged."""
+    and recorded on the way; a duplicate later in the batch counts as unchanged; new documents
+    in a language sitrep does not extract yet are counted by language."""
     known = store.known_shas()
     for item in items:
         if isinstance(item, Problem):
             _report(item)
             store.add_problem(item)
             counts["problems"] += 1
-        elif item.raw_sha256 in known:
-            counts["unchanged"] += 1
         else:
+            # Identity is URL and text, in every format: the same document said again with new
+            # metadata is a new version of it (same id, the change recorded), not a second one.
+            stored = store.by_identity(item.identity)
+            changes = _changed(item, stored) if stored else []
+            if (stored and not changes) or (stored is None and item.raw_sha256 in known):
+                counts["unchanged"] += 1
+                continue
+            if stored:
+                item.keep_id = stored["id"]
+                item.changes = list(stored.get("metadata_changes") or []) + changes
+                _fill_unchanged(item, stored)
+                say(f"updated {item.source_path}: " + "; ".join(
+                    f"{c['field']} {c['old']!r} -> {c['new']!r}" for c in changes))
             known.add(item.raw_sha256)
+            if not extracts(item.language):
+                languages[item.language] = languages.get(item.language, 0) + 1
             for problem in item.problems:
                 _report(problem, "warning:")
                 store.add_problem(problem)
@@ -102,7 +142,8 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
     The local runner streams: documents are read, processed and stored a batch at a time, so
     memory does not grow with the corpus. Ray gets the whole list (its dataset is built from it)."""
     counts = {"stored": 0, "unchanged": 0, "problems": 0}
-    todo = _pending(store, items, counts)
+    languages: dict[str, int] = {}
+    todo = _pending(store, items, counts, languages)
     total = None
     if runner == Runner.ray:
         todo = list(todo)
@@ -121,6 +162,10 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
             else:
                 counts["unchanged"] += 1
             progress.advance(task)
+    if languages:
+        say(f"{sum(languages.values())} new document(s) in a language sitrep does not extract yet "
+            f"(stored, no figures or quotes): "
+            + ", ".join(f"{code} {n}" for code, n in sorted(languages.items())))
     return counts
 
 
@@ -238,41 +283,49 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
         say(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
     data = open_store_data(db)
-    if fmt in ("csv", "parquet"):
-        target = f"sitrep-{fmt}" if out_path == "-" else out_path
-        writer = write_csv_dir if fmt == "csv" else write_parquet_dir
-        for p in writer(data, target):
-            say(f"wrote {p}")
-        return
+    try:
+        if fmt in ("csv", "parquet"):
+            target = f"sitrep-{fmt}" if out_path == "-" else out_path
+            writer = write_csv_dir if fmt == "csv" else write_parquet_dir
+            with atomic_dir(target) as tmp:
+                names = [os.path.basename(p) for p in writer(data, tmp)]
+            for name in names:
+                say(f"wrote {os.path.join(target, name)}")
+            return
 
-    def write(fh) -> None:
-        if fmt == "json":
-            write_json(data, fh)
-        elif fmt == "geojson":
-            write_geojson(data, fh)
+        def write(fh) -> None:
+            if fmt == "json":
+                write_json(data, fh)
+            elif fmt == "geojson":
+                write_geojson(data, fh)
+            else:
+                rows, columns = EVENT_FORMATS[fmt]
+                write_rows_csv(rows(data), columns, fh)
+
+        if out_path == "-":
+            write(sys.stdout)
         else:
-            rows, columns = EVENT_FORMATS[fmt]
-            write_rows_csv(rows(data), columns, fh)
-
-    if out_path == "-":
-        write(sys.stdout)
-    else:
-        with open(out_path, "w", encoding="utf-8", newline="" if fmt in EVENT_FORMATS else None) as fh:
-            write(fh)
-        say(f"wrote {out_path}")
+            with atomic_file(out_path, newline="" if fmt in EVENT_FORMATS else None) as fh:
+                write(fh)
+            say(f"wrote {out_path}")
+    except OutputError as exc:
+        say(str(exc))
+        raise typer.Exit(2) from None
 
 
 @app.command()
 def report(out_path: str = typer.Option("report.html", "--out", "-o", help="HTML file to write."),
            db: Optional[str] = DbOption) -> None:
     """Write one self-contained HTML report (no network): incidents, tallies, map, claims, quotes."""
-    from .report import write_report
+    from .report import render_report
 
     data = open_store_data(db)
     try:
-        write_report(data, out_path)
-    except OSError as exc:
-        say(f"{out_path}: cannot write the report ({exc.strerror or exc})")
+        html = render_report(data)
+        with atomic_file(out_path) as fh:
+            fh.write(html)
+    except OutputError as exc:
+        say(str(exc))
         raise typer.Exit(2)
     say(f"wrote {out_path} ({len(data['figures'])} figures, {len(data['documents'])} documents)")
 
@@ -280,15 +333,29 @@ def report(out_path: str = typer.Option("report.html", "--out", "-o", help="HTML
 @app.command()
 def serve(db: Optional[str] = DbOption,
           host: str = typer.Option(CONFIG["serve"]["host"], help="Address to listen on."),
-          port: int = typer.Option(CONFIG["serve"]["port"], help="Port to listen on.")) -> None:
+          port: int = typer.Option(CONFIG["serve"]["port"], help="Port to listen on."),
+          allowed_host: list[str] = typer.Option(
+              CONFIG["serve"]["allowed_hosts"], "--allowed-host",
+              help="A name clients use to reach the app (checked against Host; repeatable). "
+                   "Loopback names and the bound address are always allowed."),
+          token: Optional[str] = typer.Option(
+              None, envvar="SITREP_TOKEN", show_envvar=True,
+              help="Require this token (Authorization: Bearer TOKEN, or the password of basic "
+                   "auth) on every request.")) -> None:
     """Run the web app and JSON API (/api/incidents, /api/tallies, /api/figures, /api/quotes, /api/documents/ID)."""
     import uvicorn
 
+    from .guard import exposure_warning, protect
     from .web import create_app
 
     path = require_db(db)
-    say(f"serving {display(path)} on http://{host}:{port}/")
-    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+    warning = exposure_warning(host, token)
+    if warning:
+        say(warning)
+    say(f"serving {display(path)} on http://{host}:{port}/"
+        + (" (token required)" if token else ""))
+    uvicorn.run(protect(create_app(path), host, allowed_host, token), host=host, port=port,
+                log_level="warning")
 
 
 @app.command()
@@ -297,6 +364,9 @@ def stats(db: Optional[str] = DbOption) -> None:
     with open_store(db or default_db(), must_exist=True) as store:
         for k, v in store.counts().items():
             out.print(f"{k:10} {v}")
+        for code, n in store.languages().items():
+            out.print(f"language   {code or 'unknown'} {n}"
+                      + ("" if extracts(code) else " (not extracted yet)"), highlight=False)
         for p in store.problems():
             out.print(literal(f"problem    {p['path']}: {p['message']}"), highlight=False, markup=False)
 

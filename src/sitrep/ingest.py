@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .config import CONFIG
 from .htmlmap import map_extracted
-from .meta import META_KEYS, clean_text, validate
+from .meta import META_KEYS, clean_text, detect_language, validate
 from .records import Problem, RawDocument
 
 CFG = CONFIG["ingest"]
@@ -125,10 +125,12 @@ def _make(path: str, raw: str, raw_bytes: bytes, fmt: str, meta: dict[str, Any],
     """The document, its metadata validated (a bad field dropped and reported on the document's
     ``problems``) and its text one both stores can hold."""
     meta, found = validate(meta, path)
+    raw = clean_text(raw)
     return RawDocument(
-        source_path=path, raw=clean_text(raw), raw_sha256=sha256(raw_bytes), fmt=fmt,
+        source_path=path, raw=raw, raw_sha256=sha256(raw_bytes), fmt=fmt,
         url=meta.get("url"), outlet=meta.get("outlet"), title=meta.get("title"),
-        published=meta.get("published"), language=meta.get("language"), raw_kind=raw_kind,
+        published=meta.get("published"), language=meta.get("language") or detect_language(raw),
+        raw_kind=raw_kind,
         problems=(problems or []) + found)
 
 

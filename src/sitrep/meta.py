@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -29,6 +30,25 @@ def clean_text(text: str) -> str:
     if "\x00" in text:
         text = text.replace("\x00", "")
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    """py3langid's language identifier; its model ships inside the package (no download)."""
+    import py3langid.langid as langid
+
+    return langid.LanguageIdentifier.from_modelpath(langid.MODEL_DIR / langid.MODEL_FILE,
+                                                     norm_probs=True)
+
+
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of the text's language when the detector is sure, else None (a short
+    or mixed text stays unknown rather than being guessed)."""
+    sample = text[:CONFIG["ingest"]["language_sample_chars"]]
+    if sum(c.isalpha() for c in sample) < CONFIG["ingest"]["language_min_letters"]:
+        return None
+    code, prob = _identifier().classify(sample)
+    return code if prob >= CONFIG["ingest"]["language_min_confidence"] else None
 
 
 def _kind(value: Any) -> str:

@@ -29,7 +29,8 @@ def to_result(work: Work) -> Result:
         published=work.published if work.published else raw.published,
         published_inferred=work.published_inferred, language=raw.language,
         text=work.text, raw_sha256=raw.raw_sha256, source_path=raw.source_path, fmt=raw.fmt,
-        raw_kind=raw.raw_kind)
+        raw_kind=raw.raw_kind, metadata_changes=list(raw.changes),
+        identity=raw.identity)
     return Result(
         document=document, figures=work.figures or [], quotes=work.quotes or [],
         entities=sorted((work.entities or {}).values(), key=lambda e: e.id),

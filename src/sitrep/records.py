@@ -7,6 +7,8 @@ stage that produced it.
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -63,10 +65,20 @@ class RawDocument:
     layer_len: int | None = None
     # Metadata fields dropped at the boundary (sitrep/meta.py), each one line for the user.
     problems: list["Problem"] = field(default_factory=list, repr=False)
+    # Set when this document is a new version of a stored one (same identity, changed metadata
+    # or bytes): it keeps that document's id, and ``changes`` says what changed.
+    keep_id: str | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
     def doc_id(self) -> str:
-        return "d_" + self.raw_sha256[:16]
+        return self.keep_id or "d_" + self.raw_sha256[:16]
+
+    @property
+    def identity(self) -> str:
+        """What makes a document the same document in every format: its URL and its text.
+        Metadata (outlet, title, date) can change without making it another document."""
+        return hashlib.sha256(f"{self.url or ''}\n{self.raw}".encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -242,6 +254,9 @@ class Document:
     source_path: str
     fmt: str
     raw_kind: str
+    # Metadata changes seen when the same document was ingested again: [{field, old, new, on}].
+    metadata_changes: list[dict[str, Any]] = field(default_factory=list)
+    identity: str | None = None  # RawDocument.identity: URL and text
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

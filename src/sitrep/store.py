@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
 from urllib.parse import urlsplit, urlunsplit
+from urllib.request import pathname2url
 
 from .config import CONFIG
 from .records import Problem, Result
@@ -29,7 +31,7 @@ from .records import Problem, Result
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, raw_sha256 TEXT NOT NULL UNIQUE, source_path TEXT,
-    published TEXT, outlet TEXT, data TEXT NOT NULL, ingested_at TEXT NOT NULL{seq});
+    published TEXT, outlet TEXT, data TEXT NOT NULL, ingested_at TEXT NOT NULL, identity TEXT{seq});
 CREATE TABLE IF NOT EXISTS figures (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), status TEXT,
     victims TEXT, source_id TEXT, data TEXT NOT NULL{seq});
@@ -60,8 +62,15 @@ CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL, message TEXT NOT NULL, seen_at TEXT NOT NULL,
     PRIMARY KEY (path, message));
 CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
+CREATE INDEX IF NOT EXISTS documents_identity ON documents(identity);
 CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
 """
+
+# The schema's version, kept in the ``sitrep_meta`` table. A store without that table but with
+# sitrep's tables is version 1 (written before versions were recorded) and is brought up to date;
+# a newer version is refused, so an older sitrep never writes into a store it does not understand.
+SCHEMA_VERSION = 2
+META_SCHEMA = "CREATE TABLE IF NOT EXISTS sitrep_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
 # Tables read back in insertion order (the order documents were ingested in).
 ORDERED = ("documents", "figures", "quotes", "posts")
@@ -80,15 +89,32 @@ def is_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+_SECRET_PARAMS = re.compile(r"((?:^|&)(?:password|sslpassword|passfile|sslkey)=)[^&]*", re.I)
+
+
 def display(target: str) -> str:
-    """The target as it may be printed: a URL's password is masked."""
+    """The target as it may be printed: a URL's password is masked, in the user part and in
+    the query string (``?password=...``)."""
     if not is_url(target):
         return target
     parts = urlsplit(target)
-    if parts.password is None:
-        return target
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    if parts.password is not None:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1))
+    if parts.query:
+        parts = parts._replace(query=_SECRET_PARAMS.sub(r"\1***", parts.query))
+    return urlunsplit(parts)
+
+
+def mask_secrets(text: str, target: str) -> str:
+    """``text`` (an error message) with every password the URL carries replaced by ``***``."""
+    if not is_url(target):
+        return text
+    parts = urlsplit(target)
+    secrets = [parts.password] + [m.group(0).split("=", 1)[1]
+                                  for m in _SECRET_PARAMS.finditer(parts.query)]
+    for secret in filter(None, secrets):
+        text = text.replace(secret, "***")
+    return text
 
 
 def exists(target: str) -> bool:
@@ -116,11 +142,17 @@ class _Backend:
 
 
 class _SQLite(_Backend):
-    def __init__(self, path: str):
+    def __init__(self, path: str, writable: bool = True):
         try:
-            # A generous busy timeout: `sitrep watch` and an export may share the file.
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            if writable:
+                # A generous busy timeout: `sitrep watch` and an export may share the file.
+                self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+            else:
+                # Read commands never create or change anything: not even an empty schema.
+                uri = "file:" + pathname2url(os.path.abspath(path)) + "?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot open SQLite database ({exc})") from None
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -128,6 +160,9 @@ class _SQLite(_Backend):
 
     def create(self, schema: str) -> None:
         self.conn.executescript(schema)
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -152,10 +187,15 @@ class _Postgres(_Backend):
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise StoreError(f"{display(url)}: cannot connect to PostgreSQL ({reason})") from None
+            raise StoreError(f"{display(url)}: cannot connect to PostgreSQL "
+                             f"({mask_secrets(reason, url)})") from None
 
     def sql(self, statement: str) -> str:
         return statement.replace("?", "%s")
+
+    def tables(self) -> set[str]:
+        return {r[0] for r in self.conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
 
     def create(self, schema: str) -> None:
         # Several processes may open a fresh database at once; CREATE IF NOT EXISTS is not safe
@@ -173,12 +213,55 @@ class _Postgres(_Backend):
 
 
 class Store:
-    def __init__(self, target: str | None = None):
+    def __init__(self, target: str | None = None, create: bool = True):
+        """The store at ``target``. ``create=False`` (read commands) opens an existing sitrep
+        store without writing to it; a file that is not one is refused."""
         self.target = target or default_db()
         self.path = self.target
-        self._db: _Backend = (_Postgres if is_url(self.target) else _SQLite)(self.target)
-        self._db.create(SCHEMA.format(seq=self._db.seq))
         self.read_problems: list[Problem] = []
+        if is_url(self.target):
+            self._db: _Backend = _Postgres(self.target)
+        else:
+            self._db = _SQLite(self.target, writable=create)
+        try:
+            self._check_version(create)
+            if create:
+                self._migrate()
+                self._db.create(SCHEMA.format(seq=self._db.seq) + ";" + META_SCHEMA)
+                self.execute("INSERT INTO sitrep_meta (key, value) VALUES ('schema_version', ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                             (str(SCHEMA_VERSION),))
+        except StoreError:
+            self._db.conn.close()
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            self._db.conn.close()
+            raise StoreError(f"{display(self.target)}: cannot use the database ({exc})") from None
+
+    def _migrate(self) -> None:
+        """Bring a store from before schema 2 up to date: documents gain their ``identity``
+        (left empty for documents stored before; they still match by content hash)."""
+        if "documents" not in self._db.tables():
+            return
+        cols = {r[1] for r in self.execute("PRAGMA table_info(documents)")} if self.backend == "sqlite" \
+            else {r[0] for r in self.execute("SELECT column_name FROM information_schema.columns "
+                                             "WHERE table_name = 'documents' AND table_schema = current_schema()")}
+        if "identity" not in cols:
+            self.execute("ALTER TABLE documents ADD COLUMN identity TEXT")
+
+    def _check_version(self, create: bool) -> None:
+        tables = self._db.tables()
+        where = display(self.target)
+        if "sitrep_meta" in tables:
+            row = self.execute("SELECT value FROM sitrep_meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row and str(row[0]).isdigit() else 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{where}: written by a newer sitrep (schema {version}; this "
+                                 f"version reads up to {SCHEMA_VERSION}); not opened")
+        elif tables and "documents" not in tables:
+            raise StoreError(f"{where}: not a sitrep database (it has other tables); not opened")
+        elif not tables and not create:
+            raise StoreError(f"{where}: not a sitrep database (empty); run `sitrep ingest` first")
 
     @property
     def backend(self) -> str:
@@ -212,11 +295,15 @@ class Store:
         """Store one processed document atomically. Returns False if it was already stored."""
         doc = result.document
         with self._db.transaction():
+            if doc.metadata_changes:
+                # A new version of a stored document (same URL and text, new metadata): it
+                # replaces the old one under the same id, with what changed recorded.
+                self._delete_document(doc.id)
             cur = self.execute(
                 "INSERT INTO documents (id, raw_sha256, source_path, published, outlet, data, "
-                "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "ingested_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (doc.id, doc.raw_sha256, doc.source_path, doc.published, doc.outlet,
-                 _json(doc.as_dict()), _now()))
+                 _json(doc.as_dict()), _now(), doc.identity))
             if cur.rowcount == 0:
                 return False  # nothing else was written: the empty transaction commits
             # A file that failed before and now reads is no longer a problem; a field dropped
@@ -254,6 +341,28 @@ class Store:
                 self.execute("INSERT INTO doc_places (doc_id, place_id) VALUES (?, ?) "
                              "ON CONFLICT DO NOTHING", (doc.id, p.id))
         return True
+
+    def remove_document(self, doc_id: str) -> None:
+        """Remove one document and everything extracted from it (a superseded partial version);
+        shared entities and places stay."""
+        with self._db.transaction():
+            self._delete_document(doc_id)
+
+    def _delete_document(self, doc_id: str) -> None:
+        for table in ("figures", "quotes", "posts", "repairs", "doc_entities", "doc_places"):
+            self.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+        self.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def by_identity(self, identity: str) -> dict[str, Any] | None:
+        """The stored document with this identity (URL and text), if any."""
+        row = self.execute("SELECT data FROM documents WHERE identity = ? LIMIT 1", (identity,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def superseded(self, source_path: str) -> list[str]:
+        """Ids of the documents read from ``source_path`` before its newest stored version."""
+        ids = [r[0] for r in self.execute(
+            f"SELECT id FROM documents WHERE source_path = ? ORDER BY {self._db.order}", (source_path,))]
+        return ids[:-1]
 
     # --- reading -------------------------------------------------------------------------
     # Text is sorted in Python, not by the database: collations differ between backends and
@@ -320,6 +429,14 @@ class Store:
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))
         return [{"path": p, "message": m} for _, p, m in rows]
+
+    def languages(self) -> dict[str | None, int]:
+        """Stored documents by language code (None: unknown), most frequent first."""
+        tally: dict[str | None, int] = {}
+        for doc in self._rows("documents"):
+            code = doc.get("language") if isinstance(doc.get("language"), str) else None
+            tally[code] = tally.get(code, 0) + 1
+        return dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0] or "")))
 
     def counts(self) -> dict[str, int]:
         return {t: self.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in COUNTED}

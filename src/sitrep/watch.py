@@ -43,6 +43,8 @@ class PollReport:
         c, t = self.counts, self.totals
         text = (f"poll {self.poll}: read {len(self.read)}, {c.get('stored', 0)} stored, "
                 f"{c.get('unchanged', 0)} unchanged, {c.get('problems', 0)} problems")
+        if c.get("replaced"):
+            text += f", {c['replaced']} earlier version(s) replaced"
         if t:
             text += "; record: " + ", ".join(f"{v} {k}" for k, v in t.items())
         return text
@@ -72,6 +74,7 @@ class Watcher:
         self.settle = CFG["settle_seconds"] if settle_seconds is None else settle_seconds
         self.on_record = on_record
         self.seen: dict[Path, tuple[int, int]] = {}
+        self.rewritten: list[str] = []
         self.reported: set[tuple[str, str]] = set()
         self.polls = 0
         # Our own database and export may sit in a watched folder: never read them as input.
@@ -95,39 +98,69 @@ class Watcher:
                 return False
             if self.seen.get(key) == sig:
                 return False
+            if key in self.seen:
+                self.rewritten.append(str(path))  # a new version of a file read before
             self.seen[key] = sig
             report.read.append(str(path))
             return True
 
         return changed
 
-    def _fetch(self, url: str, report: PollReport) -> Iterator[RawDocument | Problem]:
-        from .ingest import read_feed_bytes, sha256
-
+    def _download(self, url: str) -> tuple[bytes | None, Problem | None]:
+        """The feed's body if it changed since the last fetch. The fetch has a total deadline and
+        a size cap: a feed that drips or never ends is cut off with one problem."""
         state = self.feeds[url]
         request = urllib.request.Request(url, headers={"User-Agent": "sitrep-watch"})
         if state.etag:
             request.add_header("If-None-Match", state.etag)
         if state.modified:
             request.add_header("If-Modified-Since", state.modified)
+        deadline = time.monotonic() + CFG["fetch_deadline"]
+        cap = CFG["max_feed_bytes"]
         try:
             with urllib.request.urlopen(request, timeout=CFG["fetch_timeout"]) as response:
-                body = response.read()
+                chunks, size = [], 0
+                while chunk := response.read1(65536):
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > cap:
+                        return None, Problem(url, f"feed larger than {cap:,} bytes; not read")
+                    if time.monotonic() > deadline:
+                        return None, Problem(url, f"feed took longer than {CFG['fetch_deadline']} s; "
+                                                  "cut off")
                 etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         except urllib.error.HTTPError as exc:
             if exc.code != 304:  # 304: not modified since the last poll
-                yield Problem(url, f"cannot fetch feed (HTTP {exc.code} {exc.reason})")
-            return
+                return None, Problem(url, f"cannot fetch feed (HTTP {exc.code} {exc.reason})")
+            return None, None
         except (urllib.error.URLError, OSError) as exc:
-            yield Problem(url, f"cannot fetch feed ({getattr(exc, 'reason', exc)})")
-            return
+            return None, Problem(url, f"cannot fetch feed ({getattr(exc, 'reason', exc)})")
         state.etag, state.modified = etag, modified
-        digest = sha256(body)
-        if digest == state.body_sha:
+        return b"".join(chunks), None
+
+    def _fetched(self, report: PollReport) -> Iterator[RawDocument | Problem]:
+        """Every feed fetched at once; each feed's items are read as soon as it arrives."""
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        from .ingest import read_feed_bytes, sha256
+
+        if not self.feeds:
             return
-        state.body_sha = digest
-        report.read.append(url)
-        yield from read_feed_bytes(body, url, self.meta)
+        with ThreadPoolExecutor(max_workers=min(CFG["fetch_workers"], len(self.feeds))) as pool:
+            futures = {pool.submit(self._download, url): url for url in self.feeds}
+            for future in as_completed(futures):
+                url = futures[future]
+                body, problem = future.result()
+                if problem is not None:
+                    yield problem
+                if body is None:
+                    continue
+                digest = sha256(body)
+                if digest == self.feeds[url].body_sha:
+                    continue
+                self.feeds[url].body_sha = digest
+                report.read.append(url)
+                yield from read_feed_bytes(body, url, self.meta)
 
     def _items(self, report: PollReport) -> Iterator[RawDocument | Problem]:
         from .ingest import read_paths
@@ -135,7 +168,7 @@ class Watcher:
         items: list[Iterable[RawDocument | Problem]] = []
         if self.paths:
             items.append(read_paths(self.paths, select=self._select(report), **self.meta))
-        items.extend(self._fetch(url, report) for url in self.feeds)
+        items.append(self._fetched(report))
         for source in items:
             for item in source:
                 if isinstance(item, Problem):
@@ -152,6 +185,12 @@ class Watcher:
         self.polls += 1
         report = PollReport(self.polls)
         report.counts = self.ingest(self.store, self._items(report))
+        # A file that grew or was rewritten: its new version replaces the one stored before.
+        for path in self.rewritten:
+            for doc_id in self.store.superseded(path):
+                self.store.remove_document(doc_id)
+                report.counts["replaced"] = report.counts.get("replaced", 0) + 1
+        self.rewritten.clear()
         if report.counts.get("stored") or self.polls == 1:
             from .export import collect
 

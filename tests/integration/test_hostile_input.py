@@ -234,3 +234,199 @@ def test_generated_jsonl_and_manifest_items_never_crash_or_store_bad_types(tmp_p
             assert "\x00" not in item.raw
         else:
             assert isinstance(item, Problem) and "\n" not in item.message
+
+
+# --- input it cannot read yet ---------------------------------------------------------------
+
+def test_languages_are_detected_stored_and_counted(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "en.txt").write_text(GOOD, encoding="utf-8")
+    (corpus / "fr.txt").write_text(
+        "Des hommes armés ont tué au moins trente villageois lors d'une attaque contre un marché, "
+        "selon les habitants de la région.\n", encoding="utf-8")
+    (corpus / "ar.txt").write_text("قتل ثلاثون شخصا على الأقل في هجوم مسلح على سوق القرية، بحسب السكان المحليين.\n",
+                                   encoding="utf-8")
+    db = tmp_path / "s.db"
+    result = ingest(str(corpus), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert ("2 new document(s) in a language sitrep does not extract yet (stored, no figures or "
+            "quotes): ar 1, fr 1") in result.output
+    data = export_json(db)
+    assert sorted(d["language"] for d in data["documents"]) == ["ar", "en", "fr"]
+    assert {f["doc_id"] for f in data["figures"]} == {d["id"] for d in data["documents"] if d["language"] == "en"}
+    out = invoke("stats", "--db", str(db)).stdout
+    assert "language   fr 1 (not extracted yet)" in out and "language   en 1\n" in out
+
+
+# --- secrets and exposure -------------------------------------------------------------------
+
+def test_passwords_are_masked_in_the_user_part_and_the_query_string():
+    from sitrep.store import display, mask_secrets
+
+    url = "postgresql://u:pw1@127.0.0.1:1/db?sslmode=disable&password=s3cret"
+    assert display(url) == "postgresql://u:***@127.0.0.1:1/db?sslmode=disable&password=***"
+    result = invoke("stats", "--db", url)
+    assert result.exit_code == 2
+    assert "pw1" not in result.output and "s3cret" not in result.output
+    assert mask_secrets("failed for pw1 and s3cret", url) == "failed for *** and ***"
+
+
+def _guarded_client(token=None, bound="127.0.0.1", extra=()):
+    from fastapi.testclient import TestClient
+
+    from sitrep.guard import protect
+    from sitrep.web import create_app
+    from tests.report_data import record
+
+    return TestClient(protect(create_app(load=record), bound, extra, token), base_url="http://127.0.0.1")
+
+
+def test_the_app_answers_only_trusted_host_names():
+    client = _guarded_client()
+    assert client.get("/api/incidents").status_code == 200
+    assert client.get("/api/incidents", headers={"Host": "localhost:8000"}).status_code == 200
+    rebinding = client.get("/api/incidents", headers={"Host": "attacker.example:8000"})
+    assert rebinding.status_code == 400
+    wide = _guarded_client(bound="0.0.0.0", extra=["sitrep.example.org"])
+    assert wide.get("/api/incidents", headers={"Host": "sitrep.example.org"}).status_code == 200
+    assert wide.get("/api/incidents", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_token_guards_every_request():
+    import base64
+
+    client = _guarded_client(token="t0ken")
+    denied = client.get("/api/incidents")
+    assert denied.status_code == 401 and denied.headers["www-authenticate"].startswith("Basic")
+    assert client.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/api/incidents", headers={"Authorization": "Bearer t0ken"}).status_code == 200
+    basic = base64.b64encode(b"anyone:t0ken").decode()
+    assert client.get("/", headers={"Authorization": f"Basic {basic}"}).status_code == 200
+
+
+def test_serving_beyond_loopback_without_a_token_is_warned_about():
+    from sitrep.guard import exposure_warning
+
+    assert exposure_warning("127.0.0.1", None) is None
+    assert exposure_warning("0.0.0.0", "t") is None
+    assert "without a token" in exposure_warning("0.0.0.0", None)
+
+
+# --- store integrity ------------------------------------------------------------------------
+
+@pytest.fixture
+def small_store(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert ingest(str(tmp_path / "a.txt"), "--db", str(db)).exit_code == 0
+    return db
+
+
+def test_a_failed_export_leaves_the_previous_output_whole(small_store, tmp_path, monkeypatch):
+    out = tmp_path / "record.json"
+    assert invoke("export", "--out", str(out), "--db", str(small_store)).exit_code == 0
+    before = out.read_text(encoding="utf-8")
+    import sitrep.export
+
+    def dies(data, fh):
+        fh.write('{"documents": [')
+        raise KeyboardInterrupt  # as a kill mid-write would leave it
+
+    monkeypatch.setattr(sitrep.export, "write_json", dies)
+    assert invoke("export", "--out", str(out), "--db", str(small_store)).exit_code != 0
+    assert out.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []
+
+
+def test_an_unwritable_output_is_one_line_and_exit_2(small_store, tmp_path):
+    for args in (["export", "--out", str(tmp_path / "no" / "such" / "dir" / "x.json")],
+                 ["report", "--out", str(tmp_path / "nodir" / "r.html")]):
+        result = invoke(*args, "--db", str(small_store))
+        assert result.exit_code == 2
+        assert len(result.output.strip().splitlines()) == 1 and "cannot write" in result.output
+
+
+def test_read_commands_never_create_tables_in_a_foreign_file(tmp_path):
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    for cmd in (["stats"], ["export"], ["report", "--out", str(tmp_path / "r.html")]):
+        result = invoke(*cmd, "--db", str(foreign))
+        assert result.exit_code == 2 and "not a sitrep database" in result.output
+    result = ingest(str(tmp_path), "--db", str(foreign))
+    assert result.exit_code == 2 and "not a sitrep database" in result.output
+    with sqlite3.connect(foreign) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["customers"]
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    assert invoke("stats", "--db", str(empty)).exit_code == 2
+    assert empty.read_bytes() == b""
+
+
+def test_a_newer_schema_is_refused_and_an_older_one_upgraded(small_store):
+    with sqlite3.connect(small_store) as conn:
+        conn.execute("UPDATE sitrep_meta SET value = '99' WHERE key = 'schema_version'")
+    for cmd in (["stats"], ["ingest", str(small_store.parent / "a.txt")]):
+        result = invoke(*cmd, "--db", str(small_store))
+        assert result.exit_code == 2 and "newer sitrep (schema 99" in result.output
+    with sqlite3.connect(small_store) as conn:
+        conn.execute("DROP TABLE sitrep_meta")  # as a store from before versions were kept
+    assert stats(small_store)["documents"] == 1
+    assert ingest(str(small_store.parent / "a.txt"), "--db", str(small_store)).exit_code == 0
+    with sqlite3.connect(small_store) as conn:
+        assert conn.execute("SELECT value FROM sitrep_meta").fetchone()[0] == "2"
+
+
+@pytest.mark.parametrize("content, reason", [(None, "cannot read"), ("[serve\nport = ", "not valid TOML")])
+def test_a_missing_or_malformed_config_is_one_line_and_exit_2(tmp_path, content, reason):
+    import subprocess
+    import sys
+
+    cfg = tmp_path / "sitrep.toml"
+    if content is not None:
+        cfg.write_text(content, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "sitrep.cli", "stats", "--db", str(tmp_path / "x.db")],
+                          capture_output=True, text=True, env={**os.environ, "SITREP_CONFIG": str(cfg)})
+    assert proc.returncode == 2
+    assert proc.stderr.strip().startswith(f"SITREP_CONFIG={cfg}: {reason}")
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# --- identity of a document -----------------------------------------------------------------
+
+def test_a_metadata_change_updates_the_document_in_place(tmp_path):
+    body = GOOD
+    f = tmp_path / "items.jsonl"
+    db = tmp_path / "s.db"
+    line = {"text": body, "url": "https://example.org/a", "outlet": "Hama Herald", "published": "2025-03-03"}
+    f.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert ingest(str(f), "--db", str(db)).exit_code == 0
+    [before] = export_json(db)["documents"]
+    f.write_text(json.dumps({**line, "outlet": "Orontes Post"}) + "\n", encoding="utf-8")
+    result = ingest(str(f), "--db", str(db))
+    assert result.exit_code == 0
+    assert "updated " in result.output and "outlet 'Hama Herald' -> 'Orontes Post'" in result.output
+    data = export_json(db)
+    [after] = data["documents"]
+    assert after["id"] == before["id"] and after["outlet"] == "Orontes Post"
+    assert [(c["field"], c["old"], c["new"]) for c in after["metadata_changes"]] == [
+        ("outlet", "Hama Herald", "Orontes Post")]
+    assert {x["doc_id"] for x in data["figures"]} == {after["id"]}
+    assert len(data["figures"]) == len({x["id"] for x in data["figures"]})
+    # Saying it all again changes nothing.
+    again = ingest(str(f), "--db", str(db))
+    assert "0 stored, 1 unchanged" in again.output
+
+
+def test_a_text_file_with_a_new_outlet_is_the_same_document_updated(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert ingest(str(f), "--db", str(db), "--outlet", "Hama Herald").exit_code == 0
+    result = ingest(str(f), "--db", str(db), "--outlet", "Orontes Post")
+    assert "outlet 'Hama Herald' -> 'Orontes Post'" in result.output
+    assert [d["outlet"] for d in export_json(db)["documents"]] == ["Orontes Post"]
+    # No outlet given: nothing is said about it, so nothing changes.
+    assert "0 stored, 1 unchanged" in ingest(str(f), "--db", str(db)).output
+    assert stats(db)["documents"] == 1

@@ -68,11 +68,12 @@ def test_new_files_are_ingested_once_and_unchanged_ones_not_reread(tmp_path, sto
     assert watcher.poll().read == []
     assert store.counts()["documents"] == 3
 
-    # An edited file (new modification time) is read again and stored as a new version.
+    # An edited file (new modification time) is read again; its new version replaces the old.
     write(first, ARTICLES[0].replace("seven", "nine"))
     five = watcher.poll()
-    assert five.read == [str(first)] and five.counts["stored"] == 1
-    assert store.counts()["documents"] == 4
+    assert five.read == [str(first)] and five.counts["stored"] == 1 and five.counts["replaced"] == 1
+    assert store.counts()["documents"] == 3
+    assert any("nine villagers" in d["text"] for d in store.documents())
 
 
 def test_a_file_still_being_written_waits_for_the_next_poll(tmp_path, store):
@@ -195,3 +196,90 @@ def test_feed_that_is_not_a_feed_and_a_dead_url_are_said_once(feed, store):
     problems = {p["path"]: p["message"] for p in store.problems()}
     assert "not an RSS/Atom feed" in problems[feed.url]
     assert problems[dead].startswith("cannot fetch feed")
+
+
+class _SlowServer:
+    """A loopback server whose feed drips one byte every ``gap`` seconds, or sends ``size``
+    bytes of padding: the feeds a watcher must not be held up by."""
+
+    def __init__(self, gap: float = 0.0, size: int = 0):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.end_headers()
+                try:
+                    if size:
+                        for _ in range(size // 65536 + 1):
+                            self.wfile.write(b" " * 65536)
+                    else:
+                        for _ in range(200):
+                            if server.stop.is_set():
+                                return
+                            self.wfile.write(b" ")
+                            self.wfile.flush()
+                            time.sleep(gap)
+                except OSError:
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.stop = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/feed.xml"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_dripping_feed_is_cut_off_and_does_not_stall_the_others(feed, store, monkeypatch):
+    import sitrep.watch
+
+    monkeypatch.setitem(sitrep.watch.CFG, "fetch_deadline", 1.5)
+    slow = _SlowServer(gap=0.2)
+    try:
+        watcher = Watcher([slow.url, feed.url], store, ingest=ingest)
+        t0 = time.monotonic()
+        report = watcher.poll()
+        assert time.monotonic() - t0 < 6
+        assert report.counts["stored"] == 2  # the good feed's items
+        problems = {p["path"]: p["message"] for p in store.problems()}
+        assert "cut off" in problems[slow.url]
+    finally:
+        slow.close()
+
+
+def test_an_oversized_feed_is_refused_not_read_whole(store, monkeypatch):
+    import sitrep.watch
+
+    monkeypatch.setitem(sitrep.watch.CFG, "max_feed_bytes", 1_000_000)
+    big = _SlowServer(size=5_000_000)
+    try:
+        report = Watcher([big.url], store, ingest=ingest).poll()
+        assert report.counts["problems"] == 1
+        assert "larger than 1,000,000 bytes" in store.problems()[0]["message"]
+    finally:
+        big.close()
+
+
+def test_a_growing_file_keeps_only_its_newest_version(tmp_path, store):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    f = write(folder / "live.txt", ARTICLES[0])
+    watcher = Watcher([str(folder)], store, ingest=ingest, settle_seconds=0)
+    assert watcher.poll().counts["stored"] == 1
+    write(f, ARTICLES[0] + ARTICLES[1])
+    os.utime(f, (LONG_AGO + 10, LONG_AGO + 10))
+    report = watcher.poll()
+    assert report.counts["stored"] == 1 and report.counts["replaced"] == 1
+    assert "1 earlier version(s) replaced" in report.line()
+    [doc] = store.documents()
+    assert doc["text"].startswith(ARTICLES[0].strip()) and "Aleppo" in doc["text"]
+    assert {f["doc_id"] for f in store.figures()} == {doc["id"]}
