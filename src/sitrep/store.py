@@ -308,8 +308,8 @@ class Store:
                 return False  # nothing else was written: the empty transaction commits
             # A file that failed before and now reads is no longer a problem; a field dropped
             # from this very document (sitrep/meta.py) still is.
-            self.execute("DELETE FROM problems WHERE path = ? AND message NOT LIKE 'field %'",
-                         (doc.source_path,))
+            self.execute("DELETE FROM problems WHERE path = ? AND message NOT LIKE ?",
+                         (doc.source_path, "field %"))
             self.executemany(
                 "INSERT INTO figures (id, doc_id, status, victims, source_id, data) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

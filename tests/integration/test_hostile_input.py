@@ -20,12 +20,22 @@ from sitrep.ingest import read_paths
 from sitrep.meta import validate
 from sitrep.records import Problem, RawDocument
 from tests.integration.test_cli import GOOD, export_json, invoke, stats
+from tests.pg import fresh_database
 
 SECRET = "SECRET-TOKEN-7f3a The launch codes are in the drawer.\n"
 
 
 def ingest(*args: str):
     return invoke("ingest", *args, "--quiet")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """A fresh store of each kind: the battery holds for both."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "s.db")
+    else:
+        yield from fresh_database()
 
 
 def lines(output: str, word: str) -> list[str]:
@@ -69,11 +79,11 @@ BAD_LINES = [
 ]
 
 
-def test_bad_metadata_fields_are_dropped_with_one_line_and_the_items_kept(tmp_path):
+def test_bad_metadata_fields_are_dropped_with_one_line_and_the_items_kept(tmp_path, target):
     f = tmp_path / "items.jsonl"
     # json.dumps escapes lone surrogates as \ud800, which json.loads gives back as they were.
     f.write_text("\n".join(json.dumps(line) for line in BAD_LINES) + "\n", encoding="utf-8")
-    db = tmp_path / "s.db"
+    db = target
     result = ingest(str(f), "--db", str(db))
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
@@ -138,22 +148,32 @@ def test_manifest_lines_of_the_wrong_shape_are_one_line_each(tmp_path):
 
 # --- a store written before validation existed ----------------------------------------------
 
-def test_a_poisoned_stored_row_is_one_reported_row_not_a_dead_record(tmp_path):
-    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(GOOD.replace("Hama", "Homs"), encoding="utf-8")
-    db = tmp_path / "s.db"
-    assert ingest(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(db)).exit_code == 0
-    with sqlite3.connect(db) as conn:
-        doc_id, data = conn.execute("SELECT id, data FROM documents ORDER BY rowid LIMIT 1").fetchone()
+def _poison(target: str) -> str:
+    """Give the first stored document a title object and an outlet list, as an older version
+    could store them; returns its id."""
+    from sitrep.store import Store
+
+    with Store(target) as store:
+        doc_id, data = store.execute("SELECT id, data FROM documents ORDER BY id LIMIT 1").fetchone()
         row = json.loads(data)
         row["title"] = {"an": "object"}
         row["outlet"] = ["a", "list"]
-        conn.execute("UPDATE documents SET data = ? WHERE id = ?", (json.dumps(row), doc_id))
+        store.execute("UPDATE documents SET data = ? WHERE id = ?", (json.dumps(row), doc_id))
+    return doc_id
+
+
+def test_a_poisoned_stored_row_is_one_reported_row_not_a_dead_record(tmp_path, target):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(GOOD.replace("Hama", "Homs"), encoding="utf-8")
+    db = target
+    assert ingest(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(db)).exit_code == 0
+    doc_id = _poison(db)
     result = invoke("export", "--format", "json", "--db", str(db))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["documents"]) == 2
-    assert data["documents"][0]["title"] is None and data["documents"][0]["outlet"] is None
+    [bad] = [d for d in data["documents"] if d["id"] == doc_id]
+    assert bad["title"] is None and bad["outlet"] is None
     assert len(lines(result.stderr, f"stored document {doc_id}")) == 2
     assert invoke("report", "--out", str(tmp_path / "r.html"), "--db", str(db)).exit_code == 0
 
@@ -395,10 +415,10 @@ def test_a_missing_or_malformed_config_is_one_line_and_exit_2(tmp_path, content,
 
 # --- identity of a document -----------------------------------------------------------------
 
-def test_a_metadata_change_updates_the_document_in_place(tmp_path):
+def test_a_metadata_change_updates_the_document_in_place(tmp_path, target):
     body = GOOD
     f = tmp_path / "items.jsonl"
-    db = tmp_path / "s.db"
+    db = target
     line = {"text": body, "url": "https://example.org/a", "outlet": "Hama Herald", "published": "2025-03-03"}
     f.write_text(json.dumps(line) + "\n", encoding="utf-8")
     assert ingest(str(f), "--db", str(db)).exit_code == 0
@@ -419,10 +439,10 @@ def test_a_metadata_change_updates_the_document_in_place(tmp_path):
     assert "0 stored, 1 unchanged" in again.output
 
 
-def test_a_text_file_with_a_new_outlet_is_the_same_document_updated(tmp_path):
+def test_a_text_file_with_a_new_outlet_is_the_same_document_updated(tmp_path, target):
     f = tmp_path / "a.txt"
     f.write_text(GOOD, encoding="utf-8")
-    db = tmp_path / "s.db"
+    db = target
     assert ingest(str(f), "--db", str(db), "--outlet", "Hama Herald").exit_code == 0
     result = ingest(str(f), "--db", str(db), "--outlet", "Orontes Post")
     assert "outlet 'Hama Herald' -> 'Orontes Post'" in result.output
