@@ -18,7 +18,9 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "tally", "update", "publish", "show", "indicate", "warn", "explain", "assert",
                  "remark", "reveal", "insist", "describe", "accuse", "vow", "urge", "emphasize",
                  "stress", "tweet", "post", "quote", "allege", "deny", "conclude"}
-HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|claims?|claimed|claiming|unverified|"
+# "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
+HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|unverified|"
+                   r"(?:claims?|claimed|claiming)(?!\s+(?:the\s+lives|[\w,\s]{0,25}?\blives\b))|"
                    r"unconfirmed|purportedly|purported|rumou?red|reports of|reports in|"
                    r"said to have|not (?:be )?independently verified|could not (?:be )?(?:independently )?"
                    r"(?:verified|confirmed)|cannot be verified|according to unconfirmed)\b", re.I)
