@@ -25,7 +25,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import find_source, hedged
+from .attribution import find_source, hedged, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -315,6 +315,7 @@ def figures_stage(work: Work) -> None:
     doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     last_source: dict[int, tuple[str | None, str | None]] = {}
     last_fig: Figure | None = None
+    sentence_sources: list[tuple[int, int, str | None, str | None]] = []
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         stext = text[s0:s1]
@@ -326,6 +327,11 @@ def figures_stage(work: Work) -> None:
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
         source, source_id = find_source(sent, work)
+        if source is not None and not _is_outlet(source, work):
+            # The paragraph's later sentences inherit it ("X said two missiles hit the station.
+            # 30 people were killed.").
+            last_source[para_of(s0)] = (source, source_id)
+        sentence_sources.append((s0, s1, source, source_id))
         is_hedged = hedged(stext)
         places = sorted({m.ref_id for m in work.place_mentions
                          if m.ref_id and s0 <= m.span.start < s1})
@@ -366,11 +372,12 @@ def figures_stage(work: Work) -> None:
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
+            if src is not None and _is_outlet(src, work):
+                src, src_id = None, None  # "…, Dunya News reported" in Dunya News: its own voice
             if src is None and para in last_source:
                 src, src_id = last_source[para]
                 inherited = src is not None
-            if source is not None:
-                last_source[para] = (source, source_id)
+            src, src_id, person = _speaker_org(src, src_id, work)
             p_start, p_end = _period(stext, sent_dates, work.published)
             fig = Figure(
                 id="", doc_id=work.doc_id, count=num.count,
@@ -382,7 +389,7 @@ def figures_stage(work: Work) -> None:
                 raw_span=work.clean.raw_span(fig_start, fig_end),
                 sentence=Span(s0, s1, stext),
                 provenance=Provenance(VERSION, 0.9 if rule in ("after", "noun", "before") else 0.7, rule),
-                source_inherited=inherited)
+                source_inherited=inherited, source_person=person)
             figures.append(fig)
             return fig
 
@@ -451,10 +458,96 @@ def figures_stage(work: Work) -> None:
                 pending.clear()
             prev, prev_end, prev_np_end = fig, num.end, max(np_end - s0, num.end)
             last_fig = fig
+    _source_after(figures, sentence_sources, text, para_of, work)
     figures.sort(key=lambda f: (f.span.start, f.span.end))
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
+
+
+def _is_outlet(name: str, work: Work) -> bool:
+    """The publishing outlet named as the source of its own report."""
+    outlet = (work.raw.outlet or "").casefold()
+    return bool(outlet) and (name.casefold() in outlet or outlet in name.casefold())
+
+
+def _speaker_org(src: str | None, src_id: str | None, work: Work
+                 ) -> tuple[str | None, str | None, str | None]:
+    """A person speaking for an organisation: (organisation, its id, the person)."""
+    ent = work.entities.get(src_id) if src_id else None
+    if ent is None or ent.type != "person":
+        return src, src_id, None
+    org = speaks_for(work, ent.id)
+    if org is None:
+        return src, src_id, None
+    return org[0], org[1], ent.name
+
+
+# A short sentence that only names who reported what came before: "The regional prosecutor's
+# office reported." / "Police said." / "Source: the district hospital."
+_BARE_REPORT = re.compile(r"^\W*(?:source\s*:\s*)?[^.;:!?]{2,80}?\s*(?:\b(?:said|reported|says|reports|"
+                          r"confirmed|announced|stated|added|wrote|posted)\b[^.;]{0,40})?\W*$", re.I)
+
+
+def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Work) -> None:
+    """A figure with no source, whose next sentence in the paragraph only names a source,
+    takes that source; a document's "Source: …" line is the source of what it leaves unsourced."""
+    for i, (s0, s1, src, src_id) in enumerate(sentences[:-1]):
+        n0, n1, nsrc, nsrc_id = sentences[i + 1]
+        if nsrc is None or para_of(n0) != para_of(s0) and para_of(n0) - para_of(s0) > 1:
+            continue
+        if not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1]):
+            continue
+        for f in figures:
+            if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited):
+                f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
+                f.source_inherited = False
+    line = _source_line(work)
+    if line is not None:
+        for f in figures:
+            if f.source is None:
+                f.source, f.source_id, f.source_person = line[0], line[1], line[2]
+                f.source_inherited = True
+
+
+_SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
+_PLATFORMS = re.compile(r"^(?:twitter|x|telegram|facebook|instagram|youtube|tiktok|whatsapp|"
+                        r"social media|getty images|reuters|afp|ap|xinhua|anadolu|news\b.*)$", re.I)
+
+
+def _source_line(work: Work) -> tuple[str, str | None, str | None] | None:
+    """The "Source: …" line of a document (often dropped by the cleaner as page furniture):
+    an organisation, or a person with their role in one ("Head of the X Administration, Ivan
+    P."). Platforms, wires and the outlet itself are not sources."""
+    lines = [r.before for r in work.repairs or [] if r.kind.startswith("drop:")]
+    lines += [m.group(0) for m in _SOURCE_LINE.finditer(work.text)]
+    for ln in lines:
+        m = _SOURCE_LINE.match(ln)
+        if not m:
+            continue
+        x = re.split(r"\s*;\s*", m.group("x"))[0].strip(" .")
+        if _PLATFORMS.match(x) or _is_outlet(x, work) or lookup_type(x) == "media":
+            continue
+        parts = [p.strip() for p in x.split(",")]
+        org_part = next((p for p in parts if ROLE_OF.search(p)), None)
+        person_part = next((p for p in parts if p is not org_part and re.fullmatch(
+            r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", p)), None)
+        if org_part is not None:
+            org = ROLE_OF.search(org_part).group("org").strip()
+            return org, None, person_part
+        if len(parts) == 1 and re.fullmatch(r"[A-Z][\w’'&.-]*(?:\s+[\w’'&.-]+){0,8}", x):
+            hit = lookup(x)
+            return (hit[0] if hit else x), None, None
+    return None
+
+
+ROLE_OF = re.compile(r"\b(?:head|chief|director|spokes\w+|press secretary|governor|chairman|"
+                     r"commander|minister|official)\s+of\s+(?:the\s+)?(?P<org>[A-Z].+)$", re.I)
+
+
+def lookup_type(name: str) -> str | None:
+    hit = lookup(name)
+    return hit[1] if hit else None
 
 
 def _paragraph_index(text: str):
