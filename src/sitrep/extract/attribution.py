@@ -104,11 +104,14 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         named = _named_like(work, start, anaphor.group(1).split()[-1])
         if named:
             return named
-        if work.last_source is not None and work.last_source[1] is not None:
+        if anaphor.group(1).lower() == "ministry":
+            pass  # "the health ministry", "the enclave's ministry": no such body named yet
+        elif work.last_source is not None and work.last_source[1] is not None:
             return work.last_source
-        org = last_entity(work, start, ("organization",))
-        if org:
-            return org
+        else:
+            org = last_entity(work, start, ("organization",))
+            if org:
+                return org
     elif anaphor and work.last_source is not None:
         return work.last_source
     gov = re.match(r"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s government$", stripped)
@@ -375,7 +378,7 @@ def _roles() -> str:
 
 _ROLE = _roles()
 _ROLE_AFTER = re.compile(rf"^\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:{_ROLE})\s+"
-                         rf"(?:of|for|at|with|in)\s+(?:the\s+)?", re.I)
+                         rf"(?:of|for|at|with|in)\s+(?:the\s+)?(?:board\s+of\s+(?:the\s+)?)?", re.I)
 _ROLE_BEFORE = re.compile(rf"(?:[’']s)?\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s*,?\s*", re.I)
 _ROLE_OF_BEFORE = re.compile(rf"\b(?:{_ROLE})\s+(?:of|for|at)\s+(?:the\s+)?$", re.I)
 

@@ -468,7 +468,10 @@ def figures_stage(work: Work) -> None:
 def _is_outlet(name: str, work: Work) -> bool:
     """The publishing outlet named as the source of its own report."""
     outlet = (work.raw.outlet or "").casefold()
-    return bool(outlet) and (name.casefold() in outlet or outlet in name.casefold())
+    if not outlet or not (name.casefold() in outlet or outlet in name.casefold()):
+        return False
+    # A rights group or ministry publishing its own findings is still their source.
+    return lookup_type(name) in (None, "media")
 
 
 def _speaker_org(src: str | None, src_id: str | None, work: Work
