@@ -28,7 +28,7 @@ ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region
                      r"(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
                      r"relief|medical|advocacy|human rights|health)\s+)?(monitor|war monitor|observatory|"
                       r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|ngo|"
-                      r"charity|military|army|militia|rebels|service|it|they)$", re.I)
+                      r"charity|military|army|militia|rebels|service|collective|it|they)$", re.I)
 GENERIC_SOURCE = re.compile(r"\b(officials?|sources?|activists?|medics?|doctors?|witnesses?|"
                             r"residents?|ministry|police|army|military|authorities|hospital|"
                             r"spokes(?:man|woman|person)|monitor|observatory|media|agency|"
@@ -377,7 +377,7 @@ def _roles() -> str:
 
 
 _ROLE = _roles()
-_ROLE_AFTER = re.compile(rf"^\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:{_ROLE})\s+"
+_ROLE_AFTER = re.compile(rf"\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:{_ROLE})\s+"
                          rf"(?:of|for|at|with|in)\s+(?:the\s+)?(?:board\s+of\s+(?:the\s+)?)?", re.I)
 _ROLE_BEFORE = re.compile(rf"(?:[’']s)?\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s*,?\s*", re.I)
 _ROLE_OF_BEFORE = re.compile(rf"\b(?:{_ROLE})\s+(?:of|for|at)\s+(?:the\s+)?$", re.I)
@@ -404,8 +404,10 @@ def _speaks_for_map(work: Work) -> dict[str, tuple[str, str]]:
             continue
         after = _ROLE_AFTER.match(text, m.span.end, min(len(text), m.span.end + 120))
         if after:
-            org = next((o for o in orgs if o.span.start == after.end()), None)
-            if org is not None:
+            # The org mention may hold the article ("the International Committee of …").
+            org = next((o for o in orgs if m.span.end < o.span.start <= after.end() < o.span.end), None)
+            if org is not None and not re.match(r"\s+[a-z]", text[org.span.end:org.span.end + 3]):
+                # ("the deputy head of the UN mission": a body inside the organisation, not it)
                 out[ent.id] = (work.entities[org.ref_id].name, org.ref_id)
                 continue
         for o in orgs:

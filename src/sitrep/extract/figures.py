@@ -76,6 +76,8 @@ PRE_STATUS = re.compile(
     r"the|an|a|estimated|rise|up|stood|been|some|include|included|including|summary|another)){0,4}"
     r"\s*[“\"]?$", re.I)
 
+MIXED = re.compile(rf"\s*(?:{_alternation(LEX['mixed_after'])})\b", re.I)
+
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
 TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|number of (?:the )?(?:dead|deaths|people "
@@ -444,6 +446,11 @@ def figures_stage(work: Work) -> None:
                         "casualties", "casualty"):  # killed-and-injured: never given one status
                     pending.append((num, np_tokens, np_end))
                 continue
+            mixed = MIXED.match(stext, status_end) if status == "killed" else None
+            if mixed and not find_numbers(stext[mixed.end():mixed.end() + 25]):
+                # "dozens of dead and injured": killed and injured in one number (but "killed
+                # 12 and injured 30 others" are two figures).
+                continue
             if num.is_word and num.qualifier == "vague" and not np_tokens and (
                     rule != "before" and status_end - (num.end) > 25):
                 continue
@@ -488,8 +495,9 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
 
 # A short sentence that only names who reported what came before: "The regional prosecutor's
 # office reported." / "Police said." / "Source: the district hospital."
-_BARE_REPORT = re.compile(r"^\W*(?:source\s*:\s*)?[^.;:!?]{2,80}?\s*(?:\b(?:said|reported|says|reports|"
-                          r"confirmed|announced|stated|added|wrote|posted)\b[^.;]{0,40})?\W*$", re.I)
+_BARE_REPORT = re.compile(r"^\W*[^.;:!?\d]{2,70}?\s+(?:said|reported|says|reports|confirmed|announced|"
+                          r"stated|added|wrote|posted)(?:\s+(?:on\s+)?\w+day|\s+(?:this|on|in)\s+[\w\s]{1,20})?\W*$",
+                          re.I)
 
 
 def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Work) -> None:
