@@ -25,7 +25,9 @@ VAGUE = {
     "hundreds of": (200, None), "thousands": (2000, None), "thousands of": (2000, None),
     "tens of thousands of": (20000, None), "hundreds of thousands of": (200000, None),
     "tens of thousands": (20000, None), "hundreds of thousands": (200000, None),
-    "scores": (40, None),
+    "scores": (40, None), "several dozen": (36, 99), "several hundred": (300, 999),
+    "several dozens of": (36, 99), "several dozen of": (36, 99), "several hundreds of": (300, 999),
+    "several hundred of": (300, 999), "several thousand": (3000, 9999),
 }
 
 QUALIFIERS = [
@@ -42,7 +44,7 @@ QUALIFIERS = [
 _word = "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))
 WORD_NUM = (rf"(?:(?:a|one|{_word})(?:[- ](?:{_word}))?"
             rf"(?:\s+(?:hundred|thousand|million)(?:\s+(?:and\s+)?(?:{_word})(?:[- ](?:{_word}))?)?)*)")
-DIGIT_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|m\b|k\b))?"
+DIGIT_NUM = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|m\b|k\b))?"
 NUM = rf"(?:{DIGIT_NUM}|{WORD_NUM})"
 _QUAL = "|".join(re.escape(q) for _, qs in QUALIFIERS for q in sorted(qs, key=len, reverse=True))
 _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
@@ -50,7 +52,8 @@ _VAGUE = "|".join(re.escape(v) for v in sorted(VAGUE, key=len, reverse=True))
 PATTERN = re.compile(
     rf"(?<![\w.,-])(?:(?P<qual>{_QUAL})\s+)?"
     rf"(?:between\s+(?P<lo>{NUM})\s+and\s+(?P<hi>{NUM})"
-    rf"|(?P<rlo>{DIGIT_NUM})\s*(?:-|–|to)\s*(?P<rhi>{DIGIT_NUM})"
+    rf"|(?P<rlo>{DIGIT_NUM})\s*(?:-to-|-|–|to)\s*(?P<rhi>{DIGIT_NUM})"
+    rf"|(?P<wlo>{WORD_NUM})\s+to\s+(?P<whi>{WORD_NUM})"
     rf"|(?P<dozen>a dozen|half a dozen)"
     rf"|(?P<vague>{_VAGUE})"
     rf"|(?P<num>{NUM}))"
@@ -76,6 +79,9 @@ def parse_number(text: str) -> int | None:
     """Value of one number expression, or None."""
     t = text.strip().lower().replace("–", "-")
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|m|k)?", t)
+    if m and not m.group(2) and re.fullmatch(r"\d{1,3}(?:\.\d{3})+", m.group(1)):
+        # European thousands separators: "1.250 people" is 1,250 (a head count has no decimals).
+        return int(m.group(1).replace(".", ""))
     if m:
         value = float(m.group(1).replace(",", ""))
         scale = {"million": 1_000_000, "m": 1_000_000, "thousand": 1000, "k": 1000}.get(m.group(2) or "", 1)
@@ -123,13 +129,13 @@ def find_numbers(text: str) -> list[NumberPhrase]:
         qual = _qualifier(m.group("qual"))
         start, end = m.start(), m.end()
         num_start = start
-        for g in ("lo", "rlo", "dozen", "vague", "num"):
+        for g in ("lo", "rlo", "wlo", "dozen", "vague", "num"):
             if m.group(g) is not None:
                 num_start = m.start(g)
                 break
-        if m.group("lo") or m.group("rlo"):
-            lo = parse_number(m.group("lo") or m.group("rlo"))
-            hi = parse_number(m.group("hi") or m.group("rhi"))
+        if m.group("lo") or m.group("rlo") or m.group("wlo"):
+            lo = parse_number(m.group("lo") or m.group("rlo") or m.group("wlo"))
+            hi = parse_number(m.group("hi") or m.group("rhi") or m.group("whi"))
             if lo is None or hi is None or hi <= lo:
                 continue
             out.append(NumberPhrase(start, end, m.group(0), None, lo, hi, "range", num_start, False))

@@ -294,3 +294,32 @@ def test_any_text_gives_ordered_in_bounds_phrases(text):
             assert p.min is None or p.min <= p.count + 1  # more_than: min is count + 1
             assert p.max is None or p.count <= p.max
         end = p.end
+
+
+# --- forms met in real reporting ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, lo, hi", [
+    ("several dozen people", 36, 99),
+    ("several hundred families", 300, 999),
+    ("the bodies of four to six children", 4, 6),
+    ("the 200-to-400 spectrum", 200, 400),
+])
+def test_vague_and_word_ranges(text, lo, hi):
+    phrase = only(text)
+    assert (phrase.min, phrase.max) == (lo, hi)
+    assert phrase.count is None
+
+
+@pytest.mark.parametrize("text, n", [("1.250 people were killed", 1250),
+                                     ("between 2.100 and 2.400 people", None)])
+def test_european_thousands_separators(text, n):
+    phrase = only(text)
+    if n is None:
+        assert (phrase.min, phrase.max) == (2100, 2400)
+    else:
+        assert phrase.count == n
+
+
+def test_decimals_with_a_scale_stay_decimals():
+    assert only("1.5 million people").count == 1_500_000
+    assert find_numbers("a 2.5 km walk") == []

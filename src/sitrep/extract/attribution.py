@@ -18,18 +18,39 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "tally", "update", "publish", "show", "indicate", "warn", "explain", "assert",
                  "remark", "reveal", "insist", "describe", "accuse", "vow", "urge", "emphasize",
                  "stress", "tweet", "post", "quote", "allege", "deny", "conclude"}
-HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|claims?|claimed|claiming|unverified|"
+# "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
+HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|unverified|"
+                   r"(?:claims?|claimed|claiming)(?!\s+(?:the\s+lives|[\w,\s]{0,25}?\blives\b))|"
                    r"unconfirmed|purportedly|purported|rumou?red|reports of|reports in|"
                    r"said to have|not (?:be )?independently verified|could not (?:be )?(?:independently )?"
                    r"(?:verified|confirmed)|cannot be verified|according to unconfirmed)\b", re.I)
-ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
-                     r"relief|medical|advocacy|human rights)\s+)?(monitor|war monitor|observatory|"
-                      r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|"
-                      r"charity|military|army|militia|rebels|service|it|they)$", re.I)
+ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region|group)[’']s\s+)?"
+                     r"(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
+                     r"relief|medical|advocacy|human rights|health)\s+)?(monitor|war monitor|observatory|"
+                      r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|ngo|"
+                      r"charity|military|army|militia|rebels|service|collective|it|they)$", re.I)
 GENERIC_SOURCE = re.compile(r"\b(officials?|sources?|activists?|medics?|doctors?|witnesses?|"
                             r"residents?|ministry|police|army|military|authorities|hospital|"
                             r"spokes(?:man|woman|person)|monitor|observatory|media|agency|"
                             r"commander|committee|council|government|reports?)\b", re.I)
+
+
+# Not sources after "according to": data, documents, platforms ("according to preliminary
+# data", "according to Telegram posts").
+_NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|count|tally|"
+                            r"telegram|facebook|twitter|x|instagram|youtube|whatsapp|social media|"
+                            r"posts?|videos?|footage|images?|reports? (?:on|by|from|in))\b", re.I)
+
+
+def _described(phrase: str) -> str | None:
+    """An unnamed source as the text describes it after "according to": "non-governmental
+    groups", "a local prosecutor" -> "local prosecutor"."""
+    p = phrase.strip(" ,.\"“”")
+    if not p or len(p.split()) > 6 or re.search(r"\d", p) or _NOT_DESCRIBED.search(p):
+        return None
+    if not re.match(r"(?:the|a|an|some|several|local|[a-z])", p):
+        return None  # a capitalised name the tagger missed is not ours to invent
+    return re.sub(r"^(the|a|an|some)\s+", "", p, flags=re.I)
 
 
 def hedged(text: str) -> bool:
@@ -83,11 +104,14 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         named = _named_like(work, start, anaphor.group(1).split()[-1])
         if named:
             return named
-        if work.last_source is not None and work.last_source[1] is not None:
+        if anaphor.group(1).lower() == "ministry":
+            pass  # "the health ministry", "the enclave's ministry": no such body named yet
+        elif work.last_source is not None and work.last_source[1] is not None:
             return work.last_source
-        org = last_entity(work, start, ("organization",))
-        if org:
-            return org
+        else:
+            org = last_entity(work, start, ("organization",))
+            if org:
+                return org
     elif anaphor and work.last_source is not None:
         return work.last_source
     gov = re.match(r"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s government$", stripped)
@@ -309,6 +333,8 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
         a0 = sent.start_char + acc.start("x")
         a1 = sent.start_char + acc.end("x")
         found = resolve_phrase(acc.group("x"), a0, a1, work)
+        if found[0] is None:
+            found = (_described(acc.group("x")), None)
     if found[0] is None:
         for tok in sent:
             if tok.lemma_.lower() not in REPORT_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
@@ -334,3 +360,68 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
     if found[1] is not None:
         work.last_source = found
     return found
+
+
+# A person's role for an organisation, right after the name ("Dmytro Petrenko, the spokesman
+# of the regional prosecutor's office") or right before it ("Lady Reading Hospital spokesman
+# Asim Khan", "Head of the Donetsk Regional Military Administration, Pavlo K."). The role words
+# are data: ``data/sources_roles.yaml``.
+def _roles() -> str:
+    from importlib import resources
+
+    import yaml
+
+    words = yaml.safe_load(resources.files("sitrep").joinpath("data/sources_roles.yaml")
+                           .read_text("utf-8"))["roles"]
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_ROLE = _roles()
+_ROLE_AFTER = re.compile(rf"\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:{_ROLE})\s+"
+                         rf"(?:of|for|at|with|in)\s+(?:the\s+)?(?:board\s+of\s+(?:the\s+)?)?", re.I)
+_ROLE_BEFORE = re.compile(rf"(?:[’']s)?\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s*,?\s*", re.I)
+_ROLE_OF_BEFORE = re.compile(rf"\b(?:{_ROLE})\s+(?:of|for|at)\s+(?:the\s+)?$", re.I)
+
+
+def speaks_for(work: Work, person_id: str) -> tuple[str, str] | None:
+    """The organisation a person speaks for, as the document describes them: an organisation
+    named in the person's apposition or title. Cached per document."""
+    cache = getattr(work, "_speaks_for", None)
+    if cache is None:
+        cache = _speaks_for_map(work)
+        work._speaks_for = cache  # type: ignore[attr-defined]
+    return cache.get(person_id)
+
+
+def _speaks_for_map(work: Work) -> dict[str, tuple[str, str]]:
+    text = work.text
+    mentions = [m for m in work.mentions or [] if m.ref_id]
+    orgs = [m for m in mentions if work.entities[m.ref_id].type in ORG_TYPES]
+    out: dict[str, tuple[str, str]] = {}
+    for m in mentions:
+        ent = work.entities[m.ref_id]
+        if ent.type != "person" or ent.id in out:
+            continue
+        after = _ROLE_AFTER.match(text, m.span.end, min(len(text), m.span.end + 120))
+        if after:
+            # The org mention may hold the article ("the International Committee of …").
+            org = next((o for o in orgs if m.span.end < o.span.start <= after.end() < o.span.end), None)
+            if org is not None and not re.match(r"\s+[a-z]", text[org.span.end:org.span.end + 3]):
+                # ("the deputy head of the UN mission": a body inside the organisation, not it)
+                out[ent.id] = (work.entities[org.ref_id].name, org.ref_id)
+                continue
+        for o in orgs:
+            if not (m.span.start - 120 <= o.span.end <= m.span.start):
+                continue
+            between = text[o.span.end:m.span.start]
+            if "\n" in between:
+                continue
+            if _ROLE_BEFORE.fullmatch(between):
+                out[ent.id] = (work.entities[o.ref_id].name, o.ref_id)
+        if ent.id not in out:
+            # "Head of the Donetsk Regional Military Administration, Pavlo K.": role before the org.
+            for o in orgs:
+                if o.span.end <= m.span.start and re.fullmatch(r"\s*,?\s*", text[o.span.end:m.span.start]) \
+                        and _ROLE_OF_BEFORE.search(text[max(0, o.span.start - 60):o.span.start]):
+                    out[ent.id] = (work.entities[o.ref_id].name, o.ref_id)
+    return out

@@ -11,57 +11,79 @@ durations, counters, projections.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
 
 from ..config import CONFIG
 from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import find_source, hedged
+from .attribution import find_source, hedged, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
 VERSION = "figures@1"
 
-STATUS_WORDS = {
-    "killed": ["killed", "kill", "died", "die", "dead", "death", "deaths", "fatalities", "slain",
-               "executed", "massacred", "murdered", "perished", "bodies", "lives", "shot dead",
-               "martyred", "lost their lives", "toll", "killings", "buried", "bury", "burials",
-               "feared dead", "found dead", "confirmed dead", "reported dead", "reported killed",
-               "feared killed"],
-    "injured": ["injured", "wounded", "hurt", "injuries", "injuring", "wounding", "maimed",
-                "wound", "injure", "wounds"],
-    "missing": ["missing", "unaccounted"],
-    "detained": ["detained", "arrested", "detainees", "arrests", "rounded up", "jailed", "detain",
-                 "arrest", "imprisoned", "held", "were held", "was held", "being held", "been held"],
-    "displaced": ["displaced", "fled", "displacing", "uprooted", "homeless", "evacuated", "flee",
-                  "displace", "refugees", "sought shelter", "sheltering", "sought refuge",
-                  "taken refuge", "new arrivals", "arrivals"],
-    "kidnapped": ["kidnapped", "abducted", "hostages", "abductions", "kidnapping", "abduct",
-                  "kidnap", "seized"],
-}
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """The vocabulary in ``data/figures_lexicon.yaml`` plus the user's ``SITREP_FIGURES_LEXICON``
+    file (lists appended, maps merged)."""
+    lex = yaml.safe_load(resources.files("sitrep").joinpath("data/figures_lexicon.yaml")
+                         .read_text("utf-8"))
+    extra = os.environ.get("SITREP_FIGURES_LEXICON")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            _merge(lex, yaml.safe_load(fh) or {})
+    return lex
+
+
+def _merge(base: dict[str, Any], more: dict[str, Any]) -> None:
+    for k, v in more.items():
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            _merge(base[k], v)
+        elif isinstance(v, list) and isinstance(base.get(k), list):
+            base[k] = base[k] + [x for x in v if x not in base[k]]
+        else:
+            base[k] = v
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+LEX = lexicon()
+STATUS_WORDS: dict[str, list[str]] = LEX["status_words"]
 STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
-# Words before a number that carry its status: "killing 13", "the death toll rose to 229".
+# Longest status phrase in words: the after-number search tries phrases this long first.
+MAX_STATUS_WORDS = max(len(w.split()) for w in STATUS_OF)
+WEAK_AFTER = frozenset(LEX["weak_after"])
+LINKING = frozenset(LEX["linking_verbs"])
+PRE_FORMS: dict[str, str] = LEX["pre_status"]
+# Words before a number that carry its status: "killing 13", "the death toll rose to 229",
+# "the lives of 35 residents", "killing “147 people”".
 PRE_STATUS = re.compile(
-    r"(?P<w>killings of|killing of|killings|killing|killed|kill|bury|buried|burying|wounding|injuring|injured|wounded|displacing|displaced|abducting|"
-    r"abducted|kidnapping|kidnapped|arresting|arrested|detaining|detained|"
-    r"death toll|toll|dead|killed|deaths|fatalities|casualties)"
+    rf"(?P<w>\b(?:{_alternation(PRE_FORMS)}|casualties))"
     r"(?:\s+(?:of|at|to|was|is|has|had|have|reached|rose|rising|risen|climbed|climbing|jumped|"
     r"stood|stands|now|reaching|hit|surpassed|topped|increased|grew|were|are|stood at|"
-    r"the|an|a|estimated|rise|up|stood|been|some|include|included|including)){0,4}\s*$", re.I)
+    r"the|an|a|estimated|rise|up|stood|been|some|include|included|including|summary|another)){0,4}"
+    r"\s*[“\"]?$", re.I)
 
-PRE_FORMS = {"bury": "killed", "burying": "killed", "killing": "killed", "death toll": "killed", "toll": "killed", "abducting": "kidnapped",
-             "arresting": "detained", "detaining": "detained", "killings": "killed"}
+MIXED = re.compile(rf"\s*(?:{_alternation(LEX['mixed_after'])})\b", re.I)
+
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
 TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|number of (?:the )?(?:dead|deaths|people "
                           r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|dead|"
                           r"injured|wounded|missing|detained|forced from their homes|uprooted))\b", re.I)
-TOLL_VERB = re.compile(r"\b(rose|risen|rising|climbed|climbing|jumped|increased|reached|reaching|"
-                       r"stood|stands|hit|surpassed|topped|grew|passed|exceeded|crossed|from|to|at|has|have|"
-                       r"(?:running|run|runs|ran) "
+TOLL_VERB = re.compile(rf"\b(?:{_alternation(LEX['toll_verbs'])}|(?:running|run|runs|ran) "
                        r"into(?: the)?|in the)\s*$", re.I)
 _COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"injured|wounded"),
             ("missing", r"missing"), ("detained", r"detained")]
@@ -72,34 +94,9 @@ LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
                              r"(?:camp|camps|town|city|village|area)s?)\b", re.I)
 
-VICTIMS = {
-    "civilians": ["civilian", "civilians", "resident", "residents", "villager", "villagers",
-                  "tourist", "tourists", "worshipper", "worshippers", "passenger", "passengers",
-                  "patient", "patients", "family", "families", "student", "students",
-                  "farmers", "shoppers", "pilgrims", "non-combatants", "displaced", "visitors",
-                  "national", "nationals"],
-    "security_forces": ["soldier", "soldiers", "troops", "police", "policemen", "officers",
-                        "officer", "personnel", "security", "guards", "servicemen", "forces", "force",
-                        "patrol", "army", "conscripts", "gendarmes", "peacekeepers", "peacekeeper"],
-    "combatants": ["fighter", "fighters", "militant", "militants", "gunmen", "gunman", "loyalists",
-                   "insurgents", "rebels", "militiamen", "jihadists", "attackers", "combatants",
-                   "terrorists", "paramilitaries", "members of the militia", "gang members",
-                   "members of the gang", "vigilantes", "members of his group"],
-    "children": ["child", "children", "kids", "minors", "boys", "girls", "infants", "babies",
-                 "toddlers"],
-    "women": ["women", "woman", "mothers"],
-    "journalists": ["journalist", "journalists", "reporters", "reporter", "photographers",
-                    "media workers", "cameraman"],
-    "aid_workers": ["aid workers", "aid worker", "humanitarian workers", "medics", "paramedics",
-                    "doctors", "nurses", "health workers", "volunteers", "rescuers",
-                    "humanitarians", "relief workers", "staff", "staff members", "colleagues"],
-    "all": ["people", "persons", "individuals", "others", "victims", "dead", "deaths", "lives",
-            "fatalities", "casualties", "bodies", "men", "toll", "injured", "wounded", "displaced",
-            "wounded people", "inhabitants"],
-}
+VICTIMS: dict[str, list[str]] = LEX["victims"]
 # Checked first: the more specific category wins ("aid workers" over "workers", "women" over "people").
-VICTIM_ORDER = ["aid_workers", "journalists", "children", "women", "combatants", "security_forces",
-                "civilians", "all"]
+VICTIM_ORDER: list[str] = LEX["victim_order"]
 VICTIM_WORDS = {w: v for v in VICTIM_ORDER for w in VICTIMS[v]}
 
 TRAP_AFTER = re.compile(
@@ -112,6 +109,7 @@ TRAP_AFTER = re.compile(
     r"corps|fleet|squadron|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
 TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
+AGE_BEFORE = re.compile(r"\b(aged|ages|age of|age)\s*$", re.I)
 PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
                         r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
                         r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]{0,30}$", re.I)
@@ -121,6 +119,13 @@ SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 
          "several": None, "ten": 10}
 COORD = re.compile(r"^[\s,;]*(?:and|along with|as well as|plus|in addition to|besides|alongside|"
                    r"including|,|while|with)?[\s,]*$", re.I)
+# The gap between two items of a list: "six in Dinguiri, two in Mene and three …".
+LIST_ITEM = re.compile(r"^\s*(?:(?:in|on|at|from|near)\s+[^,;.:—–()\d]{1,60}?)?\s*(?:,|;|,?\s*and\b|\bor\b)\s*$",
+                       re.I)
+# A list opened right after a count: "…were taken to hospitals: 16 children", "killed 11 — six in".
+LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|\s[—–]|\()\s*[“\"]?$")
+# A sentence that opens on the whole its numbers belong to: "Among the victims — 121 male …".
+AMONG_HEAD = re.compile(r"^\W*among (?:the|those) (dead|victims|killed|deceased|wounded|injured)\b", re.I)
 SKIP_NP = {"DET", "ADJ", "NUM", "ADP", "PROPN", "NOUN", "PART", "CCONJ", "PUNCT", "ADV"}
 _CLAUSE_END = {";", ":", "—", "–", "(", ")"}
 
@@ -162,7 +167,7 @@ def _victims(np_text: str, np_tokens) -> str:
 _PARTITIVE_OF = re.compile(
     r"^\s*(?:of (?:its|their|his|her|our|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
     r"|(?:\s*\(|\s*,)?\s*of (?:them|whom|the dead|the victims|those killed|the injured|the wounded)"
-    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|$))",
+    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|$))",
     re.I)
 
 
@@ -208,20 +213,21 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
     moved = DISPLACED_AFTER.match(tail)
     if moved:
         return "displaced", rel + moved.end()
-    stop = re.search(r"[;:]|\s—\s|\b\d|\b(?:and|but)\s+(?:\w+\s+){0,3}(?:said|says)\b", tail)
+    stop = re.search(r"[;:]|\s—\s|\b\d|\b(?:and|but)\s+(?:\w+\s+){0,3}(?:said|says)\b|\band that\b", tail)
     tail = tail[: stop.start()] if stop else tail
     words = list(re.finditer(r"[A-Za-z’'-]+", tail))[: CFG["window_after"] + 3]
-    for i, m in enumerate(words):
-        w = m.group(0).lower()
+    low = [m.group(0).lower() for m in words]
+    for i, w in enumerate(low):
         if w in ("could", "may", "might", "would", "will"):
             return None, 0
-        two = w + " " + words[i + 1].group(0).lower() if i + 1 < len(words) else ""
-        if two in STATUS_OF:
-            return STATUS_OF[two], rel + words[i + 1].end()
-        if w in STATUS_OF and w not in ("toll", "lives", "held", "seized", "wound", "security",
-                                        "die", "kill"):
-            return STATUS_OF[w], rel + m.end()
-        if rel + m.start() in verbs:
+        # Longest phrase first: "lost their lives", "taken to hospital", "receiving treatment".
+        for n in range(min(MAX_STATUS_WORDS, len(low) - i), 1, -1):
+            phrase = " ".join(low[i:i + n])
+            if phrase in STATUS_OF:
+                return STATUS_OF[phrase], rel + words[i + n - 1].end()
+        if w in STATUS_OF and w not in WEAK_AFTER:
+            return STATUS_OF[w], rel + words[i].end()
+        if rel + words[i].start() in verbs and w not in LINKING:
             return None, 0
         if w in ("and", "but", "while") and i + 1 < len(words) and rel + words[i + 1].start() in verbs:
             return None, 0
@@ -232,8 +238,8 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
     head = sent_text[max(0, rel - 60):rel]
     m = PRE_STATUS.search(head)
     if m:
-        w = m.group("w").lower().removesuffix(" of")
-        status = STATUS_OF.get(w) or PRE_FORMS.get(w)
+        w = " ".join(m.group("w").lower().split())
+        status = PRE_FORMS.get(w) or STATUS_OF.get(w.removesuffix(" of"))
         if w == "casualties":
             return None, 0  # killed-and-injured together; not one status
         return status, rel - len(head) + m.start()
@@ -279,6 +285,8 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
     before = sent_text[:num.start]
     if TRAP_AFTER.match(after):
         return True
+    if AGE_BEFORE.search(before):
+        return True  # "aged 10-20", "over the age of 70"
     if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
             r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I):
         return True
@@ -308,6 +316,8 @@ def figures_stage(work: Work) -> None:
     # Doc.ents walks the whole document: once per document, not once per sentence.
     doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     last_source: dict[int, tuple[str | None, str | None]] = {}
+    last_fig: Figure | None = None
+    sentence_sources: list[tuple[int, int, str | None, str | None]] = []
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         stext = text[s0:s1]
@@ -319,11 +329,20 @@ def figures_stage(work: Work) -> None:
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
         source, source_id = find_source(sent, work)
+        if source is not None and not _is_outlet(source, work):
+            # The paragraph's later sentences inherit it ("X said two missiles hit the station.
+            # 30 people were killed.").
+            last_source[para_of(s0)] = (source, source_id)
+        sentence_sources.append((s0, s1, source, source_id))
         is_hedged = hedged(stext)
         places = sorted({m.ref_id for m in work.place_mentions
                          if m.ref_id and s0 <= m.span.start < s1})
         prev: Figure | None = None
-        prev_end = 0
+        prev_end = prev_np_end = 0
+        among_m = AMONG_HEAD.match(stext)
+        among = None
+        if among_m:
+            among = "injured" if among_m.group(1).lower() in ("wounded", "injured") else "killed"
         pending: list = []
         verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
         sent_ents = [e for e in doc_ents if s0 <= e[0] < s1]
@@ -339,8 +358,10 @@ def figures_stage(work: Work) -> None:
                 victims = part  # "745 of the dead were civilians", "nine of its soldiers"
             elif victims == "unknown" and group is not None:
                 victims = "all"  # "413 Palestinians": people of a group, category untold
-            if head == "others" and prev is not None:
-                victims = prev.victims  # "killing 13 members ... and wounding several others"
+            if head == "others" and prev is not None and prev.victims in ("security_forces", "combatants"):
+                # "killing 13 members of the forces and wounding several others": the others are
+                # of the same armed side; after civilians or children "others" is anyone.
+                victims = prev.victims
             elif victims == "unknown" and (not np_tokens or head in STATUS_OF or head == "arrivals"):
                 victims = "all"  # "the toll rose to 26", "803 killings": people, category untold
             fig_end = max(np_end, s0 + status_end, a1)
@@ -353,11 +374,12 @@ def figures_stage(work: Work) -> None:
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
+            if src is not None and _is_outlet(src, work):
+                src, src_id = None, None  # "…, Dunya News reported" in Dunya News: its own voice
             if src is None and para in last_source:
                 src, src_id = last_source[para]
                 inherited = src is not None
-            if source is not None:
-                last_source[para] = (source, source_id)
+            src, src_id, person = _speaker_org(src, src_id, work)
             p_start, p_end = _period(stext, sent_dates, work.published)
             fig = Figure(
                 id="", doc_id=work.doc_id, count=num.count,
@@ -369,7 +391,7 @@ def figures_stage(work: Work) -> None:
                 raw_span=work.clean.raw_span(fig_start, fig_end),
                 sentence=Span(s0, s1, stext),
                 provenance=Provenance(VERSION, 0.9 if rule in ("after", "noun", "before") else 0.7, rule),
-                source_inherited=inherited)
+                source_inherited=inherited, source_person=person)
             figures.append(fig)
             return fig
 
@@ -400,16 +422,34 @@ def figures_stage(work: Work) -> None:
                 rule = "after"
             if status is None and head == "lives" and LIVES.search(stext[max(0, num.start - 30):num.start]):
                 status, status_end, rule = "killed", np_end - s0, "noun"
-            if status is None and prev is not None and COORD.match(stext[prev_end:num.start].replace(
-                    np_text, "")) is not None:
+            if status is None and prev is not None and (
+                    COORD.match(stext[prev_end:num.start].replace(np_text, "")) is not None
+                    or LIST_ITEM.match(stext[prev_np_end:num.start])
+                    or LIST_OPEN.search(stext[prev_np_end:num.start])):
+                # "…: 16 children, 46 women and 36 men", "— six in X, two in Y and three on the
+                # road": every item of a list takes the status of the count it breaks down.
                 status, rule, status_end = prev.status, "coordinated", num.end
             elif status is None and prev is not None and (re.search(
                     r"\b(along with|as well as|plus|in addition to|and|including|among them|of whom)\b",
                     stext[prev_end:num.start]) or PARTITIVE.match(stext[num.end:])):
                 status, rule, status_end = prev.status, "coordinated", num.end
+            if status is None and among is not None:
+                status, rule, status_end = among, "among", num.end
+            if status is None and prev is None and last_fig is not None and PARTITIVE.match(
+                    stext[num.end:]) and _partitive_victims(stext[num.end:]) is not None and (
+                    para_of(s0) - para_of(last_fig.sentence.start) <= 1):
+                # "… killing 35 people. Four of them are children": the count of the sentence
+                # before is the whole the partitive breaks down.
+                status, rule, status_end = last_fig.status, "coordinated", num.end
             if status is None:
-                if np_tokens and _victims(np_text, np_tokens) != "unknown":
+                if np_tokens and _victims(np_text, np_tokens) != "unknown" and head not in (
+                        "casualties", "casualty"):  # killed-and-injured: never given one status
                     pending.append((num, np_tokens, np_end))
+                continue
+            mixed = MIXED.match(stext, status_end) if status == "killed" else None
+            if mixed and not find_numbers(stext[mixed.end():mixed.end() + 25]):
+                # "dozens of dead and injured": killed and injured in one number (but "killed
+                # 12 and injured 30 others" are two figures).
                 continue
             if num.is_word and num.qualifier == "vague" and not np_tokens and (
                     rule != "before" and status_end - (num.end) > 25):
@@ -423,11 +463,102 @@ def figures_stage(work: Work) -> None:
                                  r"along with)\b|,|&", stext[pnum.end:num.start]):
                         emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
                 pending.clear()
-            prev, prev_end = fig, num.end
+            prev, prev_end, prev_np_end = fig, num.end, max(np_end - s0, num.end)
+            last_fig = fig
+    _source_after(figures, sentence_sources, text, para_of, work)
     figures.sort(key=lambda f: (f.span.start, f.span.end))
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
+
+
+def _is_outlet(name: str, work: Work) -> bool:
+    """The publishing outlet named as the source of its own report."""
+    outlet = (work.raw.outlet or "").casefold()
+    if not outlet or not (name.casefold() in outlet or outlet in name.casefold()):
+        return False
+    # A rights group or ministry publishing its own findings is still their source.
+    return lookup_type(name) in (None, "media")
+
+
+def _speaker_org(src: str | None, src_id: str | None, work: Work
+                 ) -> tuple[str | None, str | None, str | None]:
+    """A person speaking for an organisation: (organisation, its id, the person)."""
+    ent = work.entities.get(src_id) if src_id else None
+    if ent is None or ent.type != "person":
+        return src, src_id, None
+    org = speaks_for(work, ent.id)
+    if org is None:
+        return src, src_id, None
+    return org[0], org[1], ent.name
+
+
+# A short sentence that only names who reported what came before: "The regional prosecutor's
+# office reported." / "Police said." / "Source: the district hospital."
+_BARE_REPORT = re.compile(r"^\W*[^.;:!?\d]{2,70}?\s+(?:said|reported|says|reports|confirmed|announced|"
+                          r"stated|added|wrote|posted)(?:\s+(?:on\s+)?\w+day|\s+(?:this|on|in)\s+[\w\s]{1,20})?\W*$",
+                          re.I)
+
+
+def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Work) -> None:
+    """A figure with no source, whose next sentence in the paragraph only names a source,
+    takes that source; a document's "Source: …" line is the source of what it leaves unsourced."""
+    for i, (s0, s1, src, src_id) in enumerate(sentences[:-1]):
+        n0, n1, nsrc, nsrc_id = sentences[i + 1]
+        if nsrc is None or para_of(n0) != para_of(s0) and para_of(n0) - para_of(s0) > 1:
+            continue
+        if not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1]):
+            continue
+        for f in figures:
+            if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited):
+                f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
+                f.source_inherited = False
+    line = _source_line(work)
+    if line is not None:
+        for f in figures:
+            if f.source is None:
+                f.source, f.source_id, f.source_person = line[0], line[1], line[2]
+                f.source_inherited = True
+
+
+_SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
+_PLATFORMS = re.compile(r"^(?:twitter|x|telegram|facebook|instagram|youtube|tiktok|whatsapp|"
+                        r"social media|getty images|reuters|afp|ap|xinhua|anadolu|news\b.*)$", re.I)
+
+
+def _source_line(work: Work) -> tuple[str, str | None, str | None] | None:
+    """The "Source: …" line of a document (often dropped by the cleaner as page furniture):
+    an organisation, or a person with their role in one ("Head of the X Administration, Ivan
+    P."). Platforms, wires and the outlet itself are not sources."""
+    lines = [r.before for r in work.repairs or [] if r.kind.startswith("drop:")]
+    lines += [m.group(0) for m in _SOURCE_LINE.finditer(work.text)]
+    for ln in lines:
+        m = _SOURCE_LINE.match(ln)
+        if not m:
+            continue
+        x = re.split(r"\s*;\s*", m.group("x"))[0].strip(" .")
+        if _PLATFORMS.match(x) or _is_outlet(x, work) or lookup_type(x) == "media":
+            continue
+        parts = [p.strip() for p in x.split(",")]
+        org_part = next((p for p in parts if ROLE_OF.search(p)), None)
+        person_part = next((p for p in parts if p is not org_part and re.fullmatch(
+            r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", p)), None)
+        if org_part is not None:
+            org = ROLE_OF.search(org_part).group("org").strip()
+            return org, None, person_part
+        if len(parts) == 1 and re.fullmatch(r"[A-Z][\w’'&.-]*(?:\s+[\w’'&.-]+){0,8}", x):
+            hit = lookup(x)
+            return (hit[0] if hit else x), None, None
+    return None
+
+
+ROLE_OF = re.compile(r"\b(?:head|chief|director|spokes\w+|press secretary|governor|chairman|"
+                     r"commander|minister|official)\s+of\s+(?:the\s+)?(?P<org>[A-Z].+)$", re.I)
+
+
+def lookup_type(name: str) -> str | None:
+    hit = lookup(name)
+    return hit[1] if hit else None
 
 
 def _paragraph_index(text: str):
