@@ -56,6 +56,11 @@ def name_titles() -> frozenset[str]:
     return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("titles") or {})
 
 
+@lru_cache(maxsize=1)
+def document_nouns() -> frozenset[str]:
+    return frozenset(_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("document_nouns") or {})
+
+
 SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
 ANON_HEADS = ROLE_NOUNS
 PRONOUNS = {"he", "she", "they", "we", "i"}
@@ -214,6 +219,12 @@ class _Speakers:
         name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
         if name and len(name.split()) <= 4:
             return name, None, "subject-name"
+        if subj.text[:1].isupper() and subj.left_edge.i == subj.right_edge.i == subj.i:
+            # A surname the tagger missed ("Kaya later told ..."): a person the text named before.
+            key = _name_key(subj.text)
+            for ent in self.work.entities.values():
+                if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
+                    return ent.name, ent.id, "subject-surname"
         return None, None, "unresolved"
 
     def pronoun(self, low: str, tok, before: int) -> tuple[str | None, str | None, str]:
@@ -372,8 +383,10 @@ def _according_to(sent):
         who = next((c for c in to.children if c.dep_ == "pobj"), None)
         if who is None:
             continue
-        agent = next((g for t in who.subtree if t.lower_ == "by" and t.head.i != tok.i
-                      for g in t.children if g.dep_ == "pobj"), None)
+        agent = None
+        if who.lemma_.lower() in document_nouns():
+            agent = next((g for t in who.subtree if t.lower_ == "by" and t.head.i != tok.i
+                          for g in t.children if g.dep_ == "pobj"), None)
         pp = list(tok.subtree) + list(to.subtree)
         left = min(t.i for t in pp)
         right = max(t.i for t in pp)
@@ -434,6 +447,16 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             and not any(a <= c.idx < b for a, b in qabs)]
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
+    # "Kaya later told reporters ...": a name the parser took for an adverb at the sentence start.
+    sent = verb.sent
+    lead = [t for t in sent if t.i < verb.i and not t.is_space]
+    if lead and lead[0].text[:1].isupper() and lead[0].pos_ in ("ADV", "PROPN", "NOUN") and all(
+            t.pos_ in ("ADV", "PROPN") and t.dep_ in ("advmod", "compound", "npadvmod", "nmod", "dep")
+            for t in lead) and any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" or t.tag_ == "NNP" or (
+                t is lead[0] and not t.is_stop and not t.lower_.endswith("ly")) for t in lead) or (lead and lead[0].ent_type_ == "PERSON" and all(
+                                       t.pos_ in ("ADV", "PROPN") for t in lead)):
+        names = [t for t in lead if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] or lead[:1]
+        return names[-1]
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
     # "... paused before saying ...": through the preposition as well.
     node = verb
@@ -593,6 +616,35 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
     return speakers.resolve(who, before)
 
 
+def _colon_speaker(work: Work, speakers: "_Speakers", q_start: int, floor: int):
+    """"Quote from Kaya: “…”", "The nurse described the night: “…”": whoever the words before a
+    colon introduce."""
+    text = work.text
+    before = text[floor:q_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    end = floor + len(before) - 1
+    word = re.search(r"([A-Z][\w’'-]+)\s*$", text[floor:end])
+    if word:
+        person = named_person(work, floor + word.start(1), floor + word.end(1))
+        if person:
+            return person[0], person[1], "colon"
+        key = _name_key(word.group(1))
+        for ent in work.entities.values():
+            if ent.type == "person" and _name_key(ent.name.split()[-1]) == key:
+                return ent.name, ent.id, "colon"
+    span = work.spacy_doc.char_span(max(end - 1, 0), end, alignment_mode="expand")
+    if span is None:
+        return None
+    sent = span[0].sent
+    root = sent.root
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or root.lemma_.lower() not in SPEECH:
+        return None
+    found = speakers.resolve(subj, sent.start_char)
+    return found if found[0] else None
+
+
 @stage("quotes", needs=("nlp", "entities", "dates", "places"), sets=("quotes",))
 def quotes_stage(work: Work) -> None:
     """Direct and indirect quotes with speaker, venue and date."""
@@ -622,6 +674,8 @@ def quotes_stage(work: Work) -> None:
             tok, who, c0, c1 = acc
             if any(a <= tok.idx < b for a, b in reported) or any(a <= tok.idx < b for a, b in qabs):
                 continue  # "said that according to early findings ...": inside another's words
+            if any(c0 <= e[2][0].idx < c1 for e in events if e[1] == "indirect"):
+                continue  # "According to residents, survivors said ...": the survivors' statement
             if len(text[c0:c1].split()) < 4:
                 continue
             events.append((tok.idx, "according", acc))
@@ -667,6 +721,19 @@ def quotes_stage(work: Work) -> None:
             n_words = len(text[a:b].split())
             para_start = _para_start(text, q.start)
             prev_para = _para_start(text, max(para_start - 3, 0)) if para_start else 0
+            if speaker is None:
+                found = _colon_speaker(work, speakers, q.start, prev_para)
+                if found is not None:
+                    speaker, speaker_id, rule = found
+            if speaker is None and text[para_start:q.start + 1].strip() in QUOTE_PAIRS and prev_q is not None:
+                # A paragraph that opens with a quotation nobody is said to say goes on with
+                # the speaker quoted a few paragraphs up ("In those stalls ..." after a
+                # paragraph of paraphrase).
+                back = para_start
+                for _ in range(3):
+                    back = _para_start(text, max(back - 3, 0)) if back else 0
+                if prev_q.span.start >= back and prev_q.speaker:
+                    speaker, speaker_id, rule = prev_q.speaker, prev_q.speaker_id, "continuation"
             if speaker is None and prev_q is not None and prev_q.speaker and (
                     prev_q.span.start >= prev_para):
                 # Stand-alone quotation right after another: the same speaker goes on.
