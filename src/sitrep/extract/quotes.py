@@ -216,6 +216,10 @@ class _Speakers:
             return desc, None, "anonymous"
         if name:
             return name, None, "subject-descriptor"
+        if subj.pos_ == "NOUN" and subj.dep_ in ("nsubj", "nsubjpass") and re.match(
+                r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6:
+            # "the regional emergency office said": the subject of a speech verb, as described.
+            return describe(subj, self.work), None, "subject-described"
         name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
         if name and len(name.split()) <= 4:
             return name, None, "subject-name"
@@ -358,18 +362,16 @@ def _para_start(text: str, pos: int) -> int:
 
 
 def _is_quotation(text: str, c0: int, c1: int, qabs: list[tuple[int, int]]) -> bool:
-    """A reported clause that is itself a quotation (it opens with the quote mark, or quotes make
-    most of it) is the direct quote's; one with a few words quoted inside stays indirect ("he
-    said the gunmen had “taken various goods”")."""
+    """A reported clause that opens with the quote mark is the direct quote's; one with words
+    quoted inside stays indirect ("he said the gunmen had “taken various goods”")."""
     if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
         c0 += 5
-    inside = 0
-    for a, b in qabs:
-        if a < c1 and c0 < b:
-            if a <= c0 + 1:
-                return True
-            inside += min(b, c1) - max(a, c0)
-    return inside > 0.6 * max(c1 - c0, 1)
+    return any(a <= c0 + 1 < b for a, b in qabs)
+
+
+def _impersonal(verb) -> bool:
+    """"It is estimated that ...", "it was reported that ...": nobody is named as saying it."""
+    return any(c.dep_ in ("nsubjpass", "expl") and c.lower_ in ("it", "there") for c in verb.children)
 
 
 def _according_to(sent):
@@ -432,7 +434,8 @@ def _reported_clause(verb) -> tuple[int, int] | None:
         last = max(after, key=lambda c: c.right_edge.i).right_edge
         gap = verb.doc[verb.i + 1:first.i]
         if len(gap) and any(t.like_num for t in gap) and all(
-                t.like_num or t.lower_ in _QUANTIFIERS for t in gap):
+                t.like_num or t.lower_ in _QUANTIFIERS or (t.pos_ == "NOUN" and t.doc[t.i - 1].like_num)
+                for t in gap):
             first = gap[0]
         return first.idx, last.idx + len(last)
     if clauses:
@@ -613,7 +616,10 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
         return speakers.pronoun(low, who, before)
     if low == "them" and speakers.last:
         return speakers.last[0], speakers.last[1], "pronoun->last_speaker"
-    return speakers.resolve(who, before)
+    found = speakers.resolve(who, before)
+    if found[0] is None and who.pos_ in ("NOUN", "PROPN"):
+        return describe(who, speakers.work), None, "described"
+    return found
 
 
 def _colon_speaker(work: Work, speakers: "_Speakers", q_start: int, floor: int):
@@ -674,7 +680,7 @@ def quotes_stage(work: Work) -> None:
             tok, who, c0, c1 = acc
             if any(a <= tok.idx < b for a, b in reported) or any(a <= tok.idx < b for a, b in qabs):
                 continue  # "said that according to early findings ...": inside another's words
-            if any(c0 <= e[2][0].idx < c1 for e in events if e[1] == "indirect"):
+            if any(c0 <= e[2][0].idx < c1 and not _impersonal(e[2][0]) for e in events if e[1] == "indirect"):
                 continue  # "According to residents, survivors said ...": the survivors' statement
             if len(text[c0:c1].split()) < 4:
                 continue
@@ -792,7 +798,7 @@ def quotes_stage(work: Work) -> None:
         else:
             verb, c0, c1, sent = item
             subj = _subject(verb, qabs)
-            if subj is None:
+            if subj is None or _impersonal(verb):
                 continue
             speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
             if not speaker:
