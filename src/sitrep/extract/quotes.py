@@ -61,6 +61,11 @@ def document_nouns() -> frozenset[str]:
     return frozenset(_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("document_nouns") or {})
 
 
+@lru_cache(maxsize=1)
+def common_roles() -> frozenset[str]:
+    return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("common_roles") or {})
+
+
 SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
 ANON_HEADS = ROLE_NOUNS
 PRONOUNS = {"he", "she", "they", "we", "i"}
@@ -145,6 +150,33 @@ def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
     return None
 
 
+def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
+    """Role noun -> the people the text gives it: "Governor Ali Kaya", "prosecutor Ali Kaya",
+    "Ali Kaya, the district prosecutor", "the prosecutor, Ali Kaya"."""
+    doc = work.spacy_doc
+    holders: dict[str, set[tuple[str, str]]] = {}
+    for m in work.mentions or []:
+        ent = work.entities.get(m.ref_id) if m.ref_id else None
+        if ent is None or ent.type != "person":
+            continue
+        span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        roles = set()
+        for t in doc[max(span.start - 4, 0):span.start]:
+            if t.head.i in range(span.start, span.end) or t.head.i == root.i:
+                roles.add(t.lemma_.lower())
+        for c in root.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN":
+                roles.add(c.lemma_.lower())
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            roles.add(root.head.lemma_.lower())
+        for r in roles:
+            holders.setdefault(r, set()).add((ent.name, ent.id))
+    return holders
+
+
 class _Speakers:
     """What coreference needs: the last speaker, the last person named, the last anonymous source."""
 
@@ -153,6 +185,20 @@ class _Speakers:
         self.last: tuple[str | None, str | None] | None = None
         self.last_anon: str | None = None
         self.history: list[tuple[str, str | None]] = []  # every statement's speaker, in order
+        self._holders: dict[str, set[tuple[str, str]]] | None = None
+
+    def holder(self, subj) -> tuple[str, str] | None:
+        """The one person the article gives this role noun ("the governor", "a prosecutor")."""
+        if self._holders is None:
+            self._holders = _role_holders(self.work)
+        lemma = subj.lemma_.lower()
+        if subj.tag_ in ("NNS", "NNPS") or lemma not in self._holders:
+            return None
+        det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
+        if det not in ("the", "a", "an", "this", "that") or (det != "the" and lemma in common_roles()):
+            return None
+        people = self._holders[lemma]
+        return next(iter(people)) if len(people) == 1 else None
 
     def said(self, speaker: str | None, speaker_id: str | None) -> None:
         if speaker:
@@ -200,6 +246,10 @@ class _Speakers:
         if whole:
             return whole[0], whole[1], "subject"
         head = subj.lower_ if subj.lower_ in ANON_HEADS else subj.lemma_.lower()
+        if subj.pos_ == "NOUN":
+            held = self.holder(subj)
+            if held:
+                return held[0], held[1], "role->person"
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
             desc = describe(subj, self.work)
             self.last_anon = desc
