@@ -197,6 +197,8 @@ class _Speakers:
         det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
         if det not in ("the", "a", "an", "this", "that") or (det != "the" and lemma in common_roles()):
             return None
+        if det in ("a", "an") and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subj.children):
+            return None  # "an EU foreign affairs spokesperson" is not the Kremlin's spokesperson
         people = self._holders[lemma]
         return next(iter(people)) if len(people) == 1 else None
 
@@ -239,6 +241,12 @@ class _Speakers:
             head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
+            if not any(m.span.start <= subj.idx < m.span.end for m in self.work.mentions or []):
+                # "Senior medic Ada Obi said": a name the tagger missed after an organisation's
+                # acronym is still the person's.
+                name = proper_name(subj, subj, self.work)
+                if name and 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
+                    return name, None, "subject-name"
         person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
         if person:
             return person[0], person[1], "subject-apposition"
@@ -329,7 +337,8 @@ class _Speakers:
                     None)
 
     def _person_named_by(self, tok) -> tuple[str, str] | None:
-        return appositive_person(tok, self.work) or named_person(self.work, *core_range(tok))
+        return (_apposed_person(tok, self.work) or named_person(self.work, *core_range(tok))
+                or appositive_person(tok, self.work))
 
 
 _VERBS = "(?:" + "|".join(map(re.escape, _AFTER_FORMS)) + ")"
