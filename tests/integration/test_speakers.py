@@ -112,3 +112,44 @@ def test_answers_in_an_interview_transcript_are_the_interviewees_quotes():
 def test_a_town_that_is_not_a_capital_does_not_speak():
     found = speakers("Jableh said nothing for two days while the bodies were buried in the hills.")
     assert all(s != "Government of Syria" for _, s in found)
+
+
+@pytest.mark.parametrize("text, starts, speaker", [
+    # "according to X" before and after the clause.
+    ("According to the district police, 14 traders were killed at the market on Tuesday.",
+     "14 traders were killed", "district police"),
+    ("Nine people were wounded in the blast, according to the regional emergency office.",
+     "Nine people were wounded", "regional emergency office"),
+    # A title and a rank abbreviation before the name; the surname alone later.
+    ("Police spokesperson DSP Halima Tanko Bature confirmed the attack. Bature said nine traders "
+     "were being treated at the general hospital.", "nine traders were being", "Halima Tanko Bature"),
+    # An acronym defined in brackets, then used alone.
+    ("The Kessa Human Rights Observatory (KHRO) published its count on Friday. KHRO said that it had "
+     "recorded 48 deaths in the raid.", "it had recorded 48 deaths", "Kessa Human Rights Observatory"),
+    # A few quoted words inside a reported clause keep it indirect.
+    ("Colonel Pieter Vandal said the rebels had “no regard for civilian life” in the district.",
+     "the rebels had", "Pieter Vandal"),
+])
+def test_indirect_statement_speaker(text, starts, speaker):
+    found = sitrep.process(text, published="2025-05-06")[0].quotes
+    assert any(q.text.startswith(starts) and q.speaker == speaker for q in found), \
+        [(q.text[:30], q.speaker) for q in found]
+
+
+def test_she_is_the_speaker_of_the_statement_before_not_the_last_name():
+    text = ("Amina Okafor, a nurse at the clinic, said the wounded arrived after midnight. She said "
+            "the clinic had treated 20 people, including a boy from Dorowa whose father, Musa "
+            "Bello, drove him there.\n\nShe said supplies would last two more days.")
+    assert speakers(text)[-1][1] == "Amina Okafor"
+
+
+def test_a_colon_introduces_the_quotation_in_the_next_paragraph():
+    text = ("Survivor Rukia Wanjiru described what she saw on the upper deck:\n\n"
+            "“The children were asleep on the upper deck. Nobody woke them in time.”")
+    assert speakers(text)[-1][1] == "Rukia Wanjiru"
+
+
+def test_a_role_points_to_the_one_person_given_it():
+    text = ("Prosecutor Lamine Toure opened an inquiry on Monday.\n\nThe prosecutor said the "
+            "wounded had been taken to the district hospital.")
+    assert speakers(text)[-1][1] == "Lamine Toure"

@@ -10,27 +10,63 @@ in the same or the previous paragraph. Every step is recorded in ``speaker_rule`
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
+from .entities import lookup
 from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, proper_name, resolve_phrase)
 
-VERSION = "quotes@1"
-SPEECH = {"say", "tell", "add", "write", "state", "declare", "explain", "assert", "remark",
-          "reveal", "insist", "claim", "warn", "vow", "urge", "emphasize", "emphasise", "stress",
-          "note", "continue", "tweet", "post", "announce", "ask", "reply", "respond", "recall",
-          "conclude", "argue", "deny", "confirm", "admit", "complain", "lament", "acknowledge",
-          "allege", "plead", "shout", "maintain", "threaten", "caution", "promise", "pledge",
-          "predict", "describe", "call", "accuse", "appeal", "echo", "thunder", "retort",
-          "comment", "tell", "inform", "report", "blame", "condemn", "demand", "affirm"}
-INDIRECT = {"say", "tell", "claim", "insist", "add", "declare", "warn", "announce", "state",
-            "allege", "deny", "confirm", "argue", "admit", "report", "assert", "reveal", "stress",
-            "emphasize", "emphasise", "note", "explain", "acknowledge", "maintain", "write",
-            "promise", "pledge", "vow"}
+VERSION = "quotes@2"
+
+
+def _data(name: str, env: str) -> dict:
+    """A speech data file from src/sitrep/data/, merged with the user's file named by ``env``."""
+    data = yaml.safe_load(resources.files("sitrep").joinpath(f"data/{name}").read_text("utf-8")) or {}
+    extra = os.environ.get(env)
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            for key, value in (yaml.safe_load(fh) or {}).items():
+                if isinstance(value, dict):
+                    data[key] = {**(data.get(key) or {}), **value}
+                else:
+                    data[key] = [*(data.get(key) or []), *value]
+    return data
+
+
+@lru_cache(maxsize=1)
+def speech_verbs() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(verbs that attribute a quotation, verbs that report a clause, forms read after a quote)."""
+    d = _data("speech_verbs.yaml", "SITREP_SPEECH_VERBS")
+    indirect = frozenset(d.get("indirect") or {})
+    return frozenset(d.get("direct") or {}) | indirect, indirect, tuple(d.get("after_quote") or ())
+
+
+@lru_cache(maxsize=1)
+def name_titles() -> frozenset[str]:
+    return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("titles") or {})
+
+
+@lru_cache(maxsize=1)
+def document_nouns() -> frozenset[str]:
+    return frozenset(_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("document_nouns") or {})
+
+
+@lru_cache(maxsize=1)
+def common_roles() -> frozenset[str]:
+    return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("common_roles") or {})
+
+
+SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
 ANON_HEADS = ROLE_NOUNS
 PRONOUNS = {"he", "she", "they", "we", "i"}
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»"}
@@ -95,6 +131,52 @@ def statement_id(speaker_id: str | None, text: str) -> str:
     return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
+_COLLECTIVE = {"group", "agency", "committee", "charity", "authorities", "police", "army", "military"}
+
+
+def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
+    """Of several appositions ("the Police Public Relations Officer (PPRO), Mrs Ada Obi"), the one
+    that names a person; "a resident, who gave his name as Tunde": the name given."""
+    a, b = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    named = _NAMED.search(work.text, a, b)
+    if named:
+        person = named_person(work, named.start("n"), named.end("n"))
+        return person or (named.group("n"), None)
+    for c in subj.children:
+        if c.dep_ == "appos":
+            person = named_person(work, c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
+            if person:
+                return person
+    return None
+
+
+def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
+    """Role noun -> the people the text gives it: "Governor Ali Kaya", "prosecutor Ali Kaya",
+    "Ali Kaya, the district prosecutor", "the prosecutor, Ali Kaya"."""
+    doc = work.spacy_doc
+    holders: dict[str, set[tuple[str, str]]] = {}
+    for m in work.mentions or []:
+        ent = work.entities.get(m.ref_id) if m.ref_id else None
+        if ent is None or ent.type != "person":
+            continue
+        span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        roles = set()
+        for t in doc[max(span.start - 4, 0):span.start]:
+            if t.head.i in range(span.start, span.end) or t.head.i == root.i:
+                roles.add(t.lemma_.lower())
+        for c in root.children:
+            if c.dep_ == "appos" and c.pos_ == "NOUN":
+                roles.add(c.lemma_.lower())
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            roles.add(root.head.lemma_.lower())
+        for r in roles:
+            holders.setdefault(r, set()).add((ent.name, ent.id))
+    return holders
+
+
 class _Speakers:
     """What coreference needs: the last speaker, the last person named, the last anonymous source."""
 
@@ -102,6 +184,40 @@ class _Speakers:
         self.work = work
         self.last: tuple[str | None, str | None] | None = None
         self.last_anon: str | None = None
+        self.history: list[tuple[str, str | None]] = []  # every statement's speaker, in order
+        self._holders: dict[str, set[tuple[str, str]]] | None = None
+
+    def holder(self, subj) -> tuple[str, str] | None:
+        """The one person the article gives this role noun ("the governor", "a prosecutor")."""
+        if self._holders is None:
+            self._holders = _role_holders(self.work)
+        lemma = subj.lemma_.lower()
+        if subj.tag_ in ("NNS", "NNPS") or lemma not in self._holders:
+            return None
+        det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
+        if det not in ("the", "a", "an", "this", "that") or (det != "the" and lemma in common_roles()):
+            return None
+        if det in ("a", "an") and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subj.children):
+            return None  # "an EU foreign affairs spokesperson" is not the Kremlin's spokesperson
+        people = self._holders[lemma]
+        return next(iter(people)) if len(people) == 1 else None
+
+    def said(self, speaker: str | None, speaker_id: str | None) -> None:
+        if speaker:
+            self.last = (speaker, speaker_id)
+            self.history.append((speaker, speaker_id))
+
+    def _person_like(self, name: str | None, eid: str | None) -> bool:
+        """Someone "he" or "she" can be: a person, or one unnamed person ("a nurse")."""
+        if not name:
+            return False
+        if eid is not None:
+            ent = self.work.entities.get(eid)
+            return ent is not None and ent.type == "person"
+        last = name.split()[-1].lower()
+        if last in ROLE_NOUNS:
+            return not last.endswith("s") and last not in _COLLECTIVE
+        return name[:1].isupper() and len(name.split()) <= 4
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
@@ -120,13 +236,28 @@ class _Speakers:
             if org:
                 return org[0], org[1], "pronoun->last_organisation"
             return None, None, "pronoun-unresolved"
-        person = appositive_person(subj, self.work)
+        if subj.pos_ == "PROPN":
+            # "Ihor Klymenko, the interior minister, said": the subject itself is the person.
+            head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
+            if head_person:
+                return head_person[0], head_person[1], "subject"
+            if not any(m.span.start <= subj.idx < m.span.end for m in self.work.mentions or []):
+                # "Senior medic Ada Obi said": a name the tagger missed after an organisation's
+                # acronym is still the person's.
+                name = proper_name(subj, subj, self.work)
+                if name and 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
+                    return name, None, "subject-name"
+        person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
         if person:
             return person[0], person[1], "subject-apposition"
         whole = known_phrase(subj, self.work)
         if whole:
             return whole[0], whole[1], "subject"
         head = subj.lower_ if subj.lower_ in ANON_HEADS else subj.lemma_.lower()
+        if subj.pos_ == "NOUN":
+            held = self.holder(subj)
+            if held:
+                return held[0], held[1], "role->person"
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
             desc = describe(subj, self.work)
             self.last_anon = desc
@@ -143,15 +274,30 @@ class _Speakers:
             return desc, None, "anonymous"
         if name:
             return name, None, "subject-descriptor"
+        if subj.pos_ == "NOUN" and subj.dep_ in ("nsubj", "nsubjpass") and re.match(
+                r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6:
+            # "the regional emergency office said": the subject of a speech verb, as described.
+            return describe(subj, self.work), None, "subject-described"
         name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
         if name and len(name.split()) <= 4:
             return name, None, "subject-name"
+        if subj.text[:1].isupper() and subj.left_edge.i == subj.right_edge.i == subj.i:
+            # A surname the tagger missed ("Kaya later told ..."): a person the text named before.
+            key = _name_key(subj.text)
+            for ent in self.work.entities.values():
+                if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
+                    return ent.name, ent.id, "subject-surname"
         return None, None, "unresolved"
 
-    def _pronoun(self, subj, before: int) -> tuple[str | None, str | None, str]:
-        """he/she: the last speaker if a person or an unnamed one, unless a person named as the
-        subject of a later sentence took over; they: a plural subject of the sentence before."""
-        low = subj.lower_
+    def pronoun(self, low: str, tok, before: int) -> tuple[str | None, str | None, str]:
+        """"according to him / her": as "he" / "she"."""
+        return self._pronoun(tok, before, {"him": "he", "her": "she"}.get(low, low))
+
+    def _pronoun(self, subj, before: int, low: str | None = None) -> tuple[str | None, str | None, str]:
+        """he/she: the subject of the sentence before when it names a person, else the speaker of
+        the last statement who is one person (not the last person merely named); they: a plural
+        subject of the sentence before."""
+        low = low or subj.lower_
         last_person = last_entity(self.work, before, ("person",))
         if low in ("he", "she"):
             last_is_person = self.last and self.last[0] and (
@@ -161,8 +307,11 @@ class _Speakers:
                 ref = self._person_named_by(recent)
                 if ref is not None:
                     return ref[0], ref[1], "pronoun->previous_subject"
-            if last_is_person:
+            if last_is_person and self._person_like(*self.last):
                 return self.last[0], self.last[1], "pronoun->last_speaker"
+            for name, eid in reversed(self.history):
+                if self._person_like(name, eid):
+                    return name, eid, "pronoun->last_person_speaker"
             if last_person:
                 return last_person[0], last_person[1], "pronoun->last_person"
             return None, None, "pronoun-unresolved"
@@ -188,13 +337,14 @@ class _Speakers:
                     None)
 
     def _person_named_by(self, tok) -> tuple[str, str] | None:
-        return appositive_person(tok, self.work) or named_person(self.work, *core_range(tok))
+        return (_apposed_person(tok, self.work) or named_person(self.work, *core_range(tok))
+                or appositive_person(tok, self.work))
 
 
-_VERBS = r"(?:said|says|told|added|adds|explained|wrote|recalled|asked|continued|insisted|warned)"
+_VERBS = "(?:" + "|".join(map(re.escape, _AFTER_FORMS)) + ")"
 _AFTER_QUOTE = re.compile(rf"[\s,]*(?:{_VERBS}\s+(?P<np1>[^,.;:“”\"]{{2,120}})"
                           rf"|(?P<np2>[^,.;:“”\"]{{2,90}}?)\s+{_VERBS}\b)")
-_NAMED = re.compile(r"(?:identified(?: only)? as|gave (?:only )?(?:her|his|their) (?:first )?"
+_NAMED = re.compile(r"(?:identified(?: (?:himself|herself|themselves))?(?: only)? as|gave (?:only )?(?:her|his|their) (?:first )?"
                     r"name(?:,| as)?|named|called)\s+(?P<n>[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){0,2})")
 _NP_CUT = re.compile(r"\s(?:who|whose|from|in|at|outside|with|near|on|by|to|inside|after)\b")
 _AGE = re.compile(r"\b\d+-year-old\s+|\b(?:a|an|the|one|another|one of the)\s+", re.I)
@@ -270,12 +420,65 @@ def _para_start(text: str, pos: int) -> int:
     return 0 if i < 0 else i + 2
 
 
+def _is_quotation(text: str, c0: int, c1: int, qabs: list[tuple[int, int]]) -> bool:
+    """A reported clause that opens with the quote mark is the direct quote's; one with words
+    quoted inside stays indirect ("he said the gunmen had “taken various goods”")."""
+    if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
+        c0 += 5
+    return any(a <= c0 + 1 < b for a, b in qabs)
+
+
+def _impersonal(verb) -> bool:
+    """"It is estimated that ...", "it was reported that ...": nobody is named as saying it."""
+    return any(c.dep_ in ("nsubjpass", "expl") and c.lower_ in ("it", "there") for c in verb.children)
+
+
+def _according_to(sent):
+    """"According to X, CLAUSE" and "CLAUSE, according to X": (the token 'according', X's head,
+    clause start, clause end). X's head is the agent in "a report issued by X"."""
+    doc = sent.doc
+    for tok in sent:
+        if tok.lower_ != "according" or tok.i + 1 >= sent.end or doc[tok.i + 1].lower_ != "to":
+            continue
+        to = doc[tok.i + 1]
+        who = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if who is None:
+            continue
+        agent = None
+        if who.lemma_.lower() in document_nouns():
+            agent = next((g for t in who.subtree if t.lower_ == "by" and t.head.i != tok.i
+                          for g in t.children if g.dep_ == "pobj"), None)
+        pp = list(tok.subtree) + list(to.subtree)
+        left = min(t.i for t in pp)
+        right = max(t.i for t in pp)
+        body = [t for t in sent if not t.is_punct and not t.is_space]
+        if not body:
+            continue
+        if left <= body[0].i + 1:
+            first = next((t for t in doc[right + 1:sent.end] if not t.is_punct and not t.is_space), None)
+            last = body[-1]
+            if first is None or first.i > last.i:
+                continue
+        else:
+            first = body[0]
+            last = next((t for t in reversed(doc[sent.start:left]) if not t.is_punct and not t.is_space),
+                        None)
+            if last is None:
+                continue
+        yield tok, agent or who, first.idx, last.idx + len(last)
+
+
 def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
     """Speech verbs in a sentence whose token lies outside every quotation."""
     for tok in sent:
         if tok.lemma_.lower() in SPEECH and tok.pos_ in ("VERB", "AUX") and not any(
                 a <= tok.idx < b for a, b in qspans_abs):
             yield tok
+
+
+_QUANTIFIERS = {"between", "and", "to", "up", "about", "around", "some", "nearly", "over", "more",
+                "than", "at", "least", "almost", "roughly", "approximately", "as", "many", "few",
+                "fewer", "no", "only", "just", "-", "–"}
 
 
 def _reported_clause(verb) -> tuple[int, int] | None:
@@ -289,8 +492,9 @@ def _reported_clause(verb) -> tuple[int, int] | None:
         first = clause.left_edge
         last = max(after, key=lambda c: c.right_edge.i).right_edge
         gap = verb.doc[verb.i + 1:first.i]
-        if len(gap) and any(t.like_num for t in gap) and not any(
-                t.is_punct or t.lower_ == "that" for t in gap):
+        if len(gap) and any(t.like_num for t in gap) and all(
+                t.like_num or t.lower_ in _QUANTIFIERS or (t.pos_ == "NOUN" and t.doc[t.i - 1].like_num)
+                for t in gap):
             first = gap[0]
         return first.idx, last.idx + len(last)
     if clauses:
@@ -305,6 +509,16 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             and not any(a <= c.idx < b for a, b in qabs)]
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
+    # "Kaya later told reporters ...": a name the parser took for an adverb at the sentence start.
+    sent = verb.sent
+    lead = [t for t in sent if t.i < verb.i and not t.is_space]
+    if lead and lead[0].text[:1].isupper() and lead[0].pos_ in ("ADV", "PROPN", "NOUN") and all(
+            t.pos_ in ("ADV", "PROPN") and t.dep_ in ("advmod", "compound", "npadvmod", "nmod", "dep")
+            for t in lead) and any(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" or t.tag_ == "NNP" or (
+                t is lead[0] and not t.is_stop and not t.lower_.endswith("ly")) for t in lead) or (lead and lead[0].ent_type_ == "PERSON" and all(
+                                       t.pos_ in ("ADV", "PROPN") for t in lead)):
+        names = [t for t in lead if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] or lead[:1]
+        return names[-1]
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
     # "... paused before saying ...": through the preposition as well.
     node = verb
@@ -312,6 +526,11 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
         if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis", "pcomp", "prep") \
                 and node.head is not node:
             node = node.head
+            if (verb.tag_ == "VBG" and node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH
+                    and node.lemma_.lower() not in SPEECH):
+                # "He said the team found shrapnel, adding that ...": the parser hung the
+                # participle on the reported clause; the one adding is the one saying.
+                continue
             subs = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subs:
                 return min(subs, key=lambda c: abs(c.i - node.i))
@@ -345,6 +564,152 @@ def _said_on(work: Work, a: int, b: int) -> str | None:
     return None
 
 
+_ACRONYM = re.compile(r"\(\s*(?P<a>[A-Z][A-Za-z&]{1,9})\s*\)")
+_NAME_WORD = re.compile(r"[A-Z][\w’'.-]*|of|for|and|the|on|in|against|de|du|des|al")
+_CAP_RUN = r"(?:[A-Z][\w’'-]+\.? ){1,4}"
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """"the Ethiopian Human Rights Commission (EHRC)" -> {"EHRC": "Ethiopian Human Rights
+    Commission"}: the shortest run of name words before the brackets whose capitals spell it."""
+    found: dict[str, str] = {}
+    for m in _ACRONYM.finditer(text):
+        acr = m.group("a")
+        caps = [c for c in acr if c.isupper()]
+        words = text[max(0, m.start() - 160):m.start()].split()
+        run: list[str] = []
+        for w in reversed(words):
+            w = w.strip(",")
+            if not _NAME_WORD.fullmatch(w):
+                break
+            run.insert(0, w)
+            initials = [x[0] for x in run if x[0].isupper()]
+            if run[0][0].isupper() and initials == caps:
+                found.setdefault(acr, " ".join(run))
+                break
+    return found
+
+
+def _name_key(word: str) -> str:
+    """Transliteration-blind surname key: Kyrylenko and Kirilenko are one name."""
+    w = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isalnum())
+    w = w.replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _strip_titles(name: str) -> str:
+    """"DSP Udeme Edet" -> "Udeme Edet": titles and rank abbreviations before a name."""
+    words = name.split()
+    titles = name_titles()
+    while len(words) > 2 and (words[0].rstrip(".") in titles or re.fullmatch(r"[A-Z]{2,5}", words[0])):
+        words = words[1:]
+    return " ".join(words)
+
+
+class _Names:
+    """Full forms a document gives for the short ones its attributions use: acronyms defined in
+    brackets, and a person's full name for the surname or first names ("Abbas" after "Additional
+    IG Shaukat Abbas", "Kirilenko" after "Pavlo Kyrylenko")."""
+
+    def __init__(self, work: Work):
+        self.work = work
+        self.acronyms = _acronyms(work.text)
+        self.people: list[tuple[list[str], str | None]] = []
+        for ent in work.entities.values():
+            if ent.type == "person" and len(ent.name.split()) >= 2:
+                self.people.append((ent.name.split(), ent.id))
+        titles = name_titles()
+        for m in re.finditer(r"\b(?:[A-Z][\w’'-]+\.? ){1,4}[A-Z][\w’'-]+\b", work.text):
+            words = [w.rstrip(".") for w in m.group(0).split()]
+            while words and (words[0] in titles or re.fullmatch(r"[A-Z]{2,5}", words[0])):
+                words = words[1:]
+            if words and words[0] in ("The", "A", "An"):
+                words = words[1:]
+            if len(words) >= 2 and not any(w in titles for w in words):
+                self.people.append((words, None))
+
+    def complete(self, q: Quote) -> None:
+        speaker = q.speaker
+        if not speaker:
+            return
+        if " - " in speaker and speaker.replace(" - ", "-") in self.work.text:
+            speaker = q.speaker = speaker.replace(" - ", "-")  # "non-governmental groups"
+        full = self.acronyms.get(re.sub(r"^the ", "", speaker))
+        if full:
+            ent = self.work.resolver.resolve(full, "ORG") if lookup(full) else None
+            q.speaker, q.speaker_id = (ent.name, ent.id) if ent is not None else (full, None)
+            return
+        ent = self.work.entities.get(q.speaker_id) if q.speaker_id else None
+        is_person = (ent is not None and ent.type == "person") or (
+            ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
+        if not all(w[:1].isupper() for w in speaker.split()) or (ent is not None and ent.from_dictionary):
+            return
+        speaker = _strip_titles(speaker)
+        words = speaker.split()
+        if len(words) > 3:
+            q.speaker = speaker
+            return
+        keys = [_name_key(w) for w in words]
+        best: tuple[list[str], str | None] | None = None
+        for cand, cid in self.people:
+            if not is_person and cid is None:
+                continue  # a name the tagger took for an organisation: only a known person's
+            ck = [_name_key(w) for w in cand]
+            if len(ck) <= len(keys):
+                continue
+            if ck[-len(keys):] == keys or (is_person and ck[:len(keys)] == keys):
+                if best is None or (cid and not best[1]) or len(cand) > len(best[0]) and bool(cid) == bool(best[1]):
+                    best = (cand, cid)
+        if best is not None:
+            q.speaker = " ".join(best[0])
+            if best[1]:
+                q.speaker_id = best[1]
+        else:
+            q.speaker = speaker
+
+
+def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | None, str | None, str]:
+    """The speaker named after "according to": him / her as he / she."""
+    low = who.lower_
+    if low in ("him", "her") and who.i == who.left_edge.i == who.right_edge.i:
+        return speakers.pronoun(low, who, before)
+    if low == "them" and speakers.last:
+        return speakers.last[0], speakers.last[1], "pronoun->last_speaker"
+    found = speakers.resolve(who, before)
+    if found[0] is None and who.pos_ in ("NOUN", "PROPN"):
+        return describe(who, speakers.work), None, "described"
+    return found
+
+
+def _colon_speaker(work: Work, speakers: "_Speakers", q_start: int, floor: int):
+    """"Quote from Kaya: “…”", "The nurse described the night: “…”": whoever the words before a
+    colon introduce."""
+    text = work.text
+    before = text[floor:q_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    end = floor + len(before) - 1
+    word = re.search(r"([A-Z][\w’'-]+)\s*$", text[floor:end])
+    if word:
+        person = named_person(work, floor + word.start(1), floor + word.end(1))
+        if person:
+            return person[0], person[1], "colon"
+        key = _name_key(word.group(1))
+        for ent in work.entities.values():
+            if ent.type == "person" and _name_key(ent.name.split()[-1]) == key:
+                return ent.name, ent.id, "colon"
+    span = work.spacy_doc.char_span(max(end - 1, 0), end, alignment_mode="expand")
+    if span is None:
+        return None
+    sent = span[0].sent
+    root = sent.root
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or root.lemma_.lower() not in SPEECH:
+        return None
+    found = speakers.resolve(subj, sent.start_char)
+    return found if found[0] else None
+
+
 @stage("quotes", needs=("nlp", "entities", "dates", "places"), sets=("quotes",))
 def quotes_stage(work: Work) -> None:
     """Direct and indirect quotes with speaker, venue and date."""
@@ -365,13 +730,25 @@ def quotes_stage(work: Work) -> None:
             if span is None:
                 continue
             c0, c1 = span
-            if any(a < c1 and c0 < b for a, b in qabs) or len(text[c0:c1].split()) < 4:
+            if _is_quotation(text, c0, c1, qabs) or len(text[c0:c1].split()) < 4:
                 continue
             events.append((verb.idx, "indirect", (verb, c0, c1, sent)))
+    reported = [(e[2][1], e[2][2]) for e in events if e[1] == "indirect"]
+    for sent in sents:
+        for acc in _according_to(sent):
+            tok, who, c0, c1 = acc
+            if any(a <= tok.idx < b for a, b in reported) or any(a <= tok.idx < b for a, b in qabs):
+                continue  # "said that according to early findings ...": inside another's words
+            if any(c0 <= e[2][0].idx < c1 and not _impersonal(e[2][0]) for e in events if e[1] == "indirect"):
+                continue  # "According to residents, survivors said ...": the survivors' statement
+            if len(text[c0:c1].split()) < 4:
+                continue
+            events.append((tok.idx, "according", acc))
     quotes.extend(_interview_answers(work))
     events.sort(key=lambda e: e[0])
     prev_q: Quote | None = None
     last_venue: dict[str | None, str] = {}
+    acc_direct: dict[int, tuple[str, str | None, str]] = {}
     for pos, kind, item in events:
         if kind == "direct":
             q = item
@@ -397,6 +774,10 @@ def quotes_stage(work: Work) -> None:
                 if speaker:
                     break
             if speaker is None:
+                acc = next((v for k, v in acc_direct.items() if k - 2 <= q.start <= k + 1), None)
+                if acc is not None:
+                    speaker, speaker_id, rule = acc
+            if speaker is None:
                 found = surface_speaker(work, q.end, sent_hi)
                 if found is not None:
                     speaker, speaker_id, rule = found
@@ -405,6 +786,19 @@ def quotes_stage(work: Work) -> None:
             n_words = len(text[a:b].split())
             para_start = _para_start(text, q.start)
             prev_para = _para_start(text, max(para_start - 3, 0)) if para_start else 0
+            if speaker is None:
+                found = _colon_speaker(work, speakers, q.start, prev_para)
+                if found is not None:
+                    speaker, speaker_id, rule = found
+            if speaker is None and text[para_start:q.start + 1].strip() in QUOTE_PAIRS and prev_q is not None:
+                # A paragraph that opens with a quotation nobody is said to say goes on with
+                # the speaker quoted a few paragraphs up ("In those stalls ..." after a
+                # paragraph of paraphrase).
+                back = para_start
+                for _ in range(3):
+                    back = _para_start(text, max(back - 3, 0)) if back else 0
+                if prev_q.span.start >= back and prev_q.speaker:
+                    speaker, speaker_id, rule = prev_q.speaker, prev_q.speaker_id, "continuation"
             if speaker is None and prev_q is not None and prev_q.speaker and (
                     prev_q.span.start >= prev_para):
                 # Stand-alone quotation right after another: the same speaker goes on.
@@ -434,13 +828,36 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             if venue:
                 last_venue[speaker] = venue
-            if speaker:
-                speakers.last = (speaker, speaker_id)
+            speakers.said(speaker, speaker_id)
+            prev_q = quote
+        elif kind == "according":
+            tok, who, c0, c1 = item
+            speaker, speaker_id, rule = _resolve_according(speakers, who, tok.idx)
+            if not speaker:
+                continue
+            sent = tok.sent
+            if any(a <= c0 + 1 and c0 <= b and b >= c1 - 2 for a, b in qabs):
+                # "According to her, “…”": the quotation is hers.
+                acc_direct[c0] = (speaker, speaker_id, "according-to")
+                continue
+            if any(a <= c0 + 1 <= b for a, b in qabs):
+                acc_direct[c0] = (speaker, speaker_id, "according-to")
+            body = text[c0:c1].rstrip(" .,")
+            c1 = c0 + len(body)
+            venue = _venue(work, (sent.start_char, sent.end_char))
+            quote = Quote(
+                id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=body,
+                kind="indirect", venue=venue, said_on=_said_on(work, sent.start_char, sent.end_char),
+                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
+                statement_id=statement_id(speaker_id or speaker, body),
+                provenance=Provenance(VERSION, 0.7, "according-to:" + rule), speaker_rule="according-to:" + rule)
+            quotes.append(quote)
+            speakers.said(speaker, speaker_id)
             prev_q = quote
         else:
             verb, c0, c1, sent = item
             subj = _subject(verb, qabs)
-            if subj is None:
+            if subj is None or _impersonal(verb):
                 continue
             speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
             if not speaker:
@@ -463,8 +880,12 @@ def quotes_stage(work: Work) -> None:
                 provenance=Provenance(VERSION, 0.8 if rule == "subject" else 0.6, rule),
                 speaker_rule=rule)
             quotes.append(quote)
-            speakers.last = (speaker, speaker_id)
+            speakers.said(speaker, speaker_id)
             prev_q = quote
+    names = _Names(work)
+    for q in quotes:
+        names.complete(q)
+        q.statement_id = statement_id(q.speaker_id or q.speaker, q.text)
     # Ids follow reading order once interview answers and speech events are merged.
     quotes.sort(key=lambda q: q.span.start)
     for i, q in enumerate(quotes):
