@@ -254,7 +254,68 @@ def _html_fragment_text(fragment: str) -> str:
     return "\n".join(blocks) if blocks else root.text_content().strip()
 
 
+def read_warc_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Problem]:
+    """The HTML pages of a WARC or WARC.gz file (a crawl), record by record: never the whole file
+    in memory. Each page goes through the same main-content extraction as an HTML file and keeps
+    its WARC-Target-URI as url; its publication date is the page's own, else the capture date.
+    A corrupt or truncated record is one problem line; the pages read before it are kept."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    size = path.stat().st_size
+    if size == 0:
+        raise BadInput("empty file")
+    with path.open("rb") as fh:
+        archive = ArchiveIterator(fh)
+        records = iter(archive)
+        n = 0
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                # warcio ends quietly at a truncated gzip member: bytes left over say so.
+                if size - archive.offset > 4:
+                    yield Problem(f"{path}#{n}", f"corrupt or truncated WARC record at byte "
+                                                 f"{archive.offset:,}; the rest is not read")
+                return
+            except Exception as exc:  # noqa: BLE001 - warcio raises several kinds on damage
+                yield Problem(f"{path}#{n}", f"corrupt or truncated WARC record; the rest of "
+                                             f"the file is not read ({type(exc).__name__})")
+                return
+            n += 1
+            if record.rec_type not in ("response", "resource"):
+                continue
+            where = f"{path}#{n - 1}"
+            ctype = (record.http_headers.get_header("Content-Type") if record.http_headers
+                     else record.rec_headers.get_header("Content-Type")) or ""
+            if "html" not in ctype.lower():
+                continue
+            try:
+                body = record.content_stream().read(CFG["max_bytes"] + 1)
+            except Exception as exc:  # noqa: BLE001
+                yield Problem(where, f"corrupt or truncated WARC record ({type(exc).__name__})")
+                return
+            if len(body) > CFG["max_bytes"]:
+                yield Problem(where, f"page too large (over {CFG['max_bytes']:,} bytes)")
+                continue
+            try:
+                html = _decode_nonempty(body)
+                text, found = html_to_text(html)
+            except BadInput as exc:
+                yield Problem(where, str(exc))
+                continue
+            captured = (record.rec_headers.get_header("WARC-Date") or "")[:10] or None
+            found = {**found, "url": record.rec_headers.get_header("WARC-Target-URI") or found.get("url"),
+                     "published": found.get("published") or captured}
+            yield _make(where, text, body, "warc", _merge(found, meta), raw_kind="html-extracted")
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith((".warc", ".warc.gz", ".arc.gz"))
+
+
 def sniff(path: Path) -> str:
+    if is_warc(path):
+        return "warc"
     ext = "".join(path.suffixes[-1:]).lower()
     if ext in TEXT_EXT:
         return "text"
@@ -320,6 +381,8 @@ def read_file(path: Path, meta: dict[str, Any]) -> Iterator[RawDocument | Proble
             yield from read_jsonl_file(path, meta)
         elif kind == "feed":
             yield from read_feed_file(path, meta)
+        elif kind == "warc":
+            yield from read_warc_file(path, meta)
         else:
             yield read_text_file(path, meta)
     except BadInput as exc:
