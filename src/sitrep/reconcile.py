@@ -128,6 +128,8 @@ class Tally:
     parts_sum: int | None = None
     # Part claims of the incident: by place, by day, and breakdowns of a total (by its parent).
     breakdowns: list[dict[str, Any]] = field(default_factory=list)
+    # False when no whole claim was reported: low / best / high are then null.
+    whole_toll: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -289,8 +291,9 @@ def _mark_falls(mine: list[Claim]) -> None:
 
 def _no_toll(incident_id: str, status: str, victims: str, claims: list[Claim]) -> Tally:
     """A tally with parts or increments but no whole claim: no low / best / high."""
-    return Tally(incident_id, status, victims, None, None, None, "no_whole_toll", [], [],
-                 grade_reason="only parts of a toll, breakdowns or increments were reported",
+    return Tally(incident_id, status, victims, None, None, None, "single_source", [], [],
+                 grade_reason="no whole toll: only parts of a toll, breakdowns or increments "
+                              "were reported", whole_toll=False,
                  independent_sources=len({c.source_key for c in claims}),
                  reports=sum(len(c.figure_ids) for c in claims))
 

@@ -297,5 +297,5 @@ def test_a_figure_background_in_its_document_is_background_across_documents():
 def test_only_parts_give_no_toll():
     out = linked(corpus([part_figure("a:f0", 20, "2025-03-08", "part_time", "alone")]))
     [t] = out["tallies"]
-    assert (t["best"], t["grade"]) == (None, "no_whole_toll")
+    assert (t["best"], t["whole_toll"]) == (None, False)
     assert [b["count"] for b in t["breakdowns"]] == [20]

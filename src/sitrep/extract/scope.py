@@ -158,6 +158,17 @@ def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
     return None
 
 
+def _recent_date(g: _Fig, work: Work, event: date | None) -> bool:
+    """The figure's sentence dates it within the last background_days ("since Thursday"):
+    a large toll dated to the incident is the incident's own."""
+    if event is None:
+        return False
+    slack = timedelta(days=_cfg().get("background_days", 30))
+    s0, s1 = g.f.sentence.start, g.f.sentence.end
+    return any(s0 <= m.span.start < s1 and m.method != "duration" and d and d >= event - slack
+               for m in work.dates or [] for d in [_day(m.date)])
+
+
 def _parent(g: _Fig, figs: list[_Fig], *, after_too: bool = False,
             same_status: bool = True) -> _Fig | None:
     """The total a part belongs to: the nearest larger figure of the same status earlier in the
@@ -190,8 +201,8 @@ def _sum_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
         for g in figs[k + 1:]:
             if g.sent - total.sent > 4:
                 break
-            if g.f.status != total.f.status or g.point is None:
-                continue
+            if g.f.status != total.f.status or g.point is None or g.f.victims not in _BROAD:
+                continue  # categories (women, children) overlap: they never add up to a total
             if g.point >= total.point:
                 break
             run.append(g)
@@ -243,7 +254,7 @@ def classify(work: Work) -> None:
     for g in figs:
         g.sent = sent_index[g.f.sentence.start]
     event = _day(work.published or work.raw.published)
-    # The article's lead toll per status: the first whole-looking figure of people.
+    # The article's toll per status so far: the largest whole firm figure of people.
     lead: dict[str, int] = {}
     sums = _sum_breakdowns(figs)
     lists = _list_breakdowns(figs)
@@ -254,7 +265,8 @@ def classify(work: Work) -> None:
         f.scope, f.scope_reason, f.parent_figure_id = None, None, None
         why = _cue("background", g) or _dated_before(g, work, event)
         if not why and g.point is not None and f.status in lead and \
-                g.point >= magnitude_min and g.point >= magnitude * lead[f.status]:
+                g.point >= magnitude_min and g.point >= magnitude * lead[f.status] and \
+                not _recent_date(g, work, event):
             why = f"{g.point:,} is over {magnitude}x the article's toll of {lead[f.status]:,}"
         if why:
             f.scope, f.scope_reason = "background", why
@@ -288,8 +300,8 @@ def classify(work: Work) -> None:
                 break
         else:
             f.scope, f.scope_reason = "whole", None
-            if g.point is not None and f.status not in lead and f.victims in _BROAD:
-                lead[f.status] = g.point
+            if g.point is not None and f.victims in _BROAD and f.qualifier != "vague":
+                lead[f.status] = max(lead.get(f.status, 0), g.point)
 
 
 @stage("scope", needs=("figures", "dates"), sets=("figures",))
