@@ -360,7 +360,10 @@ def serve(db: Optional[str] = DbOption,
 
 @app.command()
 def stats(db: Optional[str] = DbOption) -> None:
-    """Counts of what the store holds, and the problems seen."""
+    """Counts of what the store holds, the problems seen, and each incident's headline tally."""
+    from .export import collect
+    from .view import headline_tally, headline_text
+
     with open_store(db or default_db(), must_exist=True) as store:
         for k, v in store.counts().items():
             out.print(f"{k:10} {v}")
@@ -369,6 +372,14 @@ def stats(db: Optional[str] = DbOption) -> None:
                       + ("" if extracts(code) else " (not extracted yet)"), highlight=False)
         for p in store.problems():
             out.print(literal(f"problem    {p['path']}: {p['message']}"), highlight=False, markup=False)
+        data = collect(store) if store.counts().get("documents") else {"incidents": [], "tallies": []}
+    # Newest last report first, as in the report and the app.
+    for inc in sorted(data["incidents"], key=lambda i: i.get("end") or i.get("start") or "",
+                      reverse=True):
+        head = headline_tally([t for t in data["tallies"] if t["incident_id"] == inc["id"]])
+        line = headline_text(head) if head else "no whole killed toll"
+        out.print(literal(f"incident   {inc['id']} {inc.get('title') or ''}: {line}"),
+                  highlight=False, markup=False)
 
 
 def demo_corpus_dir() -> str:

@@ -19,7 +19,7 @@ CSV_COLUMNS = {
                 "perpetrator", "source", "source_id", "hedged", "place_ids", "period_start",
                 "period_end", "reported_on", "span.start", "span.end", "span.text", "raw_span.start",
                 "raw_span.end", "sentence.text", "incident_id", "claim_id", "repeat_of", "counted",
-                "background", "background_reason"],
+                "background", "background_reason", "scope", "scope_reason", "parent_figure_id"],
     "quotes": ["id", "doc_id", "speaker", "speaker_id", "text", "kind", "venue", "said_on",
                "statement_id", "span.start", "span.end", "raw_span.start", "raw_span.end"],
     "entities": ["id", "name", "type", "aliases"],
@@ -29,7 +29,8 @@ CSV_COLUMNS = {
                   "background_figure_ids"],
     # One row per tally; each source's timeline and the contradictions as JSON in one cell.
     "tallies": ["incident_id", "status", "victims", "low", "best", "high", "grade", "grade_reason",
-                "best_source", "best_figure_ids", "hedged_high", "sources", "contradictions"],
+                "best_source", "best_figure_ids", "hedged_high", "independent_sources", "sources",
+                "contradictions", "breakdowns"],
 }
 
 
@@ -51,15 +52,17 @@ def linked(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, An
     """The arrays with cross-document incidents and tallies filled, figures carrying their
     incident and claim, quotes their shared statement id. Input rows are not modified."""
     from .link import link
-    from .reconcile import reconcile
+    from .reconcile import figure_scope, reconcile
 
     result = link(data)
     out = dict(data)
-    out["figures"] = [{**f, **result.figures[f["id"]].as_dict()} if f["id"] in result.figures else f
-                      for f in data["figures"]]
+    # Reconcile first: a figure background in its document is set apart across documents too.
+    out["tallies"] = [t.as_dict() for t in reconcile(data, result.incidents, result.figures)]
+    out["figures"] = [{**f, **result.figures[f["id"]].as_dict(),
+                       **figure_scope(f, result.figures[f["id"]])}
+                      if f["id"] in result.figures else f for f in data["figures"]]
     out["quotes"] = [{**q, **result.quotes[q["id"]].as_dict()} for q in data["quotes"]]
     out["incidents"] = [i.as_dict() for i in result.incidents]
-    out["tallies"] = [t.as_dict() for t in reconcile(data, result.incidents, result.figures)]
     return out
 
 

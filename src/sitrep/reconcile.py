@@ -5,6 +5,12 @@ Input: the exported figures, the linked incidents and each figure's ``FigureLink
 one original figure with every repeat of it (counted once); each source's claims ordered by first
 report date make its timeline. From each source's *current* claim (its newest) come ``low``,
 ``best``, ``high``, the contradictions and the grade.
+
+Scope (``extract/scope.py``): only ``whole`` claims are tolls. Part claims (``part_place``,
+``part_time``) and breakdowns (by their parent total) become the tally's ``breakdowns``;
+increments sit on their source's timeline as deltas; a figure background in its document is
+background across documents too (``apply_scope``). A source's fall (a lower later whole claim)
+is marked ``revised_down`` and never becomes its current claim.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ Row = dict[str, Any]
 
 # Victim categories that split a total without overlapping: their sum is part of "all".
 DISJOINT = ("civilians", "security_forces", "combatants")
+# Scopes that are parts of a toll: listed as breakdowns, never low / best / high.
+PARTS = ("part_place", "part_time", "breakdown")
 
 
 @dataclass
@@ -43,6 +51,19 @@ class Claim:
     partial: bool = False
     floor: bool = False
     projection: bool = False
+    # What the claim is for its incident (extract/scope.py): only "whole" claims are tolls.
+    scope: str = "whole"
+    scope_reason: str | None = None
+    parent_figure_id: str | None = None
+    place_ids: list[str] = field(default_factory=list)
+    # The date the text gives for the claim ("as of Wednesday") when before the report date.
+    as_of: str | None = None
+    revised_down: bool = False
+
+    @property
+    def day(self) -> str:
+        """The claim's date: the date the text gives for it, else its first report."""
+        return self.as_of or self.first_reported or ""
 
     @property
     def point(self) -> int:
@@ -72,11 +93,16 @@ class Claim:
             (other.upper is None or other.upper >= self.lower)
 
     def entry(self) -> dict[str, Any]:
-        return {"reported_on": self.first_reported, "count": self.count, "min": self.min,
-                "max": self.max, "figure_ids": self.figure_ids, "qualifier": self.qualifier,
-                "last_reported": self.last_reported, "outlets": self.outlets,
-                "hedged": self.hedged, "partial": self.partial, "floor": self.floor,
-                "projection": self.projection}
+        d = {"reported_on": self.first_reported, "count": self.count, "min": self.min,
+             "max": self.max, "figure_ids": self.figure_ids, "qualifier": self.qualifier,
+             "last_reported": self.last_reported, "outlets": self.outlets,
+             "hedged": self.hedged, "partial": self.partial, "floor": self.floor,
+             "projection": self.projection, "as_of": self.as_of or self.first_reported,
+             "scope": self.scope, "revised_down": self.revised_down,
+             "increment": self.scope == "increment"}
+        if self.scope == "increment":
+            d["delta"] = self.point
+        return d
 
 
 @dataclass
@@ -100,6 +126,10 @@ class Tally:
     reports: int = 0
     parts: dict[str, int] | None = None
     parts_sum: int | None = None
+    # Part claims of the incident: by place, by day, and breakdowns of a total (by its parent).
+    breakdowns: list[dict[str, Any]] = field(default_factory=list)
+    # False when no whole claim was reported: low / best / high are then null.
+    whole_toll: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,24 +148,40 @@ def source_tier(f: Row, entity_types: dict[str, str]) -> int:
     return 3 if f.get("source") else 4
 
 
+def _as_of(f: Row) -> str | None:
+    """The date the text gives for a figure (its period's end) when before its report date."""
+    end, rep = f.get("period_end"), f.get("reported_on")
+    if end and (not rep or end[:10] < rep[:10]):
+        return end[:10]
+    return None
+
+
 def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[str, Row],
                  entity_types: dict[str, str]) -> list[Claim]:
     """Counted figures grouped by claim (original + repeats) in one pass over the figures."""
     members: dict[str, list[Row]] = defaultdict(list)
-    by_id = {f["id"]: f for f in figures}
     for f in figures:
         link = links.get(f["id"])
-        if link and link.incident_id and link.claim_id:
+        if link and link.incident_id and link.claim_id and not link.background:
             members[link.claim_id].append(f)
     claims = []
     for claim_id, figs in members.items():
-        o = by_id[claim_id]
+        # The original, unless it was set apart as background: then the earliest report left.
+        o = next((f for f in figs if f["id"] == claim_id), None) or \
+            min(figs, key=lambda f: (f.get("reported_on") or "", f["id"]))
         if all(o.get(k) is None for k in ("count", "min", "max")):
             continue  # no number to reconcile; never stand in a zero
         lk = links[claim_id]
         days = sorted(f["reported_on"] for f in figs if f.get("reported_on"))
         label = lk.source_name or o.get("source") or \
             f"{docs[o['doc_id']].get('outlet') or 'unknown outlet'} (own reporting)"
+        # A claim is whole when any of its reports is (a toll one outlet framed as a part is
+        # still the toll another gave).
+        scopes = [f.get("scope") or "whole" for f in figs]
+        scope = "whole" if "whole" in scopes else (o.get("scope") or "whole")
+        part = o if (o.get("scope") or "whole") == scope else next(
+            f for f in figs if (f.get("scope") or "whole") == scope)
+        as_of = min((d for d in (_as_of(f) for f in figs) if d), default=None)
         claims.append(Claim(
             lk.source_key or "", label, source_tier(o, entity_types), o["status"],
             lk.counted_as_victims or o["victims"], o.get("count"), o.get("min"), o.get("max"),
@@ -144,7 +190,10 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
             sorted({docs[f["doc_id"]].get("outlet") or "?" for f in figs}),
             hedged=bool(o.get("hedged")),
             partial=lk.partial, floor=any(links[f["id"]].floor for f in figs),
-            projection=any(links[f["id"]].projection for f in figs)))
+            projection=any(links[f["id"]].projection for f in figs),
+            scope=scope, scope_reason=part.get("scope_reason"),
+            parent_figure_id=part.get("parent_figure_id"),
+            place_ids=list(part.get("place_ids") or []), as_of=as_of))
     return claims
 
 
@@ -152,7 +201,7 @@ def _newest(claims: list[Claim]) -> Claim | None:
     """The newest claim (first reported last); on one day the largest, as running tolls rise."""
     if not claims:
         return None
-    return max(claims, key=lambda c: (c.first_reported or "", c.point, c.figure_ids[0]))
+    return max(claims, key=lambda c: (c.day, c.point, c.figure_ids[0]))
 
 
 def _ref(c: Claim) -> dict[str, Any]:
@@ -169,7 +218,7 @@ def contradictions(current: list[Claim]) -> list[dict[str, Any]]:
             if a.overlaps(b):
                 continue
             low, high = (a, b) if (a.upper or 0) < b.lower else (b, a)
-            if (low.first_reported or "") < (high.first_reported or ""):
+            if low.day < high.day:
                 continue
             claims = [_ref(low), _ref(high)]
             out.append({"kind": "disjoint", "sources": [low.source, high.source],
@@ -216,11 +265,11 @@ def grade(best: Claim, firm: list[Claim], contra: list[dict[str, Any]]) -> tuple
 def _current(claims: list[Claim]) -> tuple[Claim | None, Claim | None, Claim | None]:
     """A source's current firm claim, its newest hedged claim (kept only when not older than the
     firm one) and its newest "up to" estimate."""
-    totals = [c for c in claims if not c.partial and not c.projection]
+    totals = [c for c in claims if not c.partial and not c.projection and not c.revised_down]
     counts = [c for c in totals if c.qualifier != "up_to"]
     firm = _newest([c for c in counts if not c.hedged])
     hedged = _newest([c for c in counts if c.hedged])
-    if hedged and firm and (hedged.first_reported or "") < (firm.first_reported or ""):
+    if hedged and firm and hedged.day < firm.day:
         hedged = None
     return firm, hedged, _newest([c for c in totals if c.qualifier == "up_to"])
 
@@ -229,33 +278,59 @@ def _top(c: Claim) -> int:
     return c.upper if c.upper is not None else c.point
 
 
+def _mark_falls(mine: list[Claim]) -> None:
+    """A firm whole claim lower than an earlier firm whole claim of the same source is a fall
+    (a revision or a narrower count): marked, never the source's current claim."""
+    top = None
+    for c in mine:
+        if c.hedged or c.partial or c.projection or c.qualifier == "up_to":
+            continue
+        c.revised_down = top is not None and (c.upper if c.upper is not None else c.point) < top
+        top = max(top or 0, c.point)
+
+
+def _no_toll(incident_id: str, status: str, victims: str, claims: list[Claim]) -> Tally:
+    """A tally with parts or increments but no whole claim: no low / best / high."""
+    return Tally(incident_id, status, victims, None, None, None, "single_source", [], [],
+                 grade_reason="no whole toll: only parts of a toll, breakdowns or increments "
+                              "were reported", whole_toll=False,
+                 independent_sources=len({c.source_key for c in claims}),
+                 reports=sum(len(c.figure_ids) for c in claims))
+
+
 def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Claim]) -> Tally:
+    wholes = [c for c in claims if c.scope == "whole"]
+    increments = [c for c in claims if c.scope == "increment"]
+    if not wholes:
+        t = _no_toll(incident_id, status, victims, claims)
+        t.sources = _sources(increments, {})
+        return t
     by_source: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
+    for c in wholes:
         by_source[c.source_key].append(c)
-    sources = []
+    current_of: dict[str, Claim | None] = {}
     firm: list[Claim] = []
     hedged: list[Claim] = []
     uppers: list[Claim] = []
-    for key in sorted(by_source, key=lambda k: (min(c.first_reported or "" for c in by_source[k]), k)):
-        mine = sorted(by_source[key], key=lambda c: (c.first_reported or "", c.point, c.figure_ids[0]))
+    for key, mine in by_source.items():
+        mine.sort(key=lambda c: (c.day, c.point, c.figure_ids[0]))
+        _mark_falls(mine)
         cur_firm, cur_hedged, upper = _current(mine)
         firm += [cur_firm] if cur_firm else []
         hedged += [cur_hedged] if cur_hedged else []
         uppers += [upper] if upper else []
-        current = cur_firm or cur_hedged or upper
-        sources.append({"source": mine[0].source, "source_key": key, "tier": mine[0].tier,
-                        "current": current.entry() if current else None,
-                        "timeline": [c.entry() for c in mine]})
+        current_of[key] = cur_firm or cur_hedged or upper
+    sources = _sources(wholes + increments, current_of)
     hedged_only = not firm
     basis = firm or hedged or [c for c in uppers if not c.hedged] or uppers
     if not basis:
-        # Only parts of totals or projections: they still bound the total from below.
-        basis = [c for c in claims if not c.projection] or claims
+        # Only parts of totals ("25 of them"), falls or projections: they still bound the
+        # total from below.
+        basis = [c for c in wholes if not c.projection] or wholes
     top = min(c.tier for c in basis)
     newest = _newest([c for c in basis if c.tier == top])
     # On one day the conservative (lower) claim of the top tier is best.
-    best = min((c for c in basis if c.tier == top and c.first_reported == newest.first_reported),
+    best = min((c for c in basis if c.tier == top and c.day == newest.day),
                key=lambda c: (c.point, c.figure_ids[0]))
     low = min(c.point for c in basis if c.tier <= max(top, 2))
     # "Up to N" sets no floor; a firm one can still raise the high.
@@ -271,6 +346,33 @@ def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Clai
                  hedged_high_source=hh.source if show_hh else None, hedged_only=hedged_only,
                  grade_reason=why, independent_sources=len(by_source),
                  reports=sum(len(c.figure_ids) for c in claims))
+
+
+def _sources(claims: list[Claim], current_of: dict[str, Claim | None]) -> list[dict[str, Any]]:
+    """Each source's timeline: its whole claims (falls marked ``revised_down``) and its
+    increments as deltas, by the date the text gives for each."""
+    by_source: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_source[c.source_key].append(c)
+    out = []
+    for key in sorted(by_source, key=lambda k: (min(c.day for c in by_source[k]), k)):
+        mine = sorted(by_source[key], key=lambda c: (c.day, c.scope == "increment", c.point,
+                                                     c.figure_ids[0]))
+        current = current_of.get(key)
+        out.append({"source": mine[0].source, "source_key": key, "tier": mine[0].tier,
+                    "current": current.entry() if current else None,
+                    "timeline": [c.entry() for c in mine],
+                    "revised_down": any(c.revised_down for c in mine)})
+    return out
+
+
+def _breakdown_row(c: Claim) -> dict[str, Any]:
+    by = {"part_place": "place", "part_time": "day"}.get(c.scope, "part")
+    return {"by": by, "place_id": c.place_ids[0] if c.place_ids else None,
+            "date": c.as_of or c.first_reported, "count": c.count, "min": c.min, "max": c.max,
+            "source": c.source, "figure_ids": c.figure_ids, "scope": c.scope,
+            "scope_reason": c.scope_reason, "victims": c.victims,
+            "parent_figure_id": c.parent_figure_id, "hedged": c.hedged}
 
 
 def _add_parts(tallies: list[Tally]) -> None:
@@ -297,17 +399,64 @@ def _add_parts(tallies: list[Tally]) -> None:
                                                     f"of {t.high:,}"})
 
 
+def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, FigureLink]) -> None:
+    """One view of background: a figure its document calls background (scope) is background
+    across documents too. Its link is set apart like link.py's own background figures."""
+    by_id = {inc.id: inc for inc in incidents}
+    for f in figures:
+        lk = links.get(f["id"])
+        if f.get("scope") != "background" or lk is None or lk.background:
+            continue
+        inc = by_id.get(lk.incident_id or "")
+        lk.background, lk.incident_id, lk.counted = True, None, False
+        lk.background_reason = f"scope: {f.get('scope_reason') or 'background in its document'}"
+        if inc is not None and f["id"] in inc.figure_ids:
+            inc.figure_ids.remove(f["id"])
+            inc.background_figure_ids.append(f["id"])
+
+
+def figure_scope(f: Row, link: FigureLink | None) -> dict[str, Any]:
+    """The figure's scope as the export gives it: background when linking or its document
+    says so (with the reason), else what the scope stage set (``whole`` when unset)."""
+    if link is not None and link.background:
+        reason = f.get("scope_reason") if f.get("scope") == "background" else link.background_reason
+        return {"scope": "background", "scope_reason": reason}
+    return {"scope": f.get("scope") or "whole", "scope_reason": f.get("scope_reason")}
+
+
 def reconcile(data: dict[str, list[Row]], incidents: list[Incident],
               links: dict[str, FigureLink]) -> list[Tally]:
     docs = {d["id"]: d for d in data["documents"]}
     types = {e["id"]: e.get("type") for e in data.get("entities", [])}
+    apply_scope(data.get("figures", []), incidents, links)
     claims = build_claims(data.get("figures", []), links, docs, types)
     by_incident_of = {f: inc.id for inc in incidents for f in inc.figure_ids}
     groups: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
     for c in claims:
         groups[(by_incident_of[c.figure_ids[0]], c.status, c.victims)].append(c)
+    # Parts go to the tally of their parent total (a breakdown) or their own (by place, day).
+    group_of = {f: key for key, cs in groups.items() for c in cs for f in c.figure_ids}
+    parts: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    for key, cs in groups.items():
+        for c in cs:
+            if c.scope in PARTS:
+                parent = links.get(c.parent_figure_id or "")
+                home = group_of.get(parent.claim_id or "", key) if parent else key
+                parts[home].append(c)
+    for key in parts:
+        groups.setdefault(key, [])
     order = {inc.id: k for k, inc in enumerate(incidents)}
-    tallies = [reconcile_one(i, s, v, cs) for (i, s, v), cs in
-               sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2]))]
+    tallies = []
+    for (i, s, v), cs in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2])):
+        mine = parts[(i, s, v)]
+        tolls = [c for c in cs if c.scope not in PARTS]
+        if not tolls and not mine:
+            continue  # breakdowns only, all listed under their parent's tally
+        t = reconcile_one(i, s, v, tolls) if tolls else _no_toll(i, s, v, mine)
+        t.breakdowns = [_breakdown_row(c) for c in sorted(
+            mine, key=lambda c: (c.scope, c.as_of or c.first_reported or "", -c.point,
+                                 c.figure_ids[0]))]
+        t.reports = sum(len(c.figure_ids) for c in tolls + mine)
+        tallies.append(t)
     _add_parts(tallies)
     return tallies

@@ -464,6 +464,10 @@ class TallyView:
     tally: dict[str, Any]
     chart: Chart
     contradictions: list[str]
+    # One claim in all (one report, or one claim repeated): shown as one line, not a chart.
+    single: bool = False
+    # The tally's breakdowns (by place, by day, parts of a total) with place names.
+    breakdowns: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -472,6 +476,54 @@ class IncidentView:
     places: list[str]
     tallies: list[TallyView]
     map: MapView
+    # The killed tally for victims "all" (else the killed tally with the largest best) first.
+    headline: TallyView | None = None
+
+
+def headline_tally(tallies: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """An incident's headline: its killed / all tally, else its killed tally with the largest
+    best, else None."""
+    killed = [t for t in tallies if t.get("status") == "killed"]
+    for t in killed:
+        if t.get("victims") == "all" and t.get("best") is not None:
+            return t
+    return max((t for t in killed if t.get("best") is not None),
+               key=lambda t: (t["best"], t.get("victims") or ""), default=None)
+
+
+def headline_text(t: dict[str, Any]) -> str:
+    """"killed · all: 26 · 40 · 52 (corroborated, 3 sources)": the tally as one line."""
+    def n(v: Any) -> str:
+        return f"{v:,}" if isinstance(v, int) else "?"
+    k = t.get("independent_sources") or 0
+    return (f"{t.get('status')} · {t.get('victims')}: {n(t.get('low'))} · {n(t.get('best'))} · "
+            f"{n(t.get('high'))} ({t.get('grade') or 'ungraded'}, {k} independent source"
+            f"{'s' if k != 1 else ''})")
+
+
+def _claims_in(t: dict[str, Any]) -> int:
+    return sum(len(src.get("timeline") or []) for src in t.get("sources") or [])
+
+
+def breakdown_rows(rec: "Record", t: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for b in t.get("breakdowns") or []:
+        place = rec.places.get(b.get("place_id") or "")
+        first = (b.get("figure_ids") or [None])[0]
+        fig = rec.figure_by_id.get(first) if first else None
+        rows.append({**b, "place": place["name"] if place else None, "value": claim_value(b),
+                     "doc_id": fig["doc_id"] if fig else None})
+    return rows
+
+
+def claim_value(b: dict[str, Any]) -> str:
+    lo, hi, n = b.get("min"), b.get("max"), b.get("count")
+    if lo is not None and hi is not None and lo != hi:
+        return f"{lo:,}–{hi:,}"
+    if n is not None:
+        return f"{n:,}" if hi == n or hi is None and lo is None else (
+            f"at least {n:,}" if hi is None else f"up to {n:,}")
+    return f"at least {lo:,}" if lo is not None else "?"
 
 
 def contradiction_lines(items: Any) -> list[str]:
@@ -489,14 +541,23 @@ def contradiction_lines(items: Any) -> list[str]:
 
 def incident_views(rec: Record, with_maps: bool = True) -> list[IncidentView]:
     out = []
-    for inc in rec.incidents:
-        tallies = [TallyView(t, tally_chart(rec, t), contradiction_lines(t.get("contradictions")))
-                   for t in rec.tallies if t.get("incident_id") == inc["id"]]
+    # Newest last report first.
+    incidents = sorted(rec.incidents, key=lambda i: i.get("end") or i.get("start") or "",
+                       reverse=True)
+    for inc in incidents:
+        mine = [t for t in rec.tallies if t.get("incident_id") == inc["id"]]
+        head = headline_tally(mine)
+        # The headline tally leads; the others keep their order.
+        mine.sort(key=lambda t: t is not head)
+        tallies = [TallyView(t, tally_chart(rec, t), contradiction_lines(t.get("contradictions")),
+                             single=_claims_in(t) <= 1, breakdowns=breakdown_rows(rec, t))
+                   for t in mine]
         places = [rec.places[p] for p in inc.get("place_ids") or [] if p in rec.places]
         figs = [rec.figure_by_id[f] for f in inc.get("figure_ids") or [] if f in rec.figure_by_id]
         view_map = (build_map(places, rec.figure_counts_by_place(figs), width=440)
                     if with_maps and places else MapView(0, 0, error="no places"))
-        out.append(IncidentView(inc, [p["name"] for p in places], tallies, view_map))
+        out.append(IncidentView(inc, [p["name"] for p in places], tallies, view_map,
+                                headline=tallies[0] if head is not None else None))
     return out
 
 

@@ -189,3 +189,58 @@ def test_app_quotes_and_index(browser, server):
     # The three articles are about three events, so the index lists three linked incidents.
     assert "No incidents are linked" not in main
     assert "3\nINCIDENTS" in main
+
+
+# --- the headline tally and the breakdowns table (our own two-report incident) ---------------
+
+SCOPE_ARTICLES = {
+    "dorel-1.txt": ("Militia fighters killed at least 61 people in the market town of Dorel on "
+                    "Tuesday, including 9 women and 4 children, the district governor said.\n\n"
+                    "On Tuesday alone, 20 people were killed in the main square, a nurse said.\n"),
+    "dorel-2.txt": ("The toll from the militia attack on the market town of Dorel rose to 70 on "
+                    "Thursday after eight more bodies were found in a ditch, the district governor "
+                    "said.\n"),
+}
+SCOPE_MANIFEST = [
+    {"path": "dorel-1.txt", "outlet": "Plains Wire", "published": "2025-05-06", "title": "Attack on Dorel market"},
+    {"path": "dorel-2.txt", "outlet": "Plains Wire", "published": "2025-05-08", "title": "Dorel toll rises"},
+]
+
+
+@pytest.fixture(scope="module")
+def scope_db(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("scope")
+    corpus = base / "articles"
+    corpus.mkdir()
+    for name, text in SCOPE_ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    (corpus / "manifest.jsonl").write_text("\n".join(json.dumps(m) for m in SCOPE_MANIFEST) + "\n",
+                                           encoding="utf-8")
+    db = base / "sitrep.db"
+    result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_report_leads_with_the_headline_and_shows_breakdowns(browser, scope_db, tmp_path):
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "--db", str(scope_db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    browser.get(out.resolve().as_uri())
+    head = browser.find_element(By.CSS_SELECTOR, "section.incident .headline")
+    assert head.is_displayed()
+    # The whole toll, never the part ("20 on Tuesday alone") or the increment ("eight more").
+    assert head.find_element(By.CSS_SELECTOR, ".best").text == "70"
+    assert "independent source" in head.text
+    table = browser.find_element(By.CSS_SELECTOR, "section.incident table.breakdowns")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", table)
+    assert table.is_displayed()
+    cells = table.text
+    assert "20" in cells and "9" in cells and "4" in cells
+    assert_no_alert(browser)
+
+
+def test_app_index_leads_each_incident_with_its_headline(browser, server):
+    browser.get(server + "/")
+    heads = browser.find_elements(By.CSS_SELECTOR, "section.incident .headline")
+    assert heads and all(h.is_displayed() for h in heads)

@@ -102,7 +102,9 @@ def test_figures_page_filters_and_links_each_claim_to_its_sentence(client):
 
 def test_index_shows_incidents_tallies_and_the_map(client):
     page = client.get("/").text
-    assert "Shelling of Harbor Town" in page and page.count('<svg class="chart"') == 3
+    # One chart for the tally with three claims; the two single-claim tallies are one line each.
+    assert "Shelling of Harbor Town" in page and page.count('<svg class="chart"') == 1
+    assert page.count('class="tally single"') == 2 and page.count('class="headline') == 2
     assert '<svg class="map"' in page and 'href="/figures?place=p_harbor"' in page
     assert 'href="/figures?incident=i_harbor"' in page
 

@@ -219,3 +219,83 @@ def test_short_and_reordered_names_of_one_source_are_one_source():
     [src] = t["sources"]
     assert [e["count"] for e in src["timeline"]] == [404, 436, 504]
     assert t["grade"] == "single_source" and t["best"] == 504
+
+
+# --- scope: only whole claims are tolls --------------------------------------------------------
+
+def scoped(c, scope, parent=None, place_ids=(), as_of=None):
+    c.scope, c.parent_figure_id, c.place_ids, c.as_of = scope, parent, list(place_ids), as_of
+    return c
+
+
+def test_parts_increments_and_breakdowns_never_set_low_best_high():
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 1000, "2025-03-10", qualifier="more_than"),
+        scoped(claim(SOHR, 5000, "2025-03-11"), "increment"),
+        claim(SNHR, 803, "2025-03-10")])
+    assert (t.low, t.best, t.high) == (803, 803, 1000)
+    [sohr] = [s for s in t.sources if s["source_key"] == SOHR]
+    inc = [e for e in sohr["timeline"] if e["increment"]]
+    assert [(e["delta"], e["scope"]) for e in inc] == [(5000, "increment")]
+    assert sohr["current"]["count"] == 1000
+
+
+def test_a_fall_is_marked_revised_down_and_never_current():
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 120, "2025-03-08"), claim(SOHR, 40, "2025-03-09")])
+    [src] = t.sources
+    assert [(e["count"], e["revised_down"]) for e in src["timeline"]] == [(120, False), (40, True)]
+    assert src["current"]["count"] == 120 and src["revised_down"]
+    assert t.best == 120
+
+
+def test_the_date_the_text_gives_orders_the_timeline():
+    # Reported on the 12th "as of the 9th": older than a claim reported on the 10th.
+    t = reconcile_one("i", "killed", "all", [
+        scoped(claim(SOHR, 300, "2025-03-12"), "whole", as_of="2025-03-09"),
+        claim(SOHR, 310, "2025-03-10")])
+    [src] = t.sources
+    assert [e["count"] for e in src["timeline"]] == [300, 310]
+    assert src["current"]["count"] == 310
+
+
+def part_figure(fid, count, day, scope, reason, parent=None, victims="all", place="g169304"):
+    f = figure(fid, count, day, victims=victims)
+    f.update(scope=scope, scope_reason=reason, parent_figure_id=parent, place_ids=[place])
+    return f
+
+
+def test_parts_become_breakdowns_by_place_day_and_parent():
+    out = linked(corpus([
+        figure("a:f0", 61, "2025-03-08"),
+        part_figure("a:f1", 9, "2025-03-08", "breakdown", "including", parent="a:f0",
+                    victims="women"),
+        part_figure("a:f2", 20, "2025-03-08", "part_time", "alone"),
+        part_figure("a:f3", 12, "2025-03-08", "part_place", "of them in")]))
+    [t] = [t for t in out["tallies"] if t["victims"] == "all"]
+    assert t["best"] == 61
+    rows = {(b["by"], b["count"]) for b in t["breakdowns"]}
+    assert rows == {("part", 9), ("day", 20), ("place", 12)}
+    place_row = next(b for b in t["breakdowns"] if b["by"] == "place")
+    assert place_row["place_id"] == "g169304" and place_row["figure_ids"] == ["a:f3"]
+    # The women's breakdown is listed under its parent's tally, not as a tally of its own.
+    assert [t["victims"] for t in out["tallies"]] == ["all"]
+
+
+def test_a_figure_background_in_its_document_is_background_across_documents():
+    out = linked(corpus([
+        figure("a:f0", 61, "2025-03-08"),
+        part_figure("a:f1", 40000, "2025-03-08", "background", "since the war began")]))
+    f = next(f for f in out["figures"] if f["id"] == "a:f1")
+    assert f["background"] and f["incident_id"] is None and f["scope"] == "background"
+    [inc] = out["incidents"]
+    assert "a:f1" in inc["background_figure_ids"] and "a:f1" not in inc["figure_ids"]
+    [t] = out["tallies"]
+    assert (t["low"], t["best"], t["high"]) == (61, 61, 61)
+
+
+def test_only_parts_give_no_toll():
+    out = linked(corpus([part_figure("a:f0", 20, "2025-03-08", "part_time", "alone")]))
+    [t] = out["tallies"]
+    assert (t["best"], t["whole_toll"]) == (None, False)
+    assert [b["count"] for b in t["breakdowns"]] == [20]

@@ -1,0 +1,310 @@
+"""Figure scope: what each casualty figure is for the incident its article is about.
+
+``whole`` (the incident's running or final toll), ``part_place`` (a subset by place),
+``part_time`` (a subset by day or period), ``increment`` (a rise: "nine more"), ``breakdown`` (a
+part of a total the same text gives; ``parent_figure_id`` is the total) or ``background``
+(another incident, a war-wide, national or multi-year toll). ``scope_reason`` names the cue.
+
+The cue words live in ``data/scope_cues.yaml`` (plus ``$SITREP_SCOPE_CUES``), compiled once into
+one regular expression per kind and position. Beyond the cues, three structural rules:
+
+- a run of figures of one status that adds up exactly to an earlier total ("22 bodies ... four
+  others died" after "26 killed") are breakdowns of it;
+- two or more figures of one category list ("83 men, 28 women and 45 children") after a larger
+  total of the same status are breakdowns of it;
+- a figure dated well before the article's event (a date in its sentence, or its own period), or
+  an order of magnitude above the article's lead toll of the same status, is background.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..config import CONFIG
+from ..numbers import find_numbers
+from ..records import Figure
+from ..registry import stage
+from ..work import Work
+
+KINDS = ("background", "breakdown", "increment", "part_time", "part_place")
+POSITIONS = ("before", "after", "sentence", "near")
+# Victim categories that are parts of a larger count of people.
+_CATEGORY = frozenset({"children", "women", "journalists", "aid_workers", "security_forces",
+                       "combatants", "civilians"})
+_BROAD = frozenset({"all", "unknown", "civilians"})
+_CLAUSE_END = re.compile(r"[;,.]|\s[—–-]\s")
+_ANOTHER = re.compile(r"\b(?:another|a further)\s*$", re.I)
+_SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most)\b[^.]*$", re.I)
+
+
+def cue_entries() -> dict[str, list[dict[str, Any]]]:
+    """The cue entries of the packaged file, with a user's file's entries appended."""
+    text = resources.files("sitrep").joinpath("data/scope_cues.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    extra = os.environ.get("SITREP_SCOPE_CUES")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            for kind, entries in (yaml.safe_load(fh) or {}).items():
+                data.setdefault(kind, []).extend(entries or [])
+    unknown = set(data) - set(KINDS)
+    if unknown:
+        raise ValueError(f"scope cues: unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
+    for kind, entries in data.items():
+        for e in entries:
+            if e.get("at") not in POSITIONS:
+                raise ValueError(f"scope cue {e.get('cue')!r} ({kind}): 'at' must be one of {POSITIONS}")
+    return data
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[tuple[str, str], re.Pattern[str]]:
+    """(kind, position) -> one compiled alternation of its cues."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for kind, entries in cue_entries().items():
+        for e in entries:
+            out.setdefault((kind, e["at"]), []).append(f"(?:{e['cue']})")
+    compiled = {}
+    for (kind, at), parts in out.items():
+        body = "|".join(parts)
+        if at == "before":
+            pattern = rf"(?:^|\b|(?<=\W))(?:{body})\s*$"
+        elif at == "after":
+            pattern = rf"^\s*(?:{body})"
+        else:
+            pattern = rf"\b(?:{body})"
+        compiled[(kind, at)] = re.compile(pattern, re.I)
+    return compiled
+
+
+def _cfg() -> dict[str, Any]:
+    return CONFIG.get("scope", {})
+
+
+def _point(f: Figure) -> int | None:
+    for v in (f.count, f.min, f.max):
+        if v is not None:
+            return v
+    return None
+
+
+def _number_at(f: Figure) -> tuple[int, int]:
+    """Start and end (document offsets) of the figure's number phrase inside its span."""
+    for n in find_numbers(f.span.text):
+        if (n.count, n.min, n.max) == (f.count, f.min, f.max) or \
+                (f.count is not None and n.count == f.count) or (f.min is not None and n.min == f.min):
+            return f.span.start + n.start, f.span.start + n.end
+    return f.span.start, f.span.end
+
+
+class _Fig:
+    """A figure with the text around its number."""
+
+    def __init__(self, f: Figure, text: str, index: int, sent_index: int):
+        self.f = f
+        self.i = index
+        self.sent = sent_index
+        self.n0, self.n1 = _number_at(f)
+        s0, s1 = f.sentence.start, f.sentence.end
+        self.before = text[max(s0, self.n0 - 120):self.n0]
+        self.after = text[self.n1:min(s1, self.n1 + 80)]
+        self.sentence = text[s0:s1]
+        # The clause: from the number phrase's start to the next clause break after the span.
+        tail = text[f.span.end:s1]
+        stop = _CLAUSE_END.search(tail)
+        self.near = text[self.n0:f.span.end + (stop.start() if stop else len(tail))]
+        self.point = _point(f)
+
+
+def _cue(kind: str, g: _Fig) -> str | None:
+    table = cues()
+    for at, text in (("before", g.before), ("after", g.after), ("near", g.near),
+                     ("sentence", g.sentence)):
+        rx = table.get((kind, at))
+        m = rx.search(text) if rx else None
+        if m:
+            return m.group(0).strip() or at
+    return None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
+    """A date well before the article's publication in the figure's period or sentence."""
+    if event is None:
+        return None
+    slack = timedelta(days=_cfg().get("background_days", 30))
+    end = _day(g.f.period_end)
+    if end and end < event - slack:
+        return f"its period ends {end.isoformat()}, well before the report"
+    s0, s1 = g.f.sentence.start, g.f.sentence.end
+    for m in work.dates or []:
+        if not (s0 <= m.span.start < s1) or m.method == "duration":
+            continue
+        d = _day(m.date)
+        if d and d < event - slack and not _SUPERLATIVE.search(work.text[s0:m.span.start]):
+            return f"dated {m.span.text!r}, well before the report"
+    return None
+
+
+def _recent_date(g: _Fig, work: Work, event: date | None) -> bool:
+    """The figure's sentence dates it within the last background_days ("since Thursday"):
+    a large toll dated to the incident is the incident's own."""
+    if event is None:
+        return False
+    slack = timedelta(days=_cfg().get("background_days", 30))
+    s0, s1 = g.f.sentence.start, g.f.sentence.end
+    return any(s0 <= m.span.start < s1 and m.method != "duration" and d and d >= event - slack
+               for m in work.dates or [] for d in [_day(m.date)])
+
+
+def _parent(g: _Fig, figs: list[_Fig], *, after_too: bool = False,
+            same_status: bool = True) -> _Fig | None:
+    """The total a part belongs to: the nearest larger figure of the same status earlier in the
+    same sentence or the two before it (or later in the same sentence for "among the 30")."""
+    def ok(p: _Fig) -> bool:
+        return (p is not g and p.point is not None and g.point is not None and p.point > g.point
+                and (not same_status or p.f.status == g.f.status) and p.f.victims in _BROAD
+                and p.f.scope in (None, "whole"))
+
+    same = [p for p in figs if p.sent == g.sent and ok(p)]
+    earlier = [p for p in same if p.n0 < g.n0]
+    if earlier:
+        return earlier[-1]
+    if after_too:
+        later = [p for p in same if p.n0 > g.n0]
+        if later:
+            return later[0]
+    prev = [p for p in figs if g.sent - 4 <= p.sent < g.sent and ok(p)]
+    return prev[-1] if prev else None
+
+
+def _sum_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
+    """Runs of consecutive figures of one status adding up exactly to an earlier total."""
+    out: dict[int, tuple[_Fig, str]] = {}
+    for k, total in enumerate(figs):
+        if total.point is None or total.point < 2:
+            continue
+        run: list[_Fig] = []
+        acc = 0
+        for g in figs[k + 1:]:
+            if g.sent - total.sent > 4:
+                break
+            if g.f.status != total.f.status or g.point is None or g.f.victims not in _BROAD:
+                continue  # categories (women, children) overlap: they never add up to a total
+            if g.point >= total.point:
+                break
+            run.append(g)
+            acc += g.point
+            if acc >= total.point:
+                break
+        if len(run) >= 2 and acc == total.point:
+            parts = " + ".join(str(g.point) for g in run)
+            for g in run:
+                out.setdefault(g.i, (total, f"{parts} = {total.point}"))
+    return out
+
+
+def _list_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
+    """Two or more category figures of one status in one sentence (a list of men, women and
+    children), after a larger total of that status: parts of it."""
+    out: dict[int, tuple[_Fig, str]] = {}
+    by_sent: dict[tuple[int, str], list[_Fig]] = {}
+    for g in figs:
+        by_sent.setdefault((g.sent, g.f.status), []).append(g)
+    for (sent, status), members in by_sent.items():
+        items = [g for g in members if g.f.victims not in ("all", "unknown") and g.point is not None]
+        if len(items) < 2:
+            continue
+        total_needed = sum(g.point for g in items)
+        parents = [p for p in figs if p.point is not None and p.f.status == status
+                   and p.f.victims in _BROAD and p.i < items[0].i and sent - p.sent <= 2
+                   and p.point >= total_needed * 0.8]
+        if parents:
+            # The list's other members of that status ("83 men" beside "28 women") too.
+            items = [g for g in members if g.point is not None and g.point < parents[-1].point
+                     and g is not parents[-1] and not _ANOTHER.search(g.before)]
+            for g in items:
+                out.setdefault(g.i, (parents[-1], "a list of categories after the total"))
+    return out
+
+
+def classify(work: Work) -> None:
+    """Set scope, scope_reason and parent_figure_id on every figure of the document."""
+    figures = work.figures or []
+    if not figures:
+        return
+    text = work.text
+    sent_starts = sorted({f.sentence.start for f in figures})
+    sent_index = {s: k for k, s in enumerate(sent_starts)}
+    order = sorted(range(len(figures)), key=lambda k: (figures[k].span.start, k))
+    figs = [_Fig(figures[k], text, i, 0) for i, k in enumerate(order)]
+    # Sentence distance counts sentences holding figures; close enough for "the two before".
+    for g in figs:
+        g.sent = sent_index[g.f.sentence.start]
+    event = _day(work.published or work.raw.published)
+    # The article's toll per status so far: the largest whole firm figure of people.
+    lead: dict[str, int] = {}
+    sums = _sum_breakdowns(figs)
+    lists = _list_breakdowns(figs)
+    magnitude = _cfg().get("background_ratio", 5)
+    magnitude_min = _cfg().get("background_min", 1000)
+    for g in figs:
+        f = g.f
+        f.scope, f.scope_reason, f.parent_figure_id = None, None, None
+        why = _cue("background", g) or _dated_before(g, work, event)
+        if not why and g.point is not None and f.status in lead and \
+                g.point >= magnitude_min and g.point >= magnitude * lead[f.status] and \
+                not _recent_date(g, work, event):
+            why = f"{g.point:,} is over {magnitude}x the article's toll of {lead[f.status]:,}"
+        if why:
+            f.scope, f.scope_reason = "background", why
+            continue
+        if g.i in sums:
+            parent, why = sums[g.i]
+            f.scope, f.scope_reason, f.parent_figure_id = "breakdown", why, parent.f.id
+            continue
+        cue = _cue("breakdown", g)
+        parent = None
+        if cue:
+            parent = _parent(g, figs, after_too=True, same_status=not re.match(
+                r"(?:\w+ )?of (?:whom|which)", g.after.strip(), re.I))
+        if not parent and g.i in lists:
+            parent, cue = lists[g.i]
+        if not parent and f.victims in _CATEGORY - {"civilians"}:
+            p = _parent(g, figs)
+            if p is not None and p.sent == g.sent:
+                parent, cue = p, f"{f.victims} after a total of {p.point:,}"
+        if parent is not None:
+            f.scope, f.scope_reason, f.parent_figure_id = "breakdown", cue, parent.f.id
+            continue
+        for kind in ("increment", "part_time", "part_place"):
+            cue = _cue(kind, g)
+            if cue and kind == "increment" and any(
+                    p.sent == g.sent and p.n0 < g.n0 and p.f.status != f.status for p in figs):
+                # "killed 12 and injured dozens more": more than the other count, not a rise.
+                cue = None
+            if cue:
+                f.scope, f.scope_reason = kind, cue
+                break
+        else:
+            f.scope, f.scope_reason = "whole", None
+            if g.point is not None and f.victims in _BROAD and f.qualifier != "vague":
+                lead[f.status] = max(lead.get(f.status, 0), g.point)
+
+
+@stage("scope", needs=("figures", "dates"), sets=("figures",))
+def scope_stage(work: Work) -> None:
+    """Mark each figure whole, part_place, part_time, increment, breakdown or background."""
+    classify(work)
