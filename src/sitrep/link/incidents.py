@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
+from .background import MONTHS
 from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
 
 # --- mentions of known entities and places in a text ------------------------------------------
@@ -70,6 +72,64 @@ class DocProfile:
     places: Counter[str]
     entities: Counter[str]
     words: Counter[str]
+    # An undated document's event dates without a year ("on 16 January", "April 7"): the year is
+    # the one nearest the document it is compared with.
+    month_days: frozenset[tuple[int, int]] = frozenset()
+    # Killed / injured counts the text gives (at least ``toll_min``): two reports of one toll.
+    tolls: frozenset[tuple[str, int]] = frozenset()
+
+
+_MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(MONTHS.split("|"))}
+_MON = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_YEAR = r"(?:,?\s+((?:19|20)\d\d))?"
+# "16 January", "16th of January 2023", "January 16", "Oct. 5, 2023", "15/01/2023", "2023-01-15".
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}")
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d){_YEAR}")
+_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+
+
+def text_dates(text: str) -> tuple[list[date], set[tuple[int, int]]]:
+    """Explicit dates in a text: those with a year as dates, those without as (month, day)."""
+    full: list[date] = []
+    partial: set[tuple[int, int]] = set()
+
+    def add(y: str | int | None, m: int, d: int) -> None:
+        try:
+            if y:
+                full.append(date(int(y), m, d))
+            else:
+                date(2000, m, d)
+                partial.add((m, d))
+        except ValueError:
+            pass
+
+    for m in _DAY_MONTH.finditer(text):
+        add(m.group(3), _MONTH_NUM[m.group(2)[:3].lower()], int(m.group(1)))
+    for m in _MONTH_DAY.finditer(text):
+        add(m.group(3), _MONTH_NUM[m.group(1)[:3].lower()], int(m.group(2)))
+    for m in _NUMERIC.finditer(text):
+        if m.group(4):
+            add(m.group(4), int(m.group(5)), int(m.group(6)))
+        else:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b:
+                add(m.group(3), b, a)
+            elif b > 12 >= a:
+                add(m.group(3), a, b)
+    return full, partial
+
+
+def _nearest(month_day: tuple[int, int], day: date) -> date:
+    """The date with this month and day nearest ``day`` (in its year or the one before/after)."""
+    best = None
+    for y in (day.year - 1, day.year, day.year + 1):
+        try:
+            cand = date(y, *month_day)
+        except ValueError:
+            continue
+        if best is None or abs((cand - day).days) < abs((best - day).days):
+            best = cand
+    return best or day
 
 
 def _rare_words(text: str, max_zipf: float) -> Counter[str]:
@@ -96,15 +156,30 @@ def profile_documents(data: dict[str, list[Row]]) -> list[DocProfile]:
                                             f["reported_on"])
         fig_places[f["doc_id"]].update(f.get("place_ids") or [])
     max_zipf = _cfg()["rare_word_max_zipf"]
+    toll_min = _cfg()["toll_min"]
+    tolls: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for f in data.get("figures", []):
+        if f.get("status") in ("killed", "injured") and (f.get("count") or 0) >= toll_min:
+            tolls[f["doc_id"]].add((f["status"], f["count"]))
     out = []
+    # An outlet's name is not a mention of its home city ("the Kyiv Independent reported").
+    outlet_names = re.compile("|".join(re.escape(o) for o in sorted(
+        {o for o in outlets if o and len(o) >= 4}, key=len, reverse=True)) or "(?!)")
     for d in data["documents"]:
         text = (d.get("title") or "") + "\n" + (d.get("text") or "")
-        found_places = places.find(text)
+        found_places = places.find(outlet_names.sub(" ", text))
         for p in fig_places[d["id"]]:
             found_places[p] = max(found_places[p], 1)
-        out.append(DocProfile(d["id"], _day(d.get("published") or first_report.get(d["id"])),
-                              d.get("title") or "", found_places, entities.find(text),
-                              _rare_words(text, max_zipf)))
+        day = _day(d.get("published") or first_report.get(d["id"]))
+        month_days: frozenset[tuple[int, int]] = frozenset()
+        if day is None:
+            # No publication date: the text's latest full date, else its dates without a year.
+            full, partial = text_dates(text)
+            day = max(full, default=None)
+            month_days = frozenset(partial) if day is None else frozenset()
+        out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
+                              entities.find(text), _rare_words(text, max_zipf), month_days,
+                              frozenset(tolls[d["id"]])))
     return out
 
 
@@ -177,22 +252,36 @@ class DocScorer:
                     best = max(best, 1 - km / near_km)
         return best
 
+    @staticmethod
+    def _partial_gap(a: DocProfile, b: DocProfile) -> int | None:
+        """Days between an undated document's event dates (year taken nearest) and a dated one."""
+        if a.day and b.month_days:
+            a, b = b, a
+        if not (b.day and a.month_days):
+            return None
+        return min(abs((_nearest(md, b.day) - b.day).days) for md in a.month_days)
+
     def score(self, i: int, j: int) -> PairScore | None:
         cfg = self.cfg
         a, b = self.profiles[i], self.profiles[j]
-        gap = abs((a.day - b.day).days) if a.day and b.day else None
+        gap = abs((a.day - b.day).days) if a.day and b.day else self._partial_gap(a, b)
         if gap is not None and gap > cfg["max_gap_days"]:
             return None
         ca, cb = self.countries[i], self.countries[j]
         # Main country of each document (the one most mentioned); different ones never link.
         if ca and cb and ca.most_common(1)[0][0] not in cb and cb.most_common(1)[0][0] not in ca:
             return None
-        time = 0.5 if gap is None else 1 - gap / (cfg["max_gap_days"] + 1)
+        undated = cfg["undated_time"]
+        time = undated if gap is None else 1 - gap / (cfg["max_gap_days"] + 1)
+        if gap is not None and not (a.day and b.day):
+            time = max(time, undated)  # a date without a year vetoes a far match, little more
         place = max(_cos(self.place_vec[i], self.place_vec[j]), cfg["near_weight"] * self._near(i, j))
         actors = _cos(self.actor_vec[i], self.actor_vec[j])
         text = max(_cos(self.word_vec[i], self.word_vec[j]),
                    fuzz.token_set_ratio(a.title, b.title, processor=_title_key) / 100
-                   * cfg["title_weight"])
+                   * cfg["title_weight"],
+                   # The same toll in both (a daily update repeating yesterday's number).
+                   cfg["toll_weight"] if a.tolls & b.tolls else 0.0)
         total = time * (cfg["w_place"] * place + cfg["w_actors"] * actors + cfg["w_text"] * text)
         return PairScore(round(time, 3), round(place, 3), round(actors, 3), round(text, 3), total)
 
@@ -203,9 +292,12 @@ def _title_key(title: str) -> str:
 
 def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[list[str]]:
     """Average-link agglomeration: repeatedly merge the two clusters with the highest mean pair
-    score (pairs that cannot link count as 0) while it reaches ``link_threshold``. Deterministic:
-    documents are ordered by (date, id) and ties go to the earliest pair. Only pairs within
-    ``max_gap_days`` are scored, and merges come off a heap, so a large corpus stays tractable."""
+    score while it reaches ``link_threshold``. The mean is over comparable pairs: documents within
+    ``max_gap_days`` of each other or undated (pairs that cannot link, another country, count as
+    0); reports further apart say nothing either way, so a chain of daily updates over three weeks
+    holds together while its dated reports span at most ``max_span_days``. Deterministic:
+    documents are ordered by (date, id) and ties go to the earliest pair. Only comparable pairs
+    are scored, and merges come off a heap, so a large corpus stays tractable."""
     order = sorted(range(len(profiles)), key=lambda k: (profiles[k].day or date.max,
                                                          profiles[k].doc_id))
     profiles = [profiles[k] for k in order]
@@ -221,27 +313,40 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
     pairs += [(min(i, j), max(i, j)) for i in undated for j in range(n) if j != i
               and (j not in undated_set or i < j)]
     sums: dict[int, dict[int, float]] = defaultdict(dict)
+    cnt: dict[int, dict[int, int]] = defaultdict(dict)
     for i, j in pairs:
         sc = scorer.score(i, j)
-        if sc and sc.total > 0:
-            sums[i][j] = sums[j][i] = sc.total
+        sums[i][j] = sums[j][i] = sc.total if sc else 0.0
+        cnt[i][j] = cnt[j][i] = 1
     size = {k: 1 for k in range(n)}
     members = {k: [k] for k in range(n)}
+    # An incident's dated reports span at most ``max_span_days``: two clusters bridged by undated
+    # documents are not merged across months.
+    max_span = _cfg()["max_span_days"]
+    span = {k: (profiles[k].day, profiles[k].day) for k in range(n)}
     heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
     heapq.heapify(heap)
     while heap:
         neg, a, b = heapq.heappop(heap)
-        if a not in size or b not in size or -neg != sums[a].get(b, 0.0) / (size[a] * size[b]):
+        if a not in size or b not in size or -neg != sums[a][b] / cnt[a][b]:
             continue  # a cluster merged away, or a stale score
+        days = [d for d in (*span[a], *span[b]) if d]
+        if days and (max(days) - min(days)).days > max_span:
+            continue
+        span[a] = (min(days), max(days)) if days else span[a]
         for c, v in sums.pop(b).items():
             sums[c].pop(b, None)
+            k = cnt[c].pop(b)
             if c != a:
                 sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + v
+                cnt[a][c] = cnt[c][a] = cnt[a].get(c, 0) + k
+        del cnt[b]
         sums[a].pop(b, None)
+        cnt[a].pop(b, None)
         size[a] += size.pop(b)
         members[a] += members.pop(b)
         for c, v in sums[a].items():
-            mean = v / (size[a] * size[c])
+            mean = v / cnt[a][c]
             if mean >= threshold:
                 heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
     return [[profiles[k].doc_id for k in sorted(m)] for _, m in sorted(members.items())]
