@@ -44,23 +44,36 @@ def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
         "tallies": [],
         "posts": store.posts(),
     }
-    return linked(data)
+    stored = store.incident_record()
+    out, record = linked_with_record(data, stored)
+    if record != stored:
+        # The corpus (or linking) changed since incidents were last stored: keep the new record.
+        # An unchanged corpus writes nothing, so reading stays reading.
+        store.save_incident_record(record)
+    return out
 
 
 def linked(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The arrays with cross-document incidents and tallies filled, figures carrying their
     incident and claim, quotes their shared statement id. Input rows are not modified."""
+    return linked_with_record(data, None)[0]
+
+
+def linked_with_record(data: dict[str, list[dict[str, Any]]], stored: dict[str, Any] | None
+                       ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """``linked`` given the stored incident record (``Store.incident_record``), so incidents keep
+    their ids; also returns the record to keep."""
     from .link import link
     from .reconcile import reconcile
 
-    result = link(data)
+    result = link(data, stored)
     out = dict(data)
     out["figures"] = [{**f, **result.figures[f["id"]].as_dict()} if f["id"] in result.figures else f
                       for f in data["figures"]]
     out["quotes"] = [{**q, **result.quotes[q["id"]].as_dict()} for q in data["quotes"]]
     out["incidents"] = [i.as_dict() for i in result.incidents]
     out["tallies"] = [t.as_dict() for t in reconcile(data, result.incidents, result.figures)]
-    return out
+    return out, result.record
 
 
 def write_json(data: dict[str, Any], out: TextIO) -> None:

@@ -18,18 +18,19 @@ Pure functions of the SPEC arrays (``documents``, ``figures``, ``quotes``, ``ent
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .background import background_reason, figure_wording
 from .claims import FigureLink, _repeats
-from .common import Row, _day, _hash
+from .common import Row, _day
+from .ids import Record, assign_ids, empty_record
 from .incidents import (AliasIndex, DocProfile, DocScorer, Incident, PairScore, _core_places,
                         _headline, _title, cluster_documents, profile_documents)
 from .sources import _merge_sources, source_key
 from .statements import QuoteLink, _statements, same_statement
 
 __all__ = ["AliasIndex", "DocProfile", "DocScorer", "FigureLink", "Incident", "Linked", "PairScore",
-           "QuoteLink", "background_reason", "cluster_documents", "figure_wording", "link",
+           "QuoteLink", "Record", "assign_ids", "background_reason", "cluster_documents", "figure_wording", "link",
            "profile_documents", "same_statement", "source_key"]
 
 @dataclass
@@ -37,10 +38,13 @@ class Linked:
     incidents: list[Incident]
     figures: dict[str, FigureLink]
     quotes: dict[str, QuoteLink]
+    record: Record = field(default_factory=empty_record)  # the incident record to store
 
 
-def link(data: dict[str, list[Row]]) -> Linked:
-    """Incidents, figure links and statement links for one exported corpus."""
+def link(data: dict[str, list[Row]], stored: Record | None = None) -> Linked:
+    """Incidents, figure links and statement links for one exported corpus. ``stored`` is the
+    incident record kept from the last linking (see ``ids``): incidents keep their ids; without
+    one, ids are those of a first linking. ``Linked.record`` is the record to keep."""
     place_rows = {p["id"]: p for p in data.get("places", [])}
     docs = {d["id"]: d for d in data["documents"]}
     profiles = {p.doc_id: p for p in profile_documents(data)}
@@ -50,10 +54,12 @@ def link(data: dict[str, list[Row]]) -> Linked:
         figs_by_doc[f["doc_id"]].append(f)
     links: dict[str, FigureLink] = {}
     incidents = []
-    for doc_ids in cluster_documents(list(profiles.values()), data.get("places", [])):
+    clusters = cluster_documents(list(profiles.values()), data.get("places", []))
+    for doc_ids in clusters:
         doc_ids.sort(key=lambda d: (doc_day[d] or "9999", d))
-        anchor = doc_ids[0]
-        iid = "i_" + _hash(anchor)
+    ids, record = assign_ids(clusters, stored)
+    for iid, doc_ids in zip(ids, clusters):
+        entry = record["incidents"][iid]
         days = sorted(doc_day[d] for d in doc_ids if doc_day[d])
         core = _core_places(doc_ids, profiles, place_rows)
         core_rows = [place_rows[p] for p in core if place_rows[p].get("precision") != "country"]
@@ -86,6 +92,8 @@ def link(data: dict[str, list[Row]]) -> Linked:
             iid, _title(core, place_rows, start, end), start, end, core, doc_ids, counted,
             background, headline=_headline(doc_ids, profiles, docs),
             country_codes=sorted({place_rows[p]["country_code"] for p in core
-                                  if place_rows[p].get("country_code")})))
+                                  if place_rows[p].get("country_code")}),
+            merged_ids=list(entry["merged_ids"]), split_from=list(entry["split_from"]),
+            split_to=[dict(s) for s in entry["split_to"]]))
     incidents.sort(key=lambda i: (i.start or "9999", i.id))
-    return Linked(incidents, links, _statements(data.get("quotes", []), doc_day))
+    return Linked(incidents, links, _statements(data.get("quotes", []), doc_day), record)

@@ -364,6 +364,9 @@ class Incident:
     background_figure_ids: list[str] = field(default_factory=list)
     headline: str | None = None
     country_codes: list[str] = field(default_factory=list)
+    merged_ids: list[str] = field(default_factory=list)  # stored incidents merged into this one
+    split_from: list[str] = field(default_factory=list)  # stored incidents documents came from
+    split_to: list[dict[str, Any]] = field(default_factory=list)  # {id, doc_ids} that left it
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
