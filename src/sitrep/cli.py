@@ -121,6 +121,10 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
             else:
                 counts["unchanged"] += 1
             progress.advance(task)
+    # Incidents are kept in the store, so they keep their ids as documents join them.
+    from .export import keep_incidents
+
+    keep_incidents(store)
     return counts
 
 

@@ -33,8 +33,8 @@ CSV_COLUMNS = {
 }
 
 
-def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
-    data = {
+def _arrays(store: Store) -> dict[str, list[dict[str, Any]]]:
+    return {
         "documents": store.documents(),
         "figures": store.figures(),
         "quotes": store.quotes(),
@@ -44,13 +44,27 @@ def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
         "tallies": [],
         "posts": store.posts(),
     }
+
+
+def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """The record of the store, linked. Incidents start from the stored incident record, so they
+    keep the ids they were stored with; reading never writes (``keep_incidents`` does, at ingest)."""
+    return linked_with_record(_arrays(store), store.incident_record())[0]
+
+
+def keep_incidents(store: Store) -> bool:
+    """Link the stored corpus and store the incident record when documents were added since it
+    was last kept (ingest calls this once per run, after its documents are stored). Returns
+    whether the record changed."""
     stored = store.incident_record()
-    out, record = linked_with_record(data, stored)
-    if record != stored:
-        # The corpus (or linking) changed since incidents were last stored: keep the new record.
-        # An unchanged corpus writes nothing, so reading stays reading.
-        store.save_incident_record(record)
-    return out
+    doc_ids = {r[0] for r in store.execute("SELECT id FROM documents")}
+    if doc_ids == set(stored["docs"]):
+        return False
+    _, record = linked_with_record(_arrays(store), stored)
+    if record == stored:
+        return False
+    store.save_incident_record(record)
+    return True
 
 
 def linked(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:

@@ -5,7 +5,8 @@ that dates the raid in its text, and a market bomb in Bunia a month later.
 
 An incident keeps its id when documents join it, an earlier one included; a merge keeps the older
 id and lists the other in ``merged_ids``; a split records where the documents went; re-linking an
-unchanged store writes nothing; and a corpus stored in any order gets the same incidents and ids.
+unchanged store writes nothing, and an export never writes; and a corpus stored in one run, in any
+order, gets the same incidents and ids.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.export import collect
+from sitrep.export import collect, keep_incidents
 from sitrep.ingest import read_paths
 from sitrep.link import assign_ids
 from sitrep.pipeline import process_documents
@@ -42,8 +43,10 @@ def target(request, tmp_path):
 
 
 def _add(store: Store, docs: dict[str, Result], *names: str) -> dict:
+    """Store the documents as one ingest run does (the incident record kept at its end)."""
     for n in names:
         store.add(docs[n])
+    keep_incidents(store)
     return collect(store)
 
 
@@ -97,9 +100,27 @@ def test_relinking_an_unchanged_store_writes_nothing_and_ids_hold(docs, target):
         first = _add(store, docs, "01", "02", "03", "04", "05")
         record = store.incident_record()
         assert not any(store.add(docs[n]) for n in ("01", "05"))  # re-ingest: nothing new
+        assert not keep_incidents(store)
         again = collect(store)
         assert store.incident_record() == record
     assert again["incidents"] == first["incidents"]
+
+
+def test_an_export_between_ingests_changes_no_id(docs, target):
+    with Store(target) as store:
+        store.add(docs["02"])
+        store.add(docs["03"])
+        collect(store)  # read before the ingest run ends: nothing is kept
+        assert store.incident_record() == {"docs": {}, "incidents": {}}
+        data = _add(store, docs, "01")
+    (one,) = data["incidents"]
+    assert one["id"] == _fresh_id(docs)
+
+
+def _fresh_id(docs: dict[str, Result]) -> str:
+    from sitrep.link.common import _hash
+
+    return "i_" + _hash(docs["01"].document.id)
 
 
 def test_the_record_does_not_depend_on_ingest_order(docs, target, tmp_path):
