@@ -166,6 +166,10 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
         say(f"{sum(languages.values())} new document(s) in a language sitrep does not extract yet "
             f"(stored, no figures or quotes): "
             + ", ".join(f"{code} {n}" for code, n in sorted(languages.items())))
+    # Incidents are kept in the store, so they keep their ids as documents join them.
+    from .export import keep_incidents
+
+    keep_incidents(store)
     return counts
 
 

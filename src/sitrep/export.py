@@ -34,8 +34,8 @@ CSV_COLUMNS = {
 }
 
 
-def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
-    data = {
+def _arrays(store: Store) -> dict[str, list[dict[str, Any]]]:
+    return {
         "documents": store.documents(),
         "figures": store.figures(),
         "quotes": store.quotes(),
@@ -45,16 +45,43 @@ def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
         "tallies": [],
         "posts": store.posts(),
     }
-    return linked(data)
+
+
+def collect(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """The record of the store, linked. Incidents start from the stored incident record, so they
+    keep the ids they were stored with; reading never writes (``keep_incidents`` does, at ingest)."""
+    return linked_with_record(_arrays(store), store.incident_record())[0]
+
+
+def keep_incidents(store: Store) -> bool:
+    """Link the stored corpus and store the incident record when documents were added since it
+    was last kept (ingest calls this once per run, after its documents are stored). Returns
+    whether the record changed."""
+    stored = store.incident_record()
+    doc_ids = {r[0] for r in store.execute("SELECT id FROM documents")}
+    if doc_ids == set(stored["docs"]):
+        return False
+    _, record = linked_with_record(_arrays(store), stored)
+    if record == stored:
+        return False
+    store.save_incident_record(record)
+    return True
 
 
 def linked(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The arrays with cross-document incidents and tallies filled, figures carrying their
     incident and claim, quotes their shared statement id. Input rows are not modified."""
+    return linked_with_record(data, None)[0]
+
+
+def linked_with_record(data: dict[str, list[dict[str, Any]]], stored: dict[str, Any] | None
+                       ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """``linked`` given the stored incident record (``Store.incident_record``), so incidents keep
+    their ids; also returns the record to keep."""
     from .link import link
     from .reconcile import figure_scope, reconcile
 
-    result = link(data)
+    result = link(data, stored)
     out = dict(data)
     # Reconcile first: a figure background in its document is set apart across documents too.
     out["tallies"] = [t.as_dict() for t in reconcile(data, result.incidents, result.figures)]
@@ -63,7 +90,7 @@ def linked(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, An
                       if f["id"] in result.figures else f for f in data["figures"]]
     out["quotes"] = [{**q, **result.quotes[q["id"]].as_dict()} for q in data["quotes"]]
     out["incidents"] = [i.as_dict() for i in result.incidents]
-    return out
+    return out, result.record
 
 
 def write_json(data: dict[str, Any], out: TextIO) -> None:

@@ -61,6 +61,11 @@ CREATE TABLE IF NOT EXISTS doc_places (
 CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL, message TEXT NOT NULL, seen_at TEXT NOT NULL,
     PRIMARY KEY (path, message));
+CREATE TABLE IF NOT EXISTS incidents (
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, merged_into TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS incident_docs (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id),
+    incident_id TEXT NOT NULL REFERENCES incidents(id));
 CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
 CREATE INDEX IF NOT EXISTS documents_identity ON documents(identity);
 CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
@@ -425,6 +430,43 @@ class Store:
             body["aliases"] = aliases.get(pid, [])
             out.append(body)
         return out
+
+    # --- incidents ---------------------------------------------------------------------
+    # The record linking keeps between runs (``sitrep.link.ids``): which incident each document
+    # is in, when each incident was first stored, merges and splits. Written whole, in one
+    # transaction, only when linking changed it.
+
+    def incident_record(self) -> dict[str, Any]:
+        incidents: dict[str, Any] = {}
+        if "incidents" not in self._db.tables():
+            # A store from before incidents were kept, opened read-only: nothing stored yet.
+            return {"docs": {}, "incidents": incidents}
+        for iid, seq, merged_into, data in self.execute(
+                "SELECT id, seq, merged_into, data FROM incidents"):
+            try:
+                body = json.loads(data)
+            except (TypeError, ValueError):
+                self.read_problems.append(Problem(f"stored incident {iid}", "unreadable, skipped"))
+                continue
+            incidents[iid] = {"merged_ids": [], "split_from": [], "split_to": [],
+                              **(body if isinstance(body, dict) else {}),
+                              "seq": seq, "merged_into": merged_into}
+        docs = {d: i for d, i in self.execute("SELECT doc_id, incident_id FROM incident_docs")
+                if i in incidents}
+        return {"docs": docs, "incidents": incidents}
+
+    def save_incident_record(self, record: dict[str, Any]) -> None:
+        known = {r[0] for r in self.execute("SELECT id FROM documents")}
+        with self._db.transaction():
+            self.execute("DELETE FROM incident_docs")
+            self.execute("DELETE FROM incidents")
+            self.executemany(
+                "INSERT INTO incidents (id, seq, merged_into, data) VALUES (?, ?, ?, ?)",
+                [(iid, e["seq"], e.get("merged_into"),
+                  _json({k: v for k, v in e.items() if k not in ("seq", "merged_into")}))
+                 for iid, e in sorted(record["incidents"].items())])
+            self.executemany("INSERT INTO incident_docs (doc_id, incident_id) VALUES (?, ?)",
+                             sorted((d, i) for d, i in record["docs"].items() if d in known))
 
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))

@@ -4,9 +4,14 @@ neighbourhoods. Ambiguous names prefer the countries the document itself mention
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from .. import gazetteer
 from ..nlp import place_supplement
@@ -16,10 +21,71 @@ from ..work import Work
 from .entities import slug
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-# "Mandalay Monitor", "Sahel Dispatch": the town names an outlet, not where anything happened.
-_MEDIA_AFTER = re.compile(r" (?:Monitor|Times|Post|Herald|Courier|Tribune|Review|Wire|News|"
-                          r"Bulletin|Observer|Gazette|Standard|Mirror|Journal|Ledger|Dispatch|"
-                          r"Chronicle|Express|Daily|Radio|TV|Television)\b")
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """``data/place_exclusions.yaml`` (plus ``$SITREP_PLACE_EXCLUSIONS``), compiled once."""
+
+    not_places: frozenset[str]
+    group_after: re.Pattern[str]
+    outlet_after: re.Pattern[str]
+    acronym_max_len: int
+    short_max: int
+    datelines: bool
+
+
+def _words_after(words: list[str], flags: int = 0) -> re.Pattern[str]:
+    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"[\s-]+(?:{alt})\b", flags)
+
+
+@lru_cache(maxsize=1)
+def exclusions() -> Exclusions:
+    data = yaml.safe_load(resources.files("sitrep").joinpath("data/place_exclusions.yaml")
+                          .read_text("utf-8")) or {}
+    extra = os.environ.get("SITREP_PLACE_EXCLUSIONS")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            more = yaml.safe_load(fh) or {}
+        for key, value in more.items():
+            data[key] = (data.get(key) or []) + value if isinstance(value, list) else value
+    names = [e["name"] if isinstance(e, dict) else e for e in data.get("not_places") or []]
+    return Exclusions(frozenset(gazetteer.key(n) for n in names),
+                      _words_after(data.get("group_words_after") or [], re.I),
+                      _words_after(data.get("outlet_words_after") or []),
+                      int(data.get("acronym_max_len", 0)), int(data.get("short_max", 0)),
+                      bool(data.get("datelines")))
+
+
+_DATELINE_END = re.compile(r"\s*(?:[:,(]|[-–—]\s)")
+
+
+def excluded(text: str, start: int, end: int) -> str | None:
+    """Why the mention ``text[start:end]`` is not a place, or None: a name on the exclusion list,
+    an armed group ("Fano militia"), an outlet ("Jerusalem Post") or a dateline."""
+    ex = exclusions()
+    surface = text[start:end]
+    if gazetteer.key(surface) in ex.not_places:
+        return "listed as not a place"
+    if ex.group_after.match(text, end):
+        return "names an armed group"
+    if ex.outlet_after.match(text, end):
+        return "names an outlet"
+    if ex.datelines and surface.isupper() and len(surface) > 2 \
+            and (start == 0 or text[start - 1] == "\n" or text[:start].strip() == "") \
+            and _DATELINE_END.match(text, end):
+        return "dateline"
+    return None
+
+
+def code_only(surface: str, place: Place) -> bool:
+    """An acronym or a very short word reaching a town through a gazetteer's alternate names."""
+    ex = exclusions()
+    word = re.sub(r"[^\w]", "", surface)
+    short = len(word) <= ex.short_max or (word.isupper() and len(word) <= ex.acronym_max_len)
+    return (short and place.precision != "country" and place.gazetteer != "supplement"
+            and gazetteer.key(place.name) != gazetteer.key(surface))
 
 
 @lru_cache(maxsize=1)
@@ -62,9 +128,14 @@ def places_stage(work: Work) -> None:
     doc = work.spacy_doc
     from .entities import is_place_not_entity
 
-    ents = [e for e in doc.ents if (e.label_ in PLACE_LABELS or is_place_not_entity(e))
-            and not _MEDIA_AFTER.match(work.text, e.end_char)]
-    found = [(e, candidates(e.text)) for e in ents]
+    ents = [e for e in doc.ents if (e.label_ in PLACE_LABELS or is_place_not_entity(e))]
+    found = []
+    for e in ents:
+        why = excluded(work.text, e.start_char, e.end_char)
+        if why:
+            work.unresolved.append(f"not a place ({why}): {e.text}")
+            continue
+        found.append((e, [c for c in candidates(e.text) if not code_only(e.text, c)]))
     # Countries named in the document, and countries of unambiguous towns, steer ambiguous ones.
     countries: Counter = Counter()
     for _, cands in found:

@@ -1,0 +1,418 @@
+"""Incidents: documents clustered by average-link agglomeration on a pairwise score built from
+time (publication dates more than ``max_gap_days`` apart never link), places (same place, nearby
+towns, same country), actors (entities named in both texts) and text (rare words in common,
+rapidfuzz title similarity); each incident's places, title and headline."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from rapidfuzz import fuzz
+
+from .background import MONTHS
+from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
+
+# --- mentions of known entities and places in a text ------------------------------------------
+
+
+class AliasIndex:
+    """Finds the canonical ids whose aliases occur in a text, by word n-grams (case-insensitive;
+    a one-word alias must be capitalised in the text). An alias shared by two ids is ambiguous and
+    ignored."""
+
+    def __init__(self, rows: Iterable[Row], skip: Iterable[str] = ()):
+        skip_keys = {tuple(_WORD.findall(s.casefold())) for s in skip if s}
+        ids: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for row in rows:
+            for alias in [row["name"], *row.get("aliases", [])]:
+                alias = alias or ""
+                if len(alias) < 3 or not (alias[0].isalnum() and alias[-1].isalnum()):
+                    continue
+                key = tuple(_WORD.findall(alias.casefold()))
+                if key and key not in skip_keys:
+                    ids[key].add(row["id"])
+        self.ids = {k: next(iter(v)) for k, v in ids.items() if len(v) == 1}
+        self.firsts = {k[0] for k in self.ids}
+        self.longest = max((len(k) for k in self.ids), default=0)
+
+    def find(self, text: str) -> Counter[str]:
+        tokens = list(_WORD.finditer(text))
+        low = [t.group().casefold() for t in tokens]
+        found: Counter[str] = Counter()
+        i = 0
+        while i < len(tokens):
+            if low[i] not in self.firsts:
+                i += 1
+                continue
+            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                hit = self.ids.get(tuple(low[i:i + n]))
+                if hit and (n > 1 or tokens[i].group()[0].isupper()):
+                    found[hit] += 1
+                    i += n - 1
+                    break
+            i += 1
+        return found
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@dataclass
+class DocProfile:
+    doc_id: str
+    day: date | None
+    title: str
+    places: Counter[str]
+    entities: Counter[str]
+    words: Counter[str]
+    # An undated document's event dates without a year ("on 16 January", "April 7"): the year is
+    # the one nearest the document it is compared with.
+    month_days: frozenset[tuple[int, int]] = frozenset()
+    # Killed / injured counts the text gives (at least ``toll_min``): two reports of one toll.
+    tolls: frozenset[tuple[str, int]] = frozenset()
+
+
+_MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(MONTHS.split("|"))}
+_MON = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_YEAR = r"(?:,?\s+((?:19|20)\d\d))?"
+# "16 January", "16th of January 2023", "January 16", "Oct. 5, 2023", "15/01/2023", "2023-01-15".
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?![a-z]){_YEAR}")
+_MONTH_DAY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d){_YEAR}")
+_NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+
+
+def text_dates(text: str) -> tuple[list[date], set[tuple[int, int]]]:
+    """Explicit dates in a text: those with a year as dates, those without as (month, day)."""
+    full: list[date] = []
+    partial: set[tuple[int, int]] = set()
+
+    def add(y: str | int | None, m: int, d: int) -> None:
+        try:
+            if y:
+                full.append(date(int(y), m, d))
+            else:
+                date(2000, m, d)
+                partial.add((m, d))
+        except ValueError:
+            pass
+
+    for m in _DAY_MONTH.finditer(text):
+        add(m.group(3), _MONTH_NUM[m.group(2)[:3].lower()], int(m.group(1)))
+    for m in _MONTH_DAY.finditer(text):
+        add(m.group(3), _MONTH_NUM[m.group(1)[:3].lower()], int(m.group(2)))
+    for m in _NUMERIC.finditer(text):
+        if m.group(4):
+            add(m.group(4), int(m.group(5)), int(m.group(6)))
+        else:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > 12 >= b:
+                add(m.group(3), b, a)
+            elif b > 12 >= a:
+                add(m.group(3), a, b)
+    return full, partial
+
+
+def _nearest(month_day: tuple[int, int], day: date) -> date:
+    """The date with this month and day nearest ``day`` (in its year or the one before/after)."""
+    best = None
+    for y in (day.year - 1, day.year, day.year + 1):
+        try:
+            cand = date(y, *month_day)
+        except ValueError:
+            continue
+        if best is None or abs((cand - day).days) < abs((best - day).days):
+            best = cand
+    return best or day
+
+
+def _rare_words(text: str, max_zipf: float) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for w in _WORD.findall(text):
+        lw = w.casefold()
+        if len(lw) >= 4 and not lw.isdigit() and _zipf(lw) <= max_zipf:
+            out[lw] += 1
+    return out
+
+
+def profile_documents(data: dict[str, list[Row]]) -> list[DocProfile]:
+    """What the clusterer compares: date, places, actors and rare words of each document."""
+    outlets = {d.get("outlet") for d in data["documents"]}
+    # Outlets name themselves in datelines and credits; they are not actors of the event.
+    places = AliasIndex(data.get("places", []))
+    entities = AliasIndex([e for e in data.get("entities", []) if e.get("type") != "media"],
+                          skip=outlets)
+    first_report: dict[str, str] = {}
+    fig_places: dict[str, Counter[str]] = defaultdict(Counter)
+    for f in data.get("figures", []):
+        if f.get("reported_on"):
+            first_report[f["doc_id"]] = min(first_report.get(f["doc_id"], f["reported_on"]),
+                                            f["reported_on"])
+        fig_places[f["doc_id"]].update(f.get("place_ids") or [])
+    max_zipf = _cfg()["rare_word_max_zipf"]
+    toll_min = _cfg()["toll_min"]
+    tolls: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for f in data.get("figures", []):
+        if f.get("status") in ("killed", "injured") and (f.get("count") or 0) >= toll_min:
+            tolls[f["doc_id"]].add((f["status"], f["count"]))
+    out = []
+    # An outlet's name is not a mention of its home city ("the Kyiv Independent reported").
+    outlet_names = re.compile("|".join(re.escape(o) for o in sorted(
+        {o for o in outlets if o and len(o) >= 4}, key=len, reverse=True)) or "(?!)")
+    for d in data["documents"]:
+        text = (d.get("title") or "") + "\n" + (d.get("text") or "")
+        found_places = places.find(outlet_names.sub(" ", text))
+        for p in fig_places[d["id"]]:
+            found_places[p] = max(found_places[p], 1)
+        day = _day(d.get("published") or first_report.get(d["id"]))
+        month_days: frozenset[tuple[int, int]] = frozenset()
+        if day is None:
+            # No publication date: the text's latest full date, else its dates without a year.
+            full, partial = text_dates(text)
+            day = max(full, default=None)
+            month_days = frozenset(partial) if day is None else frozenset()
+        out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
+                              entities.find(text), _rare_words(text, max_zipf), month_days,
+                              frozenset(tolls[d["id"]])))
+    return out
+
+
+def _idf_vectors(bags: list[Counter[str]], weight: dict[str, float] | None = None
+                 ) -> list[dict[str, float]]:
+    n = len(bags)
+    df = Counter(k for bag in bags for k in bag)
+    vecs = []
+    for bag in bags:
+        v = {k: (1 + math.log(c)) * math.log((n + 1) / df[k]) * (weight or {}).get(k, 1.0)
+             for k, c in bag.items() if c > 0}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vecs.append({k: x / norm for k, x in v.items()})
+    return vecs
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+@dataclass
+class PairScore:
+    time: float
+    place: float
+    actors: float
+    text: float
+    total: float
+
+
+class DocScorer:
+    """Pairwise similarity of documents; see the [link] weights in defaults.toml."""
+
+    def __init__(self, profiles: list[DocProfile], places: list[Row]):
+        cfg = _cfg()
+        self.cfg = cfg
+        self.profiles = profiles
+        self.place_rows = {p["id"]: p for p in places}
+        # A country says little about where something happened; a town says a lot.
+        pw = {p["id"]: cfg["country_weight"] if p.get("precision") == "country" else 1.0
+              for p in places}
+        self.place_vec = _idf_vectors([p.places for p in profiles], pw)
+        self.actor_vec = _idf_vectors([p.entities for p in profiles])
+        self.word_vec = _idf_vectors([p.words for p in profiles])
+        self.countries = [self._countries(p) for p in profiles]
+
+    def _countries(self, p: DocProfile) -> Counter[str]:
+        c: Counter[str] = Counter()
+        for pid, n in p.places.items():
+            cc = self.place_rows.get(pid, {}).get("country_code")
+            if cc:
+                c[cc] += max(n, 1)
+        return c
+
+    def _near(self, i: int, j: int) -> float:
+        """Credit for distinct but nearby specific places (Jableh and Baniyas, 20 km apart)."""
+        near_km = self.cfg["near_km"]
+        best = 0.0
+        for a in self.profiles[i].places:
+            ra = self.place_rows.get(a)
+            if not ra or ra.get("precision") not in ("town", "point", "district"):
+                continue
+            for b in self.profiles[j].places:
+                rb = self.place_rows.get(b)
+                if not rb or a == b or rb.get("precision") not in ("town", "point", "district"):
+                    continue
+                km = _km(ra, rb)
+                if km is not None and km < near_km:
+                    best = max(best, 1 - km / near_km)
+        return best
+
+    @staticmethod
+    def _partial_gap(a: DocProfile, b: DocProfile) -> int | None:
+        """Days between an undated document's event dates (year taken nearest) and a dated one."""
+        if a.day and b.month_days:
+            a, b = b, a
+        if not (b.day and a.month_days):
+            return None
+        return min(abs((_nearest(md, b.day) - b.day).days) for md in a.month_days)
+
+    def score(self, i: int, j: int) -> PairScore | None:
+        cfg = self.cfg
+        a, b = self.profiles[i], self.profiles[j]
+        gap = abs((a.day - b.day).days) if a.day and b.day else self._partial_gap(a, b)
+        if gap is not None and gap > cfg["max_gap_days"]:
+            return None
+        ca, cb = self.countries[i], self.countries[j]
+        # Main country of each document (the one most mentioned); different ones never link.
+        if ca and cb and ca.most_common(1)[0][0] not in cb and cb.most_common(1)[0][0] not in ca:
+            return None
+        undated = cfg["undated_time"]
+        time = undated if gap is None else 1 - gap / (cfg["max_gap_days"] + 1)
+        if gap is not None and not (a.day and b.day):
+            time = max(time, undated)  # a date without a year vetoes a far match, little more
+        place = max(_cos(self.place_vec[i], self.place_vec[j]), cfg["near_weight"] * self._near(i, j))
+        actors = _cos(self.actor_vec[i], self.actor_vec[j])
+        text = max(_cos(self.word_vec[i], self.word_vec[j]),
+                   fuzz.token_set_ratio(a.title, b.title, processor=_title_key) / 100
+                   * cfg["title_weight"],
+                   # The same toll in both (a daily update repeating yesterday's number).
+                   cfg["toll_weight"] if a.tolls & b.tolls else 0.0)
+        total = time * (cfg["w_place"] * place + cfg["w_actors"] * actors + cfg["w_text"] * text)
+        return PairScore(round(time, 3), round(place, 3), round(actors, 3), round(text, 3), total)
+
+
+def _title_key(title: str) -> str:
+    return " ".join(w for w in _WORD.findall(title.casefold()) if w not in _STOP and _zipf(w) < 5.5)
+
+
+def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[list[str]]:
+    """Average-link agglomeration: repeatedly merge the two clusters with the highest mean pair
+    score while it reaches ``link_threshold``. The mean is over comparable pairs: documents within
+    ``max_gap_days`` of each other or undated (pairs that cannot link, another country, count as
+    0); reports further apart say nothing either way, so a chain of daily updates over three weeks
+    holds together while its dated reports span at most ``max_span_days``. Deterministic:
+    documents are ordered by (date, id) and ties go to the earliest pair. Only comparable pairs
+    are scored, and merges come off a heap, so a large corpus stays tractable."""
+    order = sorted(range(len(profiles)), key=lambda k: (profiles[k].day or date.max,
+                                                         profiles[k].doc_id))
+    profiles = [profiles[k] for k in order]
+    scorer = DocScorer(profiles, places)
+    threshold = _cfg()["link_threshold"]
+    gap = _cfg()["max_gap_days"]
+    n = len(profiles)
+    dated = [k for k in range(n) if profiles[k].day]
+    undated = [k for k in range(n) if not profiles[k].day]
+    undated_set = set(undated)
+    pairs = [(i, j) for x, i in enumerate(dated) for j in itertools.takewhile(
+        lambda j: (profiles[j].day - profiles[i].day).days <= gap, dated[x + 1:])]
+    pairs += [(min(i, j), max(i, j)) for i in undated for j in range(n) if j != i
+              and (j not in undated_set or i < j)]
+    sums: dict[int, dict[int, float]] = defaultdict(dict)
+    cnt: dict[int, dict[int, int]] = defaultdict(dict)
+    for i, j in pairs:
+        sc = scorer.score(i, j)
+        sums[i][j] = sums[j][i] = sc.total if sc else 0.0
+        cnt[i][j] = cnt[j][i] = 1
+    size = {k: 1 for k in range(n)}
+    members = {k: [k] for k in range(n)}
+    # An incident's dated reports span at most ``max_span_days``: two clusters bridged by undated
+    # documents are not merged across months.
+    max_span = _cfg()["max_span_days"]
+    span = {k: (profiles[k].day, profiles[k].day) for k in range(n)}
+    heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in size or b not in size or -neg != sums[a][b] / cnt[a][b]:
+            continue  # a cluster merged away, or a stale score
+        days = [d for d in (*span[a], *span[b]) if d]
+        if days and (max(days) - min(days)).days > max_span:
+            continue
+        span[a] = (min(days), max(days)) if days else span[a]
+        for c, v in sums.pop(b).items():
+            sums[c].pop(b, None)
+            k = cnt[c].pop(b)
+            if c != a:
+                sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + v
+                cnt[a][c] = cnt[c][a] = cnt[a].get(c, 0) + k
+        del cnt[b]
+        sums[a].pop(b, None)
+        cnt[a].pop(b, None)
+        size[a] += size.pop(b)
+        members[a] += members.pop(b)
+        for c, v in sums[a].items():
+            mean = v / cnt[a][c]
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
+    return [[profiles[k].doc_id for k in sorted(m)] for _, m in sorted(members.items())]
+
+
+@dataclass
+class Incident:
+    id: str
+    title: str
+    start: str | None
+    end: str | None
+    place_ids: list[str]
+    doc_ids: list[str]
+    figure_ids: list[str]
+    background_figure_ids: list[str] = field(default_factory=list)
+    headline: str | None = None
+    country_codes: list[str] = field(default_factory=list)
+    merged_ids: list[str] = field(default_factory=list)  # stored incidents merged into this one
+    split_from: list[str] = field(default_factory=list)  # stored incidents documents came from
+    split_to: list[dict[str, Any]] = field(default_factory=list)  # {id, doc_ids} that left it
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _core_places(doc_ids: list[str], profiles: dict[str, DocProfile],
+                 place_rows: dict[str, Row]) -> list[str]:
+    """Specific places most of the incident's documents mention (all of them for one document),
+    most mentioned first; the main country last."""
+    doc_freq: Counter[str] = Counter()
+    mentions: Counter[str] = Counter()
+    for d in doc_ids:
+        doc_freq.update(set(profiles[d].places))
+        mentions.update(profiles[d].places)
+    need = 1 if len(doc_ids) == 1 else 2
+    specific = [p for p in doc_freq if p in place_rows and doc_freq[p] >= need
+                and place_rows[p].get("precision") != "country"]
+    specific.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
+    countries = [p for p in doc_freq if place_rows.get(p, {}).get("precision") == "country"]
+    countries.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
+    # The main country is the one the specific places are in, not the most named one (a
+    # Kashmir story names Pakistan more often than India).
+    codes = Counter(place_rows[p].get("country_code") for p in specific)
+    main = [p for p in countries if codes and place_rows[p].get("country_code") == codes.most_common(1)[0][0]]
+    return specific + (main or countries)[:1]
+
+
+def _title(place_ids: list[str], place_rows: dict[str, Row], start: str | None, end: str | None
+           ) -> str:
+    names = [place_rows[p]["name"] for p in place_ids if place_rows[p].get("precision") != "country"][:3]
+    codes = Counter(place_rows[p].get("country_code") for p in place_ids
+                    if place_rows[p].get("precision") != "country")
+    main = codes.most_common(1)[0][0] if codes else None
+    country = next((place_rows[p]["name"] for p in place_ids
+                    if place_rows[p].get("precision") == "country"
+                    and (main is None or place_rows[p].get("country_code") == main)), None)
+    where = ", ".join(names) + (f" ({country})" if country and names else country or "")
+    when = "" if not start else start if start == end else f"{start} to {end}"
+    return f"{where or 'Unplaced'}, {when}".strip(", ")
+
+
+def _headline(doc_ids: list[str], profiles: dict[str, DocProfile], docs: dict[str, Row]) -> str | None:
+    """The title of the document most like the others (rare words in common)."""
+    titled = [d for d in doc_ids if docs[d].get("title")]
+    if not titled:
+        return None
+    vec = dict(zip(titled, _idf_vectors([profiles[d].words for d in titled])))
+    best = max(titled, key=lambda d: (sum(_cos(vec[d], vec[o]) for o in titled if o != d), d))
+    return docs[best]["title"]
