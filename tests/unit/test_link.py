@@ -172,3 +172,44 @@ def test_incident_scores_count_document_pairs():
     assert (scores["pairwise_precision"], scores["pairwise_recall"]) == (0.333, 1.0)
     split = {"documents": docs, "incidents": [{"id": k, "doc_ids": [k]} for k in "abcd"]}
     assert incident_scores(gold, split)["pairwise_recall"] == 0.0
+
+
+# --- one source under all its names -----------------------------------------------------------
+
+def _src_fig(fid: str, source: str | None, person: str | None = None) -> dict:
+    return {"id": fid, "source": source, "source_id": None, "source_person": person}
+
+
+def _keys(figs):
+    from sitrep.link import source_key
+    from sitrep.link.claims import FigureLink
+    from sitrep.link.sources import _merge_sources
+
+    links = {f["id"]: FigureLink("i1", False, None, source_key=source_key(f, "Outlet")) for f in figs}
+    _merge_sources(figs, links)
+    return {f["id"]: links[f["id"]].source_name or f["source"] for f in figs}
+
+
+def test_descriptions_join_the_one_named_organisation_of_their_kind():
+    names = _keys([_src_fig("a", "Syrian Observatory for Human Rights"),
+                   _src_fig("b", "the UK-based monitor"), _src_fig("c", "the Britain-based war monitor"),
+                   _src_fig("d", "local officials")])
+    assert names == {"a": "Syrian Observatory for Human Rights", "b": "Syrian Observatory for Human Rights",
+                     "c": "Syrian Observatory for Human Rights", "d": "local officials"}
+
+
+def test_a_description_with_two_candidates_stays_apart():
+    names = _keys([_src_fig("a", "Syrian Observatory for Human Rights"),
+                   _src_fig("b", "Syrian Network for Human Rights"), _src_fig("c", "the rights group")])
+    assert names["c"] == "the rights group"
+
+
+def test_a_spokesperson_is_the_organisation_in_every_report():
+    names = _keys([_src_fig("a", "Coast Health Ministry", "Omar Nadim"), _src_fig("b", "Omar Nadim")])
+    assert names["b"] == "Coast Health Ministry"
+
+
+def test_two_spellings_of_one_surname_are_one_source():
+    names = _keys([_src_fig("a", "Pavlo Kyrylenko"), _src_fig("b", "Kirilenko"),
+                   _src_fig("c", "Pavlo Petrenko")])
+    assert names["b"] == "Pavlo Kyrylenko" and names["c"] == "Pavlo Petrenko"

@@ -2,8 +2,41 @@
 
 from __future__ import annotations
 
+import os
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from rapidfuzz import fuzz
+
 from .claims import FigureLink
-from .common import _STOP, _WORD, Row
+from .common import _STOP, _WORD, Row, _cfg
+
+# "the UK-based monitor", "the Britain-based war monitor": where it is based says nothing of who.
+_BASED = re.compile(r"\b[\w.-]+[- ]based\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def description_kinds() -> dict[str, dict[str, list[str]]]:
+    """``data/source_descriptions.yaml`` plus ``$SITREP_SOURCE_DESCRIPTIONS``, merged by kind."""
+    data = yaml.safe_load(resources.files("sitrep").joinpath("data/source_descriptions.yaml")
+                          .read_text("utf-8")) or {}
+    extra = os.environ.get("SITREP_SOURCE_DESCRIPTIONS")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            for kind, entry in (yaml.safe_load(fh) or {}).items():
+                mine = data.setdefault(kind, {"descriptions": [], "name_words": []})
+                for field in ("descriptions", "name_words"):
+                    mine.setdefault(field, []).extend((entry or {}).get(field) or [])
+    return {k: {"descriptions": [_plain(d) for d in v.get("descriptions") or []],
+                "name_words": [_plain(w) for w in v.get("name_words") or []]}
+            for k, v in data.items()}
+
+
+def _plain(text: str) -> str:
+    words = _WORD.findall(_BASED.sub(" ", text.casefold().replace("’", "'")))
+    return " ".join(w for w in words if w not in ("the", "a", "an", "s"))
 
 def source_key(f: Row, outlet: str | None) -> str:
     """Who a claim belongs to: the resolved entity, else the described source, else the outlet
@@ -44,11 +77,72 @@ def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
         supers = {target.get(k, k) for k in heads if words[key] < words[k]}
         if len(supers) == 1:
             target[key] = supers.pop()
+    _join_descriptions(names, target)
+    _join_spokespeople(figs, links, names, target)
+    _join_spellings(names, target)
     for f in figs:
         link = links[f["id"]]
         if link.source_key in target:
             # Follow the chain to the longest name.
-            key = link.source_key
-            while key in target:
+            key, seen = link.source_key, set()
+            while key in target and key not in seen:
+                seen.add(key)
                 key = target[key]
             link.source_key, link.source_name = key, names[key]
+
+
+def _named(names: dict[str, str], target: dict[str, str]) -> list[str]:
+    return [k for k in names if k not in target]
+
+
+def _join_descriptions(names: dict[str, str], target: dict[str, str]) -> None:
+    """"the UK-based monitor", "the war monitor", "the rights group": the one organisation of
+    that kind the incident's reports name."""
+    kinds = description_kinds()
+    for key, name in names.items():
+        if key in target:
+            continue
+        plain = _plain(name)
+        for kind in kinds.values():
+            if plain not in kind["descriptions"]:
+                continue
+            hits = {k for k in _named(names, target) if k != key and _plain(names[k]) not in
+                    kind["descriptions"] and any(w in _plain(names[k]) for w in kind["name_words"])}
+            if len(hits) == 1:
+                target[key] = hits.pop()
+            break
+
+
+def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dict[str, str],
+                       target: dict[str, str]) -> None:
+    """A person who spoke for an organisation in one report (``source_person``) is that
+    organisation's voice in the others too."""
+    speaks_for: dict[str, set[str]] = {}
+    for f in figs:
+        key = links[f["id"]].source_key
+        if f.get("source_person") and key in names:
+            speaks_for.setdefault(_plain(f["source_person"]), set()).add(key)
+    for key, name in names.items():
+        orgs = speaks_for.get(_plain(name), set()) - {key}
+        if key not in target and len(orgs) == 1:
+            target[key] = orgs.pop()
+
+
+def _join_spellings(names: dict[str, str], target: dict[str, str]) -> None:
+    """One person in two transliterations or with and without a first name ("Kirilenko",
+    "Pavlo Kyrylenko"): the same surname by spelling, and no clash of first names."""
+    people = [k for k in _named(names, target) if 1 <= len(names[k].split()) <= 3
+              and all(w[:1].isupper() for w in names[k].split())]
+    for a in people:
+        for b in people:
+            if a == b or a in target or b in target:
+                continue
+            wa, wb = names[a].split(), names[b].split()
+            if len(wa) > len(wb) or (len(wa) == len(wb) and a > b):
+                continue
+            if len(wa) > 1 and wa[0] != wb[0]:
+                continue  # different first names: different people
+            if min(len(wa[-1]), len(wb[-1])) < _cfg()["source_spelling_min_chars"]:
+                continue  # short names (Ahmed, Ahmad) are too alike to tell by spelling
+            if fuzz.ratio(wa[-1].casefold(), wb[-1].casefold()) >= _cfg()["source_spelling_ratio"]:
+                target[a] = b
