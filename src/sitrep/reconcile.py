@@ -262,6 +262,10 @@ def grade(best: Claim, firm: list[Claim], contra: list[dict[str, Any]]) -> tuple
     return "single_source", "no other source's current claim is consistent with the best figure"
 
 
+# Tiers of ``source_tier``: 1 institution, 2 named person, 3 described source, 4 outlet's voice.
+NAMED_TIER = 3
+
+
 def _current(claims: list[Claim]) -> tuple[Claim | None, Claim | None, Claim | None]:
     """A source's current firm claim, its newest hedged claim (kept only when not older than the
     firm one) and its newest "up to" estimate."""
@@ -328,10 +332,12 @@ def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Clai
         # total from below.
         basis = [c for c in wholes if not c.projection] or wholes
     top = min(c.tier for c in basis)
-    newest = _newest([c for c in basis if c.tier == top])
-    # On one day the conservative (lower) claim of the top tier is best.
-    best = min((c for c in basis if c.tier == top and c.day == newest.day),
-               key=lambda c: (c.point, c.figure_ids[0]))
+    # Each source's current claim is its latest whole toll (a fall is marked, not current).
+    # Running tolls rise and counts lag rather than overshoot, so the best is the highest
+    # current claim of a named or described source (the outlet's own voice only when no one
+    # is named); among equal counts, the more authoritative source, then the newer report.
+    named = [c for c in basis if c.tier <= NAMED_TIER] or basis
+    best = max(named, key=lambda c: (c.point, -c.tier, c.day, c.figure_ids[0]))
     low = min(c.point for c in basis if c.tier <= max(top, 2))
     # "Up to N" sets no floor; a firm one can still raise the high.
     high = max(_top(c) for c in basis + [u for u in uppers if not u.hedged or hedged_only])

@@ -57,12 +57,14 @@ def test_syria_coast_sohr_timeline_rises_from_229_to_over_1000(demo):
     # 229 is repeated by two later articles and "more than 1,000" by four: counted once each.
     assert len(firm[0]["figure_ids"]) >= 2 and len(firm[1]["figure_ids"]) >= 4
     assert t["reports"] > len([e for s in t["sources"] for e in s["timeline"]])
-    # Conservative best: the newest claim of a monitor (SNHR's preliminary 803); SOHR's 1,000
-    # is the high; the diaspora group's unproven 2,000-3,000 is shown apart as hedged.
-    assert (t["low"], t["best"], t["high"]) == (803, 803, 1000)
-    assert t["best_source"] == "Syrian Network for Human Rights"
+    # Best: the highest current claim of a named source (SOHR's more than 1,000; SNHR's
+    # preliminary 803 is the low); the diaspora group's unproven 2,000-3,000 is shown apart as
+    # hedged.
+    assert (t["low"], t["best"], t["high"]) == (803, 1000, 1000)
+    assert t["best_source"] == "Syrian Observatory for Human Rights"
     assert t["hedged_high"] == 3000
-    assert t["grade"] == "corroborated"
+    # The president's "more than 1,000" agrees with it: a second named source.
+    assert t["grade"] == "confirmed"
 
 
 def test_background_tolls_stay_out_of_the_darfur_incident(demo):

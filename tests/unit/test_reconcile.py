@@ -37,17 +37,25 @@ def test_low_best_high_across_sources():
         claim(SNHR, 803, "2025-03-11", qualifier="at_least"),
         claim("src:hospital worker", 60, "2025-03-10", tier=3, qualifier="at_least"),
         claim("src:officials", None, "2025-03-10", tier=3, qualifier="range", lo=900, hi=1200)])
-    # best: newest claim of the most authoritative tier (SNHR, 11 March), conservative
-    assert (t.best, t.best_source) == (803, "SNHR")
+    # best: the highest current claim of a named or described source (running tolls rise,
+    # counts lag): SOHR's more than 1,000; the range's top is not a claim's point
+    assert (t.best, t.best_source) == (1000, "SOHR")
     # low: lowest current claim of a named source; anonymous partial counts do not pull it down
     assert t.low == 803
     # high: highest current claim of any source; the top of a range counts
     assert t.high == 1200
 
 
-def test_best_on_one_day_is_the_lower_claim_of_the_top_tier():
-    t = reconcile_one("i", "killed", "all", [claim(SOHR, 120), claim(SNHR, 100)])
-    assert t.best == 100 and t.best_source == "SNHR"
+def test_best_is_the_highest_current_claim_of_a_named_source_not_the_outlets_voice():
+    t = reconcile_one("i", "killed", "all", [claim(SOHR, 120), claim(SNHR, 100),
+                                             claim("outlet:wire", 400, tier=4)])
+    assert t.best == 120 and t.best_source == "SOHR"
+    # equal counts: the more authoritative source
+    t = reconcile_one("i", "killed", "all", [claim("src:officials", 120, tier=3), claim(SNHR, 120)])
+    assert t.best_source == "SNHR"
+    # only the outlet speaks: its claim is the best there is
+    t = reconcile_one("i", "killed", "all", [claim("outlet:wire", 40, tier=4)])
+    assert t.best == 40
 
 
 def test_hedged_claims_stay_out_of_low_best_high_but_are_shown():
@@ -233,7 +241,7 @@ def test_parts_increments_and_breakdowns_never_set_low_best_high():
         claim(SOHR, 1000, "2025-03-10", qualifier="more_than"),
         scoped(claim(SOHR, 5000, "2025-03-11"), "increment"),
         claim(SNHR, 803, "2025-03-10")])
-    assert (t.low, t.best, t.high) == (803, 803, 1000)
+    assert (t.low, t.best, t.high) == (803, 1000, 1000)
     [sohr] = [s for s in t.sources if s["source_key"] == SOHR]
     inc = [e for e in sohr["timeline"] if e["increment"]]
     assert [(e["delta"], e["scope"]) for e in inc] == [(5000, "increment")]
