@@ -354,7 +354,9 @@ class Store:
             self._delete_document(doc_id)
 
     def _delete_document(self, doc_id: str) -> None:
-        for table in ("figures", "quotes", "posts", "repairs", "doc_entities", "doc_places"):
+        # Its place in the incident record goes too; the next keep_incidents files it again.
+        for table in ("figures", "quotes", "posts", "repairs", "doc_entities", "doc_places",
+                      "incident_docs"):
             self.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         self.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
