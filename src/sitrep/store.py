@@ -236,6 +236,8 @@ class Store:
                 self.execute("INSERT INTO sitrep_meta (key, value) VALUES ('schema_version', ?) "
                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                              (str(SCHEMA_VERSION),))
+                self.execute("INSERT INTO sitrep_meta (key, value) VALUES ('generation', '0') "
+                             "ON CONFLICT (key) DO NOTHING")
         except StoreError:
             self._db.conn.close()
             raise
@@ -311,6 +313,7 @@ class Store:
                  _json(doc.as_dict()), _now(), doc.identity))
             if cur.rowcount == 0:
                 return False  # nothing else was written: the empty transaction commits
+            self._bump()
             # A file that failed before and now reads is no longer a problem; a field dropped
             # from this very document (sitrep/meta.py) still is.
             self.execute("DELETE FROM problems WHERE path = ? AND message NOT LIKE ?",
@@ -353,7 +356,24 @@ class Store:
         with self._db.transaction():
             self._delete_document(doc_id)
 
+    def _bump(self) -> None:
+        """Count one more change to the record (inside the writer's transaction), so a reader
+        holding a computed record knows when it is stale."""
+        self.execute("UPDATE sitrep_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                     "WHERE key = 'generation'")
+
+    def generation(self) -> str:
+        """What changes whenever the stored record does: the change counter, or for a store from
+        before it was kept, the documents' count and last insertion."""
+        if "sitrep_meta" in self._db.tables():
+            row = self.execute("SELECT value FROM sitrep_meta WHERE key = 'generation'").fetchone()
+            if row:
+                return "g" + str(row[0])
+        n, last = self.execute(f"SELECT COUNT(*), MAX({self._db.order}) FROM documents").fetchone()
+        return f"d{n}:{last}"
+
     def _delete_document(self, doc_id: str) -> None:
+        self._bump()
         # Its place in the incident record goes too; the next keep_incidents files it again.
         for table in ("figures", "quotes", "posts", "repairs", "doc_entities", "doc_places",
                       "incident_docs"):
@@ -469,6 +489,7 @@ class Store:
                  for iid, e in sorted(record["incidents"].items())])
             self.executemany("INSERT INTO incident_docs (doc_id, incident_id) VALUES (?, ?)",
                              sorted((d, i) for d, i in record["docs"].items() if d in known))
+            self._bump()
 
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))

@@ -8,6 +8,7 @@ and its Content-Security-Policy allows only this package's own script.
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from typing import Any, Callable, Literal, Optional
 from urllib.parse import quote
@@ -17,7 +18,7 @@ from fastapi.responses import HTMLResponse
 
 from .config import CONFIG
 from .export import collect
-from .store import Store, display
+from .store import Store, StoreError, display
 from .store import exists as store_exists
 from .templating import app_link, csp, render
 from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans, filter_figures,
@@ -47,13 +48,27 @@ def create_app(db_path: str | None = None,
                   description="Casualty figures, quotes, incidents and tallies with their sources.")
     page_size = CONFIG["report"]["page_size"]
 
+    # The linked record is computed once per change to the store, not once per request: a
+    # request reads the store's change counter and, when it has not moved, the record held.
+    held: dict[str, Any] = {"generation": None, "record": None}
+    lock = threading.Lock()
+
     def record() -> Record:
         if load is not None:
             return Record(load())
         if not store_exists(db_path):
             raise HTTPException(503, f"{display(db_path)}: no such database")
-        with Store(db_path) as store:
-            return Record(collect(store))
+        try:
+            with Store(db_path, create=False) as store:
+                generation = store.generation()
+                if generation == held["generation"]:
+                    return held["record"]
+                with lock:
+                    if generation != held["generation"]:
+                        held["record"], held["generation"] = Record(collect(store)), generation
+                    return held["record"]
+        except StoreError as exc:
+            raise HTTPException(503, str(exc)) from None
 
     def page(template: str, rec: Record, **context: Any) -> HTMLResponse:
         html = render(template, summary=rec.summary(), link=app_link, **context)

@@ -137,3 +137,25 @@ def test_document_page_names_the_highlighted_claim(client):
     focus = re.search(r'<p class="note focus">(.*?)</p>', page, re.S).group(1)
     assert "<b>20–25</b>" in focus and "source <b>Rights Network</b>" in focus and "hedged" in focus
     assert 'class="note focus"' not in client.get("/documents/d_a", params={"key": "d_b:f1"}).text
+
+
+def test_the_app_computes_the_record_once_per_change_to_the_store(tmp_path, monkeypatch):
+    import sitrep.web
+    from sitrep.cli import ingest_paths
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Gunmen killed seven villagers near Hama on Monday, residents said.\n", encoding="utf-8")
+    b.write_text("Shelling killed five people west of Aleppo on Wednesday, officials said.\n",
+                 encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    ingest_paths([str(a)], db, {}, quiet=True)
+    computed = []
+    real = sitrep.web.collect
+    monkeypatch.setattr(sitrep.web, "collect", lambda store: computed.append(1) or real(store))
+    client = TestClient(create_app(db))
+    for _ in range(5):
+        assert len(client.get("/api/figures").json()) == 1
+    assert len(computed) == 1
+    ingest_paths([str(b)], db, {}, quiet=True)
+    assert len(client.get("/api/figures").json()) == 2  # a new document shows on the next request
+    assert len(computed) == 2
