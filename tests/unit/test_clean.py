@@ -459,3 +459,21 @@ def test_rejoined_text_maps_back_to_the_raw_characters():
 def test_ordinary_line_per_paragraph_text_is_not_joined():
     raw = f"Gunmen kill 14 in Kessaro\n{BODY}\nRescue teams\n{PROSE}"
     assert clean(raw).split("\n\n") == ["Gunmen kill 14 in Kessaro", BODY, PROSE]
+
+
+def test_clean_lexicon_is_data_and_a_user_file_extends_it(tmp_path, monkeypatch):
+    from sitrep.clean import lexicon
+
+    base = lexicon()
+    assert "read more" in base["related_cues"] and "kills" in base["status_words"]
+    more = tmp_path / "more.yaml"
+    more.write_text("related_cues: [further coverage]\nquantity_words: [a score]\n", "utf-8")
+    monkeypatch.setenv("SITREP_CLEAN_LEXICON", str(more))
+    lexicon.cache_clear()
+    try:
+        lex = lexicon()
+        assert lex["related_cues"][-1] == "further coverage" and "read more" in lex["related_cues"]
+        assert "a score" in lex["quantity_words"]
+    finally:
+        monkeypatch.delenv("SITREP_CLEAN_LEXICON")
+        lexicon.cache_clear()
