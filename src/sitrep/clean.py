@@ -14,13 +14,17 @@ Every change is recorded as a ``Repair`` so a reviewer can see what was done and
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 import ftfy
+import yaml
 
 from .config import CONFIG
 from .records import Post, RawSpan, Repair
@@ -37,8 +41,46 @@ GALLERY = re.compile(r"^\d*\s*(view|open|see)\s+(the\s+)?(gallery|photos?|slides
 CREDIT = re.compile(
     r"^\(?\s*(photo|photos|photograph|image|picture|pictures|credit|video|footage|source)s?\s*"
     r"(credit)?\s*:\s*[^()]{1,80}\)?\s*$", re.I)
-RELATED = re.compile(r"^(read more|read also|also read|related|see also|watch|more on this|"
-                     r"advertisement|sign up|subscribe|click here|share this)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """``data/clean_lines.yaml`` plus the user's ``SITREP_CLEAN_LEXICON`` (lists appended), with
+    the status words of ``data/figures_lexicon.yaml``."""
+    def read(name: str) -> dict[str, Any]:
+        return yaml.safe_load(resources.files("sitrep").joinpath(name).read_text("utf-8")) or {}
+
+    lex = read("data/clean_lines.yaml")
+    extra = os.environ.get("SITREP_CLEAN_LEXICON")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            for k, v in (yaml.safe_load(fh) or {}).items():
+                lex[k] = lex.get(k, []) + [x for x in v if x not in lex.get(k, [])]
+    status = [w for ws in read("data/figures_lexicon.yaml")["status_words"].values() for w in ws]
+    lex["status_words"] = status + lex.get("headline_status_words", [])
+    return lex
+
+
+def _words_re(words, prefix: bool = False) -> re.Pattern[str]:
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    return re.compile((r"^(?:%s)\b" if prefix else r"(?<![\w-])(?:%s)(?![\w-])") % alt, re.I)
+
+
+RELATED = _words_re(lexicon()["related_cues"], prefix=True)
+# A headline with a casualty statement: a quantity and a status word ("Air strike kills 26").
+QUANTITY = re.compile(r"\d|" + _words_re(lexicon()["quantity_words"]).pattern, re.I)
+STATUS = _words_re(lexicon()["status_words"])
+_CUES = _words_re(lexicon()["related_cues"]).pattern
+# A photo credit inside a line makes it a caption ("Rescuers at the site (Photo: J. Doe)").
+INLINE_CREDIT = re.compile(r"\b(?:photo|photos|image|picture|credit)\s*(?:credit)?\s*:", re.I)
+# A link to another story inside a paragraph: "(RELATED: Two killed in ...)" or a trailing
+# "Read more: ..." after the paragraph's last sentence.
+INLINE_RELATED = re.compile(r"[ \t]*[(\[][ \t]*(?:%s)[ \t]*:[^()\[\]\n]*[)\]]" % _CUES, re.I)
+TRAILING_RELATED = re.compile(r"(?<=[.!?”\"])[ \t]+(?:%s)[ \t]*:[^.!?\n]*$" % _CUES, re.I | re.M)
+# Markdown heading marks a scrape left before a title ("### Two killed in ...").
+HEADING_MARK = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
+# The search engine's date stamp glued before a saved page's first line ("date 2024-05-02 ...").
+DATE_STAMP = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\b[ \t]*")
 COUNTER = re.compile(r"^[\d.,]+\s*[KkMm]?\s+(views|likes|shares|comments|retweets|reposts)\s*$")
 POST_ATTR = re.compile(
     r"[—–]{1,2}\s*(?P<author>[^\n()]{0,80}?)\s*\(@(?P<handle>[A-Za-z0-9_]{1,30})\)\s*"
@@ -108,6 +150,79 @@ def _lines(src: MappedText) -> list[_Line]:
     return out
 
 
+def drop_date_stamp(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Drop a search engine's "date YYYY-MM-DD" stamp glued before the page's first line."""
+    m = DATE_STAMP.match(src.text)
+    if not m:
+        return src, []
+    b = Builder(src)
+    b.copy(m.end(), len(src.text))
+    span = src.raw_span(m.start(), m.end())
+    return b.build(), [Repair("drop:date_stamp", span.start, span.end, m.group(0).strip(), "")]
+
+
+def cut_inline_links(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Cut links to other stories out of a paragraph ("(RELATED: ...)", a trailing "Read more:
+    ...") and markdown heading marks: another story's headline is not this article's text."""
+    cuts = sorted([(m.start(), m.end(), "drop:related_link") for m in INLINE_RELATED.finditer(src.text)]
+                  + [(m.start(), m.end(), "drop:related_link") for m in TRAILING_RELATED.finditer(src.text)]
+                  + [(m.start(), m.end(), "drop:heading_mark") for m in HEADING_MARK.finditer(src.text)])
+    if not cuts:
+        return src, []
+    b = Builder(src)
+    repairs = []
+    pos = 0
+    for start, end, kind in cuts:
+        if start < pos:
+            continue
+        b.copy(pos, start)
+        pos = end
+        span = src.raw_span(start, end)
+        repairs.append(Repair(kind, span.start, span.end, src.text[start:end].strip(), ""))
+    b.copy(pos, len(src.text))
+    return b.build(), repairs
+
+
+def _sentence_like(line: str) -> bool:
+    """Most words start in lower case: running prose, not a Title Case headline or a name."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", line)]
+    return bool(words) and sum(w[0].islower() for w in words) >= len(words) / 2
+
+
+def unwrap(src: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Re-join paragraphs whose lines were hard-wrapped mid-sentence (a newline every ~70
+    characters), so the line rules below see paragraphs. A text counts as hard-wrapped when
+    several lines run on into a next line that starts in lower case; then a line that does not
+    end a sentence joins the next one when that one starts in lower case or the line itself
+    reads as prose ("...told Reuters on / Friday evening, ...")."""
+    lines = _lines(src)
+    pairs = [(a, b) for a, b in zip(lines, lines[1:])
+             if src.text.count("\n", a.end, b.start) == 1 and not a.text.endswith(TERMINAL)
+             and len(a.text) >= CFG["wrap_min_chars"]]
+    lower = [p for p in pairs if p[1].text[0].islower()]
+    if len(lower) < CFG["wrap_min_joins"] or len(lower) < CFG["wrap_min_share"] * len(lines):
+        return src, []
+    joins = [(a, b) for a, b in pairs if b.text[0].islower() or (
+        _sentence_like(a.text) and _line_kind(b.text, None) not in
+        ("gallery", "photo_credit", "counter", "related_link"))]
+    b_ = Builder(src)
+    repairs = []
+    pos = 0
+    for a, b in joins:
+        b_.copy(pos, a.end)
+        b_.replace(a.end, b.start, " ")
+        pos = b.start
+        span = src.raw_span(a.end, b.start)
+        repairs.append(Repair("unwrap", span.start, span.end, src.text[a.end:b.start], " "))
+    b_.copy(pos, len(src.text))
+    return b_.build(), repairs
+
+
+def casualty_headline(line: str) -> bool:
+    """A headline that states a casualty figure ("Air strike kills 26 in the north")."""
+    return bool(QUANTITY.search(line) and STATUS.search(line))
+
+
 def _line_kind(line: str, language: str | None) -> str | None:
     """Why a line is not article prose, or None when it is."""
     if GALLERY.match(line):
@@ -139,6 +254,50 @@ def _parse_post_date(value: str | None) -> str | None:
         except ValueError:
             continue
     return None
+
+
+def _keep_titles(lines: list[_Line], kinds: list[str | None]) -> None:
+    """A title is text too: a headline line at the top of the page (before the first paragraph
+    of the article) that states a casualty figure stays as prose, its own paragraph. Not when a
+    related-links cue ("Read more", "Related") comes before it, nor when it sits in a list of
+    several such headlines (other stories' links)."""
+    body = next((i for i, (ln, k) in enumerate(zip(lines, kinds))
+                 if k is None and len(ln.text.split()) >= CFG["body_min_words"]), len(lines))
+    short = ("caption", "heading")
+    related = False
+    run: list[int] = []
+
+    def flush() -> None:
+        heads = [i for i in run if casualty_headline(lines[i].text)
+                 and not INLINE_CREDIT.search(lines[i].text)]
+        if len({_norm_key(lines[i].text) for i in heads}) >= CFG["headline_list_min"]:
+            return  # a list of other stories' headlines
+        for i in heads:
+            kinds[i] = None
+
+    for i in range(body):
+        k = kinds[i]
+        if k == "related_link":
+            related = True
+        elif k is None:
+            related = False
+        if k in short and not related:
+            run.append(i)
+        elif run and k not in short:
+            flush()
+            run = []
+    flush()
+
+
+def _keep_cut_last_line(src: MappedText, lines: list[_Line], kinds: list[str | None]) -> None:
+    """A page saved up to a length limit ends mid-sentence ("...said the strike had kil"): that
+    last line is prose, not a caption, when it reads as a sentence and the text stops on it."""
+    if not lines or kinds[-1] != "caption" or src.text.rstrip(" ").endswith("\n"):
+        return
+    text = lines[-1].text
+    if len(text.split()) >= CFG["cut_line_min_words"] and _sentence_like(text) and \
+            not RELATED.match(text):
+        kinds[-1] = None
 
 
 def select_lines(src: MappedText, doc_id: str, language: str | None
@@ -179,6 +338,9 @@ def select_lines(src: MappedText, doc_id: str, language: str | None
     # Never empty a document: if nothing counts as prose, keep the caption-like lines.
     if lines and all(k is not None for k in kinds):
         kinds = [None if k in ("caption", "heading", "foreign_caption") else k for k in kinds]
+    else:
+        _keep_titles(lines, kinds)
+        _keep_cut_last_line(src, lines, kinds)
 
     kept: list[_Line] = []
     seen: set[str] = set()
@@ -394,7 +556,13 @@ def clean_text(raw: str, doc_id: str = "doc", language: str | None = "en",
     start = MappedText.identity(raw) if layer_offsets is None else MappedText(
         raw, layer_offsets, layer_len if layer_len is not None else len(raw))
     mt, _ = normalise(start)
-    kept, posts, repairs = select_lines(mt, doc_id, language)
+    mt, repairs = drop_date_stamp(mt)
+    mt, rep = unwrap(mt)
+    repairs += rep
+    mt, rep = cut_inline_links(mt)
+    repairs += rep
+    kept, posts, rep = select_lines(mt, doc_id, language)
+    repairs += rep
     mt = join_lines(mt, kept)
     mt, rep = fix_mojibake(mt)
     repairs += rep

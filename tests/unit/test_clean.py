@@ -334,3 +334,146 @@ def test_ordinary_names_are_not_split():
 
 def test_a_name_glued_to_the_verb_after_it_is_split():
     assert "Omar Abdullah wrote on X" in clean("Chief Minister Omar Abdullahwrote on X that he was shocked.")
+
+
+# --- titles: a headline that states a casualty figure is text ------------------------------
+# The page shapes below are modelled on scraped news pages (section label, title, date line,
+# byline above the first paragraph); the wording is ours.
+
+BODY = ("Gunmen attacked the market town of Kessaro before dawn on Sunday, killing at least 14 "
+        "people and wounding dozens more, a district official said, adding that the search of the "
+        "burnt stalls was still going on and that the toll could rise.")
+
+
+def test_casualty_title_at_the_top_is_kept_as_its_own_paragraph():
+    raw = f"World\nGunmen kill 14 in Kessaro market raid\nMay 4, 2025\n2 View gallery\n{BODY}"
+    text = clean(raw)
+    assert text.split("\n\n") == ["Gunmen kill 14 in Kessaro market raid", BODY]
+
+
+def test_repeated_title_is_kept_once():
+    title = "Death toll in Kessaro raid rises to 14"
+    text = clean(f"News\n{title}\n1 min read\n{title}\n{BODY}")
+    assert text.count(title) == 1 and text.startswith(title)
+
+
+@pytest.mark.parametrize("title", ["Dozens wounded as gunmen storm Kessaro market",
+                                   "Another dies of wounds from the Kessaro raid",
+                                   "Army linked to massacre of 14 traders"])
+def test_title_forms_without_digits_are_kept(title):
+    assert clean(f"{title}\n{BODY}").startswith(title + "\n\n")
+
+
+@pytest.mark.parametrize("line", ["Kessaro market after the raid",   # a caption without a figure
+                                  "Gunmen kill 14 in Kessaro Photo credit: Jane Doe",
+                                  "Read more: Gunmen kill 9 in Newtown"])
+def test_title_rule_keeps_no_caption_credit_or_link(line):
+    assert line not in clean(f"{line}\n{BODY}")
+
+
+def test_headlines_after_a_related_cue_are_other_stories():
+    raw = f"Related\nDrone strike kills 17 in Newtown\nFloods displace 2,000 upriver\n{BODY}"
+    text = clean(raw)
+    assert "Drone strike" not in text and "Floods" not in text
+    assert text == BODY
+
+
+def test_a_list_of_casualty_headlines_is_a_list_of_links():
+    heads = ["Drone strike kills 17 in Newtown", "Bus crash leaves 9 dead on the coast road",
+             "Two killed as rival militias clash near the port"]
+    text = clean("\n".join(heads) + "\n" + BODY)
+    assert text == BODY
+
+
+def test_casualty_heading_below_the_first_paragraph_is_still_dropped():
+    raw = f"{BODY}\n53 killed, at least 40 of them students\n{PROSE}"
+    assert "53 killed" not in clean(raw)
+
+
+def test_inline_related_link_is_cut_from_a_paragraph():
+    raw = f"{BODY} (RELATED: Drone Strike Kills 17 People In Newtown)\n{PROSE}"
+    text, _, repairs = clean_text(raw, "doc")
+    assert "Drone Strike" not in text.text
+    assert text.text.split("\n\n") == [BODY, PROSE]
+    cut = [r for r in repairs if r.kind == "drop:related_link"]
+    assert cut and raw[cut[0].raw_start:cut[0].raw_end].strip() == cut[0].before
+
+
+def test_trailing_read_more_link_is_cut_from_a_paragraph():
+    raw = f"{BODY} Read more: Bus crash leaves 9 dead\n{PROSE}"
+    assert clean(raw).split("\n\n") == [BODY, PROSE]
+
+
+def test_markdown_heading_mark_and_date_stamp_are_dropped():
+    raw = f" date 2025-05-04 Kessaro Tribune\n### Gunmen kill 14 in Kessaro\n{BODY}"
+    text, _, repairs = clean_text(raw, "doc")
+    assert text.text.split("\n\n") == ["Gunmen kill 14 in Kessaro", BODY]
+    assert {r.kind for r in repairs} >= {"drop:date_stamp", "drop:heading_mark", "drop:caption"}
+
+
+def test_a_text_cut_mid_sentence_keeps_its_last_line():
+    raw = f"{BODY}\nThe district official said the attackers had arrived on motorcyc"
+    assert clean(raw).endswith("the attackers had arrived on motorcyc")
+    # A caption ending a complete page still goes.
+    assert "Market stalls" not in clean(f"{BODY}\nMarket stalls after the raid\n")
+
+
+# --- hard-wrapped text -------------------------------------------------------------------------
+
+WRAPPED = """Gunmen attacked the market town of Kessaro before dawn on
+Sunday, killing at least 14 people, a district official said.
+"We found the stalls burning and the road blocked," the official
+told reporters, adding that police had been sent from
+Kettering to secure the town.
+About 600 residents had fled to nearby villages,
+the regional relief agency said. Most are staying with relatives
+while others sleep in the school.
+A spokesperson for the police said on
+Monday evening that two suspects had been detained."""
+
+
+def test_hard_wrapped_lines_are_rejoined_into_paragraphs():
+    mt, _, repairs = clean_text(WRAPPED, "doc")
+    paras = mt.text.split("\n\n")
+    assert paras == [
+        "Gunmen attacked the market town of Kessaro before dawn on Sunday, killing at least 14 "
+        "people, a district official said.",
+        '"We found the stalls burning and the road blocked," the official told reporters, adding '
+        "that police had been sent from Kettering to secure the town.",
+        "About 600 residents had fled to nearby villages, the regional relief agency said. Most are "
+        "staying with relatives while others sleep in the school.",
+        "A spokesperson for the police said on Monday evening that two suspects had been detained."]
+    assert sum(r.kind == "unwrap" for r in repairs) == 6
+
+
+def test_rejoined_text_maps_back_to_the_raw_characters():
+    mt, _, _ = clean_text(WRAPPED, "doc")
+    for i, ch in enumerate(mt.text):
+        raw_ch = WRAPPED[mt.offsets[i]]
+        assert raw_ch == ch or (ch == " " and raw_ch == "\n") or ch == "\n", (i, ch, raw_ch)
+    start = mt.text.index("on Monday evening")
+    span = mt.raw_span(start, start + len("on Monday evening"))
+    assert WRAPPED[span.start:span.end] == "on\nMonday evening"
+
+
+def test_ordinary_line_per_paragraph_text_is_not_joined():
+    raw = f"Gunmen kill 14 in Kessaro\n{BODY}\nRescue teams\n{PROSE}"
+    assert clean(raw).split("\n\n") == ["Gunmen kill 14 in Kessaro", BODY, PROSE]
+
+
+def test_clean_lexicon_is_data_and_a_user_file_extends_it(tmp_path, monkeypatch):
+    from sitrep.clean import lexicon
+
+    base = lexicon()
+    assert "read more" in base["related_cues"] and "kills" in base["status_words"]
+    more = tmp_path / "more.yaml"
+    more.write_text("related_cues: [further coverage]\nquantity_words: [a score]\n", "utf-8")
+    monkeypatch.setenv("SITREP_CLEAN_LEXICON", str(more))
+    lexicon.cache_clear()
+    try:
+        lex = lexicon()
+        assert lex["related_cues"][-1] == "further coverage" and "read more" in lex["related_cues"]
+        assert "a score" in lex["quantity_words"]
+    finally:
+        monkeypatch.delenv("SITREP_CLEAN_LEXICON")
+        lexicon.cache_clear()
