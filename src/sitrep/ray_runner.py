@@ -25,8 +25,10 @@ from .config import CONFIG
 from .records import Problem, RawDocument, Result
 
 CFG = CONFIG["ray"]
-# Passed on to the workers of a remote cluster, which do not share the driver's environment.
-FORWARDED_ENV = ("SITREP_CONFIG", "SITREP_ALIASES")
+# Passed on to the workers of a remote cluster, which do not share the driver's environment:
+# the config and every user data file (SITREP_ALIASES, SITREP_SCOPE_CUES, SITREP_CLEAN_LEXICON ...).
+FORWARDED_PREFIX = "SITREP_"
+NOT_FORWARDED = ("SITREP_DB", "SITREP_TOKEN", "SITREP_TEST_PG_URL")
 
 
 class RayRunnerError(Exception):
@@ -84,7 +86,8 @@ def _start(workers: int) -> bool:
 
     if ray.is_initialized():
         return False
-    env = {"env_vars": {k: os.environ[k] for k in FORWARDED_ENV if os.environ.get(k)}}
+    env = {"env_vars": {k: v for k, v in os.environ.items()
+                        if k.startswith(FORWARDED_PREFIX) and k not in NOT_FORWARDED and v}}
     common: dict[str, Any] = dict(include_dashboard=False, log_to_driver=False,
                                   logging_level="ERROR", configure_logging=True,
                                   runtime_env=env if env["env_vars"] else None)
