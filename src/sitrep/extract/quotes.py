@@ -38,8 +38,10 @@ def _data(name: str, env: str) -> dict:
             for key, value in (yaml.safe_load(fh) or {}).items():
                 if isinstance(value, dict):
                     data[key] = {**(data.get(key) or {}), **value}
-                else:
+                elif isinstance(value, list):
                     data[key] = [*(data.get(key) or []), *value]
+                else:
+                    data[key] = value
     return data
 
 
@@ -64,6 +66,16 @@ def document_nouns() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def common_roles() -> frozenset[str]:
     return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("common_roles") or {})
+
+
+@lru_cache(maxsize=1)
+def description_words() -> dict:
+    """How an unnamed speaker's description is cut (speech_roles.yaml): qualifier prepositions,
+    place containers, service nouns, relative clause length and asides, dropped determiners."""
+    d = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES")
+    return {k: frozenset(d.get(k) or {}) for k in (
+        "qualifier_preps", "place_containers", "service_nouns", "relative_clause_asides",
+        "dropped_determiners")} | {"relative_clause_words": int(d.get("relative_clause_words") or 0)}
 
 
 SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
@@ -134,6 +146,103 @@ def statement_id(speaker_id: str | None, text: str) -> str:
 _COLLECTIVE = {"group", "agency", "committee", "charity", "authorities", "police", "army", "military"}
 
 
+_AGE_TOKENS = re.compile(r"^(?:\d+|-|year|years|old|aged)$", re.I)
+
+
+def _mentioned(work: Work, a: int, b: int) -> bool:
+    return any(a <= m.span.start < b and m.ref_id for m in work.mentions or [])
+
+
+def _qualifier(noun, work: Work) -> tuple[str, str]:
+    """The words right after a role noun that say which one: "in Gaza", "of a nearby church",
+    "who survived"; ("", "") when none. Stops at a comma, an aside or a date. Returns (qualifier,
+    a force to put before the noun: "officer in the army" -> ("", "army"))."""
+    w = description_words()
+    doc, text = noun.doc, work.text
+    nxt = noun.i + 1
+    for c in noun.rights:
+        if c.left_edge.i != nxt:
+            continue
+        if c.dep_ == "prep" and c.lower_ in w["qualifier_preps"]:
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is None or obj.ent_type_ in ("DATE", "TIME", "PERSON") or obj.lower_ in (
+                    "them", "us", "those", "whom"):
+                return "", ""
+            end = c.right_edge.i
+            for t in c.subtree:
+                if t.i > c.i and (t.dep_ in ("relcl", "acl", "appos") or t.text in ",;:()“”\"—–"):
+                    end = min(end, t.left_edge.i - 1 if t.dep_ != "punct" else t.i - 1)
+            while end > c.i and doc[end].is_punct:
+                end -= 1
+            if end <= c.i or end - c.i > 10:
+                return "", ""
+            names = [t for t in doc[c.i + 1:end + 1] if t.pos_ == "PROPN"
+                     and t.lemma_.lower() not in w["place_containers"]]
+            if obj.lemma_.lower() in w["service_nouns"] and not names and end == obj.i:
+                return "", obj.text
+            if obj.lemma_.lower() in w["place_containers"]:
+                if not names:
+                    return "", ""
+                run = [names[0]]
+                while run[-1].i + 1 <= end and doc[run[-1].i + 1].pos_ == "PROPN":
+                    run.append(doc[run[-1].i + 1])
+                return f"{c.text} {text[run[0].idx:run[-1].idx + len(run[-1])]}", ""
+            return text[c.idx:doc[end].idx + len(doc[end])], ""
+        if (c.dep_ == "relcl" and w["relative_clause_words"] and doc[nxt].lower_ in ("who", "that")
+                and noun.tag_ not in ("NNS", "NNPS")):
+            span = doc[nxt:c.right_edge.i + 1]
+            if len(span.text.split()) - 1 > w["relative_clause_words"] or any(
+                    (t.is_punct and t.text not in "'’") or t.pos_ == "PROPN"
+                    or t.lower_ in w["relative_clause_asides"] for t in span):
+                return "", ""
+            return span.text, ""
+        if c.dep_ == "amod" and c.lower_ == "close" and c.right_edge.i - c.i <= 4:
+            return text[c.idx:c.right_edge.idx + len(c.right_edge)], ""  # "a source close to the army"
+        return "", ""
+    return "", ""
+
+
+def described_as_written(noun, work: Work) -> str:
+    """An unnamed speaker as the text describes them: every modifier before the noun but the
+    article, number and age ("a high-ranking army officer" -> "high-ranking army officer"), and the
+    qualifier after it ("health officials in Gaza", "pastor of a nearby church"). A modifier that
+    names an organisation keeps describe()'s canonical form ("RSF commander")."""
+    dropped = description_words()["dropped_determiners"]
+    doc, text = noun.doc, work.text
+    qual, force = _qualifier(noun, work)
+    base = noun.text if qual.startswith("of ") else describe(noun, work)
+    i = noun.left_edge.i
+    while i < noun.i and (doc[i].lower_ in dropped or doc[i].like_num or _AGE_TOKENS.match(doc[i].text)
+                          or doc[i].is_punct or doc[i].tag_ == "PRP$"):
+        i += 1
+    left = text[doc[i].idx:noun.idx + len(noun)]
+    if (i < noun.i and not _mentioned(work, doc[i].idx, noun.idx) and len(left.split()) <= 6
+            and not re.search(r"[,“”\"()’']|\bs\b", left)
+            and set(re.findall(r"\w+", base)) <= set(re.findall(r"\w+", left))):
+        base = left
+    if base == noun.text and noun.lower_.startswith("spokes"):
+        # "a spokesman for regional emergency services" -> "regional emergency services spokesman"
+        prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "for" and c.i == noun.i + 1), None)
+        obj = next((o for o in prep.children if o.dep_ == "pobj"), None) if prep is not None else None
+        if obj is not None and obj.right_edge.i - prep.i <= 5 and not any(
+                t.is_punct or t.tag_ == "POS" or t.dep_ in ("relcl", "acl", "prep") for t in obj.subtree):
+            first = prep.i + 1 + (doc[prep.i + 1].lower_ in dropped)
+            return f"{text[doc[first].idx:obj.right_edge.idx + len(obj.right_edge)]} {noun.text}"
+    if force and base.endswith(noun.text):
+        base = f"{base[:-len(noun.text)]}{force} {noun.text}"
+    return f"{base} {qual}" if qual else base
+
+
+def _desc_head(desc: str) -> str:
+    """The role noun of a description: "health officials in Gaza" -> "officials"."""
+    preps = description_words()["qualifier_preps"]
+    words = desc.split()
+    for k, w in enumerate(words[1:], 1):
+        if w.lower() in preps or w.lower() in ("who", "that", "close"):
+            return words[k - 1].lower()
+    return words[-1].lower() if words else ""
+
+
 def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
     """Of several appositions ("the Police Public Relations Officer (PPRO), Mrs Ada Obi"), the one
     that names a person; "a resident, who gave his name as Tunde": the name given."""
@@ -202,6 +311,15 @@ class _Speakers:
         people = self._holders[lemma]
         return next(iter(people)) if len(people) == 1 else None
 
+    def earlier(self, noun: str) -> tuple[str, str | None] | None:
+        """The last speaker so far whose description or name ends in (or is headed by) ``noun``
+        and says more than the noun alone."""
+        for name, eid in reversed(self.history):
+            words = name.lower().split()
+            if len(words) > 1 and (words[-1] == noun or _desc_head(name) == noun):
+                return name, eid
+        return None
+
     def said(self, speaker: str | None, speaker_id: str | None) -> None:
         if speaker:
             self.last = (speaker, speaker_id)
@@ -214,7 +332,7 @@ class _Speakers:
         if eid is not None:
             ent = self.work.entities.get(eid)
             return ent is not None and ent.type == "person"
-        last = name.split()[-1].lower()
+        last = _desc_head(name)
         if last in ROLE_NOUNS:
             return not last.endswith("s") and last not in _COLLECTIVE
         return name[:1].isupper() and len(name.split()) <= 4
@@ -247,6 +365,12 @@ class _Speakers:
                 name = proper_name(subj, subj, self.work)
                 if name and 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
                     return name, None, "subject-name"
+        if subj.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                                       for c in subj.children) and any(c.dep_ == "det" for c in subj.children):
+            # "the report said" after "an unclassified intelligence report said": the same one.
+            earlier = self.earlier(subj.lower_)
+            if earlier:
+                return earlier[0], earlier[1], "anaphor->earlier_speaker"
         person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
         if person:
             return person[0], person[1], "subject-apposition"
@@ -259,17 +383,17 @@ class _Speakers:
             if held:
                 return held[0], held[1], "role->person"
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
-            desc = describe(subj, self.work)
+            desc = described_as_written(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
         if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
-            if self.last_anon.split()[-1].lower() == head or head in ("source", "official"):
+            if _desc_head(self.last_anon) == head or head in ("source", "official"):
                 return self.last_anon, None, "anaphor->anonymous"
         name, eid = resolve_phrase(phrase, left, right, self.work)
         if name and eid:
             return name, eid, "subject"
         if head in ANON_HEADS:
-            desc = describe(subj, self.work)
+            desc = described_as_written(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
         if name:
@@ -277,7 +401,7 @@ class _Speakers:
         if subj.pos_ == "NOUN" and subj.dep_ in ("nsubj", "nsubjpass") and re.match(
                 r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6:
             # "the regional emergency office said": the subject of a speech verb, as described.
-            return describe(subj, self.work), None, "subject-described"
+            return described_as_written(subj, self.work), None, "subject-described"
         name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
         if name and len(name.split()) <= 4:
             return name, None, "subject-name"
@@ -319,7 +443,7 @@ class _Speakers:
             recent = self._previous_subject(subj)
             if recent is not None and recent.tag_ in ("NNS", "NNPS") and recent.lower_ in ROLE_NOUNS | {
                     "journalists", "reporters", "officers", "soldiers", "police"}:
-                desc = describe(recent, self.work)
+                desc = described_as_written(recent, self.work)
                 self.last_anon = desc
                 return desc, None, "pronoun->previous_subject"
         if self.last and self.last[0]:
@@ -368,7 +492,14 @@ def surface_speaker(work: Work, q_end: int, limit: int) -> tuple[str, str | None
         return person[0], person[1], "surface"
     head = _AGE.sub("", head).strip()
     words = head.split()
-    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | {"girl", "boy", "son", "daughter"}:
+    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | common_roles() | {
+            "girl", "boy", "son", "daughter", "locals"}:
+        tok = next((t for t in reversed(work.spacy_doc.char_span(a, b, alignment_mode="expand") or [])
+                    if t.text == words[-1]), None)
+        if tok is not None:
+            desc = described_as_written(tok, work)
+            if _desc_head(desc) == words[-1].lower():
+                return desc, None, "surface-anonymous"
         return head, None, "surface-anonymous"
     return None
 
@@ -537,6 +668,19 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     return None
 
 
+def _name_before_verb(work: Work, verb) -> tuple[str, str, str] | None:
+    """"…, a community leader and former chairman, Ada Obi, said:" when the parse gave the verb no
+    subject: the person named right before it, set off by a comma."""
+    lo = verb.sent.start_char
+    for m in work.mentions or []:
+        if lo <= m.span.start and m.span.end <= verb.idx and m.ref_id and re.fullmatch(
+                r"\s*,?\s*(?:\w+ly\s+)?", work.text[m.span.end:verb.idx]):
+            ent = work.entities[m.ref_id]
+            if ent.type == "person":
+                return ent.name, ent.id, "name-before-verb"
+    return None
+
+
 def _venue(work: Work, *ranges: tuple[int, int]) -> str | None:
     text = work.text
     for a, b in ranges:
@@ -677,7 +821,7 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
         return speakers.last[0], speakers.last[1], "pronoun->last_speaker"
     found = speakers.resolve(who, before)
     if found[0] is None and who.pos_ in ("NOUN", "PROPN"):
-        return describe(who, speakers.work), None, "described"
+        return described_as_written(who, speakers.work), None, "described"
     return found
 
 
@@ -769,6 +913,10 @@ def quotes_stage(work: Work) -> None:
             for verb in verbs:
                 subj = _subject(verb, qabs)
                 if subj is None:
+                    found = _name_before_verb(work, verb)
+                    if found is not None:
+                        speaker, speaker_id, rule = found
+                        break
                     continue
                 speaker, speaker_id, rule = speakers.resolve(subj, q.start)
                 if speaker:
@@ -857,9 +1005,15 @@ def quotes_stage(work: Work) -> None:
         else:
             verb, c0, c1, sent = item
             subj = _subject(verb, qabs)
-            if subj is None or _impersonal(verb):
+            if _impersonal(verb):
                 continue
-            speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
+            if subj is None:
+                found = _name_before_verb(work, verb)
+                if found is None:
+                    continue
+                speaker, speaker_id, rule = found
+            else:
+                speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
             if not speaker:
                 continue
             if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
