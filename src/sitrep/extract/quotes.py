@@ -243,6 +243,26 @@ def _desc_head(desc: str) -> str:
     return words[-1].lower() if words else ""
 
 
+def _norm_words(name: str) -> set[str]:
+    return set(re.findall(r"\w+", name.casefold().replace("’", "'"))) - {"the", "s"}
+
+
+def _possessed_name(subj, work: Work) -> str | None:
+    """"Sudan's Foreign Ministry", "the Prime Minister's Office": an organisation's name with the
+    named country or office that owns it, as written."""
+    poss = next((c for c in subj.children if c.dep_ == "poss"), None)
+    if poss is None or poss.pos_ != "PROPN" or subj.pos_ not in ("PROPN", "NOUN") or not subj.text[:1].isupper():
+        return None
+    a = subj.left_edge.idx
+    if subj.left_edge.lower_ == "the":
+        a = subj.doc[subj.left_edge.i + 1].idx
+    b = core_range(subj)[1]
+    written = work.text[a:b]
+    if len(written.split()) > 7 or not re.search(r"[’']s\b", written) or "," in written:
+        return None
+    return written
+
+
 def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
     """Of several appositions ("the Police Public Relations Officer (PPRO), Mrs Ada Obi"), the one
     that names a person; "a resident, who gave his name as Tunde": the name given."""
@@ -294,6 +314,8 @@ class _Speakers:
         self.last: tuple[str | None, str | None] | None = None
         self.last_anon: str | None = None
         self.history: list[tuple[str, str | None]] = []  # every statement's speaker, in order
+        # (where, role noun, person): "The doctor, Ada Obi, said" names "a doctor" quoted before.
+        self.named_later: list[tuple[int, str, tuple[str, str | None]]] = []
         self._holders: dict[str, set[tuple[str, str]]] | None = None
 
     def holder(self, subj) -> tuple[str, str] | None:
@@ -338,12 +360,32 @@ class _Speakers:
         return name[:1].isupper() and len(name.split()) <= 4
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
+        found = self._resolve(subj, before)
+        name = found[0]
+        if name and not found[2].startswith(("pronoun", "anaphor", "role->")):
+            written = _possessed_name(subj, self.work)
+            if written and written != name and _norm_words(name) <= _norm_words(written):
+                return written, found[1], found[2] + "+possessor"
+        return found
+
+    def _resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
         left, right = core_range(subj)
         phrase = text[left:right]
         low = subj.lower_
         if low in ("who", "which", "that") and subj.head.dep_ == "relcl":
             head = subj.head.head
+            if low == "who" and head.dep_ == "pobj" and subj.i and subj.doc[subj.i - 1].text == ",":
+                # "Ada Obi, a former aide to Governor Ali Kaya, who confirmed ...": the parser hung
+                # the clause on the name inside the apposition; it is the apposed person's.
+                t = head
+                for _ in range(4):
+                    if t.dep_ == "appos" and t.head.pos_ == "PROPN":
+                        head = t.head
+                        break
+                    if t.head is t:
+                        break
+                    t = t.head
             left, right = core_range(head)
             right = min(right, subj.idx)
             phrase = text[left:right]
@@ -359,6 +401,15 @@ class _Speakers:
             head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
+            role = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.text.islower()]
+            if role:
+                # "MDA medic Ada Obi said": the name after a role noun is a person's, whatever
+                # the tagger took it for.
+                run = subj.doc[role[-1].i + 1:subj.i + 1]
+                name = run.text
+                if all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in run) and 2 <= len(run) <= 4 \
+                        and not lookup(name):
+                    return name, None, "subject-name"
             if not any(m.span.start <= subj.idx < m.span.end for m in self.work.mentions or []):
                 # "Senior medic Ada Obi said": a name the tagger missed after an organisation's
                 # acronym is still the person's.
@@ -373,6 +424,9 @@ class _Speakers:
                 return earlier[0], earlier[1], "anaphor->earlier_speaker"
         person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
         if person:
+            if subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+                # "The doctor, Ada Obi, said": the doctor quoted before, unnamed, was Ada Obi.
+                self.named_later.append((subj.idx, subj.lemma_.lower(), person))
             return person[0], person[1], "subject-apposition"
         whole = known_phrase(subj, self.work)
         if whole:
@@ -431,6 +485,11 @@ class _Speakers:
                 ref = self._person_named_by(recent)
                 if ref is not None:
                     return ref[0], ref[1], "pronoun->previous_subject"
+                if (recent.pos_ == "PROPN" and self.last and self.last[0] and _name_key(recent.text)
+                        in {_name_key(w) for w in self.last[0].split()}):
+                    # "Obi later disclosed ... “…,” he said": the speaker just named, whatever
+                    # the tagger took the name for.
+                    return self.last[0], self.last[1], "pronoun->previous_subject"
             if last_is_person and self._person_like(*self.last):
                 return self.last[0], self.last[1], "pronoun->last_speaker"
             for name, eid in reversed(self.history):
@@ -640,8 +699,14 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             and not any(a <= c.idx < b for a, b in qabs)]
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
-    # "Kaya later told reporters ...": a name the parser took for an adverb at the sentence start.
     sent = verb.sent
+    # "…, reported Geo News.": the inverted subject the parser took for an object.
+    if verb.i > sent.start and verb.doc[verb.i - 1].text == ",":
+        obj = next((c for c in verb.rights if c.dep_ in ("dobj", "attr", "dep") and c.pos_ in ("PROPN", "NOUN")
+                    and c.left_edge.i == verb.i + 1), None)
+        if obj is not None and (obj.right_edge.i + 1 >= sent.end or verb.doc[obj.right_edge.i + 1].is_punct):
+            return obj
+    # "Kaya later told reporters ...": a name the parser took for an adverb at the sentence start.
     lead = [t for t in sent if t.i < verb.i and not t.is_space]
     if lead and lead[0].text[:1].isupper() and lead[0].pos_ in ("ADV", "PROPN", "NOUN") and all(
             t.pos_ in ("ADV", "PROPN") and t.dep_ in ("advmod", "compound", "npadvmod", "nmod", "dep")
@@ -672,6 +737,9 @@ def _name_before_verb(work: Work, verb) -> tuple[str, str, str] | None:
     """"…, a community leader and former chairman, Ada Obi, said:" when the parse gave the verb no
     subject: the person named right before it, set off by a comma."""
     lo = verb.sent.start_char
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if after is not None and after.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "NUM"):
+        return None  # "…, reported Geo News": the subject comes after the verb
     for m in work.mentions or []:
         if lo <= m.span.start and m.span.end <= verb.idx and m.ref_id and re.fullmatch(
                 r"\s*,?\s*(?:\w+ly\s+)?", work.text[m.span.end:verb.idx]):
@@ -734,6 +802,10 @@ def _acronyms(text: str) -> dict[str, str]:
     return found
 
 
+_ORG_HEADS = {"Ministry", "Department", "Office", "Commission", "Council", "Committee", "Agency",
+              "Directorate", "Authority", "Bureau", "Centre", "Center", "Federation", "Union"}
+
+
 def _name_key(word: str) -> str:
     """Transliteration-blind surname key: Kyrylenko and Kirilenko are one name."""
     w = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isalnum())
@@ -774,7 +846,7 @@ class _Names:
 
     def complete(self, q: Quote) -> None:
         speaker = q.speaker
-        if not speaker:
+        if not speaker or q.speaker_rule.endswith("+possessor"):
             return
         if " - " in speaker and speaker.replace(" - ", "-") in self.work.text:
             speaker = q.speaker = speaker.replace(" - ", "-")  # "non-governmental groups"
@@ -784,6 +856,15 @@ class _Names:
             q.speaker, q.speaker_id = (ent.name, ent.id) if ent is not None else (full, None)
             return
         ent = self.work.entities.get(q.speaker_id) if q.speaker_id else None
+        if (speaker.split()[0] in _ORG_HEADS and (ent is None or ent.type != "person")
+                and not (ent is not None and ent.from_dictionary)):
+            # "the Ministry of Communication" where the text also names the "Ministry of
+            # Communication and Media": the whole name.
+            longer = re.search(re.escape(speaker) + r"(?: (?:and|&) [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})\b",
+                               self.work.text)
+            if longer:
+                q.speaker = longer.group(0)
+                return
         is_person = (ent is not None and ent.type == "person") or (
             ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
         if not all(w[:1].isupper() for w in speaker.split()) or (ent is not None and ent.from_dictionary):
@@ -796,7 +877,7 @@ class _Names:
         keys = [_name_key(w) for w in words]
         best: tuple[list[str], str | None] | None = None
         for cand, cid in self.people:
-            if not is_person and cid is None:
+            if not is_person and cid is None and (len(keys) > 1 or ent is None):
                 continue  # a name the tagger took for an organisation: only a known person's
             ck = [_name_key(w) for w in cand]
             if len(ck) <= len(keys):
@@ -1036,6 +1117,12 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
+    for where, role, person in speakers.named_later:
+        for q in quotes:
+            if (q.span.start < where and q.speaker and q.speaker_id is None
+                    and q.speaker_rule in ("anonymous", "surface-anonymous", "subject-described")
+                    and _desc_head(q.speaker) in (role, role + "s") and not q.speaker.endswith("s")):
+                q.speaker, q.speaker_id, q.speaker_rule = person[0], person[1], "named-later"
     names = _Names(work)
     for q in quotes:
         names.complete(q)
