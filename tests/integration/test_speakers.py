@@ -169,3 +169,45 @@ def test_a_role_points_to_the_one_person_given_it():
     text = ("Prosecutor Lamine Toure opened an inquiry on Monday.\n\nThe prosecutor said the "
             "wounded had been taken to the district hospital.")
     assert speakers(text)[-1][1] == "Lamine Toure"
+
+
+@pytest.mark.parametrize("text, starts, speaker", [
+    # A country's possessive stays on its ministry; an office keeps its owner, title left out.
+    ("Kessa's Interior Ministry said the rocket had been fired from across the river.",
+     "the rocket had been", "Kessa's Interior Ministry"),
+    ("Prime Minister Olav Rasmussen's office said the cabinet would meet at dawn. The statement said "
+     "the government would ask for an emergency session.", "the government would", "Olav Rasmussen's office"),
+    # "…, reported <Outlet>.": the subject after the verb.
+    ("Seven children were killed in a rocket strike on a school yard on Monday, reported Nordlys Radio.",
+     "Seven children were killed", "Nordlys Radio"),
+    # A name after a role noun is the person's.
+    ("“We began treating the injured on the grass,” rescue medic Tomas Varga said.",
+     "We began treating", "Tomas Varga"),
+    # "who" after an apposition that names someone else is the apposed person's.
+    ("Among those who lost relatives is Chief Musa Tanko Bello, a former adviser to ex-Governor "
+     "Peter Lagu, who said that eleven members of his family had been killed.",
+     "eleven members", "Musa Tanko Bello"),
+    # "the pontiff" is the one person the text gives the title Pope.
+    ("Pope Anselm II prayed for the victims on Sunday. Speaking to pilgrims, the pontiff said he was "
+     "praying for peace in the valley.", "he was praying", "Pope Anselm II"),
+])
+def test_organisation_and_person_speakers_round_two(text, starts, speaker):
+    found = sitrep.process(text, published="2025-05-12")[0].quotes
+    assert any(q.text.startswith(starts) and q.speaker == speaker for q in found), \
+        [(q.text[:30], q.speaker) for q in found]
+
+
+def test_an_unnamed_speaker_named_later_takes_the_name():
+    text = ("A Kessan doctor who reached the border on Friday told the Ledger that more than 300 "
+            "civilians were killed when gunmen overran the town.\n\nThe doctor, Amina Wekesa "
+            "Odhiambo, said that most of the dead were farmers who had refused to leave.")
+    assert {s for _, s in speakers(text)} == {"Amina Wekesa Odhiambo"}
+
+
+def test_the_apposed_role_of_one_of_a_group_speaks_and_he_goes_on():
+    text = ("One of the first volunteers at the scene, a pastor of a nearby chapel, said, “We heard one "
+            "loud bang and ran towards the smoke,” he said.\n\nHe continued, “Most of the wounded "
+            "were traders who had come from the villages.”")
+    found = speakers(text)
+    assert any(t.startswith("Most of the wounded") for t, _ in found)
+    assert {s for _, s in found} == {"pastor of a nearby chapel"}

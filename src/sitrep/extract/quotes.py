@@ -24,7 +24,7 @@ from ..registry import stage
 from ..work import Work
 from .entities import lookup
 from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
-                          known_phrase, last_org, named_person, proper_name, resolve_phrase)
+                          known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
 
@@ -75,7 +75,12 @@ def description_words() -> dict:
     d = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES")
     return {k: frozenset(d.get(k) or {}) for k in (
         "qualifier_preps", "place_containers", "service_nouns", "relative_clause_asides",
-        "dropped_determiners")} | {"relative_clause_words": int(d.get("relative_clause_words") or 0)}
+        "dropped_determiners", "person_nouns")} | {"relative_clause_words": int(d.get("relative_clause_words") or 0)}
+
+
+@lru_cache(maxsize=1)
+def _role_title_nouns() -> frozenset[str]:
+    return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {})
 
 
 SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
@@ -251,13 +256,17 @@ def _possessed_name(subj, work: Work) -> str | None:
     """"Sudan's Foreign Ministry", "the Prime Minister's Office": an organisation's name with the
     named country or office that owns it, as written."""
     poss = next((c for c in subj.children if c.dep_ == "poss"), None)
-    if poss is None or poss.pos_ != "PROPN" or subj.pos_ not in ("PROPN", "NOUN") or not subj.text[:1].isupper():
+    if poss is None or poss.pos_ != "PROPN" or subj.pos_ not in ("PROPN", "NOUN"):
         return None
+    if not subj.text[:1].isupper() and subj.lower_ != "office":
+        return None  # "Ada Obi's office" speaks for her; "the enclave's health ministry" is no name
     a = subj.left_edge.idx
     if subj.left_edge.lower_ == "the":
         a = subj.doc[subj.left_edge.i + 1].idx
     b = core_range(subj)[1]
     written = work.text[a:b]
+    if subj.text == "office":
+        written = _strip_titles(written)  # "Prime Minister Ada Obi's office" -> "Ada Obi's office"
     if len(written.split()) > 7 or not re.search(r"[’']s\b", written) or "," in written:
         return None
     return written
@@ -342,6 +351,22 @@ class _Speakers:
                 return name, eid
         return None
 
+    def titled(self, lemma: str, before: int) -> tuple[str, str | None] | None:
+        """"the pontiff" -> the person named with the title "Pope" before ``before``."""
+        title = (_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {}).get(lemma) \
+            if lemma in _role_title_nouns() else None
+        if not title:
+            return None
+        text = self.work.text
+        for m in reversed(self.work.mentions or []):
+            ent = self.work.entities.get(m.ref_id) if m.ref_id else None
+            if m.span.start >= before or ent is None or ent.type != "person":
+                continue
+            if ent.name.startswith(title + " ") or text[max(0, m.span.start - len(title) - 1):m.span.start].strip() == title:
+                return ent.name, ent.id
+        named = list(re.finditer(rf"\b{re.escape(title)}((?: [A-Z][\w’'-]+)+)", text[:before]))
+        return (title + named[-1].group(1), None) if named else None
+
     def said(self, speaker: str | None, speaker_id: str | None) -> None:
         if speaker:
             self.last = (speaker, speaker_id)
@@ -355,6 +380,8 @@ class _Speakers:
             ent = self.work.entities.get(eid)
             return ent is not None and ent.type == "person"
         last = _desc_head(name)
+        if last in description_words()["person_nouns"]:
+            return True
         if last in ROLE_NOUNS:
             return not last.endswith("s") and last not in _COLLECTIVE
         return name[:1].isupper() and len(name.split()) <= 4
@@ -375,13 +402,15 @@ class _Speakers:
         low = subj.lower_
         if low in ("who", "which", "that") and subj.head.dep_ == "relcl":
             head = subj.head.head
-            if low == "who" and head.dep_ == "pobj" and subj.i and subj.doc[subj.i - 1].text == ",":
+            if low == "who" and head.dep_ in ("pobj", "appos") and subj.i and subj.doc[subj.i - 1].text == ",":
                 # "Ada Obi, a former aide to Governor Ali Kaya, who confirmed ...": the parser hung
                 # the clause on the name inside the apposition; it is the apposed person's.
                 t = head
                 for _ in range(4):
                     if t.dep_ == "appos" and t.head.pos_ == "PROPN":
                         head = t.head
+                        if not any(m.span.start <= head.idx < m.span.end for m in self.work.mentions or []):
+                            return self._resolve(head, before)  # a name the tagger missed
                         break
                     if t.head is t:
                         break
@@ -414,14 +443,34 @@ class _Speakers:
                 # "Senior medic Ada Obi said": a name the tagger missed after an organisation's
                 # acronym is still the person's.
                 name = proper_name(subj, subj, self.work)
-                if name and 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
-                    return name, None, "subject-name"
+                if name and 2 <= len(name.split()) <= 5:
+                    name = _strip_titles(name)  # "Chief Ada Obi" -> "Ada Obi"
+                    if 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
+                        return name, None, "subject-name"
         if subj.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
                                        for c in subj.children) and any(c.dep_ == "det" for c in subj.children):
             # "the report said" after "an unclassified intelligence report said": the same one.
             earlier = self.earlier(subj.lower_)
             if earlier:
                 return earlier[0], earlier[1], "anaphor->earlier_speaker"
+            titled = self.titled(subj.lemma_.lower(), subj.idx)
+            if titled:
+                return titled[0], titled[1], "role->titled_person"
+            if subj.lemma_.lower() in document_nouns() and subj.lower_ == subj.lemma_.lower():
+                # "The statement said": the statement of whoever spoke last, else of the last
+                # organisation named ("… Ukrzaliznytsia's telegram. “…,” the statement reads").
+                if self.last and self.last[0]:
+                    return self.last[0], self.last[1], "anaphor->last_speaker"
+                org = last_org(self.work, subj.idx)
+                if org:
+                    return org[0], org[1], "anaphor->last_organisation"
+        if low == "one" and not any(m.span.start <= subj.idx < m.span.end for m in self.work.mentions or []):
+            # "One of the first responders, a pastor of a nearby church, said": the apposed role.
+            role = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+            if role is not None and not person_in(self.work, role.left_edge.idx, role.right_edge.idx + 1):
+                desc = described_as_written(role, self.work)
+                self.last_anon = desc
+                return desc, None, "anonymous"
         person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
         if person:
             if subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
