@@ -24,7 +24,7 @@ from ..registry import stage
 from ..work import Work
 from .entities import lookup
 from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
-                          known_phrase, last_org, named_person, proper_name, resolve_phrase)
+                          known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
 
@@ -38,8 +38,10 @@ def _data(name: str, env: str) -> dict:
             for key, value in (yaml.safe_load(fh) or {}).items():
                 if isinstance(value, dict):
                     data[key] = {**(data.get(key) or {}), **value}
-                else:
+                elif isinstance(value, list):
                     data[key] = [*(data.get(key) or []), *value]
+                else:
+                    data[key] = value
     return data
 
 
@@ -64,6 +66,21 @@ def document_nouns() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def common_roles() -> frozenset[str]:
     return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("common_roles") or {})
+
+
+@lru_cache(maxsize=1)
+def description_words() -> dict:
+    """How an unnamed speaker's description is cut (speech_roles.yaml): qualifier prepositions,
+    place containers, service nouns, relative clause length and asides, dropped determiners."""
+    d = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES")
+    return {k: frozenset(d.get(k) or {}) for k in (
+        "qualifier_preps", "place_containers", "service_nouns", "relative_clause_asides",
+        "dropped_determiners", "person_nouns")} | {"relative_clause_words": int(d.get("relative_clause_words") or 0)}
+
+
+@lru_cache(maxsize=1)
+def _role_title_nouns() -> frozenset[str]:
+    return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {})
 
 
 SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
@@ -134,6 +151,127 @@ def statement_id(speaker_id: str | None, text: str) -> str:
 _COLLECTIVE = {"group", "agency", "committee", "charity", "authorities", "police", "army", "military"}
 
 
+_AGE_TOKENS = re.compile(r"^(?:\d+|-|year|years|old|aged)$", re.I)
+
+
+def _mentioned(work: Work, a: int, b: int) -> bool:
+    return any(a <= m.span.start < b and m.ref_id for m in work.mentions or [])
+
+
+def _qualifier(noun, work: Work) -> tuple[str, str]:
+    """The words right after a role noun that say which one: "in Gaza", "of a nearby church",
+    "who survived"; ("", "") when none. Stops at a comma, an aside or a date. Returns (qualifier,
+    a force to put before the noun: "officer in the army" -> ("", "army"))."""
+    w = description_words()
+    doc, text = noun.doc, work.text
+    nxt = noun.i + 1
+    for c in noun.rights:
+        if c.left_edge.i != nxt:
+            continue
+        if c.dep_ == "prep" and c.lower_ in w["qualifier_preps"]:
+            obj = next((o for o in c.children if o.dep_ == "pobj"), None)
+            if obj is None or obj.ent_type_ in ("DATE", "TIME", "PERSON") or obj.lower_ in (
+                    "them", "us", "those", "whom"):
+                return "", ""
+            end = c.right_edge.i
+            for t in c.subtree:
+                if t.i > c.i and (t.dep_ in ("relcl", "acl", "appos") or t.text in ",;:()“”\"—–"):
+                    end = min(end, t.left_edge.i - 1 if t.dep_ != "punct" else t.i - 1)
+            while end > c.i and doc[end].is_punct:
+                end -= 1
+            if end <= c.i or end - c.i > 10:
+                return "", ""
+            names = [t for t in doc[c.i + 1:end + 1] if t.pos_ == "PROPN"
+                     and t.lemma_.lower() not in w["place_containers"]]
+            if obj.lemma_.lower() in w["service_nouns"] and not names and end == obj.i:
+                return "", obj.text
+            if obj.lemma_.lower() in w["place_containers"]:
+                if not names:
+                    return "", ""
+                run = [names[0]]
+                while run[-1].i + 1 <= end and doc[run[-1].i + 1].pos_ == "PROPN":
+                    run.append(doc[run[-1].i + 1])
+                return f"{c.text} {text[run[0].idx:run[-1].idx + len(run[-1])]}", ""
+            return text[c.idx:doc[end].idx + len(doc[end])], ""
+        if (c.dep_ == "relcl" and w["relative_clause_words"] and doc[nxt].lower_ in ("who", "that")
+                and noun.tag_ not in ("NNS", "NNPS")):
+            span = doc[nxt:c.right_edge.i + 1]
+            if len(span.text.split()) - 1 > w["relative_clause_words"] or any(
+                    (t.is_punct and t.text not in "'’") or t.pos_ == "PROPN"
+                    or t.lower_ in w["relative_clause_asides"] for t in span):
+                return "", ""
+            return span.text, ""
+        if c.dep_ == "amod" and c.lower_ == "close" and c.right_edge.i - c.i <= 4:
+            return text[c.idx:c.right_edge.idx + len(c.right_edge)], ""  # "a source close to the army"
+        return "", ""
+    return "", ""
+
+
+def described_as_written(noun, work: Work) -> str:
+    """An unnamed speaker as the text describes them: every modifier before the noun but the
+    article, number and age ("a high-ranking army officer" -> "high-ranking army officer"), and the
+    qualifier after it ("health officials in Gaza", "pastor of a nearby church"). A modifier that
+    names an organisation keeps describe()'s canonical form ("RSF commander")."""
+    dropped = description_words()["dropped_determiners"]
+    doc, text = noun.doc, work.text
+    qual, force = _qualifier(noun, work)
+    base = noun.text if qual.startswith("of ") else describe(noun, work)
+    i = noun.left_edge.i
+    while i < noun.i and (doc[i].lower_ in dropped or doc[i].like_num or _AGE_TOKENS.match(doc[i].text)
+                          or doc[i].is_punct or doc[i].tag_ == "PRP$"):
+        i += 1
+    left = text[doc[i].idx:noun.idx + len(noun)]
+    if (i < noun.i and not _mentioned(work, doc[i].idx, noun.idx) and len(left.split()) <= 6
+            and not re.search(r"[,“”\"()’']|\bs\b", left)
+            and set(re.findall(r"\w+", base)) <= set(re.findall(r"\w+", left))):
+        base = left
+    if base == noun.text and noun.lower_.startswith("spokes"):
+        # "a spokesman for regional emergency services" -> "regional emergency services spokesman"
+        prep = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "for" and c.i == noun.i + 1), None)
+        obj = next((o for o in prep.children if o.dep_ == "pobj"), None) if prep is not None else None
+        if obj is not None and obj.right_edge.i - prep.i <= 5 and not any(
+                t.is_punct or t.tag_ == "POS" or t.dep_ in ("relcl", "acl", "prep") for t in obj.subtree):
+            first = prep.i + 1 + (doc[prep.i + 1].lower_ in dropped)
+            return f"{text[doc[first].idx:obj.right_edge.idx + len(obj.right_edge)]} {noun.text}"
+    if force and base.endswith(noun.text):
+        base = f"{base[:-len(noun.text)]}{force} {noun.text}"
+    return f"{base} {qual}" if qual else base
+
+
+def _desc_head(desc: str) -> str:
+    """The role noun of a description: "health officials in Gaza" -> "officials"."""
+    preps = description_words()["qualifier_preps"]
+    words = desc.split()
+    for k, w in enumerate(words[1:], 1):
+        if w.lower() in preps or w.lower() in ("who", "that", "close"):
+            return words[k - 1].lower()
+    return words[-1].lower() if words else ""
+
+
+def _norm_words(name: str) -> set[str]:
+    return set(re.findall(r"\w+", name.casefold().replace("’", "'"))) - {"the", "s"}
+
+
+def _possessed_name(subj, work: Work) -> str | None:
+    """"Sudan's Foreign Ministry", "the Prime Minister's Office": an organisation's name with the
+    named country or office that owns it, as written."""
+    poss = next((c for c in subj.children if c.dep_ == "poss"), None)
+    if poss is None or poss.pos_ != "PROPN" or subj.pos_ not in ("PROPN", "NOUN"):
+        return None
+    if not subj.text[:1].isupper() and subj.lower_ != "office":
+        return None  # "Ada Obi's office" speaks for her; "the enclave's health ministry" is no name
+    a = subj.left_edge.idx
+    if subj.left_edge.lower_ == "the":
+        a = subj.doc[subj.left_edge.i + 1].idx
+    b = core_range(subj)[1]
+    written = work.text[a:b]
+    if subj.text == "office":
+        written = _strip_titles(written)  # "Prime Minister Ada Obi's office" -> "Ada Obi's office"
+    if len(written.split()) > 7 or not re.search(r"[’']s\b", written) or "," in written:
+        return None
+    return written
+
+
 def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
     """Of several appositions ("the Police Public Relations Officer (PPRO), Mrs Ada Obi"), the one
     that names a person; "a resident, who gave his name as Tunde": the name given."""
@@ -185,6 +323,8 @@ class _Speakers:
         self.last: tuple[str | None, str | None] | None = None
         self.last_anon: str | None = None
         self.history: list[tuple[str, str | None]] = []  # every statement's speaker, in order
+        # (where, role noun, person): "The doctor, Ada Obi, said" names "a doctor" quoted before.
+        self.named_later: list[tuple[int, str, tuple[str, str | None]]] = []
         self._holders: dict[str, set[tuple[str, str]]] | None = None
 
     def holder(self, subj) -> tuple[str, str] | None:
@@ -202,6 +342,31 @@ class _Speakers:
         people = self._holders[lemma]
         return next(iter(people)) if len(people) == 1 else None
 
+    def earlier(self, noun: str) -> tuple[str, str | None] | None:
+        """The last speaker so far whose description or name ends in (or is headed by) ``noun``
+        and says more than the noun alone."""
+        for name, eid in reversed(self.history):
+            words = name.lower().split()
+            if len(words) > 1 and (words[-1] == noun or _desc_head(name) == noun):
+                return name, eid
+        return None
+
+    def titled(self, lemma: str, before: int) -> tuple[str, str | None] | None:
+        """"the pontiff" -> the person named with the title "Pope" before ``before``."""
+        title = (_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {}).get(lemma) \
+            if lemma in _role_title_nouns() else None
+        if not title:
+            return None
+        text = self.work.text
+        for m in reversed(self.work.mentions or []):
+            ent = self.work.entities.get(m.ref_id) if m.ref_id else None
+            if m.span.start >= before or ent is None or ent.type != "person":
+                continue
+            if ent.name.startswith(title + " ") or text[max(0, m.span.start - len(title) - 1):m.span.start].strip() == title:
+                return ent.name, ent.id
+        named = list(re.finditer(rf"\b{re.escape(title)}((?: [A-Z][\w’'-]+)+)", text[:before]))
+        return (title + named[-1].group(1), None) if named else None
+
     def said(self, speaker: str | None, speaker_id: str | None) -> None:
         if speaker:
             self.last = (speaker, speaker_id)
@@ -214,18 +379,42 @@ class _Speakers:
         if eid is not None:
             ent = self.work.entities.get(eid)
             return ent is not None and ent.type == "person"
-        last = name.split()[-1].lower()
+        last = _desc_head(name)
+        if last in description_words()["person_nouns"]:
+            return True
         if last in ROLE_NOUNS:
             return not last.endswith("s") and last not in _COLLECTIVE
         return name[:1].isupper() and len(name.split()) <= 4
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
+        found = self._resolve(subj, before)
+        name = found[0]
+        if name and not found[2].startswith(("pronoun", "anaphor", "role->")):
+            written = _possessed_name(subj, self.work)
+            if written and written != name and _norm_words(name) <= _norm_words(written):
+                return written, found[1], found[2] + "+possessor"
+        return found
+
+    def _resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         text = self.work.text
         left, right = core_range(subj)
         phrase = text[left:right]
         low = subj.lower_
         if low in ("who", "which", "that") and subj.head.dep_ == "relcl":
             head = subj.head.head
+            if low == "who" and head.dep_ in ("pobj", "appos") and subj.i and subj.doc[subj.i - 1].text == ",":
+                # "Ada Obi, a former aide to Governor Ali Kaya, who confirmed ...": the parser hung
+                # the clause on the name inside the apposition; it is the apposed person's.
+                t = head
+                for _ in range(4):
+                    if t.dep_ == "appos" and t.head.pos_ == "PROPN":
+                        head = t.head
+                        if not any(m.span.start <= head.idx < m.span.end for m in self.work.mentions or []):
+                            return self._resolve(head, before)  # a name the tagger missed
+                        break
+                    if t.head is t:
+                        break
+                    t = t.head
             left, right = core_range(head)
             right = min(right, subj.idx)
             phrase = text[left:right]
@@ -241,14 +430,52 @@ class _Speakers:
             head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
+            role = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.text.islower()]
+            if role:
+                # "MDA medic Ada Obi said": the name after a role noun is a person's, whatever
+                # the tagger took it for.
+                run = subj.doc[role[-1].i + 1:subj.i + 1]
+                name = run.text
+                if all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in run) and 2 <= len(run) <= 4 \
+                        and not lookup(name):
+                    return name, None, "subject-name"
             if not any(m.span.start <= subj.idx < m.span.end for m in self.work.mentions or []):
                 # "Senior medic Ada Obi said": a name the tagger missed after an organisation's
                 # acronym is still the person's.
                 name = proper_name(subj, subj, self.work)
-                if name and 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
-                    return name, None, "subject-name"
+                if name and 2 <= len(name.split()) <= 5:
+                    name = _strip_titles(name)  # "Chief Ada Obi" -> "Ada Obi"
+                    if 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
+                        return name, None, "subject-name"
+        if subj.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                                       for c in subj.children) and any(c.dep_ == "det" for c in subj.children):
+            # "the report said" after "an unclassified intelligence report said": the same one.
+            earlier = self.earlier(subj.lower_)
+            if earlier:
+                return earlier[0], earlier[1], "anaphor->earlier_speaker"
+            titled = self.titled(subj.lemma_.lower(), subj.idx)
+            if titled:
+                return titled[0], titled[1], "role->titled_person"
+            if subj.lemma_.lower() in document_nouns() and subj.lower_ == subj.lemma_.lower():
+                # "The statement said": the statement of whoever spoke last, else of the last
+                # organisation named ("… Ukrzaliznytsia's telegram. “…,” the statement reads").
+                if self.last and self.last[0]:
+                    return self.last[0], self.last[1], "anaphor->last_speaker"
+                org = last_org(self.work, subj.idx)
+                if org:
+                    return org[0], org[1], "anaphor->last_organisation"
+        if low == "one" and not any(m.span.start <= subj.idx < m.span.end for m in self.work.mentions or []):
+            # "One of the first responders, a pastor of a nearby church, said": the apposed role.
+            role = next((c for c in subj.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+            if role is not None and not person_in(self.work, role.left_edge.idx, role.right_edge.idx + 1):
+                desc = described_as_written(role, self.work)
+                self.last_anon = desc
+                return desc, None, "anonymous"
         person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
         if person:
+            if subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+                # "The doctor, Ada Obi, said": the doctor quoted before, unnamed, was Ada Obi.
+                self.named_later.append((subj.idx, subj.lemma_.lower(), person))
             return person[0], person[1], "subject-apposition"
         whole = known_phrase(subj, self.work)
         if whole:
@@ -259,17 +486,17 @@ class _Speakers:
             if held:
                 return held[0], held[1], "role->person"
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
-            desc = describe(subj, self.work)
+            desc = described_as_written(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
         if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
-            if self.last_anon.split()[-1].lower() == head or head in ("source", "official"):
+            if _desc_head(self.last_anon) == head or head in ("source", "official"):
                 return self.last_anon, None, "anaphor->anonymous"
         name, eid = resolve_phrase(phrase, left, right, self.work)
         if name and eid:
             return name, eid, "subject"
         if head in ANON_HEADS:
-            desc = describe(subj, self.work)
+            desc = described_as_written(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
         if name:
@@ -277,7 +504,7 @@ class _Speakers:
         if subj.pos_ == "NOUN" and subj.dep_ in ("nsubj", "nsubjpass") and re.match(
                 r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6:
             # "the regional emergency office said": the subject of a speech verb, as described.
-            return describe(subj, self.work), None, "subject-described"
+            return described_as_written(subj, self.work), None, "subject-described"
         name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
         if name and len(name.split()) <= 4:
             return name, None, "subject-name"
@@ -307,6 +534,11 @@ class _Speakers:
                 ref = self._person_named_by(recent)
                 if ref is not None:
                     return ref[0], ref[1], "pronoun->previous_subject"
+                if (recent.pos_ == "PROPN" and self.last and self.last[0] and _name_key(recent.text)
+                        in {_name_key(w) for w in self.last[0].split()}):
+                    # "Obi later disclosed ... “…,” he said": the speaker just named, whatever
+                    # the tagger took the name for.
+                    return self.last[0], self.last[1], "pronoun->previous_subject"
             if last_is_person and self._person_like(*self.last):
                 return self.last[0], self.last[1], "pronoun->last_speaker"
             for name, eid in reversed(self.history):
@@ -319,7 +551,7 @@ class _Speakers:
             recent = self._previous_subject(subj)
             if recent is not None and recent.tag_ in ("NNS", "NNPS") and recent.lower_ in ROLE_NOUNS | {
                     "journalists", "reporters", "officers", "soldiers", "police"}:
-                desc = describe(recent, self.work)
+                desc = described_as_written(recent, self.work)
                 self.last_anon = desc
                 return desc, None, "pronoun->previous_subject"
         if self.last and self.last[0]:
@@ -368,7 +600,14 @@ def surface_speaker(work: Work, q_end: int, limit: int) -> tuple[str, str | None
         return person[0], person[1], "surface"
     head = _AGE.sub("", head).strip()
     words = head.split()
-    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | {"girl", "boy", "son", "daughter"}:
+    if 0 < len(words) <= 4 and words[-1].lower() in ROLE_NOUNS | common_roles() | {
+            "girl", "boy", "son", "daughter", "locals"}:
+        tok = next((t for t in reversed(work.spacy_doc.char_span(a, b, alignment_mode="expand") or [])
+                    if t.text == words[-1]), None)
+        if tok is not None:
+            desc = described_as_written(tok, work)
+            if _desc_head(desc) == words[-1].lower():
+                return desc, None, "surface-anonymous"
         return head, None, "surface-anonymous"
     return None
 
@@ -509,8 +748,14 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             and not any(a <= c.idx < b for a, b in qabs)]
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
-    # "Kaya later told reporters ...": a name the parser took for an adverb at the sentence start.
     sent = verb.sent
+    # "…, reported Geo News.": the inverted subject the parser took for an object.
+    if verb.i > sent.start and verb.doc[verb.i - 1].text == ",":
+        obj = next((c for c in verb.rights if c.dep_ in ("dobj", "attr", "dep") and c.pos_ in ("PROPN", "NOUN")
+                    and c.left_edge.i == verb.i + 1), None)
+        if obj is not None and (obj.right_edge.i + 1 >= sent.end or verb.doc[obj.right_edge.i + 1].is_punct):
+            return obj
+    # "Kaya later told reporters ...": a name the parser took for an adverb at the sentence start.
     lead = [t for t in sent if t.i < verb.i and not t.is_space]
     if lead and lead[0].text[:1].isupper() and lead[0].pos_ in ("ADV", "PROPN", "NOUN") and all(
             t.pos_ in ("ADV", "PROPN") and t.dep_ in ("advmod", "compound", "npadvmod", "nmod", "dep")
@@ -534,6 +779,22 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             subs = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subs:
                 return min(subs, key=lambda c: abs(c.i - node.i))
+    return None
+
+
+def _name_before_verb(work: Work, verb) -> tuple[str, str, str] | None:
+    """"…, a community leader and former chairman, Ada Obi, said:" when the parse gave the verb no
+    subject: the person named right before it, set off by a comma."""
+    lo = verb.sent.start_char
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    if after is not None and after.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "NUM"):
+        return None  # "…, reported Geo News": the subject comes after the verb
+    for m in work.mentions or []:
+        if lo <= m.span.start and m.span.end <= verb.idx and m.ref_id and re.fullmatch(
+                r"\s*,?\s*(?:\w+ly\s+)?", work.text[m.span.end:verb.idx]):
+            ent = work.entities[m.ref_id]
+            if ent.type == "person":
+                return ent.name, ent.id, "name-before-verb"
     return None
 
 
@@ -590,6 +851,10 @@ def _acronyms(text: str) -> dict[str, str]:
     return found
 
 
+_ORG_HEADS = {"Ministry", "Department", "Office", "Commission", "Council", "Committee", "Agency",
+              "Directorate", "Authority", "Bureau", "Centre", "Center", "Federation", "Union"}
+
+
 def _name_key(word: str) -> str:
     """Transliteration-blind surname key: Kyrylenko and Kirilenko are one name."""
     w = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isalnum())
@@ -630,7 +895,7 @@ class _Names:
 
     def complete(self, q: Quote) -> None:
         speaker = q.speaker
-        if not speaker:
+        if not speaker or q.speaker_rule.endswith("+possessor"):
             return
         if " - " in speaker and speaker.replace(" - ", "-") in self.work.text:
             speaker = q.speaker = speaker.replace(" - ", "-")  # "non-governmental groups"
@@ -640,6 +905,15 @@ class _Names:
             q.speaker, q.speaker_id = (ent.name, ent.id) if ent is not None else (full, None)
             return
         ent = self.work.entities.get(q.speaker_id) if q.speaker_id else None
+        if (speaker.split()[0] in _ORG_HEADS and (ent is None or ent.type != "person")
+                and not (ent is not None and ent.from_dictionary)):
+            # "the Ministry of Communication" where the text also names the "Ministry of
+            # Communication and Media": the whole name.
+            longer = re.search(re.escape(speaker) + r"(?: (?:and|&) [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){0,2})\b",
+                               self.work.text)
+            if longer:
+                q.speaker = longer.group(0)
+                return
         is_person = (ent is not None and ent.type == "person") or (
             ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
         if not all(w[:1].isupper() for w in speaker.split()) or (ent is not None and ent.from_dictionary):
@@ -652,7 +926,7 @@ class _Names:
         keys = [_name_key(w) for w in words]
         best: tuple[list[str], str | None] | None = None
         for cand, cid in self.people:
-            if not is_person and cid is None:
+            if not is_person and cid is None and (len(keys) > 1 or ent is None):
                 continue  # a name the tagger took for an organisation: only a known person's
             ck = [_name_key(w) for w in cand]
             if len(ck) <= len(keys):
@@ -677,7 +951,7 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
         return speakers.last[0], speakers.last[1], "pronoun->last_speaker"
     found = speakers.resolve(who, before)
     if found[0] is None and who.pos_ in ("NOUN", "PROPN"):
-        return describe(who, speakers.work), None, "described"
+        return described_as_written(who, speakers.work), None, "described"
     return found
 
 
@@ -769,6 +1043,10 @@ def quotes_stage(work: Work) -> None:
             for verb in verbs:
                 subj = _subject(verb, qabs)
                 if subj is None:
+                    found = _name_before_verb(work, verb)
+                    if found is not None:
+                        speaker, speaker_id, rule = found
+                        break
                     continue
                 speaker, speaker_id, rule = speakers.resolve(subj, q.start)
                 if speaker:
@@ -857,9 +1135,15 @@ def quotes_stage(work: Work) -> None:
         else:
             verb, c0, c1, sent = item
             subj = _subject(verb, qabs)
-            if subj is None or _impersonal(verb):
+            if _impersonal(verb):
                 continue
-            speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
+            if subj is None:
+                found = _name_before_verb(work, verb)
+                if found is None:
+                    continue
+                speaker, speaker_id, rule = found
+            else:
+                speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
             if not speaker:
                 continue
             if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
@@ -882,6 +1166,12 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
+    for where, role, person in speakers.named_later:
+        for q in quotes:
+            if (q.span.start < where and q.speaker and q.speaker_id is None
+                    and q.speaker_rule in ("anonymous", "surface-anonymous", "subject-described")
+                    and _desc_head(q.speaker) in (role, role + "s") and not q.speaker.endswith("s")):
+                q.speaker, q.speaker_id, q.speaker_rule = person[0], person[1], "named-later"
     names = _Names(work)
     for q in quotes:
         names.complete(q)
