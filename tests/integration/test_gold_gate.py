@@ -22,7 +22,7 @@ FLOORS = {
     "full_f1": 0.57,
     "trap_false_positive_rate_max": 0.02,
     "quote_recall": 0.88,
-    "speaker_accuracy": 0.77,
+    "speaker_accuracy": 0.76,
     "speaker_accuracy_lenient": 0.92,
     "status_accuracy": 0.97,
     "victims_accuracy": 0.95,
