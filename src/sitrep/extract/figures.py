@@ -25,7 +25,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import find_source, hedged, speaks_for
+from .attribution import find_source, hedged, source_of_number, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -329,6 +329,7 @@ def figures_stage(work: Work) -> None:
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
         source, source_id = find_source(sent, work)
+        para_source = last_source.get(para_of(s0))  # what the paragraph said before this sentence
         if source is not None and not _is_outlet(source, work):
             # The paragraph's later sentences inherit it ("X said two missiles hit the station.
             # 30 people were killed.").
@@ -365,19 +366,26 @@ def figures_stage(work: Work) -> None:
             elif victims == "unknown" and (not np_tokens or head in STATUS_OF or head == "arrivals"):
                 victims = "all"  # "the toll rose to 26", "803 killings": people, category untold
             fig_end = max(np_end, s0 + status_end, a1)
-            para = para_of(s0)
             src, src_id, inherited = source, source_id, False
+            own = source_of_number(sent, work, s0 + num.num_start)
+            if own is not None:
+                src, src_id = own  # the reporting verb the number's own clause hangs from
             # The innermost quotation holding the figure: "The UN says ..." inside an answer.
             quote = min((q for q in work.quotes if q.speaker
                          and q.span.start <= s0 + num.start < q.span.end),
                         key=lambda q: q.span.end - q.span.start, default=None)
+            if own == (None, None) and quote is not None and quote.kind != "direct":
+                quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
+            if quote is not None and quote.kind != "direct" and src is not None and src_id is None \
+                    and _within(quote.speaker, src):
+                quote = None  # "according to officials and local media": ours names them all
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
             if src is not None and _is_outlet(src, work):
                 src, src_id = None, None  # "…, Dunya News reported" in Dunya News: its own voice
-            if src is None and para in last_source:
-                src, src_id = last_source[para]
+            if src is None and para_source is not None:
+                src, src_id = para_source
                 inherited = src is not None
             src, src_id, person = _speaker_org(src, src_id, work)
             p_start, p_end = _period(stext, sent_dates, work.published)
@@ -472,6 +480,13 @@ def figures_stage(work: Work) -> None:
     work.figures = figures
 
 
+def _within(short: str, long: str) -> bool:
+    """Every word of ``short`` is in ``long``, which says more ("officials" in "officials and
+    local media")."""
+    a, b = short.casefold().split(), long.casefold().split()
+    return len(a) < len(b) and set(a) <= set(b)
+
+
 def _is_outlet(name: str, work: Work) -> bool:
     """The publishing outlet named as the source of its own report."""
     outlet = (work.raw.outlet or "").casefold()
@@ -485,12 +500,18 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
                  ) -> tuple[str | None, str | None, str | None]:
     """A person speaking for an organisation: (organisation, its id, the person)."""
     ent = work.entities.get(src_id) if src_id else None
-    if ent is None or ent.type != "person":
+    if ent is not None and ent.type != "person" and " " not in ent.name:
+        # A surname the tagger took for an organisation ("Akeredolu said") after the full name.
+        ent = next((e for e in work.entities.values() if e.type == "person"
+                    and e.name.endswith(" " + ent.name)), ent)
+    if src is None or (ent is not None and ent.type != "person"):
         return src, src_id, None
-    org = speaks_for(work, ent.id)
+    if ent is None and (src_id is not None or not src[:1].isupper()):
+        return src, src_id, None  # a description ("local official") speaks for nobody named
+    org = speaks_for(work, ent.id if ent is not None else None, src)
     if org is None:
         return src, src_id, None
-    return org[0], org[1], ent.name
+    return org[0], org[1], ent.name if ent is not None else src
 
 
 # A short sentence that only names who reported what came before: "The regional prosecutor's
