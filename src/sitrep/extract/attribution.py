@@ -17,7 +17,7 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "count", "estimate", "put", "cite", "add", "claim", "declare", "note", "write",
                  "tally", "update", "publish", "show", "indicate", "warn", "explain", "assert",
                  "remark", "reveal", "insist", "describe", "accuse", "vow", "urge", "emphasize",
-                 "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak"}
+                 "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak", "see"}
 # A passive reporting verb's subject is what was reported or who was accused ("the RSF was
 # accused of killing 40", "30 people were reported killed"), never the reporter.
 # "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
@@ -132,7 +132,13 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         if named:
             return named
         if anaphor.group(1).lower() == "ministry":
-            pass  # "the health ministry", "the enclave's ministry": no such body named yet
+            # "the enclave's health ministry" with no ministry named yet: the territory the
+            # document names, when that makes a known body ("Gaza health ministry").
+            body = re.sub(r"^(?:the\s+)?(?:\w+[’']s\s+)?", "", stripped, flags=re.I)
+            if re.match(r"^(?:the\s+)?\w+[’']s\s", stripped, re.I):
+                found = _qualified(work, body)
+                if found:
+                    return found
         elif work.last_source is not None and work.last_source[1] is not None:
             return work.last_source
         else:
@@ -359,6 +365,58 @@ def _conjuncts(subj) -> list:
     return [subj, conj[0]]
 
 
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative"}
+
+
+def _spoken_for(subj, work: Work) -> tuple[str, str | None] | None:
+    """"A spokesman for regional emergency services said": the body spoken for, as described,
+    when no person is named and the body is no known organisation (those ``describe`` names)."""
+    if subj.lower_ not in _SPOKES or person_in(work, *core_range(subj)):
+        return None
+    prep = next((c for c in subj.rights if c.dep_ == "prep" and c.lower_ in ("for", "of")), None)
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if obj is None or obj.pos_ != "NOUN" or _entity_name_at(work, obj.idx) is not None:
+        return None
+    toks = [t for t in obj.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct")
+            and t.i <= obj.i]
+    if not toks or any(t.dep_ == "poss" for t in toks):
+        return None
+    phrase = work.text[toks[0].idx:obj.idx + len(obj)]
+    found = resolve_phrase(phrase, toks[0].idx, obj.idx + len(obj), work)
+    if found[1] is not None:
+        return found
+    return re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.I), None
+
+
+_QUALIFY_PREPS = {"at", "in", "from"}
+
+
+def _head_at(desc: str) -> int:
+    """Index of the head word of a description ("medical source in the town" -> 1)."""
+    words = desc.split(" ")
+    for i, w in enumerate(words):
+        if w in _QUALIFY_PREPS and i > 0:
+            return i - 1
+    return len(words) - 1
+
+
+def _qualifier(subj, work: Work, cut=None) -> str:
+    """The place or body that qualifies an unnamed source, as written: "journalists at the
+    scene", "health officials in Gaza", "an official from the activists' group"."""
+    prep = next((c for c in subj.rights if c.dep_ == "prep"), None)
+    if prep is None or prep.lower_ not in _QUALIFY_PREPS or prep.i != subj.i + 1:
+        return ""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or (cut is not None and obj.i >= cut.i):
+        return ""
+    toks = [t for t in obj.subtree if t.dep_ not in ("relcl", "acl", "appos") and t.i <= obj.i + 3]
+    end = toks[-1].idx + len(toks[-1])
+    if len(toks) > 6 or any(t.pos_ in ("VERB", "NUM", "CCONJ") or t.text in ",;" for t in toks) \
+            or any(c.dep_ == "conj" for c in obj.children):
+        return ""  # "hospital officials in two towns and a village": no one place
+    return " " + work.text[prep.idx:end]
+
+
 def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
     parts = _conjuncts(subj)
     if len(parts) == 2:
@@ -382,8 +440,23 @@ def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
     whole = known_phrase(subj, work) if cut is None else None
     if whole:
         return whole
+    body = _spoken_for(subj, work)
+    if body:
+        return body
     if is_role(subj, work):
-        return describe(subj, work), None
+        lefts = [t for t in subj.lefts if t.dep_ not in ("punct",)]
+        if len(lefts) == 1 and lefts[0].lower_ == "the" and not _qualifier(subj, work, cut):
+            # "The source said …" after "a medical source in the town told …": that source.
+            earlier = next((d for d in reversed(getattr(work, "_described", []))
+                            if d[0] < subj.idx and d[1].split(" ")[_head_at(d[1])] in
+                            (subj.lower_, subj.lemma_.lower())), None)
+            if earlier is not None:
+                return earlier[1], None
+        desc = describe(subj, work) + _qualifier(subj, work, cut)
+        if not hasattr(work, "_described"):
+            work._described = []  # type: ignore[attr-defined]
+        work._described.append((subj.idx, desc))
+        return desc, None
     left, right = core_range(subj)
     if cut is not None:
         right = min(right, cut.left_edge.idx)
@@ -439,7 +512,7 @@ def verb_sources(sent, work: Work) -> list:
                 if outer:
                     subj = outer + subj  # the pronoun's own guess if the outer subject names none
                     break
-                if up.head is up:
+                if up.head.i == up.i:
                     break
                 up = up.head
         if not subj and tok.i > sent.start and tok.doc[tok.i - 1].text in (",", "”", '"'):
@@ -456,6 +529,8 @@ def verb_sources(sent, work: Work) -> list:
                 head = head.head
             subj = [c for c in head.children if c.dep_ == "nsubj"]
             borrowed = True
+        if tok.lemma_.lower() == "see" and not (subj and (is_role(subj[0], work) or GENERIC_SOURCE.fullmatch(subj[0].text))):
+            continue  # "Reporters saw 20 bodies" is a report; "the city saw" is not
         if tok.lemma_.lower() == "accuse" and not any(c.dep_ == "dobj" for c in tok.children):
             subj = []  # "RSF accused of killing 40" (a headline's passive): the accused
         agent = [c for c in tok.children if c.dep_ == "agent"]
@@ -487,6 +562,47 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
 _ASIDE_CLAUSE = {"relcl", "acl"}
 
 
+def governing_source(sent, work: Work, at: int) -> tuple[str | None, str | None] | None:
+    """The source of the reporting verb whose clause holds the number at ``at`` (its nearest
+    reporting ancestor in the parse), or None."""
+    tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
+    if tok is None:
+        return None
+    by_verb = {v.i: (cand, pron) for v, cand, _, pron in verb_sources(sent, work)}
+    chain = [a for a in tok.ancestors if a.i in by_verb]
+    if not chain:
+        return None
+    first, (found, pron) = chain[0], by_verb[chain[0].i]
+    for outer in chain[1:]:
+        # "X said that officials had confirmed 45 deaths": the inner report is X's reported
+        # speech, and X, named, is the source; a pronoun ("X said it had documented …")
+        # is X too. ("NUG reported 168, but locals claim 174": "claim" is no content of
+        # "reported"; "a teacher said a medic told him 12 had died": the medic, described.)
+        lo, hi = sorted((first.i, outer.i))
+        if not _content_of(first, outer) or any(
+                t.lower_ in ("however", "but", "whereas", "while") for t in sent.doc[lo:hi]):
+            break  # ("Reports claim 100 died; however, the UN said …": a contrast, not content)
+        cand, cpron = by_verb[outer.i]
+        if _entity_type(work, cand) == "media":
+            break  # "…, police said, reports River News": the outlet cites the police
+        if pron or (found[1] is None and cand[1] is not None and not cpron):
+            found, pron = cand, cpron
+        first = outer
+    return found
+
+
+def _content_of(verb, outer) -> bool:
+    """``verb`` sits in the reported content of ``outer`` (a chain of complement clauses)."""
+    t = verb
+    while t.i != outer.i and t.head.i != t.i:
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or (
+                t.dep_ == "advcl" and t.head.i == outer.i) or (
+                t.dep_ == "conj" and t.lemma_.lower() in REPORT_LEMMAS):
+            return False  # ("X said …, and Y said …": two reports side by side)
+        t = t.head
+    return t.i == outer.i
+
+
 def source_of_number(sent, work: Work, at: int) -> tuple[str | None, str | None] | None:
     """The source of the number at character ``at`` when the sentence's reporting verbs decide
     it: the nearest reporting verb the number's clause hangs from ("NUG reported that 168 ...,
@@ -503,12 +619,9 @@ def source_of_number(sent, work: Work, at: int) -> tuple[str | None, str | None]
     tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
     if tok is None:
         return None
-    by_verb = {v.i: (cand, pron) for v, cand, _, pron in verbs}
-    governing = [by_verb[a.i] for a in tok.ancestors if a.i in by_verb]
-    if governing:
-        # "X said that it had documented 48 deaths": the named X, not the pronoun's guess.
-        named = [cand for cand, pron in governing if not pron]
-        return named[0] if named and governing[0][1] else governing[0][0]
+    governing = governing_source(sent, work, at)
+    if governing is not None:
+        return governing
     for v, cand, _, _ in verbs:
         # "the 45 deaths that the state government said had been confirmed": a clause on the
         # figure's own noun that confirms it (``confirming_verbs``).
@@ -572,8 +685,16 @@ def speaks_for(work: Work, person_id: str | None, name: str | None = None
         if found is None:
             orgs = [m for m in work.mentions or [] if m.ref_id
                     and work.entities[m.ref_id].type in ORG_TYPES]
-            for x in re.finditer(r"\b" + re.escape(name) + r"\b", work.text):
-                found = _org_of(work, work.text, orgs, x.start(), x.end())
+            # The name as written, or with the given names before it ("CTD Additional IG
+            # Omar Farid" for "Farid").
+            pattern = r"\b((?:[A-Z][\w’'-]+\s+){0,2})" + re.escape(name) + r"\b"
+            for x in re.finditer(pattern, work.text):
+                given = x.group(1).split()
+                for k in range(len(given) + 1):
+                    start = x.start() if k == 0 else x.start() + len(" ".join(given[:k])) + 1
+                    found = _org_of(work, work.text, orgs, start, x.end())
+                    if found is not None:
+                        break
                 if found is not None:
                     break
         cache[key] = found

@@ -25,7 +25,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import find_source, hedged, source_of_number, speaks_for
+from .attribution import ORG_TYPES, find_source, governing_source, hedged, source_of_number, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -376,6 +376,10 @@ def figures_stage(work: Work) -> None:
                         key=lambda q: q.span.end - q.span.start, default=None)
             if own == (None, None) and quote is not None and quote.kind != "direct":
                 quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
+            if quote is not None and src is not None and quote.speaker != src and \
+                    governing_source(sent, work, s0 + num.num_start) == (src, src_id) and \
+                    not _verb_inside(sent, work, quote, s0 + num.num_start):
+                quote = None  # the verb whose clause holds the quotation names who said it
             if quote is not None and quote.kind != "direct" and src is not None and src_id is None \
                     and _within(quote.speaker, src):
                 quote = None  # "according to officials and local media": ours names them all
@@ -480,6 +484,17 @@ def figures_stage(work: Work) -> None:
     work.figures = figures
 
 
+def _verb_inside(sent, work: Work, quote, at: int) -> bool:
+    """The reporting verb over the number at ``at`` is inside the quotation ("'The commander
+    reported to me that 60 were killed,' said the prosecutor": the prosecutor's words)."""
+    from .attribution import REPORT_LEMMAS
+
+    tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
+    verb = next((a for a in (tok.ancestors if tok is not None else [])
+                 if a.lemma_.lower() in REPORT_LEMMAS), None)
+    return verb is not None and quote.kind == "direct" and quote.span.start <= verb.idx < quote.span.end
+
+
 def _within(short: str, long: str) -> bool:
     """Every word of ``short`` is in ``long``, which says more ("officials" in "officials and
     local media")."""
@@ -500,10 +515,13 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
                  ) -> tuple[str | None, str | None, str | None]:
     """A person speaking for an organisation: (organisation, its id, the person)."""
     ent = work.entities.get(src_id) if src_id else None
-    if ent is not None and ent.type != "person" and " " not in ent.name:
-        # A surname the tagger took for an organisation ("Akeredolu said") after the full name.
-        ent = next((e for e in work.entities.values() if e.type == "person"
-                    and e.name.endswith(" " + ent.name)), ent)
+    if ent is not None and ent.type in ("person", *ORG_TYPES) and " " not in ent.name:
+        # A surname ("Akeredolu said"; the tagger may take it for an organisation) after the
+        # full name: that person.
+        full = next((e for e in work.entities.values() if e.type == "person"
+                     and e.name.endswith(" " + ent.name)), None)
+        if full is not None:
+            ent, src, src_id = full, full.name, full.id
     if src is None or (ent is not None and ent.type != "person"):
         return src, src_id, None
     if ent is None and (src_id is not None or not src[:1].isupper()):
