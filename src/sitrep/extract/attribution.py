@@ -434,6 +434,15 @@ def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
     text = work.text
     if subj.lower_ in ("it", "its") and len(list(subj.subtree)) == 1:
         return last_org(work, subj.idx) or (None, None)
+    whole = known_phrase(subj, work) if cut is None else None
+    if whole:
+        return whole
+    own = next((m for m in work.mentions or [] if m.ref_id and m.span.start <= subj.idx < m.span.end
+                and work.entities[m.ref_id].type in ORG_TYPES), None)
+    if own is not None and subj.pos_ == "PROPN":
+        # "The Kessa Rights Observatory (KRO) said": the organisation the head word names, not
+        # its acronym in brackets taken for a person's name.
+        return work.entities[own.ref_id].name, own.ref_id
     person = appositive_person(subj, work)
     if person:
         return person
