@@ -508,7 +508,7 @@ def verb_sources(sent, work: Work) -> list:
             continue
         subj = [c for c in tok.children if c.dep_ == "nsubj" or (
             c.dep_ == "nsubjpass" and tok.lemma_.lower() in ("quote", "cite"))]  # "X was quoted as saying"
-        borrowed = False
+        borrowed = inverted = False
         if subj and subj[0].lower_ in _RELATIVE and tok.dep_ == "relcl":
             subj = [tok.head]  # "Amnesty, which said 100 were killed": the noun the clause is on
         elif subj and subj[0].lower_ in _PRONOUNS and tok.dep_ in ("advcl", "relcl", "conj"):
@@ -528,6 +528,7 @@ def verb_sources(sent, work: Work) -> list:
             # "…, reported The Daily Courier.": the name after a closing reporting verb.
             subj = [c for c in tok.rights if c.dep_ in ("dobj", "nsubj", "attr")
                     and c.right_edge.i >= sent.end - 3 and c.pos_ == "PROPN"][:1]
+            inverted = bool(subj)
         if tok.dep_ == "conj" and not subj and not any(c.dep_ == "nsubjpass" for c in tok.children):
             # "X said its forces had struck ..., and claimed that ...": the claim is X's,
             # the subject of the nearest reporting verb above, not of "struck".
@@ -545,6 +546,9 @@ def verb_sources(sent, work: Work) -> list:
         agent = [c for c in tok.children if c.dep_ == "agent"]
         for s in subj + [g for a in agent for g in a.children if g.dep_ == "pobj"]:
             cand = resolve_subject(s, work)
+            if cand[0] is None and inverted and s.pos_ == "PROPN":
+                # "…, reported The Lakeside Courier.": a name in that place is the reporter.
+                cand = (work.text[s.left_edge.idx:s.idx + len(s)], None)
             if cand[0]:
                 out.append((tok, cand, borrowed, s.lower_ in _PRONOUNS))
                 break
