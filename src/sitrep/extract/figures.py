@@ -107,12 +107,16 @@ TRAP_AFTER = re.compile(
     r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
     r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
     r"corps|fleet|squadron|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
-TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
+TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|august|september|october|"
+                         r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+                         r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|until|through))?|"
+                         r"\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 AGE_BEFORE = re.compile(r"\b(aged|ages|age of|age)\s*$", re.I)
 PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
                         r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
-                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]{0,30}$", re.I)
+                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be|increase|grow|go up|jump)\b"
+                        r"[^.]{0,30}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
 SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
@@ -156,16 +160,32 @@ def _np_after(doc, start_char: int, limit_char: int):
 
 
 def _victims(np_text: str, np_tokens) -> str:
-    low = " " + np_text.lower() + " "
+    low = " " + " ".join(re.sub(r"[^\w\s'’-]", " ", np_text.lower()).split()) + " "
+    hits = []  # (start, end, category) of every victim word in the phrase
     for cat in VICTIM_ORDER:
-        for w in sorted(VICTIMS[cat], key=len, reverse=True):
-            if f" {w} " in low:
-                return cat
+        for w in VICTIMS[cat]:
+            at = low.find(f" {w} ")
+            while at >= 0:
+                hits.append((at, at + len(w) + 2, cat))
+                at = low.find(f" {w} ", at + 1)
+    # A word inside a longer victim phrase gives way to it ("defence volunteers").
+    kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0]
+                                       for o in hits)]
+    for cat in VICTIM_ORDER:
+        if any(h[2] == cat for h in kept):
+            return cat
     return "unknown"
 
 
+# The rest of a victim phrase joined by "and" that the noun phrase stops before ("girls" + " and
+# young women"): the lexicon's phrases with "and" in them.
+_JOINED = [w.split(" and ", 1)[1] for ws in VICTIMS.values() for w in ws if " and " in w]
+JOINED_AFTER = re.compile(rf"\s+and\s+(?:{_alternation(_JOINED) if _JOINED else '-'})\b", re.I)
+UNKNOWN_VICTIMS = re.compile(rf"\b(?:{_alternation(LEX.get('unknown_victims') or ['-'])})\b", re.I)
+
+
 _PARTITIVE_OF = re.compile(
-    r"^\s*(?:of (?:its|their|his|her|our|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
+    r"^\s*(?:of (?:its|their|his|her|our|my|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
     r"|(?:\s*\(|\s*,)?\s*of (?:them|whom|the dead|the victims|those killed|the injured|the wounded)"
     r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|$))",
     re.I)
@@ -346,12 +366,18 @@ def figures_stage(work: Work) -> None:
             among = "injured" if among_m.group(1).lower() in ("wounded", "injured") else "killed"
         pending: list = []
         verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
+        # Verbs that give a clause its own predicate ("including" only opens a list).
+        own_verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
+                              and t.lemma_.lower() not in ("include", "exclude", "accord"))
         sent_ents = [e for e in doc_ents if s0 <= e[0] < s1]
 
         def emit(num, np_tokens, np_end, status, rule, status_end, fig_start):
             a1 = s0 + num.end
             np_text = text[a1:np_end]
             victims = _victims(np_text, np_tokens)
+            joined = JOINED_AFTER.match(text, np_end, min(s1, np_end + 30)) if np_tokens else None
+            if joined and _victims(np_text + joined.group(0), None) != victims:
+                victims = _victims(np_text + joined.group(0), None)  # "46 girls and women"
             head = np_tokens[-1].lower_ if np_tokens else ""
             part = _partitive_victims(text[a1:s1])
             group = _group(np_tokens, doc)
@@ -363,8 +389,14 @@ def figures_stage(work: Work) -> None:
                 # "killing 13 members of the forces and wounding several others": the others are
                 # of the same armed side; after civilians or children "others" is anyone.
                 victims = prev.victims
-            elif victims == "unknown" and (not np_tokens or head in STATUS_OF or head == "arrivals"):
-                victims = "all"  # "the toll rose to 26", "803 killings": people, category untold
+            elif victims == "unknown" and prev is not None and prev.victims in (
+                    "civilians", "security_forces", "combatants") and (
+                    not np_tokens or head in STATUS_OF) and re.fullmatch(
+                    r"[\w\s]{0,30}?\s(?:and|,)\s+(?:\w+\s+){0,2}", stext[prev_np_end:num.start] + " "):
+                # "50 villagers were killed and 30 injured": the same people, counted again.
+                victims = prev.victims
+            if victims == "unknown" and not UNKNOWN_VICTIMS.search(np_text):
+                victims = "all"  # "the toll rose to 26", "displacing thousands more": people
             fig_end = max(np_end, s0 + status_end, a1)
             src, src_id, inherited = source, source_id, False
             own = source_of_number(sent, work, s0 + num.num_start)
@@ -471,6 +503,8 @@ def figures_stage(work: Work) -> None:
                 # "More than 100 people, among them 20 children ..., have been killed": the
                 # leading count shares the status found after its subset.
                 for pnum, ptoks, pend in pending:
+                    if any(pend - s0 <= v < num.start for v in own_verbs):
+                        continue  # "39 people were saved, 75 were injured": its own verb, no status
                     if re.search(r"\b(among them|including|of whom|among whom|and|as well as|"
                                  r"along with)\b|,|&", stext[pnum.end:num.start]):
                         emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
