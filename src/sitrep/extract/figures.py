@@ -461,9 +461,26 @@ def figures_stage(work: Work) -> None:
             if status is None and noun is not None:
                 status, rule = STATUS_OF[noun.lower_], "noun"
                 status_end = noun.idx + len(noun) - s0
+                if noun.dep_ == "amod" and noun.i < np_tokens[-1].i:
+                    # "nine displaced people were killed": the adjective tells who they were, the
+                    # verb after what happened to them.
+                    later, later_end = _status_after(stext, np_end - s0, verbs)
+                    if later is not None and later != status:
+                        status, status_end, rule = later, later_end, "after"
             if status is None:
                 status, status_end = _status_after(stext, np_end - s0, verbs)
                 rule = "after"
+                described = re.match(r"\s+(?:[\w-]+\s+)??([\w-]+)\b(?=\s+(?:were|was|are|have|had|who)\b)", stext[status_end:])
+                if status is not None and not np_tokens and described and \
+                        described.group(1).lower() in VICTIM_WORDS:
+                    # "nine displaced people were killed": the participle describes the people;
+                    # what happened to them comes after.
+                    later, later_end = _status_after(stext, status_end + described.end(), verbs)
+                    if later is not None and later != status:
+                        np_end = s0 + status_end + described.end()
+                        np_text = text[a1:np_end]
+                        np_tokens = [t for t in sent if a1 <= t.idx < np_end]
+                        status, status_end = later, later_end
             if status is None and head == "lives" and LIVES.search(stext[max(0, num.start - 30):num.start]):
                 status, status_end, rule = "killed", np_end - s0, "noun"
             if status is None and prev is not None and (
