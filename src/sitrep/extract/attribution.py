@@ -17,7 +17,7 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "count", "estimate", "put", "cite", "add", "claim", "declare", "note", "write",
                  "tally", "update", "publish", "show", "indicate", "warn", "explain", "assert",
                  "remark", "reveal", "insist", "describe", "accuse", "vow", "urge", "emphasize",
-                 "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak", "see"}
+                 "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak", "see", "give"}
 # A passive reporting verb's subject is what was reported or who was accused ("the RSF was
 # accused of killing 40", "30 people were reported killed"), never the reporter.
 # "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
@@ -113,6 +113,10 @@ def government_of(phrase: str, start: int, work: Work) -> tuple[str, str] | None
     return None
 
 
+_TERRITORY_OF = re.compile(r"^(?:the\s+)?(?:enclave|territory|strip|country|region|province|state)"
+                           r"[’']s\s+(.+)$", re.I)
+
+
 def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str | None, str | None]:
     """(canonical name, entity id) for an attribution phrase at [start, end) of the clean text."""
     gov = government_of(phrase, start, work)
@@ -121,6 +125,13 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
     owned = re.match(r"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s government$", phrase.strip(" ,."))
     if owned:
         return f"Government of {owned.group('c')}", None  # "Malawi's government said"
+    territorial = _TERRITORY_OF.match(phrase.strip(" ,."))
+    if territorial:
+        # "the enclave's Health Ministry" (the tagger may take it for a name): the territory's
+        # body, when the document's places make it a known one ("Gaza Health Ministry").
+        found = _qualified(work, territorial.group(1))
+        if found:
+            return found
     m = _mention_in(work, start, end)
     if m is not None:
         ent = work.entities[m.ref_id]
@@ -432,6 +443,16 @@ def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
 def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
     """The source one subject noun names; ``cut``: a conjunct where its phrase stops."""
     text = work.text
+    if subj.lower_ in ("he", "she"):
+        # "…, he added": the last person this document has had report something.
+        last = next((p for at, p in reversed(getattr(work, "_person_sources", []))
+                     if at < subj.idx), None)
+        at = next((a for a, p in reversed(getattr(work, "_person_sources", [])) if a < subj.idx), 0)
+        if last is not None and (subj.idx - at > 400 or work.entities[last[1]].name not in
+                                 work.text[max(0, at - 250):subj.idx]):
+            last = None  # only a person named, and reporting, just before
+        if last is not None:
+            return last
     if subj.lower_ in ("it", "its") and len(list(subj.subtree)) == 1:
         return last_org(work, subj.idx) or (None, None)
     whole = known_phrase(subj, work) if cut is None else None
@@ -439,7 +460,7 @@ def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
         return whole
     own = next((m for m in work.mentions or [] if m.ref_id and m.span.start <= subj.idx < m.span.end
                 and work.entities[m.ref_id].type in ORG_TYPES), None)
-    if own is not None and subj.pos_ == "PROPN":
+    if own is not None and subj.pos_ == "PROPN" and not _TERRITORY_OF.match(own.text):
         # "The Kessa Rights Observatory (KRO) said": the organisation the head word names, not
         # its acronym in brackets taken for a person's name.
         return work.entities[own.ref_id].name, own.ref_id
@@ -529,6 +550,11 @@ def verb_sources(sent, work: Work) -> list:
             subj = [c for c in tok.rights if c.dep_ in ("dobj", "nsubj", "attr")
                     and c.right_edge.i >= sent.end - 3 and c.pos_ == "PROPN"][:1]
             inverted = bool(subj)
+        if not subj and tok.dep_ == "xcomp" and tok.lemma_.lower() == "give":
+            # "The authorities continued to give the same toll of 25": the subject above.
+            subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        if not subj and tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ == "NOUN":
+            subj = [tok.head]  # "with reports indicating that over 100 died"
         if tok.dep_ == "conj" and not subj and not any(c.dep_ == "nsubjpass" for c in tok.children):
             # "X said its forces had struck ..., and claimed that ...": the claim is X's,
             # the subject of the nearest reporting verb above, not of "struck".
@@ -539,24 +565,35 @@ def verb_sources(sent, work: Work) -> list:
                 head = head.head
             subj = [c for c in head.children if c.dep_ == "nsubj"]
             borrowed = True
+        if tok.lemma_.lower() == "give" and not any(
+                c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in tok.children):
+            continue  # "continued to give the same toll of 25", not "were given shelter"
         if tok.lemma_.lower() == "see" and not (subj and (is_role(subj[0], work) or GENERIC_SOURCE.fullmatch(subj[0].text))):
             continue  # "Reporters saw 20 bodies" is a report; "the city saw" is not
         if tok.lemma_.lower() == "accuse" and not any(c.dep_ == "dobj" for c in tok.children):
             subj = []  # "RSF accused of killing 40" (a headline's passive): the accused
-        agent = [c for c in tok.children if c.dep_ == "agent"]
-        for s in subj + [g for a in agent for g in a.children if g.dep_ == "pobj"]:
+        agent = [g for a in tok.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+        if agent and any(c.dep_ == "auxpass" for c in tok.children):
+            subj, borrowed = [], False  # "(he) had been told by a medical worker that …"
+        for s in subj + agent:
             cand = resolve_subject(s, work)
             if cand[0] is None and inverted and s.pos_ == "PROPN":
                 # "…, reported The Lakeside Courier.": a name in that place is the reporter.
                 cand = (work.text[s.left_edge.idx:s.idx + len(s)], None)
             if cand[0]:
                 out.append((tok, cand, borrowed, s.lower_ in _PRONOUNS))
+                ent = work.entities.get(cand[1]) if cand[1] else None
+                if ent is not None and ent.type == "person":
+                    if not hasattr(work, "_person_sources"):
+                        work._person_sources = []  # type: ignore[attr-defined]
+                    work._person_sources.append((tok.idx, cand))
                 break
     cache[sent.start_char] = out
     return out
 
 
 _RELATIVE = {"which", "who", "that", "whom"}
+_TOLL_NOUNS = {"toll", "figure", "count", "tally", "number", "estimate", "death"}
 _PRONOUNS = {"it", "they", "he", "she", "we"}
 
 
