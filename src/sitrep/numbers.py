@@ -123,6 +123,23 @@ def _qualifier(q: str | None) -> str | None:
 _PARTITIVE_ONE = re.compile(r"\s+of (?:them|whom|those|the dead|the victims)\b", re.I)
 
 
+def _one_person() -> re.Pattern[str]:
+    """"one more person", "one child", "one injured person": "one" before a noun of one person
+    (``one_person`` in data/figures_lexicon.yaml)."""
+    from importlib import resources
+
+    import yaml
+
+    words = yaml.safe_load(resources.files("sitrep").joinpath("data/figures_lexicon.yaml")
+                           .read_text("utf-8")).get("one_person") or []
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\s+(?:more\s+|other\s+|[a-z]+ly\s+)?(?:injured\s+|wounded\s+|dead\s+)?"
+                      rf"(?:{alt})\b(?!-)", re.I)
+
+
+_ONE_PERSON = _one_person()
+
+
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
     for m in PATTERN.finditer(text):
@@ -150,7 +167,8 @@ def find_numbers(text: str) -> list[NumberPhrase]:
         else:
             raw = m.group("num")
             if raw.lower() in ("a", "one") and not qual and not (
-                    raw.lower() == "one" and _PARTITIVE_ONE.match(text, end)):
+                    raw.lower() == "one" and (_PARTITIVE_ONE.match(text, end)
+                                              or _ONE_PERSON.match(text, end))):
                 continue  # the article "a" is not a count; "one of them" is
             n = parse_number(raw)
             if n is None:

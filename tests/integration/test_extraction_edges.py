@@ -172,3 +172,78 @@ def test_a_claim_joined_to_a_clause_of_another_verb_is_the_reporters():
     found = figures("The ministry of defence in Moscow said its forces had struck a command post "
                     "with missiles, and claimed that more than 60 soldiers had been killed.")
     assert found and found[0].source and "ministry" in found[0].source.lower()
+
+
+# --- round 2: who each figure belongs to (sources), victims and traps ----------------------------
+
+def _sources(text: str, **meta):
+    return {(f.count, f.status): (f.source, f.source_person) for f in figures(text, **meta)}
+
+
+def test_each_number_takes_the_reporting_verb_over_its_own_clause():
+    found = _sources("The council reported that 52 people were killed in the raid, but villagers "
+                     "say that 61 people died.")
+    assert found[(52, "killed")][0] not in (None, "villagers")
+    assert found[(61, "killed")] == ("villagers", None)
+
+
+def test_an_outlet_cited_with_according_to_gives_way_to_the_speaker():
+    found = _sources("The toll has risen to 64, an official said, according to Northwind News Agency.")
+    assert found[(64, "killed")] == ("official", None)
+
+
+def test_a_reporting_verb_in_a_clause_aside_is_no_source():
+    found = _sources("A list of all nine dead, whom relatives said included two teachers, was posted.")
+    assert found[(9, "killed")] == (None, None)
+
+
+def test_a_state_governor_speaks_for_the_state_government():
+    found = _sources("The Governor of Ardel State, Mr Tomas Ebere, has said 14 persons have been "
+                     "confirmed dead.\n\nEbere said 30 people were receiving treatment in hospitals.")
+    assert found[(14, "killed")] == ("Ardel State Government", "Tomas Ebere")
+    assert found[(30, "injured")] == ("Ardel State Government", "Tomas Ebere")
+
+
+def test_a_spokesman_for_an_unnamed_body_gives_the_body():
+    found = _sources("A spokesman for regional rescue services said the toll stood at 14 dead.")
+    assert found[(14, "killed")] == ("regional rescue services", None)
+
+
+def test_a_closing_verb_names_the_outlet():
+    found = _sources("As many as nine people died after a shell hit the market, reported The "
+                     "Lakeside Courier.")
+    assert found[(9, "killed")][0] == "The Lakeside Courier"
+
+
+def test_a_report_inside_a_named_persons_speech_is_theirs():
+    found = _sources("Tomas Reyes, the mayor's spokesman, said that officials had confirmed 9 deaths.")
+    assert found[(9, "killed")][0] == "Tomas Reyes"
+
+
+def test_unnamed_sources_keep_their_place_and_the_source_said_is_that_source():
+    found = _sources('"We have received dozens of wounded," a medical source in Rafah told the '
+                     "Courier.\n\nThe source said at least 11 bodies had been brought in.")
+    assert found[(11, "killed")] == ("medical source in Rafah", None)
+
+
+@pytest.mark.parametrize("text, victims", [
+    ("At least 46 girls and women were among the dead.", "women"),
+    ("Gunmen killed 34 defence volunteers near the border.", "security_forces"),
+    ("The strike killed 50 villagers and injured 30.", None),
+    ("The blast forced over 6,000 to flee.", "all"),
+])
+def test_victims_by_the_longest_phrase_and_elided_nouns(text, victims):
+    found = {f.count: f.victims for f in figures(text)}
+    if victims is None:
+        assert found[30] == "civilians"
+    else:
+        assert set(found.values()) == {victims}
+
+
+@pytest.mark.parametrize("text", [
+    '"Thirty-nine people were saved, 75 were injured," the governor said.',
+    "Over 2,000 civilians were killed in the area between November 4 and 9.",
+    '"The death toll may increase to 58," the prosecutor said.',
+])
+def test_traps_of_round_two(text):
+    assert all(f.count not in (39, 4, 9, 58) for f in figures(text))

@@ -323,3 +323,14 @@ def test_european_thousands_separators(text, n):
 def test_decimals_with_a_scale_stay_decimals():
     assert only("1.5 million people").count == 1_500_000
     assert find_numbers("a 2.5 km walk") == []
+
+
+@pytest.mark.parametrize("text, counted", [
+    ("One more person died in the town", True),
+    ("including one child", True),
+    ("and one injured person", True),
+    ("one of the deadliest attacks", False),
+    ("at one point the road was closed", False),
+])
+def test_one_counts_only_before_a_person(text, counted):
+    assert [p.count for p in find_numbers(text)] == ([1] if counted else [])

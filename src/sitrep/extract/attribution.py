@@ -17,7 +17,9 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "count", "estimate", "put", "cite", "add", "claim", "declare", "note", "write",
                  "tally", "update", "publish", "show", "indicate", "warn", "explain", "assert",
                  "remark", "reveal", "insist", "describe", "accuse", "vow", "urge", "emphasize",
-                 "stress", "tweet", "post", "quote", "allege", "deny", "conclude"}
+                 "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak", "see", "give"}
+# A passive reporting verb's subject is what was reported or who was accused ("the RSF was
+# accused of killing 40", "30 people were reported killed"), never the reporter.
 # "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
 HEDGE = re.compile(r"\b(reportedly|allegedly|alleged|unverified|"
                    r"(?:claims?|claimed|claiming)(?!\s+(?:the\s+lives|[\w,\s]{0,25}?\blives\b))|"
@@ -28,11 +30,33 @@ ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region
                      r"(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
                      r"relief|medical|advocacy|human rights|health)\s+)?(monitor|war monitor|observatory|"
                       r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|ngo|"
-                      r"charity|military|army|militia|rebels|service|collective|it|they)$", re.I)
-GENERIC_SOURCE = re.compile(r"\b(officials?|sources?|activists?|medics?|doctors?|witnesses?|"
-                            r"residents?|ministry|police|army|military|authorities|hospital|"
-                            r"spokes(?:man|woman|person)|monitor|observatory|media|agency|"
-                            r"commander|committee|council|government|reports?)\b", re.I)
+                      r"charity|military|army|militia|rebels|service|collective|mission|it|they)$", re.I)
+def _roles_data() -> dict:
+    from importlib import resources
+
+    import yaml
+
+    return yaml.safe_load(resources.files("sitrep").joinpath("data/sources_roles.yaml")
+                          .read_text("utf-8"))
+
+
+_ROLES_DATA = _roles_data()
+
+
+def _words(key: str, plural: bool = False) -> str:
+    words = sorted(_ROLES_DATA.get(key) or [], key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return rf"\b(?:{alt}){'s?' if plural else ''}\b"
+
+
+# Words that make a phrase an unnamed source as described ("hospital officials", "locals"): data,
+# ``data/sources_roles.yaml`` (generic_sources).
+GENERIC_SOURCE = re.compile(_words("generic_sources", plural=True), re.I)
+# Words that make a source a news outlet ("River News", "the Morning Post"): media_words there.
+MEDIA_WORDS = re.compile(_words("media_words"), re.I)
+# Verbs of a clause on a figure's noun that make the clause's speaker its source ("the 45 deaths
+# the council said had been confirmed"): confirming_verbs there.
+CONFIRMING = frozenset(_ROLES_DATA.get("confirming_verbs") or [])
 
 
 # Not sources after "according to": data, documents, platforms ("according to preliminary
@@ -89,11 +113,25 @@ def government_of(phrase: str, start: int, work: Work) -> tuple[str, str] | None
     return None
 
 
+_TERRITORY_OF = re.compile(r"^(?:the\s+)?(?:enclave|territory|strip|country|region|province|state)"
+                           r"[’']s\s+(.+)$", re.I)
+
+
 def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str | None, str | None]:
     """(canonical name, entity id) for an attribution phrase at [start, end) of the clean text."""
     gov = government_of(phrase, start, work)
     if gov:
         return gov
+    owned = re.match(r"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s government$", phrase.strip(" ,."))
+    if owned:
+        return f"Government of {owned.group('c')}", None  # "Malawi's government said"
+    territorial = _TERRITORY_OF.match(phrase.strip(" ,."))
+    if territorial:
+        # "the enclave's Health Ministry" (the tagger may take it for a name): the territory's
+        # body, when the document's places make it a known one ("Gaza Health Ministry").
+        found = _qualified(work, territorial.group(1))
+        if found:
+            return found
     m = _mention_in(work, start, end)
     if m is not None:
         ent = work.entities[m.ref_id]
@@ -105,7 +143,13 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         if named:
             return named
         if anaphor.group(1).lower() == "ministry":
-            pass  # "the health ministry", "the enclave's ministry": no such body named yet
+            # "the enclave's health ministry" with no ministry named yet: the territory the
+            # document names, when that makes a known body ("Gaza health ministry").
+            body = re.sub(r"^(?:the\s+)?(?:\w+[’']s\s+)?", "", stripped, flags=re.I)
+            if re.match(r"^(?:the\s+)?\w+[’']s\s", stripped, re.I):
+                found = _qualified(work, body)
+                if found:
+                    return found
         elif work.last_source is not None and work.last_source[1] is not None:
             return work.last_source
         else:
@@ -122,6 +166,9 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         ent = work.resolver.resolve(stripped, "ORG")
         return ent.name, ent.id
     if GENERIC_SOURCE.search(stripped) and len(stripped.split()) <= 8:
+        # "residents and footage posted online": footage, data and posts are not sources.
+        parts = [p for p in re.split(r"\s+and\s+", stripped) if not _NOT_DESCRIBED.search(p)]
+        stripped = " and ".join(parts) if parts else stripped
         desc = re.sub(r"^(the|a|an|some|several|two|three)\s+", "", stripped, flags=re.I)
         return desc, None
     return None, None
@@ -308,58 +355,345 @@ def known_phrase(subj, work: Work) -> tuple[str, str] | None:
     return (ent.name, ent.id) if ent is not None else None
 
 
+def _tight_range(subj) -> tuple[int, int]:
+    """The head noun with its modifiers and an "of" phrase right after it, nothing further:
+    what names the source when the parser hangs a whole list on it ("organization of the
+    country spoke of 80 dead – among them ...")."""
+    right = subj.idx + len(subj)
+    for c in subj.rights:
+        if c.dep_ == "prep" and c.lower_ == "of" and c.i == subj.i + 1:
+            right = c.right_edge.idx + len(c.right_edge)
+        break
+    return subj.left_edge.idx, right
+
+
+def _conjuncts(subj) -> list:
+    """"a hospital official and a resident", "Both Reuters and Voice of America": the subject's
+    coordinated nouns, itself first (only with "and")."""
+    conj = [c for c in subj.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]
+    if len(conj) != 1 or not any(c.dep_ == "cc" and c.lower_ == "and" for c in subj.children):
+        return [subj]
+    return [subj, conj[0]]
+
+
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative"}
+
+
+def _spoken_for(subj, work: Work) -> tuple[str, str | None] | None:
+    """"A spokesman for regional emergency services said": the body spoken for, as described,
+    when no person is named and the body is no known organisation (those ``describe`` names)."""
+    if subj.lower_ not in _SPOKES or person_in(work, *core_range(subj)):
+        return None
+    prep = next((c for c in subj.rights if c.dep_ == "prep" and c.lower_ in ("for", "of")), None)
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if obj is None or obj.pos_ != "NOUN" or _entity_name_at(work, obj.idx) is not None:
+        return None
+    toks = [t for t in obj.subtree if t.dep_ not in ("relcl", "acl", "appos", "punct")
+            and t.i <= obj.i]
+    if not toks or any(t.dep_ == "poss" for t in toks):
+        return None
+    phrase = work.text[toks[0].idx:obj.idx + len(obj)]
+    found = resolve_phrase(phrase, toks[0].idx, obj.idx + len(obj), work)
+    if found[1] is not None:
+        return found
+    return re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.I), None
+
+
+_QUALIFY_PREPS = {"at", "in", "from"}
+
+
+def _head_at(desc: str) -> int:
+    """Index of the head word of a description ("medical source in the town" -> 1)."""
+    words = desc.split(" ")
+    for i, w in enumerate(words):
+        if w in _QUALIFY_PREPS and i > 0:
+            return i - 1
+    return len(words) - 1
+
+
+def _qualifier(subj, work: Work, cut=None) -> str:
+    """The place or body that qualifies an unnamed source, as written: "journalists at the
+    scene", "health officials in Gaza", "an official from the activists' group"."""
+    prep = next((c for c in subj.rights if c.dep_ == "prep"), None)
+    if prep is None or prep.lower_ not in _QUALIFY_PREPS or prep.i != subj.i + 1:
+        return ""
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or (cut is not None and obj.i >= cut.i):
+        return ""
+    toks = [t for t in obj.subtree if t.dep_ not in ("relcl", "acl", "appos") and t.i <= obj.i + 3]
+    end = toks[-1].idx + len(toks[-1])
+    if len(toks) > 6 or any(t.pos_ in ("VERB", "NUM", "CCONJ") or t.text in ",;" for t in toks) \
+            or any(c.dep_ == "conj" for c in obj.children):
+        return ""  # "hospital officials in two towns and a village": no one place
+    return " " + work.text[prep.idx:end]
+
+
 def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
+    parts = _conjuncts(subj)
+    if len(parts) == 2:
+        # Two sources giving one figure together: "a hospital official and a resident told …"
+        # -> "hospital official and resident"; "Both Reuters and VOA reported" -> both names.
+        first = _resolve_one(subj, work, cut=parts[1])
+        second = _resolve_one(parts[1], work)
+        if first[0] and second[0] and first[0] != second[0]:
+            return f"{first[0]} and {second[0]}", None
+    return _resolve_one(subj, work)
+
+
+def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
+    """The source one subject noun names; ``cut``: a conjunct where its phrase stops."""
     text = work.text
+    if subj.lower_ in ("he", "she"):
+        # "…, he added": the last person this document has had report something.
+        last = next((p for at, p in reversed(getattr(work, "_person_sources", []))
+                     if at < subj.idx), None)
+        at = next((a for a, p in reversed(getattr(work, "_person_sources", [])) if a < subj.idx), 0)
+        if last is not None and (subj.idx - at > 400 or work.entities[last[1]].name not in
+                                 work.text[max(0, at - 250):subj.idx]):
+            last = None  # only a person named, and reporting, just before
+        if last is not None:
+            return last
     if subj.lower_ in ("it", "its") and len(list(subj.subtree)) == 1:
         return last_org(work, subj.idx) or (None, None)
+    whole = known_phrase(subj, work) if cut is None else None
+    if whole:
+        return whole
+    own = next((m for m in work.mentions or [] if m.ref_id and m.span.start <= subj.idx < m.span.end
+                and work.entities[m.ref_id].type in ORG_TYPES), None)
+    if own is not None and subj.pos_ == "PROPN" and not _TERRITORY_OF.match(own.text):
+        # "The Kessa Rights Observatory (KRO) said": the organisation the head word names, not
+        # its acronym in brackets taken for a person's name.
+        return work.entities[own.ref_id].name, own.ref_id
     person = appositive_person(subj, work)
     if person:
         return person
-    whole = known_phrase(subj, work)
+    whole = known_phrase(subj, work) if cut is None else None
     if whole:
         return whole
+    body = _spoken_for(subj, work)
+    if body:
+        return body
     if is_role(subj, work):
-        return describe(subj, work), None
+        lefts = [t for t in subj.lefts if t.dep_ not in ("punct",)]
+        if len(lefts) == 1 and lefts[0].lower_ == "the" and not _qualifier(subj, work, cut):
+            # "The source said …" after "a medical source in the town told …": that source.
+            earlier = next((d for d in reversed(getattr(work, "_described", []))
+                            if d[0] < subj.idx and d[1].split(" ")[_head_at(d[1])] in
+                            (subj.lower_, subj.lemma_.lower())), None)
+            if earlier is not None:
+                return earlier[1], None
+        desc = describe(subj, work) + _qualifier(subj, work, cut)
+        if not hasattr(work, "_described"):
+            work._described = []  # type: ignore[attr-defined]
+        work._described.append((subj.idx, desc))
+        return desc, None
     left, right = core_range(subj)
-    return resolve_phrase(text[left:right], left, right, work)
+    if cut is not None:
+        right = min(right, cut.left_edge.idx)
+        while right > left and text[right - 1] in " ,":
+            right -= 1
+        right = right - 3 if text[left:right].endswith(" and") else right
+    found = resolve_phrase(text[left:right], left, right, work)
+    if found[0] is None and subj.pos_ == "NOUN":
+        t0, t1 = _tight_range(subj)
+        if (t0, t1) != (left, right):
+            found = resolve_phrase(text[t0:t1], t0, t1, work)
+    return found
+
+
+def _according(sent, work: Work):
+    """The source after "according to" in the sentence, or None."""
+    text = work.text
+    acc = re.search(r"\baccording to\s+(?P<x>[^,;.]+)", text[sent.start_char:sent.end_char], re.I)
+    if not acc:
+        return None
+    a0 = sent.start_char + acc.start("x")
+    a1 = sent.start_char + acc.end("x")
+    found = resolve_phrase(acc.group("x"), a0, a1, work)
+    if found[0] is None:
+        found = (_described(acc.group("x")), None)
+    return found if found[0] else None
+
+
+def verb_sources(sent, work: Work) -> list:
+    """Every reporting verb of the sentence with the source its subject (or "by" agent) names:
+    [(verb token, (name, id)), ...] in sentence order. Cached per sentence."""
+    cache = getattr(work, "_verb_sources", None)
+    if cache is None:
+        cache = work._verb_sources = {}  # type: ignore[attr-defined]
+    if sent.start_char in cache:
+        return cache[sent.start_char]
+    out = []
+    for tok in sent:
+        if tok.lemma_.lower() not in REPORT_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = [c for c in tok.children if c.dep_ == "nsubj" or (
+            c.dep_ == "nsubjpass" and tok.lemma_.lower() in ("quote", "cite"))]  # "X was quoted as saying"
+        borrowed = inverted = False
+        if subj and subj[0].lower_ in _RELATIVE and tok.dep_ == "relcl":
+            subj = [tok.head]  # "Amnesty, which said 100 were killed": the noun the clause is on
+        elif subj and subj[0].lower_ in _PRONOUNS and tok.dep_ in ("advcl", "relcl", "conj"):
+            # "the toll local officials gave, when they spoke of 20 dead": the subject of the
+            # clause this one hangs from.
+            up = tok.head
+            for _ in range(3):
+                outer = [c for c in up.children if c.dep_ == "nsubj" and c.lower_ not in _PRONOUNS
+                         and c.lower_ not in _RELATIVE]
+                if outer:
+                    subj = outer + subj  # the pronoun's own guess if the outer subject names none
+                    break
+                if up.head.i == up.i:
+                    break
+                up = up.head
+        if not subj and tok.i > sent.start and tok.doc[tok.i - 1].text in (",", "”", '"'):
+            # "…, reported The Daily Courier.": the name after a closing reporting verb.
+            subj = [c for c in tok.rights if c.dep_ in ("dobj", "nsubj", "attr")
+                    and c.right_edge.i >= sent.end - 3 and c.pos_ == "PROPN"][:1]
+            inverted = bool(subj)
+        if not subj and tok.dep_ == "xcomp" and tok.lemma_.lower() == "give":
+            # "The authorities continued to give the same toll of 25": the subject above.
+            subj = [c for c in tok.head.children if c.dep_ == "nsubj"]
+        if not subj and tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ == "NOUN":
+            subj = [tok.head]  # "with reports indicating that over 100 died"
+        if tok.dep_ == "conj" and not subj and not any(c.dep_ == "nsubjpass" for c in tok.children):
+            # "X said its forces had struck ..., and claimed that ...": the claim is X's,
+            # the subject of the nearest reporting verb above, not of "struck".
+            head = tok.head
+            for _ in range(3):
+                if head.lemma_.lower() in REPORT_LEMMAS or head.head is head:
+                    break
+                head = head.head
+            subj = [c for c in head.children if c.dep_ == "nsubj"]
+            borrowed = True
+        if tok.lemma_.lower() == "give" and not any(
+                c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in tok.children):
+            continue  # "continued to give the same toll of 25", not "were given shelter"
+        if tok.lemma_.lower() == "see" and not (subj and (is_role(subj[0], work) or GENERIC_SOURCE.fullmatch(subj[0].text))):
+            continue  # "Reporters saw 20 bodies" is a report; "the city saw" is not
+        if tok.lemma_.lower() == "accuse" and not any(c.dep_ == "dobj" for c in tok.children):
+            subj = []  # "RSF accused of killing 40" (a headline's passive): the accused
+        agent = [g for a in tok.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+        if agent and any(c.dep_ == "auxpass" for c in tok.children):
+            subj, borrowed = [], False  # "(he) had been told by a medical worker that …"
+        for s in subj + agent:
+            cand = resolve_subject(s, work)
+            if cand[0] is None and inverted and s.pos_ == "PROPN":
+                # "…, reported The Lakeside Courier.": a name in that place is the reporter.
+                cand = (work.text[s.left_edge.idx:s.idx + len(s)], None)
+            if cand[0]:
+                out.append((tok, cand, borrowed, s.lower_ in _PRONOUNS))
+                ent = work.entities.get(cand[1]) if cand[1] else None
+                if ent is not None and ent.type == "person":
+                    if not hasattr(work, "_person_sources"):
+                        work._person_sources = []  # type: ignore[attr-defined]
+                    work._person_sources.append((tok.idx, cand))
+                break
+    cache[sent.start_char] = out
+    return out
+
+
+_RELATIVE = {"which", "who", "that", "whom"}
+_TOLL_NOUNS = {"toll", "figure", "count", "tally", "number", "estimate", "death"}
+_PRONOUNS = {"it", "they", "he", "she", "we"}
 
 
 def find_source(sent, work: Work) -> tuple[str | None, str | None]:
     """Source a sentence attributes its content to, or (None, None)."""
-    text = work.text
-    found: tuple[str | None, str | None] = (None, None)
-    acc = re.search(r"\baccording to\s+(?P<x>[^,;.]+)", text[sent.start_char:sent.end_char], re.I)
-    if acc:
-        a0 = sent.start_char + acc.start("x")
-        a1 = sent.start_char + acc.end("x")
-        found = resolve_phrase(acc.group("x"), a0, a1, work)
-        if found[0] is None:
-            found = (_described(acc.group("x")), None)
+    found: tuple[str | None, str | None] = _according(sent, work) or (None, None)
     if found[0] is None:
-        for tok in sent:
-            if tok.lemma_.lower() not in REPORT_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
-                continue
-            subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if tok.dep_ == "conj" and not subj:
-                # "X said its forces had struck ..., and claimed that ...": the claim is X's,
-                # the subject of the nearest reporting verb above, not of "struck".
-                head = tok.head
-                for _ in range(3):
-                    if head.lemma_.lower() in REPORT_LEMMAS or head.head is head:
-                        break
-                    head = head.head
-                subj = [c for c in head.children if c.dep_ == "nsubj"]
-            agent = [c for c in tok.children if c.dep_ == "agent"]
-            for s in subj + [g for a in agent for g in a.children if g.dep_ == "pobj"]:
-                cand = resolve_subject(s, work)
-                if cand[0]:
-                    found = cand
-                    break
-            if found[0]:
-                break
+        verbs = verb_sources(sent, work)
+        if verbs:
+            found = verbs[0][1]
     if found[1] is not None:
         work.last_source = found
     return found
+
+
+_ASIDE_CLAUSE = {"relcl", "acl"}
+
+
+def governing_source(sent, work: Work, at: int) -> tuple[str | None, str | None] | None:
+    """The source of the reporting verb whose clause holds the number at ``at`` (its nearest
+    reporting ancestor in the parse), or None."""
+    tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
+    if tok is None:
+        return None
+    by_verb = {v.i: (cand, pron) for v, cand, _, pron in verb_sources(sent, work)}
+    chain = [a for a in tok.ancestors if a.i in by_verb]
+    if not chain:
+        return None
+    first, (found, pron) = chain[0], by_verb[chain[0].i]
+    for outer in chain[1:]:
+        # "X said that officials had confirmed 45 deaths": the inner report is X's reported
+        # speech, and X, named, is the source; a pronoun ("X said it had documented …")
+        # is X too. ("NUG reported 168, but locals claim 174": "claim" is no content of
+        # "reported"; "a teacher said a medic told him 12 had died": the medic, described.)
+        lo, hi = sorted((first.i, outer.i))
+        if not _content_of(first, outer) or any(
+                t.lower_ in ("however", "but", "whereas", "while") for t in sent.doc[lo:hi]):
+            break  # ("Reports claim 100 died; however, the UN said …": a contrast, not content)
+        cand, cpron = by_verb[outer.i]
+        if _entity_type(work, cand) == "media":
+            break  # "…, police said, reports River News": the outlet cites the police
+        if pron or (found[1] is None and cand[1] is not None and not cpron):
+            found, pron = cand, cpron
+        first = outer
+    return found
+
+
+def _content_of(verb, outer) -> bool:
+    """``verb`` sits in the reported content of ``outer`` (a chain of complement clauses)."""
+    t = verb
+    while t.i != outer.i and t.head.i != t.i:
+        if t.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or (
+                t.dep_ == "advcl" and t.head.i == outer.i) or (
+                t.dep_ == "conj" and t.lemma_.lower() in REPORT_LEMMAS):
+            return False  # ("X said …, and Y said …": two reports side by side)
+        t = t.head
+    return t.i == outer.i
+
+
+def source_of_number(sent, work: Work, at: int) -> tuple[str | None, str | None] | None:
+    """The source of the number at character ``at`` when the sentence's reporting verbs decide
+    it: the nearest reporting verb the number's clause hangs from ("NUG reported that 168 ...,
+    but locals claim that 174 ..." gives each count its own source); (None, None) when the
+    sentence's only reporting verbs sit in a clause aside from the number ("a list of all 124
+    dead, whom residents said included ..."); None when the verbs do not decide (no reporting
+    verb, or "according to" names a source that is not a news outlet)."""
+    verbs = verb_sources(sent, work)
+    if not verbs:
+        return None
+    acc = _according(sent, work)
+    if acc is not None and _entity_type(work, acc) != "media":
+        return None  # "according to the ministry" names the source of the whole sentence
+    tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
+    if tok is None:
+        return None
+    governing = governing_source(sent, work, at)
+    if governing is not None:
+        return governing
+    for v, cand, _, _ in verbs:
+        # "the 45 deaths that the state government said had been confirmed": a clause on the
+        # figure's own noun that confirms it (``confirming_verbs``).
+        if v.dep_ == "relcl" and v.head in (tok, tok.head) and any(
+                c.dep_ == "ccomp" and c.lemma_.lower() in CONFIRMING for c in v.children):
+            return cand
+    main = [cand for v, cand, borrowed, _ in verbs if not borrowed
+            and not any(t.dep_ in _ASIDE_CLAUSE for t in [v, *v.ancestors])]
+    if main:
+        return main[0]
+    return (None, None) if acc is None else None
+
+
+def _entity_type(work: Work, found: tuple[str | None, str | None]) -> str | None:
+    hit = lookup(found[0] or "")
+    if hit:
+        return hit[1]
+    if MEDIA_WORDS.search(found[0] or ""):
+        return "media"
+    if found[1] is not None and found[1] in (work.entities or {}):
+        return work.entities[found[1]].type
+    return None
 
 
 # A person's role for an organisation, right after the name ("Dmytro Petrenko, the spokesman
@@ -367,12 +701,7 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
 # Asim Khan", "Head of the Donetsk Regional Military Administration, Pavlo K."). The role words
 # are data: ``data/sources_roles.yaml``.
 def _roles() -> str:
-    from importlib import resources
-
-    import yaml
-
-    words = yaml.safe_load(resources.files("sitrep").joinpath("data/sources_roles.yaml")
-                           .read_text("utf-8"))["roles"]
+    words = _ROLES_DATA["roles"]
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
@@ -383,45 +712,135 @@ _ROLE_BEFORE = re.compile(rf"(?:[’']s)?\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})
 _ROLE_OF_BEFORE = re.compile(rf"\b(?:{_ROLE})\s+(?:of|for|at)\s+(?:the\s+)?$", re.I)
 
 
-def speaks_for(work: Work, person_id: str) -> tuple[str, str] | None:
+def speaks_for(work: Work, person_id: str | None, name: str | None = None
+               ) -> tuple[str, str | None] | None:
     """The organisation a person speaks for, as the document describes them: an organisation
-    named in the person's apposition or title. Cached per document."""
+    named in the person's apposition or title, found at any mention of the person or any place
+    the text writes their name (by id, or by name for a speaker the tagger missed). Cached per
+    document."""
     cache = getattr(work, "_speaks_for", None)
     if cache is None:
         cache = _speaks_for_map(work)
         work._speaks_for = cache  # type: ignore[attr-defined]
-    return cache.get(person_id)
+    if person_id is not None and person_id in cache:
+        return cache[person_id]
+    if not name:
+        return None
+    key = "name:" + name.casefold()
+    if key not in cache:
+        found = None
+        if " " not in name.strip():
+            # A surname alone ("Akeredolu said") is the person named in full before.
+            found = next((v for k, v in cache.items() if k.endswith(" " + name.casefold())), None)
+        if found is None:
+            orgs = [m for m in work.mentions or [] if m.ref_id
+                    and work.entities[m.ref_id].type in ORG_TYPES]
+            # The name as written, or with the given names before it ("CTD Additional IG
+            # Omar Farid" for "Farid").
+            pattern = r"\b((?:[A-Z][\w’'-]+\s+){0,2})" + re.escape(name) + r"\b"
+            for x in re.finditer(pattern, work.text):
+                given = x.group(1).split()
+                for k in range(len(given) + 1):
+                    start = x.start() if k == 0 else x.start() + len(" ".join(given[:k])) + 1
+                    found = _org_of(work, work.text, orgs, start, x.end())
+                    if found is not None:
+                        break
+                if found is not None:
+                    break
+        cache[key] = found
+    return cache[key]
 
 
-def _speaks_for_map(work: Work) -> dict[str, tuple[str, str]]:
+# "The Governor of Ondo State, Mr Ade Bello", "Governor Ade Bello of Ondo State", "Ondo State
+# Governor Ade Bello": a state's governor speaks as the state government (only with "State"
+# written: "the regional governor" stays a person).
+_STATE = r"(?P<state>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+State\b"
+_GOVERNOR_BEFORE = re.compile(rf"\bGovernor\s+of\s+{_STATE}\s*,?\s*(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?$")
+_GOVERNOR_TITLE = re.compile(rf"\b{_STATE}\s+Governor\s+$")
+_GOVERNOR_AFTER = re.compile(rf"^\s+of\s+{_STATE}")
+_GOVERNOR_JUST_BEFORE = re.compile(r"\bGovernor\s+$")
+# "the spokesperson of the regional prosecutor's office": an office the text names by its level
+# only; qualified by a place the document names it is a known body ("Kharkiv regional
+# prosecutor's office").
+_LEVEL_OFFICE = re.compile(r"^(?:regional|oblast|provincial|district|state|city)\s+[\w’' -]{3,60}?"
+                           r"(?=[,.;]|\s+(?:said|says|told|in|on|at)\b|$)", re.I)
+
+
+def _qualified(work: Work, phrase: str) -> tuple[str, str | None] | None:
+    """A level-only office ("regional prosecutor's office") qualified by a place the document
+    names, when that makes a known body."""
+    seen: list[str] = []
+    for m in work.place_mentions or []:
+        place = work.places.get(m.ref_id) if m.ref_id else None
+        for form in (m.text, place.name if place else None):
+            if form and form not in seen:
+                seen.append(form)
+    for m in work.mentions or []:  # places the entity tagger took ("Kharkiv Oblast")
+        if m.text[:1].isupper() and m.text not in seen and len(m.text.split()) <= 3:
+            seen.append(m.text)
+    for form in seen:
+        for cand in (f"{form} {phrase}", f"{form.split()[0]} {phrase}"):
+            hit = lookup(cand)
+            if hit and hit[1] in ORG_TYPES:
+                ent = work.resolver.resolve(cand, "ORG")
+                return (ent.name, ent.id) if ent is not None else (hit[0], None)
+    return None
+
+
+def _speaks_for_map(work: Work) -> dict[str, tuple[str, str | None]]:
     text = work.text
     mentions = [m for m in work.mentions or [] if m.ref_id]
     orgs = [m for m in mentions if work.entities[m.ref_id].type in ORG_TYPES]
-    out: dict[str, tuple[str, str]] = {}
-    for m in mentions:
-        ent = work.entities[m.ref_id]
-        if ent.type != "person" or ent.id in out:
+    spans: list[tuple[int, int, str]] = [(m.span.start, m.span.end, m.ref_id) for m in mentions
+                                         if work.entities[m.ref_id].type == "person"]
+    persons = {eid: work.entities[eid] for _, _, eid in spans}
+    for eid, ent in persons.items():
+        if len(ent.name.split()) > 1:
+            spans += [(x.start(), x.end(), eid) for x in re.finditer(re.escape(ent.name), text)]
+    out: dict[str, tuple[str, str | None]] = {}
+    for start, end, eid in sorted(set(spans)):
+        if eid in out:
             continue
-        after = _ROLE_AFTER.match(text, m.span.end, min(len(text), m.span.end + 120))
-        if after:
-            # The org mention may hold the article ("the International Committee of …").
-            org = next((o for o in orgs if m.span.end < o.span.start <= after.end() < o.span.end), None)
-            if org is not None and not re.match(r"\s+[a-z]", text[org.span.end:org.span.end + 3]):
-                # ("the deputy head of the UN mission": a body inside the organisation, not it)
-                out[ent.id] = (work.entities[org.ref_id].name, org.ref_id)
-                continue
-        for o in orgs:
-            if not (m.span.start - 120 <= o.span.end <= m.span.start):
-                continue
-            between = text[o.span.end:m.span.start]
-            if "\n" in between:
-                continue
-            if _ROLE_BEFORE.fullmatch(between):
-                out[ent.id] = (work.entities[o.ref_id].name, o.ref_id)
-        if ent.id not in out:
-            # "Head of the Donetsk Regional Military Administration, Pavlo K.": role before the org.
-            for o in orgs:
-                if o.span.end <= m.span.start and re.fullmatch(r"\s*,?\s*", text[o.span.end:m.span.start]) \
-                        and _ROLE_OF_BEFORE.search(text[max(0, o.span.start - 60):o.span.start]):
-                    out[ent.id] = (work.entities[o.ref_id].name, o.ref_id)
+        org = _org_of(work, text, orgs, start, end)
+        if org is not None:
+            out[eid] = org
+            out["name:" + text[start:end].casefold()] = org
+            out.setdefault("name:" + persons[eid].name.casefold(), org)
     return out
+
+
+def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str | None] | None:
+    """The organisation the person written at [start, end) speaks for, from the words around."""
+    before = text[max(0, start - 120):start]
+    gov = _GOVERNOR_BEFORE.search(before) or _GOVERNOR_TITLE.search(before) or (
+        _GOVERNOR_JUST_BEFORE.search(before) and _GOVERNOR_AFTER.match(text[end:end + 60]))
+    if gov:
+        return f"{gov.group('state')} State Government", None
+    after = _ROLE_AFTER.match(text, end, min(len(text), end + 120))
+    if after:
+        # The org mention may hold the article ("the International Committee of …").
+        org = next((o for o in orgs if end < o.span.start <= after.end() < o.span.end), None)
+        if org is not None and not re.match(r"\s+(?!(?:in|at|on|of|and|for|from|near)\b)[a-z]",
+                                            text[org.span.end:org.span.end + 8]):
+            # ("the deputy head of the UN mission": a body inside the organisation, not it;
+            # "a spokesman for Lady Reading Hospital in Peshawar" is the hospital's)
+            return work.entities[org.ref_id].name, org.ref_id
+        level = _LEVEL_OFFICE.match(text[after.end():after.end() + 80])
+        if org is None and level:
+            found = _qualified(work, level.group(0).strip())
+            if found:
+                return found
+    for o in orgs:
+        if not (start - 120 <= o.span.end <= start):
+            continue
+        between = text[o.span.end:start]
+        if "\n" in between:
+            continue
+        if _ROLE_BEFORE.fullmatch(between):
+            return work.entities[o.ref_id].name, o.ref_id
+    # "Head of the Donetsk Regional Military Administration, Pavlo K.": role before the org.
+    for o in orgs:
+        if o.span.end <= start and re.fullmatch(r"\s*,?\s*", text[o.span.end:start]) \
+                and _ROLE_OF_BEFORE.search(text[max(0, o.span.start - 60):o.span.start]):
+            return work.entities[o.ref_id].name, o.ref_id
+    return None

@@ -25,7 +25,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import find_source, hedged, speaks_for
+from .attribution import ORG_TYPES, find_source, governing_source, hedged, source_of_number, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -107,12 +107,16 @@ TRAP_AFTER = re.compile(
     r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
     r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
     r"corps|fleet|squadron|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
-TRAP_BEFORE = re.compile(r"(\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
+TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|august|september|october|"
+                         r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
+                         r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|until|through))?|"
+                         r"\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 AGE_BEFORE = re.compile(r"\b(aged|ages|age of|age)\s*$", re.I)
 PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
                         r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
-                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be)\b[^.]{0,30}$", re.I)
+                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be|increase|grow|go up|jump)\b"
+                        r"[^.]{0,30}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
 SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
@@ -156,16 +160,32 @@ def _np_after(doc, start_char: int, limit_char: int):
 
 
 def _victims(np_text: str, np_tokens) -> str:
-    low = " " + np_text.lower() + " "
+    low = " " + " ".join(re.sub(r"[^\w\s'’-]", " ", np_text.lower()).split()) + " "
+    hits = []  # (start, end, category) of every victim word in the phrase
     for cat in VICTIM_ORDER:
-        for w in sorted(VICTIMS[cat], key=len, reverse=True):
-            if f" {w} " in low:
-                return cat
+        for w in VICTIMS[cat]:
+            at = low.find(f" {w} ")
+            while at >= 0:
+                hits.append((at, at + len(w) + 2, cat))
+                at = low.find(f" {w} ", at + 1)
+    # A word inside a longer victim phrase gives way to it ("defence volunteers").
+    kept = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0]
+                                       for o in hits)]
+    for cat in VICTIM_ORDER:
+        if any(h[2] == cat for h in kept):
+            return cat
     return "unknown"
 
 
+# The rest of a victim phrase joined by "and" that the noun phrase stops before ("girls" + " and
+# young women"): the lexicon's phrases with "and" in them.
+_JOINED = [w.split(" and ", 1)[1] for ws in VICTIMS.values() for w in ws if " and " in w]
+JOINED_AFTER = re.compile(rf"\s+and\s+(?:{_alternation(_JOINED) if _JOINED else '-'})\b", re.I)
+UNKNOWN_VICTIMS = re.compile(rf"\b(?:{_alternation(LEX.get('unknown_victims') or ['-'])})\b", re.I)
+
+
 _PARTITIVE_OF = re.compile(
-    r"^\s*(?:of (?:its|their|his|her|our|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
+    r"^\s*(?:of (?:its|their|his|her|our|my|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
     r"|(?:\s*\(|\s*,)?\s*of (?:them|whom|the dead|the victims|those killed|the injured|the wounded)"
     r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|$))",
     re.I)
@@ -329,6 +349,7 @@ def figures_stage(work: Work) -> None:
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
         source, source_id = find_source(sent, work)
+        para_source = last_source.get(para_of(s0))  # what the paragraph said before this sentence
         if source is not None and not _is_outlet(source, work):
             # The paragraph's later sentences inherit it ("X said two missiles hit the station.
             # 30 people were killed.").
@@ -345,12 +366,18 @@ def figures_stage(work: Work) -> None:
             among = "injured" if among_m.group(1).lower() in ("wounded", "injured") else "killed"
         pending: list = []
         verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
+        # Verbs that give a clause its own predicate ("including" only opens a list).
+        own_verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
+                              and t.lemma_.lower() not in ("include", "exclude", "accord"))
         sent_ents = [e for e in doc_ents if s0 <= e[0] < s1]
 
         def emit(num, np_tokens, np_end, status, rule, status_end, fig_start):
             a1 = s0 + num.end
             np_text = text[a1:np_end]
             victims = _victims(np_text, np_tokens)
+            joined = JOINED_AFTER.match(text, np_end, min(s1, np_end + 30)) if np_tokens else None
+            if joined and _victims(np_text + joined.group(0), None) != victims:
+                victims = _victims(np_text + joined.group(0), None)  # "46 girls and women"
             head = np_tokens[-1].lower_ if np_tokens else ""
             part = _partitive_victims(text[a1:s1])
             group = _group(np_tokens, doc)
@@ -362,22 +389,39 @@ def figures_stage(work: Work) -> None:
                 # "killing 13 members of the forces and wounding several others": the others are
                 # of the same armed side; after civilians or children "others" is anyone.
                 victims = prev.victims
-            elif victims == "unknown" and (not np_tokens or head in STATUS_OF or head == "arrivals"):
-                victims = "all"  # "the toll rose to 26", "803 killings": people, category untold
+            elif victims == "unknown" and prev is not None and prev.victims in (
+                    "civilians", "security_forces", "combatants") and (
+                    not np_tokens or head in STATUS_OF) and re.fullmatch(
+                    r"[\w\s]{0,30}?\s(?:and|,)\s+(?:\w+\s+){0,2}", stext[prev_np_end:num.start] + " "):
+                # "50 villagers were killed and 30 injured": the same people, counted again.
+                victims = prev.victims
+            if victims == "unknown" and not UNKNOWN_VICTIMS.search(np_text):
+                victims = "all"  # "the toll rose to 26", "displacing thousands more": people
             fig_end = max(np_end, s0 + status_end, a1)
-            para = para_of(s0)
             src, src_id, inherited = source, source_id, False
+            own = source_of_number(sent, work, s0 + num.num_start)
+            if own is not None:
+                src, src_id = own  # the reporting verb the number's own clause hangs from
             # The innermost quotation holding the figure: "The UN says ..." inside an answer.
             quote = min((q for q in work.quotes if q.speaker
                          and q.span.start <= s0 + num.start < q.span.end),
                         key=lambda q: q.span.end - q.span.start, default=None)
+            if own == (None, None) and quote is not None and quote.kind != "direct":
+                quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
+            if quote is not None and src is not None and quote.speaker != src and \
+                    governing_source(sent, work, s0 + num.num_start) == (src, src_id) and \
+                    not _verb_inside(sent, work, quote, s0 + num.num_start):
+                quote = None  # the verb whose clause holds the quotation names who said it
+            if quote is not None and quote.kind != "direct" and src is not None and src_id is None \
+                    and _within(quote.speaker, src):
+                quote = None  # "according to officials and local media": ours names them all
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
             if src is not None and _is_outlet(src, work):
                 src, src_id = None, None  # "…, Dunya News reported" in Dunya News: its own voice
-            if src is None and para in last_source:
-                src, src_id = last_source[para]
+            if src is None and para_source is not None:
+                src, src_id = para_source
                 inherited = src is not None
             src, src_id, person = _speaker_org(src, src_id, work)
             p_start, p_end = _period(stext, sent_dates, work.published)
@@ -417,9 +461,26 @@ def figures_stage(work: Work) -> None:
             if status is None and noun is not None:
                 status, rule = STATUS_OF[noun.lower_], "noun"
                 status_end = noun.idx + len(noun) - s0
+                if noun.dep_ == "amod" and noun.i < np_tokens[-1].i:
+                    # "nine displaced people were killed": the adjective tells who they were, the
+                    # verb after what happened to them.
+                    later, later_end = _status_after(stext, np_end - s0, verbs)
+                    if later is not None and later != status:
+                        status, status_end, rule = later, later_end, "after"
             if status is None:
                 status, status_end = _status_after(stext, np_end - s0, verbs)
                 rule = "after"
+                described = re.match(r"\s+(?:[\w-]+\s+)??([\w-]+)\b(?=\s+(?:were|was|are|have|had|who)\b)", stext[status_end:])
+                if status is not None and not np_tokens and described and \
+                        described.group(1).lower() in VICTIM_WORDS:
+                    # "nine displaced people were killed": the participle describes the people;
+                    # what happened to them comes after.
+                    later, later_end = _status_after(stext, status_end + described.end(), verbs)
+                    if later is not None and later != status:
+                        np_end = s0 + status_end + described.end()
+                        np_text = text[a1:np_end]
+                        np_tokens = [t for t in sent if a1 <= t.idx < np_end]
+                        status, status_end = later, later_end
             if status is None and head == "lives" and LIVES.search(stext[max(0, num.start - 30):num.start]):
                 status, status_end, rule = "killed", np_end - s0, "noun"
             if status is None and prev is not None and (
@@ -459,6 +520,8 @@ def figures_stage(work: Work) -> None:
                 # "More than 100 people, among them 20 children ..., have been killed": the
                 # leading count shares the status found after its subset.
                 for pnum, ptoks, pend in pending:
+                    if any(pend - s0 <= v < num.start for v in own_verbs):
+                        continue  # "39 people were saved, 75 were injured": its own verb, no status
                     if re.search(r"\b(among them|including|of whom|among whom|and|as well as|"
                                  r"along with)\b|,|&", stext[pnum.end:num.start]):
                         emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
@@ -470,6 +533,24 @@ def figures_stage(work: Work) -> None:
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
+
+
+def _verb_inside(sent, work: Work, quote, at: int) -> bool:
+    """The reporting verb over the number at ``at`` is inside the quotation ("'The commander
+    reported to me that 60 were killed,' said the prosecutor": the prosecutor's words)."""
+    from .attribution import REPORT_LEMMAS
+
+    tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
+    verb = next((a for a in (tok.ancestors if tok is not None else [])
+                 if a.lemma_.lower() in REPORT_LEMMAS), None)
+    return verb is not None and quote.kind == "direct" and quote.span.start <= verb.idx < quote.span.end
+
+
+def _within(short: str, long: str) -> bool:
+    """Every word of ``short`` is in ``long``, which says more ("officials" in "officials and
+    local media")."""
+    a, b = short.casefold().split(), long.casefold().split()
+    return len(a) < len(b) and set(a) <= set(b)
 
 
 def _is_outlet(name: str, work: Work) -> bool:
@@ -485,12 +566,21 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
                  ) -> tuple[str | None, str | None, str | None]:
     """A person speaking for an organisation: (organisation, its id, the person)."""
     ent = work.entities.get(src_id) if src_id else None
-    if ent is None or ent.type != "person":
+    if ent is not None and ent.type in ("person", *ORG_TYPES) and " " not in ent.name:
+        # A surname ("Akeredolu said"; the tagger may take it for an organisation) after the
+        # full name: that person.
+        full = next((e for e in work.entities.values() if e.type == "person"
+                     and e.name.endswith(" " + ent.name)), None)
+        if full is not None:
+            ent, src, src_id = full, full.name, full.id
+    if src is None or (ent is not None and ent.type != "person"):
         return src, src_id, None
-    org = speaks_for(work, ent.id)
+    if ent is None and (src_id is not None or not src[:1].isupper()):
+        return src, src_id, None  # a description ("local official") speaks for nobody named
+    org = speaks_for(work, ent.id if ent is not None else None, src)
     if org is None:
         return src, src_id, None
-    return org[0], org[1], ent.name
+    return org[0], org[1], ent.name if ent is not None else src
 
 
 # A short sentence that only names who reported what came before: "The regional prosecutor's
