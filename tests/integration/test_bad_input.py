@@ -192,9 +192,12 @@ def count_documents(target: str) -> int:
 
 
 # Fields the link stage adds from the whole corpus, not from the document itself.
+# Fields the export sets across documents. ``scope`` is one of them: a figure linking sets
+# apart as background (too far from the incident's places, say) is exported as background,
+# and which documents are stored decides that.
 LINKED = {"incident_id", "background", "background_reason", "claim_id", "repeat_of", "counted",
           "counted_as_victims", "source_key", "source_name", "partial", "floor", "projection",
-          "statement_id", "text_statement_id", "statement_quotes"}
+          "statement_id", "text_statement_id", "statement_quotes", "scope", "scope_reason"}
 
 
 def per_document(row: dict) -> dict:
