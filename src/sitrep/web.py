@@ -9,11 +9,13 @@ and its Content-Security-Policy allows only this package's own script.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 from typing import Any, Callable, Literal, Optional
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from .config import CONFIG
@@ -69,6 +71,44 @@ def create_app(db_path: str | None = None,
                     return held["record"]
         except StoreError as exc:
             raise HTTPException(503, str(exc)) from None
+
+    # A JSON answer depends only on the record and the request's path and query, so within one
+    # generation of the store it is computed once and served again from here (bounded).
+    answers: dict[tuple[str, str, str], bytes] = {}
+
+    # The store's generation is looked up at most once per ``serve.generation_ttl`` seconds: a
+    # batch being ingested shows within that long, and busy clients do not each open the store.
+    seen: dict[str, Any] = {"at": -1e9, "gen": None}
+
+    def generation() -> str | None:
+        now = time.monotonic()
+        if now - seen["at"] < CONFIG["serve"]["generation_ttl"]:
+            return seen["gen"]
+        try:
+            with Store(db_path, create=False) as store:
+                gen = store.generation()
+        except StoreError:
+            gen = None
+        seen["at"], seen["gen"] = now, gen
+        return gen
+
+    @app.middleware("http")
+    async def reuse_answers(request: Request, call_next):
+        if (load is not None or request.method != "GET"
+                or not request.url.path.startswith("/api/")):
+            return await call_next(request)
+        gen = await run_in_threadpool(generation)
+        key = (gen or "", request.url.path, request.url.query)
+        if gen is not None and key in answers:
+            return Response(answers[key], media_type="application/json")
+        response = await call_next(request)
+        if gen is None or response.status_code != 200:
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])
+        if any(k[0] != gen for k in answers) or len(answers) >= CONFIG["serve"]["cached_answers"]:
+            answers.clear()
+        answers[key] = body
+        return Response(body, media_type="application/json")
 
     def page(template: str, rec: Record, **context: Any) -> HTMLResponse:
         html = render(template, summary=rec.summary(), link=app_link, **context)

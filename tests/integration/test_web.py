@@ -149,6 +149,8 @@ def test_the_app_computes_the_record_once_per_change_to_the_store(tmp_path, monk
                  encoding="utf-8")
     db = str(tmp_path / "s.db")
     ingest_paths([str(a)], db, {}, quiet=True)
+    # Look at the store on every request (the app trusts a look for a second by default).
+    monkeypatch.setitem(sitrep.web.CONFIG["serve"], "generation_ttl", 0)
     computed = []
     real = sitrep.web.collect
     monkeypatch.setattr(sitrep.web, "collect", lambda store: computed.append(1) or real(store))
