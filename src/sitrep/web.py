@@ -74,7 +74,7 @@ def create_app(db_path: str | None = None,
 
     # A JSON answer depends only on the record and the request's path and query, so within one
     # generation of the store it is computed once and served again from here (bounded).
-    answers: dict[tuple[str, str, str], bytes] = {}
+    answers: dict[tuple[str, str, str], tuple[bytes, dict[str, str]]] = {}
 
     # The store's generation is looked up at most once per ``serve.generation_ttl`` seconds: a
     # batch being ingested shows within that long, and busy clients do not each open the store.
@@ -100,15 +100,18 @@ def create_app(db_path: str | None = None,
         gen = await run_in_threadpool(generation)
         key = (gen or "", request.url.path, request.url.query)
         if gen is not None and key in answers:
-            return Response(answers[key], media_type="application/json")
+            body, headers = answers[key]
+            return Response(body, headers=headers)
         response = await call_next(request)
         if gen is None or response.status_code != 200:
             return response
         body = b"".join([chunk async for chunk in response.body_iterator])
+        # Headers such as X-Total-Count travel with the answer; the length is set anew.
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         if any(k[0] != gen for k in answers) or len(answers) >= CONFIG["serve"]["cached_answers"]:
             answers.clear()
-        answers[key] = body
-        return Response(body, media_type="application/json")
+        answers[key] = (body, headers)
+        return Response(body, headers=headers)
 
     def page(template: str, rec: Record, **context: Any) -> HTMLResponse:
         html = render(template, summary=rec.summary(), link=app_link, **context)

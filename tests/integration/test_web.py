@@ -159,5 +159,9 @@ def test_the_app_computes_the_record_once_per_change_to_the_store(tmp_path, monk
         assert len(client.get("/api/figures").json()) == 1
     assert len(computed) == 1
     ingest_paths([str(b)], db, {}, quiet=True)
-    assert len(client.get("/api/figures").json()) == 2  # a new document shows on the next request
+    answer = client.get("/api/figures")  # a new document shows on the next request
+    assert len(answer.json()) == 2 and answer.headers["X-Total-Count"] == "2"
+    again = client.get("/api/figures")  # served again as answered, headers included
+    assert again.json() == answer.json() and again.headers["X-Total-Count"] == "2"
+    assert again.headers["content-type"].startswith("application/json")
     assert len(computed) == 2
