@@ -36,10 +36,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(url: str) -> tuple[float, int]:
+def get(url: str, timeout: float = 30) -> tuple[float, int]:
     t0 = time.perf_counter()
     try:
-        with urllib.request.urlopen(url, timeout=30) as r:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             r.read()
             status = r.status
     except Exception:  # noqa: BLE001 - counted as an error
@@ -74,7 +74,8 @@ def main() -> int:
                     break
             except OSError:
                 time.sleep(0.2)
-        first, status = get(base + "/api/incidents")
+        # The first request links and reconciles the whole store: give it time.
+        first, status = get(base + "/api/incidents", timeout=1800)
         if status != 200:
             print(f"server did not answer ({status})", file=sys.stderr)
             return 1
