@@ -20,7 +20,8 @@ from sitrep.ingest import read_paths
 from sitrep.meta import validate
 from sitrep.records import Problem, RawDocument
 from tests.integration.test_cli import GOOD, export_json, invoke, stats
-from tests.pg import fresh_database
+# A fresh store of each kind (SQLite, PostgreSQL): the battery holds for both.
+from tests.integration.test_bad_input import target  # noqa: F401  (a fixture)
 
 SECRET = "SECRET-TOKEN-7f3a The launch codes are in the drawer.\n"
 
@@ -28,14 +29,6 @@ SECRET = "SECRET-TOKEN-7f3a The launch codes are in the drawer.\n"
 def ingest(*args: str):
     return invoke("ingest", *args, "--quiet")
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    """A fresh store of each kind: the battery holds for both."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "s.db")
-    else:
-        yield from fresh_database()
 
 
 def lines(output: str, word: str) -> list[str]:
