@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import time
@@ -20,8 +21,12 @@ from .config import CONFIG
 from .outfiles import OutputError, atomic_dir, atomic_file
 from .ray_runner import RayRunnerError  # no ray import: ray loads only for --runner ray
 from .records import Problem, RawDocument
-from .store import Store, StoreError, default_db, display, is_url
+from .store import Store, StoreError, default_db, display, is_url, mask_secrets
 from .store import exists as store_exists
+
+# psycopg logs what it could not roll back on a lost connection; the command says it in one line.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+logging.getLogger("psycopg").propagate = False
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn crisis and conflict reporting into a sourced situation record.")
@@ -60,6 +65,36 @@ def literal(text: str) -> str:
 def say(text: str) -> None:
     """One line to stderr, printed literally: a file name like ``[/x]`` is not markup."""
     err.print(literal(text), highlight=False, soft_wrap=True, markup=False)
+
+
+# SQLite errors that mean the file or its disk failed under a running command, not a bug of ours.
+_SQLITE_GONE = ("disk i/o error", "database is locked", "readonly database", "unable to open",
+                "database or disk is full", "database disk image is malformed")
+
+
+def database_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` says the store went away under a running command: the PostgreSQL server
+    stopped or the connection was cut, or the SQLite file's disk failed or stayed locked."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError):
+        return any(m in str(exc).lower() for m in _SQLITE_GONE)
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def store_lost(target: str, exc: BaseException, doing: str) -> typer.Exit:
+    """One line for a store lost during ``doing``; the caller raises the returned exit (2)."""
+    while exc.__context__ is not None and database_gone(exc.__context__):
+        exc = exc.__context__  # the first failure says why; later ones say what it broke
+    lines = str(exc).strip().splitlines()
+    reason = mask_secrets(lines[0] if lines else type(exc).__name__, target)
+    say(f"{display(target)}: the database went away during {doing} ({reason}); what was stored "
+        f"before is kept: run the same command again to resume")
+    return typer.Exit(2)
 
 
 def _report(problem, verb: str = "skipped") -> None:
@@ -211,6 +246,10 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, directories or gl
     except RayRunnerError as exc:
         say(str(exc))
         raise typer.Exit(1) from None
+    except Exception as exc:
+        if not database_gone(exc):
+            raise
+        raise store_lost(target, exc, "ingest") from None
     dt = time.perf_counter() - t0
     say(f"{counts['stored']} stored, {counts['unchanged']} unchanged, "
         f"{counts['problems']} problems in {dt:.1f}s -> {display(target)}")
@@ -249,6 +288,10 @@ def watch(sources: list[str] = typer.Argument(..., help="Folders, files, globs o
             polls = watcher.run(interval, 1 if once else max_polls, on_poll=tell)
         except KeyboardInterrupt:
             polls = watcher.polls
+        except Exception as exc:
+            if not database_gone(exc):
+                raise
+            raise store_lost(target, exc, "watch") from None
     say(f"stopped after {polls} poll{'s' if polls != 1 else ''} -> {display(target)}")
 
 

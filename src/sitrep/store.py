@@ -156,8 +156,17 @@ class _SQLite(_Backend):
             else:
                 # Read commands never create or change anything: not even an empty schema.
                 uri = "file:" + pathname2url(os.path.abspath(path)) + "?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
-                self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+                try:
+                    self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                    self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+                except sqlite3.OperationalError:
+                    if os.access(path, os.W_OK) or not os.access(path, os.R_OK):
+                        raise
+                    # A store in WAL mode that this user may only read, in a folder it cannot
+                    # write: SQLite cannot make the shared-memory file, so read the file as it is.
+                    self.conn = sqlite3.connect(uri + "&immutable=1", uri=True,
+                                                isolation_level=None, timeout=30)
+                    self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
         except sqlite3.Error as exc:
             raise StoreError(f"{path}: cannot open SQLite database ({exc})") from None
         self.conn.execute("PRAGMA foreign_keys=ON")

@@ -9,7 +9,11 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +23,9 @@ from hypothesis import strategies as st
 from sitrep.ingest import read_paths
 from sitrep.meta import validate
 from sitrep.records import Problem, RawDocument
+from tests.integration.test_bad_input import count_documents
 from tests.integration.test_cli import GOOD, export_json, invoke, stats
+from tests.pg import fresh_database
 # A fresh store of each kind (SQLite, PostgreSQL): the battery holds for both.
 from tests.integration.test_bad_input import target  # noqa: F401  (a fixture)
 
@@ -389,6 +395,83 @@ def test_a_newer_schema_is_refused_and_an_older_one_upgraded(small_store):
     assert ingest(str(small_store.parent / "a.txt"), "--db", str(small_store)).exit_code == 0
     with sqlite3.connect(small_store) as conn:
         assert conn.execute("SELECT value FROM sitrep_meta").fetchone()[0] == "2"
+
+
+def _as_other_user(cmd: list[str]) -> list[str]:
+    """``cmd`` run as an unprivileged user when the tests run as root (root writes any file)."""
+    if os.geteuid() != 0:
+        return cmd
+    assert shutil.which("setpriv"), "setpriv (util-linux) is needed to test as a non-root user"
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+
+
+def test_a_read_only_database_is_one_line_and_exit_2_and_still_readable(small_store):
+    import tempfile
+
+    # A folder the unprivileged user can reach (pytest's own temporary folders are private).
+    with tempfile.TemporaryDirectory() as folder:
+        here = Path(folder)
+        db = here / "s.db"
+        shutil.copy(small_store, db)
+        (here / "b.txt").write_text(GOOD.replace("seven", "nine"), encoding="utf-8")
+        before = db.read_bytes()
+        os.chmod(db, 0o444)
+        os.chmod(here, 0o755)
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+        run = subprocess.run(_as_other_user([sys.executable, "-m", "sitrep.cli", "ingest",
+                                             str(here / "b.txt"), "--db", str(db), "-q"]),
+                             capture_output=True, text=True, env=env, timeout=600)
+        assert run.returncode == 2, run.stderr
+        said = run.stderr.strip().splitlines()
+        assert len(said) == 1 and said[0].startswith(f"{db}: cannot open"), run.stderr
+        assert "readonly" in said[0], run.stderr
+        assert db.read_bytes() == before
+        look = subprocess.run(_as_other_user([sys.executable, "-m", "sitrep.cli", "stats", "--db",
+                                              str(db)]),
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert look.returncode == 0 and "documents" in look.stdout, look.stderr
+
+
+@pytest.fixture
+def pg_target():
+    yield from fresh_database()
+
+
+def _cut_connections(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(os.environ["SITREP_TEST_PG_URL"], autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+
+
+def test_a_server_gone_mid_ingest_is_one_line_and_the_same_command_resumes(tmp_path, pg_target):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    n = 60
+    for i in range(n):
+        (corpus / f"d{i:02}.txt").write_text(
+            f"Gunmen killed {i + 3} villagers near the town of Kerbala-{i} on Monday, police said.\n",
+            encoding="utf-8")
+    cmd = [sys.executable, "-m", "sitrep.cli", "ingest", str(corpus), "--db", pg_target, "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while count_documents(pg_target) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _cut_connections(pg_target)  # the server goes away under the running command
+    _, stderr = proc.communicate(timeout=600)
+    stored_before = count_documents(pg_target)
+    assert proc.returncode == 2, stderr
+    said = stderr.strip().splitlines()
+    assert len(said) == 1 and "went away during ingest" in said[0] and "resume" in said[0], stderr
+    assert 3 <= stored_before < n
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"{n - stored_before} stored, {stored_before} unchanged" in again.stderr
+    data = export_json(pg_target)
+    assert len(data["documents"]) == n
+    assert len({d["raw_sha256"] for d in data["documents"]}) == n
 
 
 @pytest.mark.parametrize("content, reason", [(None, "cannot read"), ("[serve\nport = ", "not valid TOML")])
