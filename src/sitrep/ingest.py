@@ -224,10 +224,11 @@ def read_feed_bytes(data: bytes, path: str, meta: dict[str, Any]) -> Iterator[Ra
         if not content.strip():
             yield Problem(where, "feed item has no content")
             continue
-        if "<" in content:
-            body = _html_fragment_text(content)
-        else:
-            body = content
+        try:
+            body = _html_fragment_text(content) if "<" in content else content
+        except (ValueError, etree_error()) as exc:  # one unreadable item, not the whole feed
+            yield Problem(where, f"feed item body cannot be read ({exc})")
+            continue
         published = None
         if entry.get("published_parsed"):
             published = date(*entry["published_parsed"][:3]).isoformat()
@@ -239,10 +240,21 @@ def read_feed_bytes(data: bytes, path: str, meta: dict[str, Any]) -> Iterator[Ra
         yield _item(where, body, item_meta, "feed", "html-extracted" if "<" in content else "text")
 
 
+_XML_FORBIDDEN = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32))}
+
+
+def etree_error() -> type[Exception]:
+    from lxml.etree import LxmlError
+
+    return LxmlError
+
+
 def _html_fragment_text(fragment: str) -> str:
     """Text of an HTML fragment (a feed item body), one paragraph per line."""
     import lxml.html
 
+    # Control characters XML does not allow (a stray backspace in a feed) would stop lxml.
+    fragment = fragment.translate(_XML_FORBIDDEN)
     root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")

@@ -255,6 +255,37 @@ def test_generated_jsonl_and_manifest_items_never_crash_or_store_bad_types(tmp_p
             assert isinstance(item, Problem) and "\n" not in item.message
 
 
+FEED_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "title": FEED_TEXT, "link": FEED_TEXT | st.just("javascript:alert(1)") | st.just("file:///etc/passwd"),
+    "pubDate": FEED_TEXT | st.sampled_from(["now", "1e308", "Mon, 45 Foo 2099 99:99:99 GMT",
+                                             "2025-13-45", "Tue, 01 Jan 2999 00:00:00 GMT"]),
+    "description": FEED_TEXT | st.sampled_from(["<script>x()</script>", "]]>", "&amp;&#0;&#xD800;"]),
+}), max_size=4))
+def test_generated_feed_items_never_crash_or_store_bad_values(items):
+    from xml.sax.saxutils import escape
+
+    from sitrep.ingest import read_feed_bytes
+
+    body = "".join(f"<item><title>{escape(i['title'])}</title><link>{escape(i['link'])}</link>"
+                   f"<pubDate>{escape(i['pubDate'])}</pubDate>"
+                   f"<description>{escape(i['description'])}</description></item>" for i in items)
+    xml = f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{body}</channel></rss>'
+    for item in read_feed_bytes(xml.encode("utf-8", "surrogatepass"), "feed.xml", {}):
+        if isinstance(item, RawDocument):
+            for k in ("url", "outlet", "title", "published", "language"):
+                assert getattr(item, k) is None or isinstance(getattr(item, k), str)
+            assert item.published is None or "2000" <= item.published[:4] <= "2100"
+            assert item.published is None or item.published[:4] != "2999"
+            item.raw.encode("utf-8")
+            assert "\x00" not in item.raw
+        else:
+            assert isinstance(item, Problem) and "\n" not in item.message
+
+
 # --- input it cannot read yet ---------------------------------------------------------------
 
 def test_languages_are_detected_stored_and_counted(tmp_path):
