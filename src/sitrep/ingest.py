@@ -121,10 +121,11 @@ def html_to_text(html: str) -> tuple[str, dict[str, Any]]:
 
 
 def _make(path: str, raw: str, raw_bytes: bytes, fmt: str, meta: dict[str, Any],
-          raw_kind: str = "text", problems: list[Problem] | None = None) -> RawDocument:
+          raw_kind: str = "text", problems: list[Problem] | None = None,
+          validated: bool = False) -> RawDocument:
     """The document, its metadata validated (a bad field dropped and reported on the document's
-    ``problems``) and its text one both stores can hold."""
-    meta, found = validate(meta, path)
+    ``problems``; ``validated`` when the caller did it) and its text one both stores can hold."""
+    meta, found = (meta, []) if validated else validate(meta, path)
     raw = clean_text(raw)
     return RawDocument(
         source_path=path, raw=raw, raw_sha256=sha256(raw_bytes), fmt=fmt,
@@ -140,7 +141,7 @@ def _item(where: str, body: str, meta: dict[str, Any], fmt: str, raw_kind: str) 
     meta, problems = validate(meta, where)
     body = clean_text(body)
     key = "\n".join([meta.get("url") or "", meta.get("outlet") or "", body]).encode("utf-8")
-    return _make(where, body, key, fmt, meta, raw_kind=raw_kind, problems=problems)
+    return _make(where, body, key, fmt, meta, raw_kind=raw_kind, problems=problems, validated=True)
 
 
 def _merge(found: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
