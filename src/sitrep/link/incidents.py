@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz
@@ -385,6 +386,12 @@ def _core_places(doc_ids: list[str], profiles: dict[str, DocProfile],
     specific = [p for p in doc_freq if p in place_rows and doc_freq[p] >= need
                 and place_rows[p].get("precision") != "country"]
     specific.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
+    # A capital far from the incident's most named place is the seat of a government ("Moscow
+    # said", "a press conference in the capital"), not a place of the event.
+    far = _cfg()["background_far_km"]
+    specific = [p for k, p in enumerate(specific)
+                if k == 0 or not _is_capital(place_rows[p])
+                or (_km(place_rows[p], place_rows[specific[0]]) or 0) <= far]
     countries = [p for p in doc_freq if place_rows.get(p, {}).get("precision") == "country"]
     countries.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
     # The main country is the one the specific places are in, not the most named one (a
@@ -392,6 +399,23 @@ def _core_places(doc_ids: list[str], profiles: dict[str, DocProfile],
     codes = Counter(place_rows[p].get("country_code") for p in specific)
     main = [p for p in countries if codes and place_rows[p].get("country_code") == codes.most_common(1)[0][0]]
     return specific + (main or countries)[:1]
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[tuple[str, str]]:
+    from .. import gazetteer
+
+    try:
+        table = gazetteer.countries()
+    except Exception:  # no gazetteer table: no capital is known
+        return frozenset()
+    return frozenset((iso, cap.casefold()) for iso, (_, cap) in table.items() if cap)
+
+
+def _is_capital(row: Row) -> bool:
+    names = {row.get("name") or "", *(row.get("aliases") or [])}
+    return row.get("precision") != "country" and any(
+        (row.get("country_code"), n.casefold()) in _capitals() for n in names)
 
 
 def _title(place_ids: list[str], place_rows: dict[str, Row], start: str | None, end: str | None

@@ -48,9 +48,28 @@ def source_key(f: Row, outlet: str | None) -> str:
     return "outlet:" + " ".join(_WORD.findall((outlet or "unknown").casefold()))
 
 
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, tuple[str, ...]]:
+    """``data/demonyms.yaml`` plus ``$SITREP_DEMONYMS``: a demonym -> its country's name words."""
+    data = yaml.safe_load(resources.files("sitrep").joinpath("data/demonyms.yaml")
+                          .read_text("utf-8")) or {}
+    extra = os.environ.get("SITREP_DEMONYMS")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            data.update(yaml.safe_load(fh) or {})
+    return {str(k).casefold(): tuple(str(v).casefold().split()) for k, v in data.items()}
+
+
 def _name_words(name: str) -> frozenset[str]:
+    """The words of a source's name, a demonym standing for its country ("Congolese
+    government" -> government, congo)."""
     words = (w.removesuffix("'s") for w in _WORD.findall(name.casefold().replace("’", "'")))
-    return frozenset(w for w in words if w not in _STOP and w != "s")
+    table = demonyms()
+    out: set[str] = set()
+    for w in words:
+        if w not in _STOP and w != "s":
+            out.update(table.get(w, (w,)))
+    return frozenset(out)
 
 
 def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
