@@ -144,3 +144,11 @@ def test_a_total_brought_in_dead_is_the_toll():
     s = _scopes("Hospital workers said a total of 35 people were brought in dead after the "
                 "attack on the church.\n")
     assert s[(35, "killed")] == "whole"
+
+
+def test_last_year_in_another_clause_does_not_date_the_figure():
+    s = _scopes("Investigators found that more than 400 people were killed – most of them "
+                "executed – by soldiers tied to the raid by messages a newspaper obtained last "
+                "year.\n\nLast year, 30 people were killed in the same district.\n",
+                published="2023-05-10")
+    assert s[(400, "killed")] == "whole" and s[(30, "killed")] == "background"
