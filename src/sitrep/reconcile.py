@@ -15,6 +15,7 @@ is marked ``revised_down`` and never becomes its current claim.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -140,15 +141,30 @@ class Tally:
 
 def source_tier(f: Row, entity_types: dict[str, str]) -> int:
     """1 an institution (monitor, UN agency, ministry), 2 a named person, 3 a party to the fighting
-    or a described but unnamed source ("officials", "a medical source"), 4 the outlet's own voice."""
+    or a described but unnamed source ("officials", "a medical source"), 4 the outlet's own voice
+    or another outlet's ("the wire agencies reported that over 50 were killed")."""
     if f.get("source_id"):
         kind = entity_types.get(f["source_id"])
         if kind in ("organization", "government"):
             return 1
         if kind == "person":
             return 2
-        return 3
-    return 3 if f.get("source") else 4
+        return 4 if kind == "media" else 3
+    if f.get("source"):
+        return 4 if _outlets_only(f["source"]) else 3
+    return 4
+
+
+_AND = re.compile(r"\s*(?:,|&|\band\b)\s*")
+
+
+def _outlets_only(name: str) -> bool:
+    """The source is one or more news outlets of the alias dictionary ("Reuters and Voice of
+    America")."""
+    from .extract.entities import lookup
+
+    parts = [p for p in _AND.split(name) if p]
+    return bool(parts) and all((lookup(p) or ("", ""))[1] == "media" for p in parts)
 
 
 def _as_of(f: Row) -> str | None:

@@ -370,3 +370,30 @@ def test_a_demonym_and_its_country_are_one_source():
     [t] = out["tallies"]
     [src] = t["sources"]
     assert [e["count"] for e in src["timeline"]] == [310, 350]
+
+
+def test_a_description_with_a_place_before_it_joins_the_named_organisation():
+    # "Rafah health authorities" in one report, "Rafah Health Ministry" in another: one source.
+    rows = [figure("a:f0", 61, "2025-02-04"), figure("b:f0", 64, "2025-02-05")]
+    for row, name in zip(rows, ["Rafah Health Ministry", "Rafah health authorities"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    assert [s["source"] for s in t["sources"]] == ["Rafah Health Ministry"]
+
+
+def test_one_person_under_two_spellings_of_a_first_name_is_one_source():
+    rows = [figure("a:f0", 9, "2025-09-17"), figure("b:f0", 11, "2025-09-18")]
+    for row, name in zip(rows, ["Mohamad Haddad", "Mohammad Haddad"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    assert len(t["sources"]) == 1 and t["sources"][0]["current"]["count"] == 11
+
+
+def test_news_outlets_named_as_the_source_rank_with_the_outlets_own_voice():
+    from sitrep.reconcile import source_tier
+
+    assert source_tier({"source": "Reuters and Voice of America"}, {}) == 4
+    assert source_tier({"source": "regional officials"}, {}) == 3
+    assert source_tier({"source": "AFP", "source_id": "e_afp"}, {"e_afp": "media"}) == 4
