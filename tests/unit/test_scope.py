@@ -152,3 +152,12 @@ def test_last_year_in_another_clause_does_not_date_the_figure():
                 "year.\n\nLast year, 30 people were killed in the same district.\n",
                 published="2023-05-10")
     assert s[(400, "killed")] == "whole" and s[(30, "killed")] == "background"
+
+
+def test_a_count_in_critical_condition_is_a_breakdown_of_the_wounded():
+    figs = process("The blast wounded 90 people in the port, the health ministry said.\n\nMore "
+                   "than 12 are in critical condition, a doctor said.\n",
+                   published="2025-03-03", outlet="Test Wire")[0].figures
+    total = next(f for f in figs if f.count == 90)
+    part = next(f for f in figs if f.count == 12)
+    assert (part.scope, part.parent_figure_id) == ("breakdown", total.id)
