@@ -161,3 +161,11 @@ def test_a_count_in_critical_condition_is_a_breakdown_of_the_wounded():
     total = next(f for f in figs if f.count == 90)
     part = next(f for f in figs if f.count == 12)
     assert (part.scope, part.parent_figure_id) == ("breakdown", total.id)
+
+
+def test_a_dateline_colon_is_not_a_list_of_parts_of_an_earlier_toll():
+    s = _scopes("Shelling killed 80 people in the region last week, officials said.\n\nMarren, "
+                "Veldra: Dozens of people have died after rockets struck the market of Marren, "
+                "officials said.\n")
+    assert {k: v for k, v in s.items() if k[1] == "killed"} == {(80, "killed"): "whole",
+                                                               (None, "killed"): "whole"}

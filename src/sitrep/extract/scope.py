@@ -45,8 +45,11 @@ _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highe
                          re.I)
 # Separates the members of one list ("killed 83 men, 28 women and 45 children").
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
-# A colon or dash cue ("98 people were hurt: 16 children ..."); its total must come first.
+# A colon or dash cue ("98 people were hurt: 16 children ...").
 _PUNCT_CUE = re.compile(r"^[:\-\u2013\u2014]")
+# What opens a sentence before a dateline's colon or dash: capitalised words, numbers, commas
+# and a bracketed agency ("KESSEL, May 3 (Plains Wire)", "Marren, Veldra").
+_DATELINE = re.compile(r"(?:[A-Z0-9][\w.'-]*,?\s*|\([^)]*\)\s*)+")
 
 
 def cue_entries() -> dict[str, list[dict[str, Any]]]:
@@ -337,10 +340,15 @@ def classify(work: Work) -> None:
         cue = _cue("breakdown", g)
         parent = None
         if cue:
-            # A colon or dash after a dateline ("TOWN, 3 May (Agency) – Eight people ...") has
-            # no total before it: only a total earlier in the sentence makes it a list.
-            parent = _parent(g, figs, after_too=not _PUNCT_CUE.match(cue), same_status=not re.match(
-                r"(?:\w+ )?of (?:whom|which)", g.after.strip(), re.I))
+            # A colon or dash after a dateline ("TOWN, 3 May (Agency) – Eight people ...",
+            # "Town, Country: Dozens died") opens no list.
+            opening = text[g.f.sentence.start:g.n0]
+            cut = max(opening.rfind(c) for c in ":\u2013\u2014-")
+            dateline = bool(_PUNCT_CUE.match(cue)) and cut > 0 and \
+                _DATELINE.fullmatch(opening[:cut].strip()) is not None
+            of_whom = re.match(r"(?:\w+ )?of (?:whom|which)", g.after.strip(), re.I)
+            parent = None if dateline else _parent(g, figs, after_too=True,
+                                                   same_status=not of_whom)
         if not parent and g.i in lists:
             parent, cue = lists[g.i]
         if not parent and f.victims in _CATEGORY - {"civilians"}:
