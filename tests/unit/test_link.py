@@ -241,3 +241,17 @@ def test_a_far_capital_named_as_a_governments_seat_is_not_an_incident_place():
     docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"kyiv": 4, "moscow": 1}), Counter(),
                                 Counter()) for k in range(2)}
     assert _core_places(list(docs), docs, rows) == ["kyiv"]
+    # another country's capital near the border ("Vilnius denied it" in a Belarus border story)
+    rows["grodno"] = {"name": "Grodno", "precision": "town", "country_code": "BY",
+                      "lat": 53.68, "lon": 23.83, "aliases": ["Grodno", "Hrodna"]}
+    rows["vilnius"] = {"name": "Vilnius", "precision": "town", "country_code": "LT",
+                       "lat": 54.69, "lon": 25.28, "aliases": ["Vilnius"]}
+    docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"grodno": 4, "vilnius": 1}),
+                                Counter(), Counter()) for k in range(2)}
+    assert _core_places(list(docs), docs, rows) == ["grodno"]
+    # a place the look-up put in another country thousands of km away is not the incident's
+    rows["ravel_abroad"] = {"name": "Ravel", "precision": "town", "country_code": "BR",
+                            "lat": -12.0, "lon": -45.0, "aliases": ["Ravel"]}
+    docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"grodno": 4, "ravel_abroad": 2}),
+                                Counter(), Counter()) for k in range(2)}
+    assert _core_places(list(docs), docs, rows) == ["grodno"]

@@ -386,12 +386,20 @@ def _core_places(doc_ids: list[str], profiles: dict[str, DocProfile],
     specific = [p for p in doc_freq if p in place_rows and doc_freq[p] >= need
                 and place_rows[p].get("precision") != "country"]
     specific.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
-    # A capital far from the incident's most named place is the seat of a government ("Moscow
-    # said", "a press conference in the capital"), not a place of the event.
+    # A capital far from the incident's most named place, or another country's, is the seat of
+    # a government ("Moscow said", "Kigali denied it"), not a place of the event; a place in
+    # another country thousands of km away is a look-up gone wrong ("Congo", a town abroad).
     far = _cfg()["background_far_km"]
-    specific = [p for k, p in enumerate(specific)
-                if k == 0 or not _is_capital(place_rows[p])
-                or (_km(place_rows[p], place_rows[specific[0]]) or 0) <= far]
+    anchor = place_rows[specific[0]] if specific else {}
+
+    def of_event(row: Row) -> bool:
+        home = row.get("country_code") == anchor.get("country_code")
+        km = _km(row, anchor) or 0
+        if _is_capital(row):
+            return home and km <= far
+        return home or km <= _cfg().get("foreign_place_max_km", 1500)
+
+    specific = [p for k, p in enumerate(specific) if k == 0 or of_event(place_rows[p])]
     countries = [p for p in doc_freq if place_rows.get(p, {}).get("precision") == "country"]
     countries.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
     # The main country is the one the specific places are in, not the most named one (a
