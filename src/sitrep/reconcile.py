@@ -15,6 +15,7 @@ is marked ``revised_down`` and never becomes its current claim.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -130,6 +131,9 @@ class Tally:
     breakdowns: list[dict[str, Any]] = field(default_factory=list)
     # False when no whole claim was reported: low / best / high are then null.
     whole_toll: bool = True
+    # On an "all" tally: the category whose best raised ``high`` ("156 civilians" above every
+    # total claim: the total is at least that many people).
+    high_from_category: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,15 +141,30 @@ class Tally:
 
 def source_tier(f: Row, entity_types: dict[str, str]) -> int:
     """1 an institution (monitor, UN agency, ministry), 2 a named person, 3 a party to the fighting
-    or a described but unnamed source ("officials", "a medical source"), 4 the outlet's own voice."""
+    or a described but unnamed source ("officials", "a medical source"), 4 the outlet's own voice
+    or another outlet's ("the wire agencies reported that over 50 were killed")."""
     if f.get("source_id"):
         kind = entity_types.get(f["source_id"])
         if kind in ("organization", "government"):
             return 1
         if kind == "person":
             return 2
-        return 3
-    return 3 if f.get("source") else 4
+        return 4 if kind == "media" else 3
+    if f.get("source"):
+        return 4 if _outlets_only(f["source"]) else 3
+    return 4
+
+
+_AND = re.compile(r"\s*(?:,|&|\band\b)\s*")
+
+
+def _outlets_only(name: str) -> bool:
+    """The source is one or more news outlets of the alias dictionary ("Reuters and Voice of
+    America")."""
+    from .extract.entities import lookup
+
+    parts = [p for p in _AND.split(name) if p]
+    return bool(parts) and all((lookup(p) or ("", ""))[1] == "media" for p in parts)
 
 
 def _as_of(f: Row) -> str | None:
@@ -302,6 +321,51 @@ def _no_toll(incident_id: str, status: str, victims: str, claims: list[Claim]) -
                  reports=sum(len(c.figure_ids) for c in claims))
 
 
+def _best_candidates(basis: list[Claim], hedged: list[Claim]) -> list[Claim]:
+    """The claims best is chosen from. Each source's current claim is its latest whole toll (a
+    fall is marked, not current); running tolls rise and counts lag rather than overshoot, so
+    best is the highest of them, from named or described sources (tiers 1-3). The outlet's own
+    voice joins them only with a toll newer than every named claim (an update the outlet gives
+    without naming its source again); when no named source has a firm claim, a named source's
+    hedged claim ("about 700 were reportedly killed, the agency said") outranks the outlet's
+    own voice; only when no one is named at all does the outlet's voice set best."""
+    named = [c for c in basis if c.tier <= NAMED_TIER and not c.hedged]
+    if named:
+        newest = max(c.day for c in named)
+        return named + [c for c in basis if c.tier > NAMED_TIER and not c.hedged
+                        and newest and c.day > newest]
+    return [c for c in hedged if c.tier <= NAMED_TIER] or \
+        [c for c in basis if c.tier <= NAMED_TIER] or basis
+
+
+def _outliers(basis: list[Claim]) -> list[Claim]:
+    """Current claims more than ``outlier_ratio`` times the highest claim of every other source
+    reported on the same day or later (or undated), when at least two other sources have one:
+    "12 killed" from three sources and "2,800 killed" from a fourth. A toll that rose since
+    the others last reported is no outlier."""
+    ratio = CONFIG["reconcile"].get("outlier_ratio", 5)
+    out = []
+    for c in basis:
+        others = [o for o in basis if o.source_key != c.source_key
+                  and (not o.day or not c.day or o.day >= c.day)]
+        if len({o.source_key for o in others}) >= 2 and \
+                c.point > ratio * max(max(_top(o) for o in others), 1):
+            out.append(c)
+    return out
+
+
+def _outlier_row(c: Claim, basis: list[Claim]) -> dict[str, Any]:
+    others = max((o for o in basis if o.source_key != c.source_key), key=lambda o: _top(o),
+                 default=None)
+    claims = [_ref(c)] + ([_ref(others)] if others else [])
+    return {"kind": "outlier", "sources": [x["source"] for x in claims], "claims": claims,
+            "named": False,
+            "description": f"{_claim_text(claims[0])} is over "
+                           f"{CONFIG['reconcile'].get('outlier_ratio', 5)}x every other source's "
+                           f"claim (highest: {_claim_text(claims[1]) if others else '-'}); "
+                           "not used for low / best / high"}
+
+
 def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Claim]) -> Tally:
     wholes = [c for c in claims if c.scope == "whole"]
     increments = [c for c in claims if c.scope == "increment"]
@@ -331,17 +395,20 @@ def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Clai
         # Only parts of totals ("25 of them"), falls or projections: they still bound the
         # total from below.
         basis = [c for c in wholes if not c.projection] or wholes
+    # A claim many times every other source's of the same days is a misreading (a wounded
+    # count read as killed, a war-wide toll): listed, never low / best / high.
+    outliers = _outliers(basis)
+    basis = [c for c in basis if c not in outliers]
+    uppers = [u for u in uppers if u not in outliers]
     top = min(c.tier for c in basis)
-    # Each source's current claim is its latest whole toll (a fall is marked, not current).
-    # Running tolls rise and counts lag rather than overshoot, so the best is the highest
-    # current claim of a named or described source (the outlet's own voice only when no one
-    # is named); among equal counts, the more authoritative source, then the newer report.
-    named = [c for c in basis if c.tier <= NAMED_TIER] or basis
-    best = max(named, key=lambda c: (c.point, -c.tier, c.day, c.figure_ids[0]))
-    low = min(c.point for c in basis if c.tier <= max(top, 2))
+    best = max(_best_candidates(basis, hedged),
+               key=lambda c: (c.point, -c.tier, c.day, c.figure_ids[0]))
+    low = min([c.point for c in basis if c.tier <= max(top, 2)] + [best.point])
     # "Up to N" sets no floor; a firm one can still raise the high.
-    high = max(_top(c) for c in basis + [u for u in uppers if not u.hedged or hedged_only])
-    contra = contradictions(firm + hedged)
+    high = max([_top(c) for c in basis + [u for u in uppers if not u.hedged or hedged_only]]
+               + [_top(best)])
+    contra = contradictions([c for c in firm + hedged if c not in outliers]) + \
+        [_outlier_row(c, basis) for c in outliers]
     g, why = grade(best, firm or hedged, contra)
     hh = max((c for c in hedged + uppers if c.hedged), key=lambda c: (_top(c), c.figure_ids[0]),
              default=None)
@@ -388,6 +455,12 @@ def _add_parts(tallies: list[Tally]) -> None:
     for t in tallies:
         if t.victims != "all":
             continue
+        # Every category is a count of people, so the total is at least its best.
+        cat = max((c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
+                   and c.victims != "all" and c.best is not None),
+                  key=lambda c: (c.best, c.victims), default=None)
+        if cat is not None and t.high is not None and cat.best > t.high:
+            t.high, t.high_from_category = cat.best, cat.victims
         parts = {v: index[(t.incident_id, t.status, v)].best for v in DISJOINT
                  if (t.incident_id, t.status, v) in index}
         parts = {v: b for v, b in parts.items() if b is not None}

@@ -16,7 +16,7 @@ PATTERNS = Path(__file__).resolve().parents[1] / "gold_patterns"
 FLOORS = {
     "figures_exact_f1": 0.93,
     "full_f1": 0.76,
-    "scope_accuracy": 0.9,
+    "scope_accuracy": 0.91,
     "trap_rate_max": 0.0,
     "quote_recall": 0.95,
     "speaker_accuracy": 0.89,

@@ -213,3 +213,45 @@ def test_two_spellings_of_one_surname_are_one_source():
     names = _keys([_src_fig("a", "Pavlo Kyrylenko"), _src_fig("b", "Kirilenko"),
                    _src_fig("c", "Pavlo Petrenko")])
     assert names["b"] == "Pavlo Kyrylenko" and names["c"] == "Pavlo Petrenko"
+
+
+def test_a_far_capital_named_as_a_governments_seat_is_not_an_incident_place():
+    # Three reports of shelling in Kharkiv that say "Moscow denied it" and "Kyiv said": both are
+    # seats of government hundreds of km away, not places of the event. A capital that is the
+    # incident's most named place stays.
+    from collections import Counter
+
+    from sitrep.link.incidents import DocProfile, _core_places, _title
+
+    rows = {"kharkiv": {"name": "Kharkiv", "precision": "town", "country_code": "UA",
+                        "lat": 49.99, "lon": 36.23, "aliases": ["Kharkiv"]},
+            "moscow": {"name": "Moscow", "precision": "town", "country_code": "RU",
+                       "lat": 55.75, "lon": 37.62, "aliases": ["Moscow"]},
+            "kyiv": {"name": "Kyiv", "precision": "town", "country_code": "UA",
+                     "lat": 50.45, "lon": 30.52, "aliases": ["Kiev", "Kyiv"]},
+            "chuhuiv": {"name": "Chuhuiv", "precision": "town", "country_code": "UA",
+                        "lat": 49.84, "lon": 36.69, "aliases": ["Chuhuiv"]}}
+    docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"kharkiv": 3, "moscow": 1, "kyiv": 1,
+                                                            "chuhuiv": 1}), Counter(), Counter())
+            for k in range(3)}
+    core = _core_places(list(docs), docs, rows)
+    assert core == ["kharkiv", "chuhuiv"]
+    assert _title(core, rows, "2025-05-02", "2025-05-02") == "Kharkiv, Chuhuiv, 2025-05-02"
+    # Kyiv as the place of the event, named most: kept; Moscow, far from it, is not
+    docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"kyiv": 4, "moscow": 1}), Counter(),
+                                Counter()) for k in range(2)}
+    assert _core_places(list(docs), docs, rows) == ["kyiv"]
+    # another country's capital near the border ("Vilnius denied it" in a Belarus border story)
+    rows["grodno"] = {"name": "Grodno", "precision": "town", "country_code": "BY",
+                      "lat": 53.68, "lon": 23.83, "aliases": ["Grodno", "Hrodna"]}
+    rows["vilnius"] = {"name": "Vilnius", "precision": "town", "country_code": "LT",
+                       "lat": 54.69, "lon": 25.28, "aliases": ["Vilnius"]}
+    docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"grodno": 4, "vilnius": 1}),
+                                Counter(), Counter()) for k in range(2)}
+    assert _core_places(list(docs), docs, rows) == ["grodno"]
+    # a place the look-up put in another country thousands of km away is not the incident's
+    rows["ravel_abroad"] = {"name": "Ravel", "precision": "town", "country_code": "BR",
+                            "lat": -12.0, "lon": -45.0, "aliases": ["Ravel"]}
+    docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"grodno": 4, "ravel_abroad": 2}),
+                                Counter(), Counter()) for k in range(2)}
+    assert _core_places(list(docs), docs, rows) == ["grodno"]

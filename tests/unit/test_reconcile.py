@@ -307,3 +307,93 @@ def test_only_parts_give_no_toll():
     [t] = out["tallies"]
     assert (t["best"], t["whole_toll"]) == (None, False)
     assert [b["count"] for b in t["breakdowns"]] == [20]
+
+
+# --- robustness: outliers, the outlet's own voice, hedged named sources, categories ----------
+
+def test_a_claim_many_times_every_other_sources_is_an_outlier_not_the_toll():
+    # Three sources say about a dozen died; a fourth's "2,900 killed" (a wounded count misread)
+    # is listed as an outlier and sets neither best nor high.
+    t = reconcile_one("i", "killed", "all", [
+        claim("e_ministry", 11, "2025-09-18"), claim("src:party", 12, "2025-09-18", tier=3),
+        claim("e_minister", 9, "2025-09-17", tier=2),
+        claim("e_agency", 2900, "2025-09-17", tier=2)])
+    assert (t.low, t.best, t.high) == (9, 12, 12)
+    [row] = [c for c in t.contradictions if c["kind"] == "outlier"]
+    assert row["claims"][0]["count"] == 2900
+
+
+def test_a_toll_that_rose_after_the_others_last_reported_is_no_outlier():
+    # The monitor's later count is ten times the first-day counts of two others: a running toll.
+    t = reconcile_one("i", "killed", "all", [
+        claim(SNHR, 80, "2025-03-07"), claim(UN, 90, "2025-03-07"),
+        claim(SOHR, 1000, "2025-03-15", qualifier="more_than")])
+    assert t.best == 1000 and not [c for c in t.contradictions if c["kind"] == "outlier"]
+
+
+def test_the_outlets_voice_sets_best_with_a_toll_newer_than_every_named_claim():
+    # The ministry said 14 on the first day; the next day the outlet writes that the toll has
+    # risen to 22 without naming its source again.
+    t = reconcile_one("i", "killed", "all", [
+        claim("e_ministry", 14, "2025-12-30"), claim("e_kremlin", 2, "2025-12-30"),
+        claim("outlet:wire", 22, "2025-12-31", tier=4)])
+    assert (t.best, t.best_source) == (22, "OUTLET:WIRE")
+    # an outlet's figure of the same day as the named claims does not outrank them
+    t = reconcile_one("i", "killed", "all", [
+        claim("e_ministry", 14, "2025-12-30"), claim("outlet:wire", 40, "2025-12-30", tier=4)])
+    assert t.best == 14
+
+
+def test_a_named_sources_hedged_claim_outranks_the_outlets_own_voice():
+    # "About 650 were reportedly killed, the migration agency said" against the outlet's own
+    # later "accused of killing at least 1,200": the agency's figure is the best there is.
+    t = reconcile_one("i", "killed", "all", [
+        claim("e_iom", 650, "2025-11-10", qualifier="about", hedged=True),
+        claim("outlet:wire", 1200, "2025-11-23", tier=4, qualifier="at_least")])
+    assert (t.best, t.best_source) == (650, "IOM")
+    assert t.low == 650 and t.high == 1200
+
+
+def test_a_category_above_every_total_raises_the_all_tallys_high():
+    out = linked(corpus([figure("a:f0", 140, "2025-03-08"),
+                         figure("b:f0", 151, "2025-03-11", victims="civilians")]))
+    total = next(t for t in out["tallies"] if t["victims"] == "all")
+    assert (total["best"], total["high"], total["high_from_category"]) == (140, 151, "civilians")
+
+
+def test_a_demonym_and_its_country_are_one_source():
+    # "the Rwandan government" in one report, "the Government of Rwanda" in the next.
+    rows = [figure("a:f0", 310, "2025-02-04"), figure("b:f0", 350, "2025-02-06")]
+    for row, name in zip(rows, ["Rwandan government", "Government of Rwanda"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    [src] = t["sources"]
+    assert [e["count"] for e in src["timeline"]] == [310, 350]
+
+
+def test_a_description_with_a_place_before_it_joins_the_named_organisation():
+    # "Rafah health authorities" in one report, "Rafah Health Ministry" in another: one source.
+    rows = [figure("a:f0", 61, "2025-02-04"), figure("b:f0", 64, "2025-02-05")]
+    for row, name in zip(rows, ["Rafah Health Ministry", "Rafah health authorities"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    assert [s["source"] for s in t["sources"]] == ["Rafah Health Ministry"]
+
+
+def test_one_person_under_two_spellings_of_a_first_name_is_one_source():
+    rows = [figure("a:f0", 9, "2025-09-17"), figure("b:f0", 11, "2025-09-18")]
+    for row, name in zip(rows, ["Mohamad Haddad", "Mohammad Haddad"]):
+        row.update(source=name, source_id=None)
+    out = linked(corpus(rows))
+    [t] = out["tallies"]
+    assert len(t["sources"]) == 1 and t["sources"][0]["current"]["count"] == 11
+
+
+def test_news_outlets_named_as_the_source_rank_with_the_outlets_own_voice():
+    from sitrep.reconcile import source_tier
+
+    assert source_tier({"source": "Reuters and Voice of America"}, {}) == 4
+    assert source_tier({"source": "regional officials"}, {}) == 3
+    assert source_tier({"source": "AFP", "source_id": "e_afp"}, {"e_afp": "media"}) == 4

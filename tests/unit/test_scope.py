@@ -80,3 +80,92 @@ def test_user_cues_extend_the_packaged_ones(tmp_path, monkeypatch):
     monkeypatch.setenv("SITREP_SCOPE_CUES", str(extra))
     entries = scope_mod.cue_entries()
     assert any(e["cue"] == "on the opening day" for e in entries["part_time"])
+
+
+def _scopes(text, published="2025-03-03"):
+    figs = process(text, published=published, outlet="Test Wire")[0].figures
+    return {(f.count, f.status): f.scope for f in figs}
+
+
+def test_a_dateline_dash_is_not_a_list_of_parts():
+    s = _scopes("HARROW, May 4 (Plains Wire) – Six people were killed, and more than 300 others "
+                "were wounded yesterday across the valley, the health minister said.\n",
+                published="2025-05-05")
+    assert s[(6, "killed")] == "whole"
+
+
+def test_another_after_a_count_of_other_people_is_not_a_rise():
+    s = _scopes("Gunmen killed 17 villagers in Amber on Sunday, the governor said.\n\n"
+                "Another 9 people were wounded, he said.\n")
+    assert s[(9, "injured")] == "whole"
+
+
+def test_new_deaths_are_increments_not_parts_of_a_sum():
+    s = _scopes("The toll from the protests rose to 140 on Thursday. A police officer at the "
+                "central hospital confirmed two new deaths overnight.\n\nOne more person died "
+                "in Kessel the same day. With these three, the toll rose to 140.\n")
+    assert s[(2, "killed")] == "increment" and s[(1, "killed")] == "increment"
+
+
+def test_a_list_opened_by_a_count_of_men_is_a_breakdown_of_the_earlier_total():
+    figs = process("Soldiers killed at least 120 civilians in Ravel on 3 May, a rights group "
+                   "said.\n\nThey killed "
+                   "61 men, 24 women and 35 children, witnesses said.\n",
+                   published="2025-05-10", outlet="Test Wire")[0].figures
+    total = next(f for f in figs if f.count == 120)
+    men = next(f for f in figs if f.count == 61)
+    assert (men.scope, men.parent_figure_id) == ("breakdown", total.id)
+
+
+def test_a_year_or_month_before_the_report_makes_a_figure_background():
+    s = _scopes("Gunmen killed 14 people in Dorel on Monday, police said.\n\nThe UN mission says "
+                "nearly 700 civilians were killed in 2023 in the province.\n\nOn top of the most "
+                "recent raid, around 50 people have been killed in attacks on camps in the area "
+                "since October 2023.\n", published="2024-04-08")
+    assert s[(14, "killed")] == "whole"
+    assert s[(700, "killed")] == "background" and s[(50, "killed")] == "background"
+
+
+def test_a_nationwide_toll_of_a_nationwide_event_is_whole():
+    s = _scopes("The minister said nine people were killed and some 3,000 wounded on Tuesday when "
+                "radios used by the militia exploded across the country.\n")
+    assert s[(9, "killed")] == "whole"
+
+
+def test_the_day_after_another_attack_and_a_lists_key_are_background():
+    s = _scopes("A strike on the square of Varna killed 21 people, the governor said. It came the "
+                "day after a barrage on several cities across the border killed at least 40 "
+                "civilians.\n\nBold type denotes attacks with more than 100 deaths.\n")
+    assert s[(21, "killed")] == "whole"
+    assert s[(40, "killed")] == "background" and s[(100, "killed")] == "background"
+
+
+def test_a_total_brought_in_dead_is_the_toll():
+    s = _scopes("Hospital workers said a total of 35 people were brought in dead after the "
+                "attack on the church.\n")
+    assert s[(35, "killed")] == "whole"
+
+
+def test_last_year_in_another_clause_does_not_date_the_figure():
+    s = _scopes("Investigators found that more than 400 people were killed – most of them "
+                "executed – by soldiers tied to the raid by messages a newspaper obtained last "
+                "year.\n\nLast year, 30 people were killed in the same district.\n",
+                published="2023-05-10")
+    assert s[(400, "killed")] == "whole" and s[(30, "killed")] == "background"
+
+
+def test_a_count_in_critical_condition_is_a_breakdown_of_the_wounded():
+    figs = process("The blast wounded 90 people in the port, the health ministry said.\n\nMore "
+                   "than 12 are in critical condition, a doctor said.\n",
+                   published="2025-03-03", outlet="Test Wire")[0].figures
+    total = next(f for f in figs if f.count == 90)
+    part = next(f for f in figs if f.count == 12)
+    assert (part.scope, part.parent_figure_id) == ("breakdown", total.id)
+
+
+def test_a_dateline_colon_is_not_a_list_of_parts_of_an_earlier_toll():
+    s = _scopes("Shelling killed 80 people in the region last week, officials said.\n\nMarren, "
+                "Veldra: Dozens of people have died after rockets struck the market of Marren, "
+                "officials said.\n")
+    assert {k: v for k, v in s.items() if k[1] == "killed"} == {(80, "killed"): "whole",
+                                                               (None, "killed"): "whole"}

@@ -33,7 +33,7 @@ from ..records import Figure
 from ..registry import stage
 from ..work import Work
 
-KINDS = ("background", "breakdown", "increment", "part_time", "part_place")
+KINDS = ("background", "breakdown", "whole", "increment", "part_time", "part_place")
 POSITIONS = ("before", "after", "sentence", "near")
 # Victim categories that are parts of a larger count of people.
 _CATEGORY = frozenset({"children", "women", "journalists", "aid_workers", "security_forces",
@@ -41,7 +41,15 @@ _CATEGORY = frozenset({"children", "women", "journalists", "aid_workers", "secur
 _BROAD = frozenset({"all", "unknown", "civilians"})
 _CLAUSE_END = re.compile(r"[;,.]|\s[—–-]\s")
 _ANOTHER = re.compile(r"\b(?:another|a further)\s*$", re.I)
-_SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most)\b[^.]*$", re.I)
+_SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most(?! recent))\b[^.]*$",
+                         re.I)
+# Separates the members of one list ("killed 83 men, 28 women and 45 children").
+_LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
+# A colon or dash cue ("98 people were hurt: 16 children ...").
+_PUNCT_CUE = re.compile(r"^[:\-\u2013\u2014]")
+# What opens a sentence before a dateline's colon or dash: capitalised words, numbers, commas
+# and a bracketed agency ("KESSEL, May 3 (Plains Wire)", "Marren, Veldra").
+_DATELINE = re.compile(r"(?:[A-Z0-9][\w.'-]*,?\s*|\([^)]*\)\s*)+")
 
 
 def cue_entries() -> dict[str, list[dict[str, Any]]]:
@@ -140,6 +148,34 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH_YEAR = re.compile(rf"(?:({'|'.join(_MONTHS)})\s+)?((?:19|20)\d\d)$", re.I)
+
+
+def _month_or_year_end(text: str) -> date | None:
+    """The last day of a year or month-and-year the date parser left unresolved ("in 2021",
+    "since November 2021")."""
+    m = _MONTH_YEAR.search(text.strip())
+    if not m:
+        return None
+    year = int(m.group(2))
+    if not m.group(1):
+        return date(year, 12, 31)
+    month = _MONTHS.index(m.group(1).lower()) + 1
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _event_day(work: Work) -> date | None:
+    """The article's date: its publication date, else the latest full date its text gives."""
+    day = _day(work.published or work.raw.published)
+    if day is None:
+        days = [d for m in work.dates or [] if m.method == "explicit"
+                for d in [_day(m.date)] if d]
+        day = max(days, default=None)
+    return day
+
+
 def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
     """A date well before the article's publication in the figure's period or sentence."""
     if event is None:
@@ -152,7 +188,7 @@ def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
     for m in work.dates or []:
         if not (s0 <= m.span.start < s1) or m.method == "duration":
             continue
-        d = _day(m.date)
+        d = _day(m.date) or _month_or_year_end(m.span.text)
         if d and d < event - slack and not _SUPERLATIVE.search(work.text[s0:m.span.start]):
             return f"dated {m.span.text!r}, well before the report"
     return None
@@ -190,8 +226,9 @@ def _parent(g: _Fig, figs: list[_Fig], *, after_too: bool = False,
     return prev[-1] if prev else None
 
 
-def _sum_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
-    """Runs of consecutive figures of one status adding up exactly to an earlier total."""
+def _sum_breakdowns(figs: list[_Fig], rises: set[int]) -> dict[int, tuple[_Fig, str]]:
+    """Runs of consecutive figures of one status adding up exactly to an earlier total; a figure
+    that says it is a rise ("three new deaths", ``rises``) is no part of one."""
     out: dict[int, tuple[_Fig, str]] = {}
     for k, total in enumerate(figs):
         if total.point is None or total.point < 2:
@@ -201,7 +238,8 @@ def _sum_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
         for g in figs[k + 1:]:
             if g.sent - total.sent > 4:
                 break
-            if g.f.status != total.f.status or g.point is None or g.f.victims not in _BROAD:
+            if g.f.status != total.f.status or g.point is None or g.f.victims not in _BROAD \
+                    or g.i in rises:
                 continue  # categories (women, children) overlap: they never add up to a total
             if g.point >= total.point:
                 break
@@ -216,7 +254,7 @@ def _sum_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
     return out
 
 
-def _list_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
+def _list_breakdowns(figs: list[_Fig], text: str) -> dict[int, tuple[_Fig, str]]:
     """Two or more category figures of one status in one sentence (a list of men, women and
     children), after a larger total of that status: parts of it."""
     out: dict[int, tuple[_Fig, str]] = {}
@@ -228,9 +266,12 @@ def _list_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
         if len(items) < 2:
             continue
         total_needed = sum(g.point for g in items)
+        # A figure that opens the list itself ("83 men, 28 women") is one of its members.
+        first = min(g.n0 for g in items)
         parents = [p for p in figs if p.point is not None and p.f.status == status
                    and p.f.victims in _BROAD and p.i < items[0].i and sent - p.sent <= 2
-                   and p.point >= total_needed * 0.8]
+                   and p.point >= total_needed * 0.8
+                   and not (p.sent == sent and _LIST_GAP.fullmatch(text[p.f.span.end:first]))]
         if parents:
             # The list's other members of that status ("83 men" beside "28 women") too.
             items = [g for g in members if g.point is not None and g.point < parents[-1].point
@@ -238,6 +279,25 @@ def _list_breakdowns(figs: list[_Fig]) -> dict[int, tuple[_Fig, str]]:
             for g in items:
                 out.setdefault(g.i, (parents[-1], "a list of categories after the total"))
     return out
+
+
+def _rise(g: _Fig, figs: list[_Fig]) -> bool:
+    """An increment cue ("nine more", "another 40") that is a rise of the same count: not after
+    a figure of another status in its sentence ("killed 12 and injured dozens more"), nor when
+    the figures of the two sentences before count only other people ("20 died. Another 13 were
+    wounded")."""
+    if not _cue("increment", g):
+        return False
+    earlier = [p for p in figs if p.n0 < g.n0 and g.sent - p.sent <= 2]
+    if any(p.sent == g.sent and p.f.status != g.f.status for p in earlier):
+        return False
+    return not earlier or any(p.f.status == g.f.status for p in earlier)
+
+
+def _rise_after(g: _Fig) -> bool:
+    """The increment cue follows the number ("nine more", "three new deaths")."""
+    rx = cues().get(("increment", "after"))
+    return bool(rx and rx.search(g.after))
 
 
 def classify(work: Work) -> None:
@@ -253,11 +313,13 @@ def classify(work: Work) -> None:
     # Sentence distance counts sentences holding figures; close enough for "the two before".
     for g in figs:
         g.sent = sent_index[g.f.sentence.start]
-    event = _day(work.published or work.raw.published)
+    event = _event_day(work)
     # The article's toll per status so far: the largest whole firm figure of people.
     lead: dict[str, int] = {}
-    sums = _sum_breakdowns(figs)
-    lists = _list_breakdowns(figs)
+    rises = {g.i for g in figs if _rise(g, figs)}
+    # "three new deaths", "one more": a rise, never a part of a sum ("another 12" can be).
+    sums = _sum_breakdowns(figs, {i for i in rises if _rise_after(figs[i])})
+    lists = _list_breakdowns(figs, text)
     magnitude = _cfg().get("background_ratio", 5)
     magnitude_min = _cfg().get("background_min", 1000)
     for g in figs:
@@ -278,8 +340,15 @@ def classify(work: Work) -> None:
         cue = _cue("breakdown", g)
         parent = None
         if cue:
-            parent = _parent(g, figs, after_too=True, same_status=not re.match(
-                r"(?:\w+ )?of (?:whom|which)", g.after.strip(), re.I))
+            # A colon or dash after a dateline ("TOWN, 3 May (Agency) – Eight people ...",
+            # "Town, Country: Dozens died") opens no list.
+            opening = text[g.f.sentence.start:g.n0]
+            cut = max(opening.rfind(c) for c in ":\u2013\u2014-")
+            dateline = bool(_PUNCT_CUE.match(cue)) and cut > 0 and \
+                _DATELINE.fullmatch(opening[:cut].strip()) is not None
+            of_whom = re.match(r"(?:\w+ )?of (?:whom|which)", g.after.strip(), re.I)
+            parent = None if dateline else _parent(g, figs, after_too=True,
+                                                   same_status=not of_whom)
         if not parent and g.i in lists:
             parent, cue = lists[g.i]
         if not parent and f.victims in _CATEGORY - {"civilians"}:
@@ -289,12 +358,14 @@ def classify(work: Work) -> None:
         if parent is not None:
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", cue, parent.f.id
             continue
+        if _cue("whole", g):
+            # "a total of 35 were brought in dead": the toll, whatever part cue follows.
+            f.scope, f.scope_reason = "whole", None
+            if g.point is not None and f.victims in _BROAD and f.qualifier != "vague":
+                lead[f.status] = max(lead.get(f.status, 0), g.point)
+            continue
         for kind in ("increment", "part_time", "part_place"):
-            cue = _cue(kind, g)
-            if cue and kind == "increment" and any(
-                    p.sent == g.sent and p.n0 < g.n0 and p.f.status != f.status for p in figs):
-                # "killed 12 and injured dozens more": more than the other count, not a rise.
-                cue = None
+            cue = _cue(kind, g) if kind != "increment" or g.i in rises else None
             if cue:
                 f.scope, f.scope_reason = kind, cue
                 break

@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz
@@ -385,6 +386,20 @@ def _core_places(doc_ids: list[str], profiles: dict[str, DocProfile],
     specific = [p for p in doc_freq if p in place_rows and doc_freq[p] >= need
                 and place_rows[p].get("precision") != "country"]
     specific.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
+    # A capital far from the incident's most named place, or another country's, is the seat of
+    # a government ("Moscow said", "Kigali denied it"), not a place of the event; a place in
+    # another country thousands of km away is a look-up gone wrong ("Congo", a town abroad).
+    far = _cfg()["background_far_km"]
+    anchor = place_rows[specific[0]] if specific else {}
+
+    def of_event(row: Row) -> bool:
+        home = row.get("country_code") == anchor.get("country_code")
+        km = _km(row, anchor) or 0
+        if _is_capital(row):
+            return home and km <= far
+        return home or km <= _cfg().get("foreign_place_max_km", 1500)
+
+    specific = [p for k, p in enumerate(specific) if k == 0 or of_event(place_rows[p])]
     countries = [p for p in doc_freq if place_rows.get(p, {}).get("precision") == "country"]
     countries.sort(key=lambda p: (-doc_freq[p], -mentions[p], p))
     # The main country is the one the specific places are in, not the most named one (a
@@ -392,6 +407,23 @@ def _core_places(doc_ids: list[str], profiles: dict[str, DocProfile],
     codes = Counter(place_rows[p].get("country_code") for p in specific)
     main = [p for p in countries if codes and place_rows[p].get("country_code") == codes.most_common(1)[0][0]]
     return specific + (main or countries)[:1]
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[tuple[str, str]]:
+    from .. import gazetteer
+
+    try:
+        table = gazetteer.countries()
+    except Exception:  # no gazetteer table: no capital is known
+        return frozenset()
+    return frozenset((iso, cap.casefold()) for iso, (_, cap) in table.items() if cap)
+
+
+def _is_capital(row: Row) -> bool:
+    names = {row.get("name") or "", *(row.get("aliases") or [])}
+    return row.get("precision") != "country" and any(
+        (row.get("country_code"), n.casefold()) in _capitals() for n in names)
 
 
 def _title(place_ids: list[str], place_rows: dict[str, Row], start: str | None, end: str | None

@@ -48,9 +48,28 @@ def source_key(f: Row, outlet: str | None) -> str:
     return "outlet:" + " ".join(_WORD.findall((outlet or "unknown").casefold()))
 
 
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, tuple[str, ...]]:
+    """``data/demonyms.yaml`` plus ``$SITREP_DEMONYMS``: a demonym -> its country's name words."""
+    data = yaml.safe_load(resources.files("sitrep").joinpath("data/demonyms.yaml")
+                          .read_text("utf-8")) or {}
+    extra = os.environ.get("SITREP_DEMONYMS")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            data.update(yaml.safe_load(fh) or {})
+    return {str(k).casefold(): tuple(str(v).casefold().split()) for k, v in data.items()}
+
+
 def _name_words(name: str) -> frozenset[str]:
+    """The words of a source's name, a demonym standing for its country ("Congolese
+    government" -> government, congo)."""
     words = (w.removesuffix("'s") for w in _WORD.findall(name.casefold().replace("’", "'")))
-    return frozenset(w for w in words if w not in _STOP and w != "s")
+    table = demonyms()
+    out: set[str] = set()
+    for w in words:
+        if w not in _STOP and w != "s":
+            out.update(table.get(w, (w,)))
+    return frozenset(out)
 
 
 def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
@@ -96,18 +115,28 @@ def _named(names: dict[str, str], target: dict[str, str]) -> list[str]:
 
 
 def _join_descriptions(names: dict[str, str], target: dict[str, str]) -> None:
-    """"the UK-based monitor", "the war monitor", "the rights group": the one organisation of
-    that kind the incident's reports name."""
+    """"the UK-based monitor", "the war monitor", "the rights group", "Gaza health authorities":
+    the one organisation of that kind the incident's reports name (whose name holds the words
+    before the description, when there are any)."""
     kinds = description_kinds()
     for key, name in names.items():
         if key in target:
             continue
         plain = _plain(name)
         for kind in kinds.values():
-            if plain not in kind["descriptions"]:
+            # The description itself, else the longest description ending it after words of a
+            # place ("Gaza health authorities"); when that is a name of the kind ("Gaza health
+            # ministry") the source is a name, not a description.
+            desc = plain if plain in kind["descriptions"] else next(
+                (d for d in sorted(kind["descriptions"], key=len, reverse=True)
+                 if plain.endswith(" " + d)), None)
+            if desc is None or (desc != plain and desc in kind["name_words"]):
                 continue
+            # Words before the description ("Gaza health authorities") must be in the name.
+            qualifier = set(plain[:len(plain) - len(desc)].split())
             hits = {k for k in _named(names, target) if k != key and _plain(names[k]) not in
-                    kind["descriptions"] and any(w in _plain(names[k]) for w in kind["name_words"])}
+                    kind["descriptions"] and any(w in _plain(names[k]) for w in kind["name_words"])
+                    and qualifier <= _name_words(names[k])}
             if len(hits) == 1:
                 target[key] = hits.pop()
             break
@@ -130,7 +159,8 @@ def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dic
 
 def _join_spellings(names: dict[str, str], target: dict[str, str]) -> None:
     """One person in two transliterations or with and without a first name ("Kirilenko",
-    "Pavlo Kyrylenko"): the same surname by spelling, and no clash of first names."""
+    "Pavlo Kyrylenko", "Firas Abiad" and "Firass Abiad"): the same surname by spelling, and no
+    clash of first names (two first names of four letters or more alike by spelling agree)."""
     people = [k for k in _named(names, target) if 1 <= len(names[k].split()) <= 3
               and all(w[:1].isupper() for w in names[k].split())]
     for a in people:
@@ -140,8 +170,13 @@ def _join_spellings(names: dict[str, str], target: dict[str, str]) -> None:
             wa, wb = names[a].split(), names[b].split()
             if len(wa) > len(wb) or (len(wa) == len(wb) and a > b):
                 continue
-            if len(wa) > 1 and wa[0] != wb[0]:
-                continue  # different first names: different people
+            if len(wa) > 1 and wa[0] != wb[0] and (
+                    min(len(wa[0]), len(wb[0])) < 4
+                    or fuzz.ratio(wa[0].casefold(), wb[0].casefold()) < _cfg()["source_spelling_ratio"]):
+                continue  # different first names ("Firas" and "Firass" are one)
+            if wa[-1].casefold() == wb[-1].casefold() and len(wa) > 1:
+                target[a] = b  # one surname, first names alike
+                continue
             if min(len(wa[-1]), len(wb[-1])) < _cfg()["source_spelling_min_chars"]:
                 continue  # short names (Ahmed, Ahmad) are too alike to tell by spelling
             if fuzz.ratio(wa[-1].casefold(), wb[-1].casefold()) >= _cfg()["source_spelling_ratio"]:
