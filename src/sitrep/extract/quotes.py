@@ -23,7 +23,8 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .entities import lookup
-from .attribution import (ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person, core_range, describe, is_role, last_entity,
+from .attribution import (MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+                          core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
@@ -152,6 +153,11 @@ def statement_id(speaker_id: str | None, text: str) -> str:
 
 # Bodies a text may name by their level alone ("the interior ministry", "the resistance
 # committee"), qualified by a place the text names when the dictionary knows the result.
+# "the official said" right after a named person spoke is that person.
+_OFFICE_NOUNS = {"official", "spokesperson", "spokesman", "spokeswoman", "minister", "governor",
+                 "prosecutor", "commander", "mayor"}
+# "the outlet reported": the news outlet named before.
+_MEDIA_NOUNS = {"outlet", "broadcaster", "newspaper", "channel", "website"}
 _BODIES = {"ministry", "committee", "office", "council", "commission", "administration"}
 _COLLECTIVE = {"group", "agency", "committee", "charity", "authorities", "police", "army", "military"}
 
@@ -357,7 +363,7 @@ def _not_a_place_object(subj, person, work: Work):
         if m.ref_id != person[1] or not (subj.left_edge.idx <= m.span.start <= subj.right_edge.idx):
             continue
         span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
-        if span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("in", "at", "near", "from"):
+        if span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("in", "at", "near", "from", "of", "to", "for"):
             return None
         break
     return person
@@ -468,6 +474,8 @@ class _Speakers:
             return True
         if last in ROLE_NOUNS:
             return not last.endswith("s") and last not in _COLLECTIVE
+        if last in _COLLECTIVE or last in _BODIES or (name.split()[-1].islower() and last.endswith("s")):
+            return False  # "Provincial police", "State officials": no one person
         return name[:1].isupper() and len(name.split()) <= 4
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
@@ -556,6 +564,19 @@ class _Speakers:
             titled = self.titled(subj.lemma_.lower(), subj.idx)
             if titled:
                 return titled[0], titled[1], "role->titled_person"
+            if (subj.lower_ in _OFFICE_NOUNS and self.last and self.last[0]
+                    and not (self.last_anon and _desc_head(self.last_anon) == subj.lower_)
+                    and self._person_like(*self.last) and self.last[0][:1].isupper()):
+                # "NAME, the spokesperson of the prosecutor's office, said … The official said":
+                # the person who just spoke, not an anonymous official.
+                return self.last[0], self.last[1], "anaphor->last_person_speaker"
+            if subj.lower_ in _MEDIA_NOUNS:
+                media = next(((n, e) for n, e in reversed(self.history) if e is not None
+                              and self.work.entities[e].type == "media"), None) or last_entity(
+                    self.work, subj.idx, ("media",))
+                media = media or next(((n, e) for n, e in reversed(self.history) if MEDIA_WORDS.search(n)), None)
+                if media:
+                    return media[0], media[1], "anaphor->last_outlet"
             if subj.lemma_.lower() in document_nouns() and subj.lower_ == subj.lemma_.lower():
                 # "The statement said": the statement of whoever spoke last, else of the last
                 # organisation named ("… Ukrzaliznytsia's telegram. “…,” the statement reads").
@@ -674,16 +695,28 @@ class _Speakers:
         if low in ("he", "she"):
             last_is_person = self.last and self.last[0] and (
                 self.last[1] is None or self.work.entities[self.last[1]].type == "person")
-            recent = self._previous_subject(subj)
-            for cand in self._previous_subjects(subj):
+            # A quotation's "he said" looks before the quotation, not inside it.
+            span = subj.doc.char_span(before, before + 1, alignment_mode="expand")
+            anchor = span[0] if span is not None and span[0].i < subj.sent.start else subj
+            recent = self._previous_subject(anchor)
+            for cand in self._previous_subjects(anchor):
                 # The subject of the sentence before, or of a speech verb in it, that names a
                 # person ("…, NAME said on Monday, the agency reported. …, he said": NAME).
                 ref = self._person_named_by(cand)
                 if ref is not None:
                     return ref[0], ref[1], "pronoun->previous_subject"
-            sole = self._sole_person_before(subj)
+            sole = self._sole_person_before(anchor)
             if sole is not None:
                 return sole[0], sole[1], "pronoun->previous_sentence_person"
+            if (recent is not None and recent.pos_ == "PROPN" and recent.text[:1].isupper()
+                    and recent.ent_type_ not in ("GPE", "LOC", "ORG", "NORP", "FAC")
+                    and not any(m.span.start <= recent.idx < m.span.end and m.ref_id for m in self.work.mentions or [])
+                    and any(c.dep_ == "appos" and (c.lemma_.lower() in ROLE_NOUNS | common_roles()
+                                                   or c.lemma_.lower() in description_words()["person_nouns"])
+                            for c in recent.children)):
+                # "Nasser, a resident of Kessa, recounted the night. “…,” he said": a one-word
+                # name the tagger did not take, given a person's role.
+                return recent.text, None, "pronoun->previous_subject"
             if recent is not None:
                 if (recent.pos_ == "PROPN" and self.last and self.last[0] and _name_key(recent.text)
                         in {_name_key(w) for w in self.last[0].split()}):
@@ -737,7 +770,8 @@ class _Speakers:
             span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
             t = span.root if span is not None else None
             while t is not None and t.head.i != t.i:
-                if t.dep_ in ("pobj", "dobj", "poss"):
+                if t.dep_ in ("pobj", "dobj", "poss") and not (
+                        t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lower_ == "according"):
                     break
                 t = t.head
             if t is not None and t.head.i != t.i:
@@ -910,11 +944,23 @@ _QUANTIFIERS = {"between", "and", "to", "up", "about", "around", "some", "nearly
                 "fewer", "no", "only", "just", "-", "–"}
 
 
+def _reporting_tail(clause, verb) -> bool:
+    """", the Courier reported" after the verb: a reporting verb with only its subject."""
+    doc = clause.doc
+    return (clause.i > verb.i and clause.lemma_.lower() in SPEECH and clause.left_edge.i > 0
+            and "," in (doc[clause.left_edge.i].text, doc[clause.left_edge.i - 1].text)
+            and all(g.dep_ in ("nsubj", "aux", "punct", "advmod", "npadvmod") or (
+                g.dep_ == "prep" and all(t.ent_type_ in ("DATE", "TIME") or t.i == g.i for t in g.subtree))
+                    for g in clause.children))
+
+
 def _reported_clause(verb) -> tuple[int, int] | None:
     """Character range of what the speech verb reports: its clausal complement after the verb
     ("said [that] X"), else before it ("X, officials said"). A number the parser hung on the verb
     ("said between 300 and 400 people had been killed") is taken into the clause."""
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    # "…, NAME said on Monday, the Courier reported": a bare reporting tail the parser hung on
+    # the verb is not what it reports.
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _reporting_tail(c, verb)]
     after = [c for c in clauses if c.i > verb.i]
     if after:
         clause = after[0]
@@ -954,6 +1000,10 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
                                        t.pos_ in ("ADV", "PROPN") for t in lead)):
         names = [t for t in lead if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] or lead[:1]
         return names[-1]
+    # "…, with residents saying there were no soldiers there": the noun the participle modifies.
+    if (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN")
+            and verb.head.dep_ == "pobj" and verb.head.head.lower_ == "with"):
+        return verb.head
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
     # "... paused before saying ...": through the preposition as well.
     node = verb
@@ -1122,6 +1172,15 @@ class _Names:
             q.speaker, q.speaker_id = (ent.name, ent.id) if ent is not None else (full, None)
             return
         ent = self.work.entities.get(q.speaker_id) if q.speaker_id else None
+        short = re.fullmatch(r"(?:the )?([A-Z][a-z]+) Ministry", speaker)
+        if short and (ent is None or not ent.from_dictionary):
+            # "the Health Ministry said" where the text names the "Ministry of Health and
+            # Population": the name it gives in full.
+            full_name = re.search(rf"\bMinistry of {short.group(1)}(?: (?:and|&) [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,2}})?\b",
+                                  self.work.text)
+            if full_name:
+                q.speaker = full_name.group(0)
+                return
         if (speaker.split()[0] in _ORG_HEADS and (ent is None or ent.type != "person")
                 and not (ent is not None and ent.from_dictionary)):
             # "the Ministry of Communication" where the text also names the "Ministry of
