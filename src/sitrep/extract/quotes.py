@@ -304,6 +304,37 @@ def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
 _COORD_POS = {"DET", "PROPN", "NOUN", "ADJ", "CCONJ", "PART"}
 
 
+def _qualified_by_main_place(work: Work, body: str) -> tuple[str, str | None] | None:
+    """"interior ministry" -> "Niger interior ministry": the places the story names, most named
+    first, that make a body the dictionary knows (a story about Lebanon that mentions Gaza once
+    does not get Gaza's ministry)."""
+    counts: dict[str, int] = {}
+    country_of: dict[str, str | None] = {}
+    countries: dict[str, int] = {}
+    for m in work.place_mentions or []:
+        place = work.places.get(m.ref_id) if m.ref_id else None
+        code = place.country_code if place else None
+        if code:
+            countries[code] = countries.get(code, 0) + 1
+        for form in {m.text, place.name if place else None} - {None}:
+            counts[form] = counts.get(form, 0) + 1
+            country_of[form] = code
+    for m in work.mentions or []:  # places the entity tagger took ("Kessa Town")
+        if m.text[:1].isupper() and len(m.text.split()) <= 3 and m.text not in counts:
+            counts[m.text] = 0
+    main = max(countries, key=countries.get) if countries else None
+    for form in sorted(counts, key=lambda f: -counts[f]):
+        if main and country_of.get(form) not in (main, None):
+            continue  # a place in another country the story mentions
+
+        for cand in (f"{form} {body}", f"{form.split()[0]} {body}"):
+            hit = lookup(cand)
+            if hit and hit[1] in ("organization", "government", "armed_group"):
+                ent = work.resolver.resolve(cand, "ORG")
+                return (ent.name, ent.id) if ent is not None else (hit[0], None)
+    return None
+
+
 def _org_named(work: Work, start: int, end: int) -> tuple[str, str] | None:
     """(name, id) of the first organisation whose mention starts in [start, end)."""
     for m in work.mentions or []:
@@ -332,7 +363,8 @@ def _coordinated(subj, work: Work) -> str | None:
     toks = doc[start:end + 1]
     if not any(t.lower_ == "and" and t.dep_ == "cc" for t in toks) or not any(t.dep_ == "conj" for t in toks):
         return None
-    if len(toks) > 10 or any(t.pos_ not in _COORD_POS and t.lower_ != "of" for t in toks):
+    if len(toks) > 10 or any(t.pos_ not in _COORD_POS and t.lower_ != "of" and not (
+            t.text == "," and t.dep_ == "punct") for t in toks) or toks[-1].text == ",":
         return None
     for t in toks:
         if t.dep_ == "conj":
@@ -598,7 +630,7 @@ class _Speakers:
             # "the interior ministry said" in a story about one country: that country's ministry
             # when the text names the country and the dictionary knows the body.
             bare = re.sub(r"^(?:the\s+)?(?:country|nation)[’']s\s+|^the\s+", "", phrase, flags=re.I)
-            found = _qualified(self.work, bare) if bare.islower() else None
+            found = _qualified_by_main_place(self.work, bare) if bare.islower() else None
             if found:
                 return found[0], found[1], "subject-qualified"
         spoken = self._role_of_org(subj)
@@ -916,7 +948,8 @@ def _according_to(sent):
             continue
         agent = None
         if who.lemma_.lower() in document_nouns():
-            agent = next((g for t in who.subtree if t.lower_ == "by" and t.head.i != tok.i
+            # "a report issued by X", "a joint statement from X and Y": X's words.
+            agent = next((g for t in who.subtree if t.lower_ in ("by", "from") and t.head.i != tok.i
                           for g in t.children if g.dep_ == "pobj"), None)
         pp = list(tok.subtree) + list(to.subtree)
         left = min(t.i for t in pp)
@@ -936,6 +969,30 @@ def _according_to(sent):
             if last is None:
                 continue
         yield tok, agent or who, first.idx, last.idx + len(last)
+
+
+def _passive_report(sent, qabs: list[tuple[int, int]]):
+    """"Three died at the district hospital, confirmed by hospital official Ada Obi.", "…, as
+    reported by the health ministry.": (verb, the agent, clause start, clause end) — the clause
+    is the sentence up to the comma before the participle."""
+    doc = sent.doc
+    for verb in _speech_verb(sent, qabs):
+        if verb.tag_ != "VBN" or verb.lemma_.lower() not in INDIRECT or any(
+                c.dep_ in ("nsubj", "nsubjpass", "ccomp") for c in verb.children):
+            continue
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        who = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+        if who is None:
+            continue
+        cut = verb.i - 1
+        if doc[cut].lower_ == "as":
+            cut -= 1
+        body = [t for t in sent if not t.is_space]
+        if doc[cut].text != "," or cut <= body[0].i + 3:
+            continue
+        last = doc[cut - 1]
+        return verb, who, body[0].idx, last.idx + len(last)
+    return None
 
 
 def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
@@ -1162,6 +1219,8 @@ def _strip_titles(name: str, places: bool = True) -> str:
     name ("Maj-Gen", "On Monday", "Internal Affairs Kessa" in "Minister of Internal Affairs Kessa
     Ada Obi")."""
     words = name.split()
+    while len(words) > 2 and words[-1] in ("He", "She", "They"):
+        words = words[:-1]  # "Ada Obi He" (a name run into the next sentence's pronoun)
     long_name = len(words) >= 4
     while len(words) > 2 and (_title_word(words[0]) or (
             places and words[0].isalpha() and words[0][:1].isupper() and _place_word(words[0], long_name))):
@@ -1315,6 +1374,10 @@ def quotes_stage(work: Work) -> None:
             if _is_quotation(text, c0, c1, qabs) or len(text[c0:c1].split()) < 4:
                 continue
             events.append((verb.idx, "indirect", (verb, c0, c1, sent)))
+    for sent in sents:
+        found = _passive_report(sent, qabs)
+        if found is not None:
+            events.append((found[0].idx, "agent", (*found, sent)))
     reported = [(e[2][1], e[2][2]) for e in events if e[1] == "indirect"]
     for sent in sents:
         for acc in _according_to(sent):
@@ -1414,6 +1477,23 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             if venue:
                 last_venue[speaker] = venue
+            speakers.said(speaker, speaker_id)
+            prev_q = quote
+        elif kind == "agent":
+            verb, who, c0, c1, sent = item
+            speaker, speaker_id, rule = speakers.resolve(who, verb.idx)
+            if not speaker:
+                continue
+            body = text[c0:c1].rstrip(" .,")
+            c1 = c0 + len(body)
+            quote = Quote(
+                id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=body,
+                kind="indirect", venue=_venue(work, (sent.start_char, sent.end_char)),
+                said_on=_said_on(work, sent.start_char, sent.end_char),
+                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
+                statement_id=statement_id(speaker_id or speaker, body),
+                provenance=Provenance(VERSION, 0.7, "reported-by:" + rule), speaker_rule="reported-by:" + rule)
+            quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
         elif kind == "according":
