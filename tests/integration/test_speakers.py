@@ -253,3 +253,16 @@ def test_he_is_the_person_who_spoke_not_the_agency_that_reported_it():
             "Monday, Nordlys Radio reported.\n\n"
             "Two more victims were identified over the past day, she said.")
     assert speakers(text)[-1][1] == "Petra Lind Halvorsen"
+
+
+def test_a_tail_attribution_the_parser_gave_no_clause_is_still_a_statement():
+    text = ("KESSA: A parcel bomb went off at the main bus depot in Kessa on Tuesday morning, "
+            "shattering the windows of a waiting bus, the police said.")
+    found = speakers(text)
+    assert found and found[0][0].startswith("A parcel bomb went off") and found[0][1] == "police"
+
+
+def test_confirmed_by_names_who_said_it_and_who_she_is_next():
+    text = ("Two drivers died at the district hospital in Kessa, confirmed by hospital director "
+            "Ruth Amani Okello. She said the depot guard was still in surgery.")
+    assert [s for _, s in speakers(text)] == ["Ruth Amani Okello", "Ruth Amani Okello"]
