@@ -18,8 +18,8 @@ FLOORS = {
     "full_f1": 0.76,
     "scope_accuracy": 0.91,
     "trap_rate_max": 0.0,
-    "quote_recall": 0.95,
-    "speaker_accuracy": 0.89,
+    "quote_recall": 0.97,
+    "speaker_accuracy": 0.92,
 }
 
 

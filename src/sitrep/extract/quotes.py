@@ -23,7 +23,8 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .entities import lookup
-from .attribution import (ROLE_NOUNS, appositive_person, core_range, describe, is_role, last_entity,
+from .attribution import (MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+                          core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
@@ -106,6 +107,7 @@ class _QSpan:
     open_para: bool  # quote opened at paragraph start without closing: continues
 
 
+_CLOSERS = {"“": "”\"", '"': '"”', "«": "»"}
 _OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 
 
@@ -123,7 +125,8 @@ def find_quote_spans(text: str) -> list[_QSpan]:
             if ch == '"' and i > 0 and ptext[i - 1].isalnum():
                 i += 1
                 continue
-            close = ptext.find(QUOTE_PAIRS[ch], i + 1)
+            # Scraped text mixes straight and curly marks ("…” or “…"): either closes.
+            close = min((c for c in (ptext.find(x, i + 1) for x in _CLOSERS[ch]) if c != -1), default=-1)
             if close == -1:
                 spans.append(_QSpan(p0 + i, p0 + len(ptext), True))
                 break
@@ -148,6 +151,14 @@ def statement_id(speaker_id: str | None, text: str) -> str:
     return "s_" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
+# Bodies a text may name by their level alone ("the interior ministry", "the resistance
+# committee"), qualified by a place the text names when the dictionary knows the result.
+# "the official said" right after a named person spoke is that person.
+_OFFICE_NOUNS = {"official", "spokesperson", "spokesman", "spokeswoman", "minister", "governor",
+                 "prosecutor", "commander", "mayor"}
+# "the outlet reported": the news outlet named before.
+_MEDIA_NOUNS = {"outlet", "broadcaster", "newspaper", "channel", "website"}
+_BODIES = {"ministry", "committee", "office", "council", "commission", "administration"}
 _COLLECTIVE = {"group", "agency", "committee", "charity", "authorities", "police", "army", "military"}
 
 
@@ -282,10 +293,112 @@ def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
         return person or (named.group("n"), None)
     for c in subj.children:
         if c.dep_ == "appos":
-            person = named_person(work, c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
+            # The person the apposition is, not one named inside it ("the committee, a group
+            # in Kessa Town," where the tagger took the town for a person).
+            person = named_person(work, c.left_edge.idx, c.idx + len(c))
             if person:
                 return person
     return None
+
+
+_COORD_POS = {"DET", "PROPN", "NOUN", "ADJ", "CCONJ", "PART"}
+
+
+def _qualified_by_main_place(work: Work, body: str) -> tuple[str, str | None] | None:
+    """"interior ministry" -> "Niger interior ministry": the places the story names, most named
+    first, that make a body the dictionary knows (a story about Lebanon that mentions Gaza once
+    does not get Gaza's ministry)."""
+    counts: dict[str, int] = {}
+    country_of: dict[str, str | None] = {}
+    countries: dict[str, int] = {}
+    for m in work.place_mentions or []:
+        place = work.places.get(m.ref_id) if m.ref_id else None
+        code = place.country_code if place else None
+        if code:
+            countries[code] = countries.get(code, 0) + 1
+        for form in {m.text, place.name if place else None} - {None}:
+            counts[form] = counts.get(form, 0) + 1
+            country_of[form] = code
+    for m in work.mentions or []:  # places the entity tagger took ("Kessa Town")
+        if m.text[:1].isupper() and len(m.text.split()) <= 3 and m.text not in counts:
+            counts[m.text] = 0
+    main = max(countries, key=countries.get) if countries else None
+    for form in sorted(counts, key=lambda f: -counts[f]):
+        if main and country_of.get(form) not in (main, None):
+            continue  # a place in another country the story mentions
+
+        for cand in (f"{form} {body}", f"{form.split()[0]} {body}"):
+            hit = lookup(cand)
+            if hit and hit[1] in ("organization", "government", "armed_group"):
+                ent = work.resolver.resolve(cand, "ORG")
+                return (ent.name, ent.id) if ent is not None else (hit[0], None)
+    return None
+
+
+def _org_named(work: Work, start: int, end: int) -> tuple[str, str] | None:
+    """(name, id) of the first organisation whose mention starts in [start, end)."""
+    for m in work.mentions or []:
+        if start <= m.span.start < end and m.ref_id and work.entities[m.ref_id].type in (
+                "organization", "government", "armed_group"):
+            ent = work.entities[m.ref_id]
+            return ent.name, ent.id
+    return None
+
+
+def _coordinated(subj, work: Work) -> str | None:
+    """"Both Kessa Radio and the Dorowa Courier reported", "survivors and Lenvik residents said",
+    "according to hospital and police officials": the speakers together, as written, without
+    a leading determiner or a date ("officials and local media on Monday")."""
+    if subj.pos_ not in ("NOUN", "PROPN") or subj.lower_ in PRONOUNS:
+        return None
+    doc = subj.doc
+    conj = [c for c in subj.children if c.dep_ == "conj" and c.i > subj.i and c.pos_ in ("NOUN", "PROPN")]
+    right = conj[-1] if conj else subj
+    end = right.i
+    for t in right.rights:
+        if t.dep_ in ("compound", "amod") or (t.dep_ == "prep" and t.lower_ == "of" and not any(
+                g.ent_type_ in ("DATE", "TIME") for g in t.subtree)):
+            end = max(end, t.right_edge.i)
+    start = subj.left_edge.i
+    toks = doc[start:end + 1]
+    if not any(t.lower_ == "and" and t.dep_ == "cc" for t in toks) or not any(t.dep_ == "conj" for t in toks):
+        return None
+    if len(toks) > 10 or any(t.pos_ not in _COORD_POS and t.lower_ != "of" and not (
+            t.text == "," and t.dep_ == "punct") for t in toks) or toks[-1].text == ",":
+        return None
+    for t in toks:
+        if t.dep_ == "conj":
+            h = t
+            while h.i != subj.i and h.head.i != h.i:
+                h = h.head
+                if h.dep_ in ("pobj", "prep") and h.i != subj.i:
+                    return None  # "the chief minister of Kessa and Lenvik, Ada Obi"
+    if _NOT_SPEAKERS.search(work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]):
+        return None  # "residents and footage posted online": footage says nothing
+    while toks and toks[0].pos_ == "DET" or (toks and toks[0].lower_ in ("both", "some", "several")):
+        toks = toks[1:]
+    if len(toks) < 3 or toks[0].lower_ == "and" or toks[-1].lower_ == "and":
+        return None
+    if any(t.lower_ in PRONOUNS or t.lower_ in ("him", "her", "them", "other", "others") for t in toks):
+        return None  # "Mr Obi and other witnesses said": Mr Obi's words
+    return work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
+
+
+def _not_a_place_object(subj, person, work: Work):
+    """An apposition's person, unless the name only sits inside a phrase of the apposition
+    ("the committee, a volunteer group in Kessa Town, said": a town the tagger took for a
+    person)."""
+    if person is None or person[1] is None:
+        return person
+    doc = subj.doc
+    for m in work.mentions or []:
+        if m.ref_id != person[1] or not (subj.left_edge.idx <= m.span.start <= subj.right_edge.idx):
+            continue
+        span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("in", "at", "near", "from", "of", "to", "for"):
+            return None
+        break
+    return person
 
 
 def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
@@ -313,6 +426,15 @@ def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
         for r in roles:
             holders.setdefault(r, set()).add((ent.name, ent.id))
     return holders
+
+
+def _sentence_before(tok):
+    """The sentence before the one ``tok`` is in, past the line breaks between them."""
+    i = tok.sent.start - 1
+    doc = tok.doc
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return doc[i].sent if i >= 0 else None
 
 
 class _Speakers:
@@ -384,6 +506,9 @@ class _Speakers:
             return True
         if last in ROLE_NOUNS:
             return not last.endswith("s") and last not in _COLLECTIVE
+        if last in _COLLECTIVE or last in _BODIES or (name.split()[-1].islower() and last.endswith("s")) \
+                or MEDIA_WORDS.search(name):
+            return False  # "Provincial police", "State officials": no one person
         return name[:1].isupper() and len(name.split()) <= 4
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
@@ -421,10 +546,17 @@ class _Speakers:
         elif low in PRONOUNS and subj.i == subj.left_edge.i == subj.right_edge.i:
             return self._pronoun(subj, before)
         elif low == "it" and subj.i == subj.left_edge.i == subj.right_edge.i:
+            if self.last and self.last[0] and not self._person_like(*self.last):
+                # "The ministry said … It said another 13 were wounded": the body that spoke
+                # last, not the last organisation merely named (the armed group it blamed).
+                return self.last[0], self.last[1], "pronoun->last_speaker"
             org = last_org(self.work, before)
             if org:
                 return org[0], org[1], "pronoun->last_organisation"
             return None, None, "pronoun-unresolved"
+        both = _coordinated(subj, self.work)
+        if both:
+            return both, None, "subject-coordinated"
         if subj.pos_ == "PROPN":
             # "Ihor Klymenko, the interior minister, said": the subject itself is the person.
             head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
@@ -447,6 +579,15 @@ class _Speakers:
                     name = _strip_titles(name)  # "Chief Ada Obi" -> "Ada Obi"
                     if 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
                         return name, None, "subject-name"
+        if (subj.pos_ == "NOUN" and subj.lemma_.lower() in document_nouns() and subj.lower_ == subj.lemma_.lower()
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+                and all(c.dep_ == "det" or (c.dep_ == "compound" and c.pos_ == "NOUN" and c.text.islower())
+                        for c in subj.children) and any(c.dep_ == "compound" for c in subj.children)):
+            # "the ministry statement said": the statement of the ministry that spoke before.
+            kind = next(c.lower_ for c in subj.children if c.dep_ == "compound")
+            for name, eid in reversed(self.history):
+                if kind in name.casefold().split() or _desc_head(name) == kind:
+                    return name, eid, "anaphor->earlier_speaker"
         if subj.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
                                        for c in subj.children) and any(c.dep_ == "det" for c in subj.children):
             # "the report said" after "an unclassified intelligence report said": the same one.
@@ -456,6 +597,19 @@ class _Speakers:
             titled = self.titled(subj.lemma_.lower(), subj.idx)
             if titled:
                 return titled[0], titled[1], "role->titled_person"
+            if (subj.lower_ in _OFFICE_NOUNS and self.last and self.last[0]
+                    and not (self.last_anon and _desc_head(self.last_anon) == subj.lower_)
+                    and self._person_like(*self.last) and self.last[0][:1].isupper()):
+                # "NAME, the spokesperson of the prosecutor's office, said … The official said":
+                # the person who just spoke, not an anonymous official.
+                return self.last[0], self.last[1], "anaphor->last_person_speaker"
+            if subj.lower_ in _MEDIA_NOUNS:
+                media = next(((n, e) for n, e in reversed(self.history) if e is not None
+                              and self.work.entities[e].type == "media"), None) or last_entity(
+                    self.work, subj.idx, ("media",))
+                media = media or next(((n, e) for n, e in reversed(self.history) if MEDIA_WORDS.search(n)), None)
+                if media:
+                    return media[0], media[1], "anaphor->last_outlet"
             if subj.lemma_.lower() in document_nouns() and subj.lower_ == subj.lemma_.lower():
                 # "The statement said": the statement of whoever spoke last, else of the last
                 # organisation named ("… Ukrzaliznytsia's telegram. “…,” the statement reads").
@@ -471,7 +625,19 @@ class _Speakers:
                 desc = described_as_written(role, self.work)
                 self.last_anon = desc
                 return desc, None, "anonymous"
-        person = _apposed_person(subj, self.work) or appositive_person(subj, self.work)
+        if subj.lower_ in _BODIES and subj.text.islower() and not any(
+                c.dep_ == "poss" and c.pos_ == "PROPN" for c in subj.children):
+            # "the interior ministry said" in a story about one country: that country's ministry
+            # when the text names the country and the dictionary knows the body.
+            bare = re.sub(r"^(?:the\s+)?(?:country|nation)[’']s\s+|^the\s+", "", phrase, flags=re.I)
+            found = _qualified_by_main_place(self.work, bare) if bare.islower() else None
+            if found:
+                return found[0], found[1], "subject-qualified"
+        spoken = self._role_of_org(subj)
+        if spoken:
+            return spoken, None, "role-of-organisation"
+        person = _apposed_person(subj, self.work) or _not_a_place_object(
+            subj, appositive_person(subj, self.work), self.work)
         if person:
             if subj.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
                 # "The doctor, Ada Obi, said": the doctor quoted before, unnamed, was Ada Obi.
@@ -501,6 +667,12 @@ class _Speakers:
             return desc, None, "anonymous"
         if name:
             return name, None, "subject-descriptor"
+        if subj.pos_ == "NOUN" and subj.dep_ == "nsubj" and (subj.tag_ == "NNS" or subj.lemma_.lower() in (
+                "staff", "personnel")) and len(phrase.split()) <= 4 and not subj.text.isupper() and all(
+                t.pos_ in ("NOUN", "ADJ", "PROPN", "DET") for t in subj.lefts) and not any(
+                t.dep_ == "agent" or t.lower_ == "by" for t in subj.subtree):  # "testimonies gathered by X"
+            # "Depot staff said …", "Aid organisations reported …": people described, no article.
+            return described_as_written(subj, self.work), None, "subject-described"
         if subj.pos_ == "NOUN" and subj.dep_ in ("nsubj", "nsubjpass") and re.match(
                 r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6:
             # "the regional emergency office said": the subject of a speech verb, as described.
@@ -516,6 +688,39 @@ class _Speakers:
                     return ent.name, ent.id, "subject-surname"
         return None, None, "unresolved"
 
+    def _role_of_org(self, subj) -> str | None:
+        """"a spokesman for the Kessa Army" -> "Kessa Army spokesman"; "an official from the
+        Kessa Watch group", "a source close to the movement's leaders": the role as written. Not
+        the organisation itself: the role speaks, as one of it."""
+        if subj.pos_ != "NOUN" or not is_role(subj, self.work) or person_in(
+                self.work, subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)):
+            return None
+        prep = next((c for c in subj.rights if c.i == subj.i + 1 and (
+            (c.dep_ == "prep" and c.lower_ in ("for", "of", "from"))
+            or (c.dep_ == "amod" and c.lower_ == "close"))), None)
+        if prep is None:
+            return None
+        close = prep if prep.lower_ == "close" else None
+        if close is not None:
+            prep = next((c for c in close.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            if prep is None:
+                return None
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is None or (obj.pos_ != "PROPN" and not any(c.dep_ in ("poss", "compound") and c.pos_ == "PROPN"
+                                                           for c in obj.children)):
+            return None
+        org = known_phrase(obj, self.work) or _org_named(self.work, obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge))
+        if org is None:
+            return None
+        if subj.lower_.startswith("spokes") and prep.lower_ in ("for", "of"):
+            return f"{org[0]} {subj.text}"
+        if close is not None:
+            last = obj.right_edge
+            return f"{subj.text} {self.work.text[close.idx:last.idx + len(last)]}"
+        if prep.lower_ == "from":
+            return described_as_written(subj, self.work)
+        return None
+
     def pronoun(self, low: str, tok, before: int) -> tuple[str | None, str | None, str]:
         """"according to him / her": as "he" / "she"."""
         return self._pronoun(tok, before, {"him": "he", "her": "she"}.get(low, low))
@@ -529,11 +734,29 @@ class _Speakers:
         if low in ("he", "she"):
             last_is_person = self.last and self.last[0] and (
                 self.last[1] is None or self.work.entities[self.last[1]].type == "person")
-            recent = self._previous_subject(subj)
-            if recent is not None:
-                ref = self._person_named_by(recent)
+            # A quotation's "he said" looks before the quotation, not inside it.
+            span = subj.doc.char_span(before, before + 1, alignment_mode="expand")
+            anchor = span[0] if span is not None and span[0].i < subj.sent.start else subj
+            recent = self._previous_subject(anchor)
+            for cand in self._previous_subjects(anchor):
+                # The subject of the sentence before, or of a speech verb in it, that names a
+                # person ("…, NAME said on Monday, the agency reported. …, he said": NAME).
+                ref = self._person_named_by(cand)
                 if ref is not None:
                     return ref[0], ref[1], "pronoun->previous_subject"
+            sole = self._sole_person_before(anchor)
+            if sole is not None:
+                return sole[0], sole[1], "pronoun->previous_sentence_person"
+            if (recent is not None and recent.pos_ == "PROPN" and recent.text[:1].isupper()
+                    and recent.ent_type_ not in ("GPE", "LOC", "ORG", "NORP", "FAC")
+                    and not any(m.span.start <= recent.idx < m.span.end and m.ref_id for m in self.work.mentions or [])
+                    and any(c.dep_ == "appos" and (c.lemma_.lower() in ROLE_NOUNS | common_roles()
+                                                   or c.lemma_.lower() in description_words()["person_nouns"])
+                            for c in recent.children)):
+                # "Nasser, a resident of Kessa, recounted the night. “…,” he said": a one-word
+                # name the tagger did not take, given a person's role.
+                return recent.text, None, "pronoun->previous_subject"
+            if recent is not None:
                 if (recent.pos_ == "PROPN" and self.last and self.last[0] and _name_key(recent.text)
                         in {_name_key(w) for w in self.last[0].split()}):
                     # "Obi later disclosed ... “…,” he said": the speaker just named, whatever
@@ -561,12 +784,52 @@ class _Speakers:
     @staticmethod
     def _previous_subject(subj):
         """The subject of the sentence before the one ``subj`` is in."""
-        sent = subj.sent
-        if sent.start == 0:
+        prev = _sentence_before(subj)
+        if prev is None:
             return None
-        prev = subj.doc[sent.start - 1].sent
         return next((t for t in prev if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"),
                     None)
+
+    def _sole_person_before(self, subj) -> tuple[str, str] | None:
+        """The one person the sentence before names, outside any object phrase ("Earlier, Ada
+        Obi, a hospital spokesman, put the toll at 83. …, he added": the parser may not make her
+        the subject)."""
+        prev = _sentence_before(subj)
+        if prev is None or any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in PRONOUNS and (
+                t.head.dep_ == "ROOT" or t.head.lemma_.lower() in SPEECH) for t in prev):
+            return None  # "He said …. …, he added": the chain goes on with the last speaker
+        doc = subj.doc
+        found: dict[str, str] = {}
+        for m in self.work.mentions or []:
+            if not (prev.start_char <= m.span.start < prev.end_char) or not m.ref_id:
+                continue
+            ent = self.work.entities[m.ref_id]
+            if ent.type != "person" or len(ent.name.split()) < 2:
+                continue
+            span = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            t = span.root if span is not None else None
+            while t is not None and t.head.i != t.i:
+                if t.dep_ in ("pobj", "dobj", "poss") and not (
+                        t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lower_ == "according"):
+                    break
+                t = t.head
+            if t is not None and t.head.i != t.i:
+                continue  # "the son of Ada Obi", "killed Ada Obi"
+            found[ent.id] = ent.name
+        if len(found) != 1:
+            return None
+        eid, name = next(iter(found.items()))
+        return name, eid
+
+    @staticmethod
+    def _previous_subjects(subj) -> list:
+        """The subject of the sentence before, then the subjects of its speech verbs."""
+        prev = _sentence_before(subj)
+        if prev is None:
+            return []
+        root = [t for t in prev if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"][:1]
+        return root + [t for t in prev if t.dep_ == "nsubj" and t.head.lemma_.lower() in SPEECH
+                       and t not in root]
 
     def _person_named_by(self, tok) -> tuple[str, str] | None:
         return (_apposed_person(tok, self.work) or named_person(self.work, *core_range(tok))
@@ -685,7 +948,8 @@ def _according_to(sent):
             continue
         agent = None
         if who.lemma_.lower() in document_nouns():
-            agent = next((g for t in who.subtree if t.lower_ == "by" and t.head.i != tok.i
+            # "a report issued by X", "a joint statement from X and Y": X's words.
+            agent = next((g for t in who.subtree if t.lower_ in ("by", "from") and t.head.i != tok.i
                           for g in t.children if g.dep_ == "pobj"), None)
         pp = list(tok.subtree) + list(to.subtree)
         left = min(t.i for t in pp)
@@ -707,6 +971,30 @@ def _according_to(sent):
         yield tok, agent or who, first.idx, last.idx + len(last)
 
 
+def _passive_report(sent, qabs: list[tuple[int, int]]):
+    """"Three died at the district hospital, confirmed by hospital official Ada Obi.", "…, as
+    reported by the health ministry.": (verb, the agent, clause start, clause end) — the clause
+    is the sentence up to the comma before the participle."""
+    doc = sent.doc
+    for verb in _speech_verb(sent, qabs):
+        if verb.tag_ != "VBN" or verb.lemma_.lower() not in INDIRECT or any(
+                c.dep_ in ("nsubj", "nsubjpass", "ccomp") for c in verb.children):
+            continue
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        who = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+        if who is None:
+            continue
+        cut = verb.i - 1
+        if doc[cut].lower_ == "as":
+            cut -= 1
+        body = [t for t in sent if not t.is_space]
+        if doc[cut].text != "," or cut <= body[0].i + 3:
+            continue
+        last = doc[cut - 1]
+        return verb, who, body[0].idx, last.idx + len(last)
+    return None
+
+
 def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
     """Speech verbs in a sentence whose token lies outside every quotation."""
     for tok in sent:
@@ -720,11 +1008,27 @@ _QUANTIFIERS = {"between", "and", "to", "up", "about", "around", "some", "nearly
                 "fewer", "no", "only", "just", "-", "–"}
 
 
+# Verbs whose promise is an infinitive ("vowed to hunt down the attackers").
+_PLEDGES = {"vow", "pledge", "promise", "threaten", "undertake"}
+
+
+def _reporting_tail(clause, verb) -> bool:
+    """", the Courier reported" after the verb: a reporting verb with only its subject."""
+    doc = clause.doc
+    return (clause.i > verb.i and clause.lemma_.lower() in SPEECH and clause.left_edge.i > 0
+            and "," in (doc[clause.left_edge.i].text, doc[clause.left_edge.i - 1].text)
+            and all(g.dep_ in ("nsubj", "aux", "punct", "advmod", "npadvmod") or (
+                g.dep_ == "prep" and all(t.ent_type_ in ("DATE", "TIME") or t.i == g.i for t in g.subtree))
+                    for g in clause.children))
+
+
 def _reported_clause(verb) -> tuple[int, int] | None:
     """Character range of what the speech verb reports: its clausal complement after the verb
     ("said [that] X"), else before it ("X, officials said"). A number the parser hung on the verb
     ("said between 300 and 400 people had been killed") is taken into the clause."""
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    # "…, NAME said on Monday, the Courier reported": a bare reporting tail the parser hung on
+    # the verb is not what it reports.
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _reporting_tail(c, verb)]
     after = [c for c in clauses if c.i > verb.i]
     if after:
         clause = after[0]
@@ -739,7 +1043,28 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     if clauses:
         clause = clauses[-1]
         return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
-    return None
+    doc = verb.doc
+    if verb.lemma_.lower() in _PLEDGES:
+        # "The governor vowed to find those responsible": what was promised, from "to".
+        plan = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i
+                     and any(a.lower_ == "to" for a in c.children)), None)
+        if plan is not None:
+            return plan.left_edge.idx, plan.right_edge.idx + len(plan.right_edge)
+    # "A bomb killed five people in the town, the army said.": a tail attribution the parser
+    # gave no clause; what it reports is the sentence up to the comma before the speaker.
+    subs = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+    if not subs or verb.dep_ != "ROOT":
+        return None
+    who = max(subs, key=lambda c: c.i)
+    comma = who.left_edge.i - 1
+    sent = verb.sent
+    body = [t for t in sent if not t.is_space]
+    if comma <= body[0].i + 3 or doc[comma].text != "," or any(
+            not (t.is_punct or t.is_space or t.ent_type_ in ("DATE", "TIME") or t.dep_ in ("prep", "pobj", "det"))
+            for t in doc[verb.i + 1:sent.end]):
+        return None
+    last = doc[comma - 1]
+    return body[0].idx, last.idx + len(last)
 
 
 def _subject(verb, qabs: list[tuple[int, int]] = ()):
@@ -764,6 +1089,10 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
                                        t.pos_ in ("ADV", "PROPN") for t in lead)):
         names = [t for t in lead if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] or lead[:1]
         return names[-1]
+    # "…, with residents saying there were no soldiers there": the noun the participle modifies.
+    if (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN")
+            and verb.head.dep_ == "pobj" and verb.head.head.lower_ == "with"):
+        return verb.head
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
     # "... paused before saying ...": through the preposition as well.
     node = verb
@@ -862,11 +1191,39 @@ def _name_key(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w)
 
 
-def _strip_titles(name: str) -> str:
-    """"DSP Udeme Edet" -> "Udeme Edet": titles and rank abbreviations before a name."""
-    words = name.split()
+@lru_cache(maxsize=1)
+def name_prefixes() -> frozenset[str]:
+    return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("name_prefixes") or {})
+
+
+@lru_cache(maxsize=4096)
+def _place_word(word: str, long_name: bool) -> bool:
+    """A country, or (before three more words) a large city: "CCPO Kessa Ada Obi Bello"."""
+    from .places import candidates, population
+
+    for p in candidates(word):
+        if p.precision == "country" or (long_name and population(p) >= 200_000):
+            return True
+    return False
+
+
+def _title_word(word: str) -> bool:
+    w = word.rstrip(".")
     titles = name_titles()
-    while len(words) > 2 and (words[0].rstrip(".") in titles or re.fullmatch(r"[A-Z]{2,5}", words[0])):
+    return (w in titles or w in name_prefixes() or re.fullmatch(r"[A-Z]{2,5}", w) is not None
+            or ("-" in w and all(p in titles or p in name_prefixes() for p in w.split("-"))))
+
+
+def _strip_titles(name: str, places: bool = True) -> str:
+    """"DSP Udeme Edet" -> "Udeme Edet": titles, rank abbreviations and words glued on before a
+    name ("Maj-Gen", "On Monday", "Internal Affairs Kessa" in "Minister of Internal Affairs Kessa
+    Ada Obi")."""
+    words = name.split()
+    while len(words) > 2 and words[-1] in ("He", "She", "They"):
+        words = words[:-1]  # "Ada Obi He" (a name run into the next sentence's pronoun)
+    long_name = len(words) >= 4
+    while len(words) > 2 and (_title_word(words[0]) or (
+            places and words[0].isalpha() and words[0][:1].isupper() and _place_word(words[0], long_name))):
         words = words[1:]
     return " ".join(words)
 
@@ -882,12 +1239,13 @@ class _Names:
         self.people: list[tuple[list[str], str | None]] = []
         for ent in work.entities.values():
             if ent.type == "person" and len(ent.name.split()) >= 2:
-                self.people.append((ent.name.split(), ent.id))
+                self.people.append((_strip_titles(ent.name).split(), ent.id))
         titles = name_titles()
         for m in re.finditer(r"\b(?:[A-Z][\w’'-]+\.? ){1,4}[A-Z][\w’'-]+\b", work.text):
             words = [w.rstrip(".") for w in m.group(0).split()]
-            while words and (words[0] in titles or re.fullmatch(r"[A-Z]{2,5}", words[0])):
+            while words and _title_word(words[0]):
                 words = words[1:]
+            words = _strip_titles(" ".join(words)).split()
             if words and words[0] in ("The", "A", "An"):
                 words = words[1:]
             if len(words) >= 2 and not any(w in titles for w in words):
@@ -905,6 +1263,15 @@ class _Names:
             q.speaker, q.speaker_id = (ent.name, ent.id) if ent is not None else (full, None)
             return
         ent = self.work.entities.get(q.speaker_id) if q.speaker_id else None
+        short = re.fullmatch(r"(?:the )?([A-Z][a-z]+) Ministry", speaker)
+        if short and (ent is None or not ent.from_dictionary):
+            # "the Health Ministry said" where the text names the "Ministry of Health and
+            # Population": the name it gives in full.
+            full_name = re.search(rf"\bMinistry of {short.group(1)}(?: (?:and|&) [A-Z][\w’'-]+(?: [A-Z][\w’'-]+){{0,2}})?\b",
+                                  self.work.text)
+            if full_name:
+                q.speaker = full_name.group(0)
+                return
         if (speaker.split()[0] in _ORG_HEADS and (ent is None or ent.type != "person")
                 and not (ent is not None and ent.from_dictionary)):
             # "the Ministry of Communication" where the text also names the "Ministry of
@@ -918,7 +1285,7 @@ class _Names:
             ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
         if not all(w[:1].isupper() for w in speaker.split()) or (ent is not None and ent.from_dictionary):
             return
-        speaker = _strip_titles(speaker)
+        speaker = _strip_titles(speaker, places=is_person)
         words = speaker.split()
         if len(words) > 3:
             q.speaker = speaker
@@ -1007,6 +1374,10 @@ def quotes_stage(work: Work) -> None:
             if _is_quotation(text, c0, c1, qabs) or len(text[c0:c1].split()) < 4:
                 continue
             events.append((verb.idx, "indirect", (verb, c0, c1, sent)))
+    for sent in sents:
+        found = _passive_report(sent, qabs)
+        if found is not None:
+            events.append((found[0].idx, "agent", (*found, sent)))
     reported = [(e[2][1], e[2][2]) for e in events if e[1] == "indirect"]
     for sent in sents:
         for acc in _according_to(sent):
@@ -1106,6 +1477,23 @@ def quotes_stage(work: Work) -> None:
             quotes.append(quote)
             if venue:
                 last_venue[speaker] = venue
+            speakers.said(speaker, speaker_id)
+            prev_q = quote
+        elif kind == "agent":
+            verb, who, c0, c1, sent = item
+            speaker, speaker_id, rule = speakers.resolve(who, verb.idx)
+            if not speaker:
+                continue
+            body = text[c0:c1].rstrip(" .,")
+            c1 = c0 + len(body)
+            quote = Quote(
+                id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=body,
+                kind="indirect", venue=_venue(work, (sent.start_char, sent.end_char)),
+                said_on=_said_on(work, sent.start_char, sent.end_char),
+                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
+                statement_id=statement_id(speaker_id or speaker, body),
+                provenance=Provenance(VERSION, 0.7, "reported-by:" + rule), speaker_rule="reported-by:" + rule)
+            quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
         elif kind == "according":
