@@ -38,6 +38,12 @@ HERE = Path(__file__).resolve().parent
 STAGE_ORDER = ["read", "clean", "nlp", "dates", "entities", "places", "figures", "quotes", "store"]
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system) of this process and of its reaped children (worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -153,12 +159,16 @@ def worker_pipeline(a: argparse.Namespace) -> dict[str, Any]:
     rss_import = peak_rss_mb()
 
     t1 = time.perf_counter()
-    nlp = snlp.load_nlp()  # cached: process_documents reuses this object
+    # One process: the model is loaded here first, so that its load is not counted as processing.
+    # More workers: each loads its own, inside the run; this process never needs one.
+    nlp = snlp.load_nlp() if a.workers == 1 or a.runner != "local" else None
+    pipes = list(nlp.pipe_names) if nlp is not None else []
     t_load = time.perf_counter() - t1
     rss_load = peak_rss_mb()
 
     timings: dict[str, float] = defaultdict(float)
-    if not a.no_stage_timing:
+    # Stage timers count in this process only: with more workers the stages run in the workers.
+    if not a.no_stage_timing and a.workers == 1 and a.runner == "local":
         for name, st in list(registry.STAGES.items()):
             if name != "nlp":  # the pipeline batches spaCy through nlp.pipe, timed below
                 registry.STAGES[name] = dataclasses.replace(st, fn=_timed(st.fn, name, timings))
@@ -170,9 +180,16 @@ def worker_pipeline(a: argparse.Namespace) -> dict[str, Any]:
     # ingest_paths calls process_documents with its default batch size; honour --batch-size.
     pipeline.process_documents = functools.partial(pipeline.process_documents, batch_size=a.batch_size)
 
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    all0 = cpu_s()
     t2 = time.perf_counter()
     counts = cli.ingest_paths([a.corpus], a.db, {}, quiet=True, workers=a.workers, runner=a.runner)
     t_process = time.perf_counter() - t2
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    all_cpu = cpu_s() - all0
+    # CPU seconds of this (the main) process during the run: with workers, its share of the
+    # processing time is the serial part that more cores do not shrink.
+    main_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     rss_end = peak_rss_mb()
 
     with store.Store(a.db) as s:
@@ -184,9 +201,10 @@ def worker_pipeline(a: argparse.Namespace) -> dict[str, Any]:
     return {"counts": counts, "tables": table_counts, "clean_chars": clean_chars,
             "import_s": round(t_import, 3), "load_s": round(t_load, 3),
             "process_s": round(t_process, 3), "peak_rss_mb": rss_end,
+            "main_cpu_s": round(main_cpu, 3), "cpu_s": round(all_cpu, 3),
             "rss_after_import_mb": rss_import, "rss_after_load_mb": rss_load,
             "stage_s": stages, "db_bytes": os.path.getsize(a.db),
-            "spacy_pipes": list(nlp.pipe_names)}
+            "spacy_pipes": pipes}
 
 
 def worker_spacy(a: argparse.Namespace, bare: bool) -> dict[str, Any]:
@@ -203,15 +221,94 @@ def worker_spacy(a: argparse.Namespace, bare: bool) -> dict[str, Any]:
     t_load = time.perf_counter() - t1
     rss_load = peak_rss_mb()
     tokens = 0
+    c2 = cpu_s()
     t2 = time.perf_counter()
     for doc in nlp.pipe(texts, batch_size=a.batch_size):
         tokens += len(doc)
     t_process = time.perf_counter() - t2
+    c_process = cpu_s() - c2
     return {"docs": len(texts), "clean_chars": sum(map(len, texts)), "tokens": tokens,
             "import_s": round(t_import, 3), "load_s": round(t_load, 3),
-            "process_s": round(t_process, 3), "peak_rss_mb": peak_rss_mb(),
+            "process_s": round(t_process, 3), "cpu_s": round(c_process, 3),
+            "peak_rss_mb": peak_rss_mb(),
             "rss_after_import_mb": rss_import, "rss_after_load_mb": rss_load,
             "spacy_pipes": list(nlp.pipe_names)}
+
+
+def worker_components(a: argparse.Namespace) -> dict[str, Any]:
+    """What each spaCy component costs, in one process over the same cleaned texts, batch by
+    batch, so that a change in the machine's load hits every column alike:
+
+    - own: each component's time inside one pass of spaCy's own pipeline with sitrep's additions
+      (the tokenizer, then each pipe over the batch in turn), and, on the same batch, the time of
+      sitrep's lookup versions of the attribute ruler and the lemmatizer;
+    - full passes of that pipeline and of sitrep's (``load_nlp()``, the lookups in);
+    - sitrep's pipeline with each component switched off in turn."""
+    import warnings
+
+    import sitrep.nlp as snlp
+    from sitrep.config import CONFIG
+
+    warnings.filterwarnings("ignore", message=r".*\[W108\]")  # the lemmatizer without POS
+    texts = _load_texts(a.texts)[:a.components_docs]
+    nlp = snlp.load_nlp()
+    snlp.load_nlp.cache_clear()
+    CONFIG["pipeline"]["fast_attributes"] = CONFIG["pipeline"]["fast_lemmas"] = False
+    own_nlp = snlp.load_nlp()
+    fast = {"attribute_ruler": ("fast_attributes", snlp.FastAttributes(own_nlp.get_pipe("attribute_ruler"))),
+            "lemmatizer": ("fast_lemmas", snlp.FastLemmas(own_nlp.get_pipe("lemmatizer")))}
+    bs = a.batch_size
+    for model in (nlp, own_nlp):  # warm up: first-call set-up is not a cost
+        for _ in model.pipe(texts[:bs], batch_size=bs):
+            pass
+
+    def timed_pass(model: Any, batch: list[str]) -> float:
+        t = time.perf_counter()
+        for _ in model.pipe(batch, batch_size=bs):
+            pass
+        return time.perf_counter() - t
+
+    own = {"tokenizer": 0.0, **{name: 0.0 for name in own_nlp.pipe_names}}
+    own.update({name: 0.0 for name, _ in fast.values()})
+    full = {"spacy_components": 0.0, "sitrep": 0.0}
+    without: dict[str, float | None] = {name: 0.0 for name in nlp.pipe_names}
+    for i in range(0, len(texts), bs):
+        batch = texts[i:i + bs]
+        # The first time a model meets a word it adds it to its vocabulary; do that untimed for
+        # both models, so that no column pays for meeting the batch first.
+        for x in batch:
+            nlp.make_doc(x)
+            own_nlp.make_doc(x)
+        t = time.perf_counter()
+        docs = [own_nlp.make_doc(x) for x in batch]
+        own["tokenizer"] += time.perf_counter() - t
+        for name, proc in own_nlp.pipeline:
+            if name in fast:
+                fname, fproc = fast[name]
+                copies = [d.copy() for d in docs]
+                t = time.perf_counter()
+                for d in copies:
+                    fproc(d)
+                own[fname] += time.perf_counter() - t
+            t = time.perf_counter()
+            docs = list(proc.pipe(docs, batch_size=bs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+            own[name] += time.perf_counter() - t
+        full["spacy_components"] += timed_pass(own_nlp, batch)
+        full["sitrep"] += timed_pass(nlp, batch)
+        for name in nlp.pipe_names:
+            if without[name] is None:
+                continue
+            try:
+                with nlp.select_pipes(disable=[name]):
+                    without[name] += timed_pass(nlp, batch)  # type: ignore[operator]
+            except Exception:  # noqa: BLE001 - tok2vec: its listeners (tagger, parser) need it
+                without[name] = None
+    return {"docs": len(texts), "clean_chars": sum(map(len, texts)),
+            "full_s": {k: round(v, 3) for k, v in full.items()},
+            "own_s": {k: round(v, 3) for k, v in own.items()},
+            "without_s": {k: (round(v, 3) if v is not None else None) for k, v in without.items()},
+            "peak_rss_mb": peak_rss_mb(), "spacy_pipes": list(nlp.pipe_names),
+            "spacy_own_pipes": list(own_nlp.pipe_names)}
 
 
 def run_worker(a: argparse.Namespace) -> None:
@@ -223,6 +320,8 @@ def run_worker(a: argparse.Namespace) -> None:
         res = worker_spacy(a, bare=False)
     elif a.worker == "spacy-bare":
         res = worker_spacy(a, bare=True)
+    elif a.worker == "components":
+        res = worker_components(a)
     else:  # pragma: no cover
         raise SystemExit(f"unknown worker {a.worker}")
     with open(a.result, "w", encoding="utf-8") as fh:
@@ -354,6 +453,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="parsing processes (local runner) or Ray actors (default 1)")
     ap.add_argument("--runner", choices=["local", "ray"], default="local",
                     help="sitrep ingest runner for the pipeline run (default local)")
+    ap.add_argument("--components", action="store_true",
+                    help="also measure each spaCy component of sitrep's model (its own time, and "
+                         "the pass without it)")
+    ap.add_argument("--components-docs", type=int, default=50,
+                    help="documents for --components, the first of the corpus (default 50)")
     ap.add_argument("--markdown", metavar="FILE",
                     help="append the pipeline run as one row of a Markdown table to FILE")
     # internal: worker mode
@@ -401,6 +505,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{w} run {i + 1}/{a.repeat}: nlp.pipe over cleaned texts ...", file=sys.stderr)
                 runs[w].append(spawn(w, ["--texts", str(texts), *common], out))
 
+    components = None
+    if a.components and not a.skip_spacy:
+        print("components: each spaCy component timed, then switched off one at a time ...",
+              file=sys.stderr)
+        components = spawn("components", ["--texts", str(texts), "--components-docs",
+                                          str(a.components_docs), *common], out)
+
     pipe = _pick(runs["pipeline"])
     clean_chars = pipe["clean_chars"]
     stored = pipe["counts"]["stored"]
@@ -412,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
                 "subprocess_wall_s": r["subprocess_wall_s"],
                 "tree_peak_rss_mb": r.get("tree_peak_rss_mb"),
                 "docs_per_s": _rate(docs, r["process_s"]),
+                "cpu_s": r.get("cpu_s"), "docs_per_cpu_s": _rate(docs, r["cpu_s"]) if r.get("cpu_s") else None,
                 "chars_per_s": _rate(r["clean_chars"], r["process_s"]),
                 "peak_rss_mb": r["peak_rss_mb"], "rss_after_load_mb": r["rss_after_load_mb"]}
 
@@ -442,12 +554,14 @@ def main(argv: list[str] | None = None) -> int:
                    "prep_docs": prep["docs"], "prep_problems": prep["problems"]},
         "pipeline_counts": pipe["counts"], "pipeline_tables": pipe["tables"],
         "db_bytes": pipe["db_bytes"], "spacy_pipes": {k: v[0]["spacy_pipes"] for k, v in runs.items() if v},
-        "summary": rows, "stage_share": stage_share, "runs": runs,
+        "summary": rows, "stage_share": stage_share, "runs": runs, "components": components,
     }
     if not a.skip_spacy:
         s = _pick(runs["spacy-sitrep"])
         results["overhead"] = {
             "pipeline_over_spacy_sitrep": round(pipe["process_s"] / s["process_s"], 2),
+            "pipeline_docs_per_s_over_bare_spacy": round(
+                rows[0]["docs_per_s"] / rows[-1]["docs_per_s"], 2) if rows[-1]["docs_per_s"] else None,
             "non_spacy_share_of_pipeline": round(1 - (pipe.get("stage_s", {}).get("nlp", 0) / pipe["process_s"]), 4)
             if pipe.get("stage_s") else None,
             "tokens": s["tokens"],
@@ -459,19 +573,34 @@ def main(argv: list[str] | None = None) -> int:
           f"{raw}{clean_chars:,} cleaned characters, "
           f"batch size {a.batch_size}, {os.cpu_count()} CPUs, spaCy {results['versions'].get('spacy')}\n")
     print("| measurement | docs | chars (clean) | load s | process s | wall s | docs/s | chars/s "
-          "| peak RSS MB | peak RSS MB, all processes |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| CPU s | docs per CPU s | peak RSS MB | peak RSS MB, all processes |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         tree = f"{r['tree_peak_rss_mb']:.0f}" if r["tree_peak_rss_mb"] is not None else "n/a"
+        cpu = (f"{r['cpu_s']:.1f} | {r['docs_per_cpu_s']:.2f}" if r.get("cpu_s") else "n/a | n/a")
         print(f"| {r['measurement']} | {r['docs']} | {r['clean_chars']:,} | {r['load_s']:.2f} | "
               f"{r['process_s']:.2f} | {r['subprocess_wall_s']:.1f} | {r['docs_per_s']:.1f} | "
-              f"{r['chars_per_s']:,.0f} | {r['peak_rss_mb']:.0f} | {tree} |")
+              f"{r['chars_per_s']:,.0f} | {cpu} | {r['peak_rss_mb']:.0f} | {tree} |")
     if stage_share:
         print("\n| pipeline stage | seconds | share |")
         print("|---|---:|---:|")
         for k, v in stage_share.items():
             label = "nlp (spaCy nlp.pipe)" if k == "nlp" else k
             print(f"| {label} | {v['seconds']:.2f} | {100 * v['share']:.1f}% |")
+    if a.workers > 1 and pipe.get("main_cpu_s") is not None:
+        print(f"\nmain process CPU during the run: {pipe['main_cpu_s']:.1f} s of {pipe['process_s']:.1f} s "
+              f"({100 * pipe['main_cpu_s'] / pipe['process_s']:.0f}%; "
+              f"{1000 * pipe['main_cpu_s'] / max(stored, 1):.1f} ms per document)")
+    if not a.skip_spacy:
+        bare = rows[-1]["docs_per_s"]
+        print(f"\npipeline / bare spaCy (docs/s, this run): {rows[0]['docs_per_s']:.1f} / {bare:.1f} = "
+              f"{rows[0]['docs_per_s'] / bare:.2f}x" if bare else "")
+        if rows[0].get("docs_per_cpu_s") and rows[-1].get("docs_per_cpu_s"):
+            print(f"pipeline / bare spaCy (docs per CPU second, this run): "
+                  f"{rows[0]['docs_per_cpu_s']:.2f} / {rows[-1]['docs_per_cpu_s']:.2f} = "
+                  f"{rows[0]['docs_per_cpu_s'] / rows[-1]['docs_per_cpu_s']:.2f}x")
+    if components:
+        print_components(components)
     print(f"\nload s = model load (sitrep: load_nlp incl. entity ruler); imports excluded. "
           f"wall s = the whole measuring subprocess. peak RSS MB = the measuring process alone; "
           f"all processes = the sampled peak of it plus its children (shared pages counted in "
@@ -480,6 +609,21 @@ def main(argv: list[str] | None = None) -> int:
         append_markdown_row(Path(a.markdown), rows[0], a)
         print(f"appended a row to {a.markdown}")
     return 0
+
+
+def print_components(c: dict[str, Any]) -> None:
+    n, full = c["docs"], c["full_s"]
+    print(f"\nspaCy components, {n} docs, one process, batch by batch: spaCy's own components "
+          f"{full['spacy_components']:.2f} s ({_rate(n, full['spacy_components'])} docs/s), sitrep's "
+          f"load_nlp() {full['sitrep']:.2f} s ({_rate(n, full['sitrep'])} docs/s)\n")
+    spacy_own = [k for k in c["own_s"] if k not in ("fast_attributes", "fast_lemmas")]
+    own_total = sum(c["own_s"][k] for k in spacy_own)
+    print("| component | own s | share of spaCy's own | sitrep without it, s | saved |")
+    print("|---|---:|---:|---:|---:|")
+    for name, own in c["own_s"].items():
+        w = c["without_s"].get(name)
+        cols = f"{w:.2f} | {100 * (1 - w / full['sitrep']):.0f}%" if w else "n/a | n/a"
+        print(f"| {name} | {own:.2f} | {100 * own / own_total:.1f}% | {cols} |")
 
 
 MARKDOWN_HEADER = ("| docs | runner | workers | chars (clean) | docs/s | chars/s | peak RSS MB, all processes "

@@ -174,15 +174,12 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
     """Process and store what ``read_paths`` yields; returns counts. Bad input gives one line
     each and the batch goes on.
 
-    The local runner streams: documents are read, processed and stored a batch at a time, so
-    memory does not grow with the corpus. Ray gets the whole list (its dataset is built from it)."""
+    Both runners stream: documents are read, processed and stored a batch at a time, so memory
+    does not grow with the corpus."""
     counts = {"stored": 0, "unchanged": 0, "problems": 0}
     languages: dict[str, int] = {}
     todo = _pending(store, items, counts, languages)
     total = None
-    if runner == Runner.ray:
-        todo = list(todo)
-        total = len(todo)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, disable=quiet or total == 0,
                   transient=True) as progress:

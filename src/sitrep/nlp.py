@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -44,11 +45,171 @@ def paragraph_breaks(doc):
     return doc
 
 
+class FastAttributes:
+    """The model's own attribute ruler (tag -> part of speech, morphology, some lemmas), applied
+    with the same rules and the same precedence, without its token Matcher: its patterns only test
+    a token's tag, lower-case form, dependency and whether it is a space, so what one token gets is
+    looked up once per distinct (tag, lower, dep, is_space) and cached. The few two-token patterns
+    ("gon na", "let 's") are checked only where their first token matches. Every token ends up with
+    exactly the attributes the ruler gives it (tests/unit/test_nlp_speed.py compares them)."""
+
+    _KEYS = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+
+    def __init__(self, ruler):
+        from spacy.tokens._retokenize import set_token_attrs
+
+        self._set = set_token_attrs
+        self._lower_named: set[str] = set()
+        self._lower_regex: list[re.Pattern] = []
+        self._lower_not_in = False
+        self.attrs = list(ruler.attrs)  # normalised (attribute id -> value), by rule number
+        self.single: list[tuple[int, dict]] = []  # (rule number, first-token test)
+        self.multi: list[tuple[int, list[dict], int]] = []  # (rule number, token tests, index)
+        for number, entry in enumerate(ruler.patterns):
+            for pattern in entry["patterns"]:
+                tests = [self._test(tok) for tok in pattern]
+                if len(tests) == 1:
+                    self.single.append((number, tests[0]))
+                else:
+                    self.multi.append((number, tests, ruler.indices[number]))
+        self._cache: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        # A lower-case form no rule names (nor matches) acts like any other such form, so the
+        # cache keys on a placeholder instead: a few hundred keys, not one per word.
+        self._lower: dict[str, str] = {}
+        if self._lower_not_in or any(r.search(self._OTHER) for r in self._lower_regex):
+            self._OTHER = None  # pragma: no cover - no such rule in the shipped models
+
+    _OTHER = "\x00"
+
+    def _lower_key(self, lower: str) -> str:
+        key = self._lower.get(lower)
+        if key is None:
+            named = lower in self._lower_named or any(r.search(lower) for r in self._lower_regex)
+            key = lower if named or self._OTHER is None else self._OTHER
+            if len(self._lower) < 500_000:
+                self._lower[lower] = key
+        return key
+
+    def _test(self, token_pattern: dict):
+        checks = []
+        for key, want in token_pattern.items():
+            if key not in self._KEYS:
+                raise ValueError(f"attribute ruler pattern key {key!r} is not supported")
+            i = self._KEYS[key]
+            if key == "LOWER":
+                if isinstance(want, str):
+                    self._lower_named.add(want)
+                else:
+                    (op, value), = want.items()
+                    if op == "IN":
+                        self._lower_named.update(value)
+                    elif op == "REGEX":
+                        self._lower_regex.append(re.compile(value))
+                    else:
+                        self._lower_not_in = True
+            if isinstance(want, dict):
+                (op, value), = want.items()
+                if op == "IN":
+                    checks.append(lambda f, i=i, v=frozenset(value): f[i] in v)
+                elif op == "NOT_IN":
+                    checks.append(lambda f, i=i, v=frozenset(value): f[i] not in v)
+                elif op == "REGEX":
+                    checks.append(lambda f, i=i, r=re.compile(value): r.search(f[i]) is not None)
+                else:
+                    raise ValueError(f"attribute ruler operator {op!r} is not supported")
+            else:
+                checks.append(lambda f, i=i, v=want: f[i] == v)
+        return lambda f: all(c(f) for c in checks)
+
+    def _rules(self, f: tuple) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(single-token rules that apply, multi-token rules whose first token matches)."""
+        hit = self._cache.get(f)
+        if hit is None:
+            hit = (tuple(n for n, test in self.single if test(f)),
+                   tuple(k for k, (_, tests, _) in enumerate(self.multi) if tests[0](f)))
+            if len(self._cache) < 200_000:
+                self._cache[f] = hit
+        return hit
+
+    def __call__(self, doc):
+        lk = self._lower_key
+        feats = [(t.tag_, lk(t.lower_), t.dep_, t.is_space) for t in doc]
+        todo: list[list[int]] = [[] for _ in feats]
+        for i, f in enumerate(feats):
+            single, multi = self._rules(f)
+            if single:
+                todo[i].extend(single)
+            for k in multi:
+                number, tests, index = self.multi[k]
+                end = i + len(tests)
+                if end <= len(feats) and all(t(feats[j]) for t, j in zip(tests[1:], range(i + 1, end))):
+                    todo[i + index].append(number)
+        # All rules were matched on the tokens as they came in; now set, later rules winning.
+        for tok, numbers in zip(doc, todo):
+            for n in sorted(numbers) if len(numbers) > 1 else numbers:
+                self._set(tok, self.attrs[n])
+        return doc
+
+
+@Language.factory("fast_attributes")
+def make_fast_attributes(nlp, name):
+    """Built from the pipeline's own ``attribute_ruler``, which it then replaces (see load_nlp)."""
+    return FastAttributes(nlp.get_pipe("attribute_ruler"))
+
+
+class FastLemmas:
+    """The model's own rule lemmatizer, with the per-token work moved out of Python objects: a
+    token's lemma depends only on its form, part of speech and morphology (the lemmatizer's own
+    cache key), so the three are read as one array, each distinct triple is lemmatised once by
+    the model's lemmatizer, and the lemmas are written back as one array. Tokens that already
+    have a lemma (set by the attribute rules) keep it, as with the lemmatizer."""
+
+    def __init__(self, lemmatizer):
+        if lemmatizer.overwrite:  # pragma: no cover - the shipped models do not overwrite
+            raise ValueError("fast_lemmas replaces only a lemmatizer that keeps existing lemmas")
+        self.lemmatizer = lemmatizer
+        self._cache: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc):
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        if not len(doc):
+            return doc
+        arr = doc.to_array([LEMMA, ORTH, POS, MORPH])
+        cache, strings, changed = self._cache, doc.vocab.strings, False
+        for i, (lemma, orth, pos, morph) in enumerate(arr.tolist()):
+            if lemma:
+                continue
+            key = (orth, pos, morph)
+            value = cache.get(key)
+            if value is None:
+                value = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
+                if len(cache) < 500_000:
+                    cache[key] = value
+            arr[i, 0] = value
+            changed = True
+        if changed:
+            doc.from_array([LEMMA], arr[:, :1])
+        return doc
+
+
+@Language.factory("fast_lemmas")
+def make_fast_lemmas(nlp, name):
+    """Built from the pipeline's own ``lemmatizer``, which it then replaces (see load_nlp)."""
+    return FastLemmas(nlp.get_pipe("lemmatizer"))
+
+
 @lru_cache(maxsize=1)
 def load_nlp():
     model = importlib.import_module(CONFIG["pipeline"]["spacy_model"])
     nlp = model.load()
     nlp.add_pipe("paragraph_breaks", before="parser")
+    if CONFIG["pipeline"]["fast_attributes"] and "attribute_ruler" in nlp.pipe_names:
+        nlp.add_pipe("fast_attributes", before="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
+    if CONFIG["pipeline"]["fast_lemmas"] and "lemmatizer" in nlp.pipe_names:
+        nlp.add_pipe("fast_lemmas", before="lemmatizer")
+        nlp.remove_pipe("lemmatizer")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True,
                                                                "phrase_matcher_attr": "ORTH"})
     patterns = []

@@ -1,7 +1,12 @@
-"""Run the registered stages over documents; batch the spaCy stage with ``nlp.pipe``."""
+"""Run the registered stages over documents; batch the spaCy stage with ``nlp.pipe``; with more
+than one worker, run the whole pipeline in a pool of worker processes."""
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
 from . import clean as _clean  # noqa: F401  (registers the stage)
@@ -47,15 +52,23 @@ def _failed(work: Work, exc: Exception) -> Problem:
 def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
                       workers: int = 1) -> Iterator[Result | Problem]:
     """Process documents in order, yielding one ``Result`` each (or a ``Problem`` if one fails:
-    a bad document never stops the batch)."""
+    a bad document never stops the batch). With ``workers`` > 1 the whole pipeline runs in that
+    many worker processes; this one only hands out documents and yields their results."""
+    if workers <= 1:
+        yield from _serial(raws, batch_size)
+    else:
+        yield from _Parallel(workers, batch_size).run(raws)
+
+
+def _serial(raws: Iterable[RawDocument], batch_size: int) -> Iterator[Result | Problem]:
+    """The whole pipeline in this process: the stages before spaCy per document, spaCy a batch at
+    a time with ``nlp.pipe``, the stages after it per document."""
     before, after = _stage_names()
     nlp = _nlp.load_nlp()
     batch: list[Work] = []
 
-    def flush() -> Iterator[Result]:
-        # With workers > 1 spaCy parses in that many processes; our stages stay in this one.
-        docs = nlp.pipe([_nlp.nlp_text(w) for w in batch], batch_size=batch_size,
-                        n_process=workers if len(batch) > 1 else 1)
+    def flush() -> Iterator[Result | Problem]:
+        docs = nlp.pipe([_nlp.nlp_text(w) for w in batch], batch_size=batch_size)
         for work, doc in zip(batch, docs):
             work.spacy_doc = doc
             work.done.append("nlp@1")
@@ -76,8 +89,87 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
             yield _failed(work, exc)
             continue
         batch.append(work)
-        # Worker processes are started per flush: hand them enough documents to be worth it.
-        if len(batch) >= (batch_size if workers == 1 else batch_size * workers * 8):
+        if len(batch) >= batch_size:
             yield from flush()
     if batch:
         yield from flush()
+
+
+def _worker_start() -> None:
+    """Runs once in each worker process: the model is loaded there once, for the whole run."""
+    _nlp.load_nlp()
+
+
+def _worker_chunk(raws: list[RawDocument], batch_size: int) -> list[Result | Problem]:
+    return list(_serial(raws, batch_size))
+
+
+def _chunks(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    chunk: list[RawDocument] = []
+    for raw in raws:
+        chunk.append(raw)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Parallel:
+    """The whole pipeline (clean, spaCy, every later stage) in ``workers`` processes that live for
+    the run, each loading the model once. This process hands out chunks of ``batch_size``
+    documents and yields their results in input order. At most ``2 × workers`` chunks are out at
+    once, so memory does not grow with the input."""
+
+    def __init__(self, workers: int, batch_size: int):
+        self.workers, self.batch_size = workers, batch_size
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # fork where there is one: workers start at once and inherit the configuration and the
+        # registered stages (a user's plugin stage too); elsewhere they import sitrep afresh.
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_start)
+
+    def _submit(self, chunk: list[RawDocument]) -> Future:
+        return self.pool.submit(_worker_chunk, chunk, self.batch_size)
+
+    def run(self, raws: Iterable[RawDocument]) -> Iterator[Result | Problem]:
+        pending: deque[tuple[list[RawDocument], Future]] = deque()
+        try:
+            for chunk in _chunks(raws, self.batch_size):
+                pending.append((chunk, self._submit(chunk)))
+                while len(pending) >= 2 * self.workers:
+                    yield from self._oldest(pending)
+            while pending:
+                yield from self._oldest(pending)
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _oldest(self, pending: deque) -> Iterator[Result | Problem]:
+        chunk, future = pending.popleft()
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory, a crash in native code): every chunk out is
+            # lost. Run this chunk again a document at a time, so only a document that kills its
+            # worker again becomes a Problem line, then hand the other chunks to a fresh pool.
+            results = list(self._one_by_one(chunk))
+            rest = [c for c, _ in pending]
+            pending.clear()
+            pending.extend((c, self._submit(c)) for c in rest)
+        yield from results
+
+    def _one_by_one(self, chunk: list[RawDocument]) -> Iterator[Result | Problem]:
+        self._renew()
+        for raw in chunk:
+            try:
+                yield from self._submit([raw]).result()
+            except BrokenProcessPool:
+                yield Problem(raw.source_path, "processing failed (its worker process died)")
+                self._renew()
+
+    def _renew(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new_pool()

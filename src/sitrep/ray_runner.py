@@ -1,9 +1,11 @@
-"""Process documents on a Ray cluster with Ray Data, in the same order and with the same output
-as the local runner.
+"""Process documents on a Ray cluster, in the same order and with the same output as the local
+runner.
 
-The driver reads the input and stores the results; Ray actors (one spaCy model each) run the
-stages. Documents travel pickled, so every record arrives exactly as the local run builds it, and
-the dataset keeps its order, so the store fills in the same order too.
+The driver reads the input as it goes and stores the results; Ray actors (one spaCy model each,
+loaded once) run the whole pipeline on chunks of documents. At most two chunks per actor are out
+at once, so the driver's memory does not grow with the corpus. Documents travel pickled, so every
+record arrives exactly as the local run builds it, and results are taken in input order, so the
+store fills in the same order too.
 
 Without ``RAY_ADDRESS`` a private local cluster starts on 127.0.0.1 with no dashboard and no usage
 reporting, and stops when the run ends. With ``RAY_ADDRESS`` the run joins that cluster: every node
@@ -14,12 +16,13 @@ Imported only when ``--runner ray`` is asked for: ray is heavy and the normal CL
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import pickle
 import socket
-import warnings
-from typing import Any, Iterator
+from collections import deque
+from typing import Any, Iterable, Iterator
 
 from .config import CONFIG
 from .records import Problem, RawDocument, Result
@@ -36,7 +39,7 @@ class RayRunnerError(Exception):
 
 
 class _Process:
-    """A Ray actor: loads spaCy once, then runs the pipeline on each batch it is handed."""
+    """A Ray actor: loads spaCy once, then runs the whole pipeline on each chunk it is handed."""
 
     def __init__(self, batch_size: int):
         from . import pipeline, nlp
@@ -45,12 +48,9 @@ class _Process:
         self.process = pipeline.process_documents
         nlp.load_nlp()
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        import numpy as np
-
-        raws = [pickle.loads(b) for b in batch["raw"]]
-        out = [pickle.dumps(r) for r in self.process(raws, batch_size=self.batch_size)]
-        return {"i": batch["i"], "result": np.array(out, dtype=object)}
+    def run(self, blobs: list[bytes]) -> list[bytes]:
+        raws = [pickle.loads(b) for b in blobs]
+        return [pickle.dumps(r) for r in self.process(raws, batch_size=self.batch_size)]
 
 
 def _no_restarts() -> dict[str, Any]:
@@ -107,40 +107,43 @@ def _start(workers: int) -> bool:
     return True
 
 
-def process_documents(raws: list[RawDocument], workers: int = 1,
+def _chunks(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    chunk: list[RawDocument] = []
+    for raw in raws:
+        chunk.append(raw)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def process_documents(raws: Iterable[RawDocument], workers: int = 1,
                       batch_size: int = 32) -> Iterator[Result | Problem]:
-    """Like ``pipeline.process_documents``: one ``Result`` or ``Problem`` per document, in order."""
-    if not raws:
+    """Like ``pipeline.process_documents``: one ``Result`` or ``Problem`` per document, in order.
+
+    Streams: documents are read as the actors need them, in chunks of ``docs_per_block``, with at
+    most two chunks per actor out at once, so the driver never holds the corpus."""
+    it = iter(raws)
+    first = next(it, None)
+    if first is None:
         return
     started = _start(workers)
     import ray
-    import ray.data
 
-    # Ray's progress and info lines are not for the user: failures reach us as exceptions.
     logging.getLogger("ray").setLevel(logging.ERROR)
-    logging.getLogger("ray.data").setLevel(logging.ERROR)
     try:
-        ctx = ray.data.DataContext.get_current()
-        ctx.execution_options.preserve_order = True
-        ctx.enable_progress_bars = False
-        ctx.print_on_execution_start = False
-        items = [{"i": i, "raw": pickle.dumps(r)} for i, r in enumerate(raws)]
-        blocks = max(workers, -(-len(items) // CFG["docs_per_block"]))
-        ds = ray.data.from_items(items, override_num_blocks=blocks)
-        del items
-        with warnings.catch_warnings():
-            # Actor options have no named parameter in this Ray version, only this (deprecated) one.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            ds = ds.map_batches(_Process, fn_constructor_kwargs={"batch_size": batch_size},
-                                batch_size=batch_size, batch_format="numpy", num_cpus=1,
-                                compute=ray.data.ActorPoolStrategy(size=workers),
-                                ray_remote_args_fn=_no_restarts)
-        expected = 0
-        for row in ds.iter_rows():
-            if row["i"] != expected:  # pragma: no cover - guards the order the store relies on
-                raise RayRunnerError(f"results out of order ({row['i']} for {expected})")
-            expected += 1
-            yield pickle.loads(row["result"])
+        actor = ray.remote(num_cpus=1, **_no_restarts())(_Process)
+        actors = [actor.remote(batch_size) for _ in range(workers)]
+        pending: deque = deque()
+        chunks = _chunks(itertools.chain([first], it), CFG["docs_per_block"])
+        for n, chunk in enumerate(chunks):
+            pending.append(actors[n % workers].run.remote([pickle.dumps(r) for r in chunk]))
+            del chunk
+            while len(pending) >= 2 * workers:
+                yield from (pickle.loads(b) for b in ray.get(pending.popleft()))
+        while pending:
+            yield from (pickle.loads(b) for b in ray.get(pending.popleft()))
     except RayRunnerError:
         raise
     except Exception as exc:  # noqa: BLE001

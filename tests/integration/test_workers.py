@@ -36,3 +36,50 @@ def test_ingest_stores_documents_while_later_ones_are_still_unread(tmp_path):
     # Nothing is stored before the first batch of 32 is parsed; the 33rd document is read after.
     assert stored_when_read[:32] == [0] * 32
     assert stored_when_read[32] == 32
+
+
+def test_two_workers_run_every_stage_in_the_workers_not_in_this_process(monkeypatch):
+    """The main process only hands out documents: no stage after spaCy runs in it."""
+    import os
+
+    from sitrep import registry
+
+    seen: list[int] = []
+    real = registry.STAGES["figures"]
+
+    def spy(work):
+        seen.append(os.getpid())
+        real.fn(work)
+
+    import dataclasses
+    monkeypatch.setitem(registry.STAGES, "figures", dataclasses.replace(real, fn=spy))
+    raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
+    out = list(process_documents(raws, workers=2))
+    assert len(out) == len(raws) and not any(isinstance(r, Problem) for r in out)
+    assert seen == []  # the stage ran, but in the forked workers
+
+
+def test_a_document_that_kills_its_worker_is_one_problem_and_the_batch_goes_on(monkeypatch):
+    import dataclasses
+    import os
+
+    from sitrep import registry
+
+    raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
+    victim = raws[5].source_path
+    real = registry.STAGES["dates"]
+
+    def crash(work):
+        if work.raw.source_path == victim:
+            os._exit(3)  # as a worker killed by the kernel would
+        real.fn(work)
+
+    monkeypatch.setitem(registry.STAGES, "dates", dataclasses.replace(real, fn=crash))
+    out = list(process_documents(raws, workers=2, batch_size=4))
+    assert len(out) == len(raws)
+    problems = [r for r in out if isinstance(r, Problem)]
+    assert [p.path for p in problems] == [victim]
+    assert "worker process died" in problems[0].message
+    # every other document is there, in input order
+    assert [r.document.source_path for r in out if not isinstance(r, Problem)] == \
+        [r.source_path for r in raws if r.source_path != victim]

@@ -1,0 +1,71 @@
+"""sitrep's lookup versions of the model's attribute ruler and lemmatizer give every token exactly
+what spaCy's own components give it: the later stages read the same parts of speech, morphology
+and lemmas, only sooner."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep import nlp as snlp
+from sitrep.config import CONFIG
+
+# Our own sentences, chosen to reach the rules the lookup has to get right: the tag rules, the
+# lower-case exceptions ("not", "'s", "have"), the dependency rules (I / you / it as subject and
+# object, auxiliaries, "that" as a pronoun), the two-token rules ("gon na", "let's", "ain't",
+# "y'all", "there were") and the whitespace rules.
+TEXTS = [
+    "The district health office said on Tuesday that 14 people were killed and 30 wounded.",
+    "\"We are gon na rebuild the clinic,\" the mayor told reporters. \"Let's not wait.\"",
+    "I saw it. It hit the school, and they ain't telling you the truth, y'all know that.",
+    "There were at least nine bodies in the market, residents said; there is no water.\n\nHe "
+    "didn't say whether the convoy had been shelled, but did confirm it was delayed.",
+    "  Officials   have   said   nothing  .  That is what they do, whilst villagers  wait.",
+    "Fighters of the Northern Front were seen leaving Korvan, which they'd held since May.",
+]
+
+
+def _signature(doc):
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_,
+             t.ent_iob_) for t in doc]
+
+
+@pytest.fixture(scope="module")
+def both_pipelines():
+    fast = snlp.load_nlp()
+    snlp.load_nlp.cache_clear()
+    saved = dict(CONFIG["pipeline"])
+    CONFIG["pipeline"]["fast_attributes"] = CONFIG["pipeline"]["fast_lemmas"] = False
+    try:
+        slow = snlp.load_nlp()
+    finally:
+        CONFIG["pipeline"].clear()
+        CONFIG["pipeline"].update(saved)
+        snlp.load_nlp.cache_clear()
+    return fast, slow
+
+
+def test_the_lookups_replace_spacys_components(both_pipelines):
+    fast, slow = both_pipelines
+    assert "fast_attributes" in fast.pipe_names and "attribute_ruler" not in fast.pipe_names
+    assert "fast_lemmas" in fast.pipe_names and "lemmatizer" not in fast.pipe_names
+    assert "attribute_ruler" in slow.pipe_names and "lemmatizer" in slow.pipe_names
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_token_gets_what_spacys_components_give_it(both_pipelines, text):
+    fast, slow = both_pipelines
+    assert _signature(fast(text)) == _signature(slow(text))
+
+
+def test_the_two_token_rules_are_applied(both_pipelines):
+    fast, _ = both_pipelines
+    doc = fast("They are gon na leave. Let's go.")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["gon"] == "go" and lemmas["na"] == "to"
+    assert [t.lemma_ for t in doc if t.text == "'s"] == ["us"]
+
+
+def test_a_second_pass_over_the_same_text_gives_the_same_tokens(both_pipelines):
+    """The lookups cache per form: a cached answer is the answer."""
+    fast, _ = both_pipelines
+    assert [_signature(d) for d in fast.pipe(TEXTS)] == [_signature(d) for d in fast.pipe(TEXTS)]
