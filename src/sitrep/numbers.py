@@ -134,7 +134,13 @@ def _one_person() -> re.Pattern[str]:
                            .read_text("utf-8")).get("one_person") or []
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\s+(?:more\s+|other\s+|[a-z]+ly\s+)?(?:injured\s+|wounded\s+|dead\s+)?"
-                      rf"(?:{alt})\b(?!-)", re.I)
+                      rf"(?:[A-Z]{{2,6}}\s+)?(?:{alt})\b(?!-)")  # "one AA member"
+
+
+# "killing one and injuring ten": "one" as the object of a status verb.
+_ONE_AFTER_STATUS = re.compile(r"\b(?:killing|killed|kills|injuring|injured|wounding|wounded)\s+$", re.I)
+# "11 students and a journalist": "a" closing a list of counts is one.
+_A_CLOSING_LIST = re.compile(r"\d[^.;]{0,60}\band\s+$")
 
 
 _ONE_PERSON = _one_person()
@@ -168,7 +174,10 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             raw = m.group("num")
             if raw.lower() in ("a", "one") and not qual and not (
                     raw.lower() == "one" and (_PARTITIVE_ONE.match(text, end)
-                                              or _ONE_PERSON.match(text, end))):
+                                              or _ONE_PERSON.match(text, end)
+                                              or _ONE_AFTER_STATUS.search(text, 0, start))
+                    or raw.lower() == "a" and _ONE_PERSON.match(text, end)
+                    and _A_CLOSING_LIST.search(text, max(0, start - 80), start)):
                 continue  # the article "a" is not a count; "one of them" is
             n = parse_number(raw)
             if n is None:

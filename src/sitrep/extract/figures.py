@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ..config import CONFIG
+from ..numbers import _QUAL as _QUAL_WORDS
 from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
@@ -139,7 +140,7 @@ COORD = re.compile(r"^[\s,;]*(?:and|along with|as well as|plus|in addition to|be
 LIST_ITEM = re.compile(r"^\s*(?:(?:in|on|at|from|near)\s+[^,;.:—–()\d]{1,60}?)?\s*(?:,|;|,?\s*and\b|\bor\b)\s*$",
                        re.I)
 # A list opened right after a count: "…were taken to hospitals: 16 children", "killed 11 — six in".
-LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|\s[—–]|\()\s*[“\"]?$")
+LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|\s[—–]|\w[—–]|\()\s*[“\"]?$")
 # A sentence that opens on the whole its numbers belong to: "Among the victims — 121 male …".
 AMONG_HEAD = re.compile(r"^\W*among (?:the|those) (dead|victims|killed|deceased|wounded|injured)\b", re.I)
 SKIP_NP = {"DET", "ADJ", "NUM", "ADP", "PROPN", "NOUN", "PART", "CCONJ", "PUNCT", "ADV"}
@@ -279,7 +280,11 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
             return None, 0  # killed-and-injured together; not one status
         return status, rel - len(head) + m.start()
     verb = TOLL_VERB.search(sent_text[:rel])
-    subject = TOLL_SUBJECT.search(sent_text[:rel])
+    # The count named nearest before the number ("… the updated toll …, indicating that the
+    # number of injured ranged between 2,750 and 2,800": the injured).
+    subject = None
+    for subject in TOLL_SUBJECT.finditer(sent_text[:rel]):
+        pass
     if verb and subject and not re.search(r"[;:]", sent_text[subject.end():rel]):
         # "The number of people forced from their homes ... has passed 700,000": the subject says
         # what is counted; a toll or a count of the dead is killed.
@@ -349,14 +354,15 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
     for start, end, label, etext in ents:
         if start < abs_end and abs_start < end and label in (
                 "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
-            if label in ("DATE", "TIME") and BARE_COUNT.fullmatch(etext):
+            if label in ("DATE", "TIME") and (BARE_COUNT.fullmatch(etext) or re.match(
+                    r"(?:the\s+)?ages?\b", etext, re.I)):
                 continue  # "put the toll at 63", "Kills 70 People": the tagger's bare number is no date
             return True
     return False
 
 
 # A number alone (no month, weekday or unit) that the entity tagger may still call a date.
-BARE_COUNT = re.compile(r"(?:at least |over |some |about )?\d{1,3}(?:,\d{3})*", re.I)
+BARE_COUNT = re.compile(rf"(?:(?:{_QUAL_WORDS})\s+)?\d{{1,3}}(?:,\d{{3}})*", re.I)
 
 
 @stage("figures", needs=("nlp", "dates", "entities", "places", "quotes"), sets=("figures",))
@@ -439,7 +445,13 @@ def figures_stage(work: Work) -> None:
                 victims = part  # "745 of the dead were civilians", "nine of its soldiers"
             elif victims == "unknown" and group is not None:
                 victims = "all"  # "413 Palestinians": people of a group, category untold
-            if head == "others" and prev is not None and prev.victims in ("security_forces", "combatants"):
+            if rule == "coordinated" and not np_tokens and prev is not None and victims in ("all", "unknown") \
+                    and prev.victims != "all":
+                # "four police officers—two from the Civil Police and two from …": the items of
+                # a list opened after a count are of its people.
+                victims = prev.victims
+            elif head == "others" and prev is not None and prev.victims in (
+                    "security_forces", "combatants", "aid_workers"):
                 # "killing 13 members of the forces and wounding several others": the others are
                 # of the same armed side; after civilians or children "others" is anyone.
                 victims = prev.victims
@@ -480,6 +492,9 @@ def figures_stage(work: Work) -> None:
                 src, src_id = para_source
                 inherited = src is not None
             src, src_id, person = _speaker_org(src, src_id, work)
+            if victims == "all" and any(t.lower_ in ("member", "members") for t in np_tokens) and \
+                    _armed_in(work, a1, np_end):
+                victims = "combatants"  # "one AA member was killed": a member of an armed group
             p_start, p_end = _period(stext, sent_dates, work.published)
             fig = Figure(
                 id="", doc_id=work.doc_id, count=num.count,
@@ -507,7 +522,10 @@ def figures_stage(work: Work) -> None:
             fig_start = s0 + num.start
             # A status word right before the number governs it ("killing 13 members and wounding
             # several others"); otherwise look at the noun and what follows.
-            status, pre_start = _status_before(stext, num.start)
+            # "the death toll surpassed 30,000": the verb is the number's qualifier.
+            verb_qual = re.fullmatch(r"(?:passed|surpassed|exceeded|topped|crossed)\s+",
+                                     stext[num.start:num.num_start], re.I)
+            status, pre_start = _status_before(stext, num.num_start if verb_qual else num.start)
             if status is None and _speaks(sent, a0):
                 continue
             rule, status_end = "before", num.end
@@ -592,7 +610,7 @@ def figures_stage(work: Work) -> None:
                     if any(pend - s0 <= v < num.start for v in own_verbs):
                         continue  # "39 people were saved, 75 were injured": its own verb, no status
                     if re.search(r"\b(among them|including|of whom|among whom|and|as well as|"
-                                 r"along with)\b|,|&", stext[pnum.end:num.start]):
+                                 r"along with|among)\b|,|&", stext[pnum.end:num.start]):
                         emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
                 pending.clear()
             prev, prev_end, prev_np_end = fig, num.end, max(np_end - s0, num.end)
@@ -678,11 +696,27 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
     """A person speaking for an organisation: (organisation, its id, the person); a ministry or
     a minister named without its country: the country's ministry the alias dictionary knows."""
     org, org_id, person = _speaker_org_named(src, src_id, work)
+    spelled = _spelled_out(org, work) if org is not None else None
+    if spelled is not None:
+        org, org_id = spelled, None
     if org is not None and (person is None or org == src):
         body = _national_body(org, person is None and _is_person(org, org_id, work), work)
         if body is not None:
             return body, None, person or (org if _is_person(org, org_id, work) else None)
     return org, org_id, person
+
+
+def _spelled_out(acronym: str, work: Work) -> str | None:
+    """"the Arakan Army (AA)": an acronym the text spells out (and the alias dictionary does
+    not know) is that name."""
+    if not re.fullmatch(r"[A-Z]{2,6}", acronym) or lookup(acronym) is not None:
+        return None
+    full = re.search(rf"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){{1,7}})\(\s*{acronym}\s*\)",
+                     work.text)
+    if full is None:
+        return None
+    initials = "".join(w[0] for w in full.group(1).split() if w[0].isupper())
+    return full.group(1).strip() if initials.endswith(acronym) or initials == acronym else None
 
 
 def _is_person(name: str, name_id: str | None, work: Work) -> bool:
@@ -814,6 +848,15 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
             if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited):
                 f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
                 f.source_inherited = False
+    for n0, n1, nsrc, nsrc_id in sentences:
+        # "… treating 436 people. The centre is caring for 161. In all, 28 hospitals are
+        # providing care, the ministry added.": a paragraph closed by an attribution is its
+        # speaker's.
+        if nsrc is None or not _TRAILING_REPORT.search(text[n0:n1]):
+            continue
+        for f in figures:
+            if f.source is None and f.span.start < n0 and para_of(f.span.start) == para_of(n0):
+                f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
     line = _source_line(work)
     if line is not None:
         for f in figures:
@@ -822,6 +865,8 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
                 f.source_inherited = True
 
 
+_TRAILING_REPORT = re.compile(r",\s+(?:the\s+)?[^,\d]{2,60}?\s+(?:added|said|says|reported|stated|"
+                              r"confirmed)(?:\s+on\s+\w+day)?\W*$")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
 _PLATFORMS = re.compile(r"^(?:twitter|x|telegram|facebook|instagram|youtube|tiktok|whatsapp|"
                         r"social media|getty images|reuters|afp|ap|xinhua|anadolu|news\b.*)$", re.I)
@@ -875,6 +920,22 @@ PERPETRATOR_TYPES = ("armed_group", "government")
 _HARM_LEMMAS = {"kill", "wound", "injure", "execute", "massacre", "murder", "shoot", "abduct",
                 "kidnap", "detain", "arrest", "displace", "slay", "bomb", "shell", "strike", "attack",
                 "storm", "raid", "target"}
+
+
+_ARMED_NAME = re.compile(r"\b(?:Army|Forces|Front|Militia|Brigades?|Movement|Liberation|Rebels?)\b")
+
+
+def _armed_in(work: Work, start: int, end: int) -> bool:
+    for acr in re.findall(r"\b[A-Z]{2,6}\b", work.text[start:end]):
+        spelled = _spelled_out(acr, work)
+        if spelled is not None and _ARMED_NAME.search(spelled):
+            return True  # "one AA member" after "the Arakan Army (AA)"
+    for mention in work.mentions or []:
+        if start <= mention.span.start < end and mention.ref_id:
+            ent = work.entities.get(mention.ref_id)
+            if ent is not None and ent.type == "armed_group":
+                return True
+    return False
 
 
 def _actor_in(work: Work, start: int, end: int) -> str | None:
