@@ -334,3 +334,14 @@ def test_decimals_with_a_scale_stay_decimals():
 ])
 def test_one_counts_only_before_a_person(text, counted):
     assert [p.count for p in find_numbers(text)] == ([1] if counted else [])
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("one NAA member was killed", [1]),               # an acronym before the noun of one person
+    ("fired on the camp, killing one and injuring four", [1, 4]),  # "one" as a status verb's object
+    ("9 students and a teacher were killed", [9, 1]),  # "a" closing a list of counts
+    ("a teacher was among the dead", []),              # the article alone is no count
+    ("a man and a woman were hurt", []),
+])
+def test_one_and_a_as_counts(text, counts):
+    assert [p.count for p in find_numbers(text)] == counts
