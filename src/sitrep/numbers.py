@@ -194,4 +194,26 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             elif q == "up_to":
                 hi = n
             out.append(NumberPhrase(start, end, m.group(0), n, lo, hi, q, num_start, is_word))
+    return _bounds_joined(text, out)
+
+
+# "at least 127 deaths and up to 150 deaths": one range, its two bounds written apart.
+_AND_UP_TO = re.compile(r"(\s+[a-z]+)?\s+and\s+")
+
+
+def _bounds_joined(text: str, phrases: list[NumberPhrase]) -> list[NumberPhrase]:
+    out: list[NumberPhrase] = []
+    for p in phrases:
+        last = out[-1] if out else None
+        gap = _AND_UP_TO.fullmatch(text, last.end, p.start) if last is not None else None
+        noun = gap.group(1) if gap is not None else None
+        if last is not None and last.qualifier == "at_least" and p.qualifier == "up_to" and \
+                last.min is not None and p.max is not None and last.min < p.max and gap and (
+                noun is None or text[p.end:p.end + len(noun) + 1].strip() == noun.strip()):
+            # (the noun, if any, written again after the second bound: "… deaths and up to 150
+            # deaths"; "at least 12 dead and up to 40 hurt" are two counts)
+            out[-1] = NumberPhrase(last.start, p.end, text[last.start:p.end], None, last.min, p.max,
+                                   "range", last.num_start, last.is_word)
+            continue
+        out.append(p)
     return out

@@ -345,3 +345,11 @@ def test_one_counts_only_before_a_person(text, counted):
 ])
 def test_one_and_a_as_counts(text, counts):
     assert [p.count for p in find_numbers(text)] == counts
+
+
+def test_bounds_written_apart_make_one_range():
+    phrase = only("at least 127 deaths and up to 150 deaths")
+    assert (phrase.qualifier, phrase.min, phrase.max, phrase.count) == ("range", 127, 150, None)
+    # two counts of two things stay two
+    assert [p.qualifier for p in find_numbers("at least 12 dead and up to 40 hurt in the blast")] == \
+        ["at_least", "up_to"]

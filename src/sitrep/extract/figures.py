@@ -67,6 +67,9 @@ STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
 # Longest status phrase in words: the after-number search tries phrases this long first.
 MAX_STATUS_WORDS = max(len(w.split()) for w in STATUS_OF)
 WEAK_AFTER = frozenset(LEX["weak_after"])
+# Status words that name people ("among the dead", "of the injured"), unlike "the killings".
+PEOPLE_STATUS = frozenset(["dead", "killed", "injured", "wounded", "deceased", "missing", "victims",
+                           "displaced", "detained", "hostages", "bodies"])
 LINKING = frozenset(LEX["linking_verbs"])
 PRE_FORMS: dict[str, str] = LEX["pre_status"]
 # Words before a number that carry its status: "killing 13", "the death toll rose to 229",
@@ -252,7 +255,10 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
     low = [m.group(0).lower() for m in words]
     for i, w in enumerate(low):
         if w in ("could", "may", "might", "would", "will"):
-            return None, 0
+            rest = " ".join(low[i + 1:i + 4])
+            if STATUS_OF.get(rest) != "missing" and STATUS_OF.get(" ".join(low[i + 1:i + 3])) != "missing":
+                return None, 0  # (but "might still be trapped" is a count of the missing)
+            continue
         # Longest phrase first: "lost their lives", "taken to hospital", "receiving treatment".
         for n in range(min(MAX_STATUS_WORDS, len(low) - i), 1, -1):
             phrase = " ".join(low[i:i + n])
@@ -260,7 +266,7 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
                 return STATUS_OF[phrase], rel + words[i + n - 1].end()
         if w in STATUS_OF and w not in WEAK_AFTER:
             if i > 0 and low[i - 1] in ("the", "these", "those", "its", "their", "his", "her") and (
-                    i < 2 or low[i - 2] not in ("among", "of", "amongst")):
+                    i < 2 or low[i - 2] not in ("among", "of", "amongst") or w not in PEOPLE_STATUS):
                 continue  # "27 witnesses to the killings": another noun phrase
             return STATUS_OF[w], rel + words[i].end()
         if rel + words[i].start() in verbs and w not in LINKING:
@@ -425,7 +431,10 @@ def figures_stage(work: Work) -> None:
         if among_m:
             among = "injured" if among_m.group(1).lower() in ("wounded", "injured") else "killed"
         pending: list = []
-        verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
+        # (A participle on the noun does not end the clause: "Seven protesters brought to the
+        # trauma centre died".)
+        verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
+                          and not (t.dep_ == "acl" and t.tag_ == "VBN"))
         # Verbs that give a clause its own predicate ("including" only opens a list).
         own_verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
                               and t.lemma_.lower() not in ("include", "exclude", "accord"))
@@ -696,6 +705,13 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
     """A person speaking for an organisation: (organisation, its id, the person); a ministry or
     a minister named without its country: the country's ministry the alias dictionary knows."""
     org, org_id, person = _speaker_org_named(src, src_id, work)
+    facility = _FACILITY_ROLE.match(org) if org is not None else None
+    if facility is not None:
+        return facility.group("org").strip(), None, person  # "Civil Hospital Executive Director X"
+    if org is not None and person is None:
+        body = _facility_or_province(org, work)
+        if body is not None:
+            return body[0], None, body[1]
     spelled = _spelled_out(org, work) if org is not None else None
     if spelled is not None:
         org, org_id = spelled, None
@@ -704,6 +720,38 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
         if body is not None:
             return body, None, person or (org if _is_person(org, org_id, work) else None)
     return org, org_id, person
+
+
+_FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
+_FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY})\s+(?:Executive|Director|Chief|Spokes\w+|Official|"
+                            rf"Medical|Head)\b")
+_PERSON_OF_FACILITY = re.compile(r"\s*(?:,\s*)?(?:of|at|from)\s+the\s+(?:hospital|clinic|centre|center)\b")
+_FACILITY_TITLE = re.compile(r"\b(?:hospital|clinic)\s+(?:official|spokes\w+|director|doctor|chief)\s+$", re.I)
+_PROVINCIAL_TITLE = re.compile(r"\s*,\s*(?:the\s+)?provincial\s+(?:[a-z]+\s+){0,2}minister\b")
+
+
+def _facility_or_province(name: str, work: Work) -> tuple[str, str | None] | None:
+    """A speaker for a hospital or a provincial government, as the text puts it: "Civil
+    Hospital Executive Director X" and "Dr X of the hospital" (after "brought to the Trauma
+    Centre") speak for the hospital; "X, the provincial information minister" for the
+    provincial government. (organisation, person) or None."""
+    m = _FACILITY_ROLE.match(name)
+    if m:
+        return m.group("org").strip(), None
+    text = work.text
+    for x in re.finditer(re.escape(name), text):
+        if _PROVINCIAL_TITLE.match(text, x.end()):
+            return "provincial government", name
+        facility_word = _PERSON_OF_FACILITY.match(text, x.end()) or _FACILITY_TITLE.search(
+            text, max(0, x.start() - 40), x.start())
+        if facility_word:
+            s0 = max(text.rfind(". ", 0, x.start()), text.rfind("\n", 0, x.start()), 0)
+            s1 = min((i for i in (text.find(". ", x.end()), text.find("\n", x.end())) if i >= 0),
+                     default=len(text))
+            named = re.findall(_FACILITY, text[s0:s1])
+            if named:
+                return named[-1].strip(), name
+    return None
 
 
 def _spelled_out(acronym: str, work: Work) -> str | None:
