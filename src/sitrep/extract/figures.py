@@ -704,6 +704,9 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
                  ) -> tuple[str | None, str | None, str | None]:
     """A person speaking for an organisation: (organisation, its id, the person); a ministry or
     a minister named without its country: the country's ministry the alias dictionary knows."""
+    named = _named_before(src, work) if src is not None else None
+    if named is not None:
+        src, src_id = named
     org, org_id, person = _speaker_org_named(src, src_id, work)
     facility = _FACILITY_ROLE.match(org) if org is not None else None
     if facility is not None:
@@ -754,6 +757,25 @@ def _facility_or_province(name: str, work: Work) -> tuple[str, str | None] | Non
     return None
 
 
+_ANAPHORIC_BODY = re.compile(r"^(?:the\s+)?(council|committee|commission|agency|network|tracker|"
+                             r"observatory|monitor|mission|office|bureau|directorate)$", re.I)
+
+
+def _named_before(src: str, work: Work) -> tuple[str, str | None] | None:
+    """"the council said" after "the Regional Security Council": the one organisation the
+    document names with that head noun."""
+    m = _ANAPHORIC_BODY.match(src.strip())
+    if not m:
+        return None
+    noun = m.group(1).casefold()
+    cands = {e.id: e for e in (work.entities or {}).values() if e.type in ORG_TYPES
+             and e.name.split()[-1].casefold() == noun and len(e.name.split()) > 1}
+    if len(cands) != 1:
+        return None
+    ent = next(iter(cands.values()))
+    return ent.name, ent.id
+
+
 def _spelled_out(acronym: str, work: Work) -> str | None:
     """"the Arakan Army (AA)": an acronym the text spells out (and the alias dictionary does
     not know) is that name."""
@@ -781,6 +803,7 @@ _MINISTER_BEFORE = re.compile(r"(?:(?P<q>[A-Z][\w’'-]+)\s+)?(?P<dom>(?:[A-Z][a
 _BODY = re.compile(r"^(?:the\s+)?(?:(?P<q>[\w’'-]+(?:[’']s)?)\s+)??(?:(?P<dom>[\w\s]+?)\s+"
                    r"(?:ministry|minister)|(?:ministry|minister)\s+(?:of|for)\s+(?P<dom2>[\w\s]+?))"
                    r"(?:\s+of\s+(?P<q2>[A-Z][\w]+))?$", re.I)
+_BARE_BODY = re.compile(r"^(?:the\s+)?minist(?:er|ry)$", re.I)  # "the minister said": the domain elsewhere
 _NOT_DOMAIN = {"prime", "deputy", "the", "a", "former", "state", "junior", "cabinet"}
 
 
@@ -802,12 +825,12 @@ def _national_body(name: str, is_person: bool, work: Work) -> str | None:
         if not domains:
             return None
     else:
-        m = _BODY.match(name.strip())
+        m = _BODY.match(name.strip()) or _BARE_BODY.match(name.strip())
         if not m or lookup(name) is not None and lookup(name)[1] in ORG_TYPES and not re.search(
                 r"\bminist", lookup(name)[0], re.I):
             return None
-        domains.append((m.group("dom2") or m.group("dom") or "").strip())
-        quals += [q for q in (m.group("q"), m.group("q2")) if q]
+        domains.append((m.groupdict().get("dom2") or m.groupdict().get("dom") or "").strip())
+        quals += [q for q in (m.groupdict().get("q"), m.groupdict().get("q2")) if q]
         for x in re.finditer(re.escape(name), text, re.I):  # "Russia's …", "… of Russia"
             before = re.search(r"([A-Z][\w’'-]+)\s+(?:the\s+)?$", text[max(0, x.start() - 30):x.start()])
             after = re.match(r"\s+of\s+([A-Z]\w+)", text[x.end():x.end() + 30])
@@ -819,6 +842,8 @@ def _national_body(name: str, is_person: bool, work: Work) -> str | None:
         for m in re.finditer(r"\b(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+[Mm]inist(?:er|ry)\b", text):
             if m.group(2).lower() not in _NOT_DOMAIN:
                 domains += [m.group(2)] + ([f"{m.group(1)} {m.group(2)}"] if m.group(1) else [])
+        # "the Minister of Internal Affairs": the domain after the title
+        domains += [m.group(1) for m in re.finditer(r"\b[Mm]inist(?:er|ry) (?:of|for) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text)]
     # Named without its country: the country the document names most.
     gpes = Counter(e.text for e in work.spacy_doc.ents if e.label_ == "GPE") if work.spacy_doc else Counter()
     countries = [g for g, _ in gpes.most_common(1)]
@@ -890,8 +915,21 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
         n0, n1, nsrc, nsrc_id = sentences[i + 1]
         if nsrc is None or para_of(n0) != para_of(s0) and para_of(n0) - para_of(s0) > 1:
             continue
-        if not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1]):
+        this_report = _THIS_REPORT.match(text[n0:n1])
+        if not this_report and (not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1])):
             continue
+        subject = _THIS_SUBJECT.search(text[n0:n1]) if this_report else None
+        if subject is not None:
+            # "According to Radio X, the authorities in the territory disclosed this": the
+            # subject disclosed it; the outlet only relays.
+            from .attribution import _described, resolve_phrase
+
+            x0, x1 = n0 + subject.start("x"), n0 + subject.end("x")
+            named = resolve_phrase(subject.group("x"), x0, x1, work)
+            if named[0] is None and _described(subject.group("x")):
+                named = (_described(subject.group("x")), None)
+            if named[0] is not None:
+                nsrc, nsrc_id = named
         for f in figures:
             if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited):
                 f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
@@ -913,6 +951,14 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
                 f.source_inherited = True
 
 
+# The next sentence attributes what came before: "This was announced by the interior minister
+# on state television." / "According to Radio X, the authorities disclosed this."
+_THIS_REPORT = re.compile(r"^\W*(?:(?:this|that|it|the (?:figure|toll|news))\s+(?:was|has been|had been)\s+"
+                          r"(?:\w+\s+)?(?:announced|reported|confirmed|stated|disclosed|said)\s+by\b"
+                          r"|[^.\d]*\b(?:disclosed|announced|reported|confirmed|stated)\s+(?:this|these figures|"
+                          r"the figures?)\W*$)", re.I)
+_THIS_SUBJECT = re.compile(r"(?:^|,\s*)(?P<x>[^,]{3,80}?)\s+(?:disclosed|announced|reported|confirmed|"
+                           r"stated)\s+(?:this|these figures|the figures?)\W*$", re.I)
 _TRAILING_REPORT = re.compile(r",\s+(?:the\s+)?[^,\d]{2,60}?\s+(?:added|said|says|reported|stated|"
                               r"confirmed)(?:\s+on\s+\w+day)?\W*$")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
