@@ -637,8 +637,9 @@ _TITLE_SOURCE = re.compile(r"^[^\n]*\d[^\n]*?:\s+(?P<src>[^:\d\n.]{3,60}?)\s*$")
 
 def _is_dateline(name: str, text: str) -> bool:
     """A city in capitals opening a paragraph ("BEIRUT - ", "KYIV, Ukraine:") is a dateline."""
+    name = name.split()[0].rstrip(",") if name.split() else name  # "BAMAKO - Nineteen …"
     return len(name) > 3 and name.isupper() and lookup(name) is None and re.search(
-        rf"(?:^|\n)\s*{re.escape(name)}\s*(?:[-–—,(:])", text) is not None
+        rf"(?:^|\n)\s*(?:[A-Z]{{3,}},\s*)?{re.escape(name)}\s*(?:[-–—,(:])", text) is not None
 
 
 def _minister_subject(sent, work: Work) -> tuple[str | None, str | None]:
