@@ -134,7 +134,13 @@ def _one_person() -> re.Pattern[str]:
                            .read_text("utf-8")).get("one_person") or []
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\s+(?:more\s+|other\s+|[a-z]+ly\s+)?(?:injured\s+|wounded\s+|dead\s+)?"
-                      rf"(?:{alt})\b(?!-)", re.I)
+                      rf"(?:[A-Z]{{2,6}}\s+)?(?:{alt})\b(?!-)")  # "one AA member"
+
+
+# "killing one and injuring ten": "one" as the object of a status verb.
+_ONE_AFTER_STATUS = re.compile(r"\b(?:killing|killed|kills|injuring|injured|wounding|wounded)\s+$", re.I)
+# "11 students and a journalist": "a" closing a list of counts is one.
+_A_CLOSING_LIST = re.compile(r"\d[^.;]{0,60}\band\s+$")
 
 
 _ONE_PERSON = _one_person()
@@ -168,7 +174,10 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             raw = m.group("num")
             if raw.lower() in ("a", "one") and not qual and not (
                     raw.lower() == "one" and (_PARTITIVE_ONE.match(text, end)
-                                              or _ONE_PERSON.match(text, end))):
+                                              or _ONE_PERSON.match(text, end)
+                                              or _ONE_AFTER_STATUS.search(text, 0, start))
+                    or raw.lower() == "a" and _ONE_PERSON.match(text, end)
+                    and _A_CLOSING_LIST.search(text, max(0, start - 80), start)):
                 continue  # the article "a" is not a count; "one of them" is
             n = parse_number(raw)
             if n is None:
@@ -185,4 +194,26 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             elif q == "up_to":
                 hi = n
             out.append(NumberPhrase(start, end, m.group(0), n, lo, hi, q, num_start, is_word))
+    return _bounds_joined(text, out)
+
+
+# "at least 127 deaths and up to 150 deaths": one range, its two bounds written apart.
+_AND_UP_TO = re.compile(r"(\s+[a-z]+)?\s+and\s+")
+
+
+def _bounds_joined(text: str, phrases: list[NumberPhrase]) -> list[NumberPhrase]:
+    out: list[NumberPhrase] = []
+    for p in phrases:
+        last = out[-1] if out else None
+        gap = _AND_UP_TO.fullmatch(text, last.end, p.start) if last is not None else None
+        noun = gap.group(1) if gap is not None else None
+        if last is not None and last.qualifier == "at_least" and p.qualifier == "up_to" and \
+                last.min is not None and p.max is not None and last.min < p.max and gap and (
+                noun is None or text[p.end:p.end + len(noun) + 1].strip() == noun.strip()):
+            # (the noun, if any, written again after the second bound: "… deaths and up to 150
+            # deaths"; "at least 12 dead and up to 40 hurt" are two counts)
+            out[-1] = NumberPhrase(last.start, p.end, text[last.start:p.end], None, last.min, p.max,
+                                   "range", last.num_start, last.is_word)
+            continue
+        out.append(p)
     return out

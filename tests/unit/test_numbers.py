@@ -334,3 +334,22 @@ def test_decimals_with_a_scale_stay_decimals():
 ])
 def test_one_counts_only_before_a_person(text, counted):
     assert [p.count for p in find_numbers(text)] == ([1] if counted else [])
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("one NAA member was killed", [1]),               # an acronym before the noun of one person
+    ("fired on the camp, killing one and injuring four", [1, 4]),  # "one" as a status verb's object
+    ("9 students and a teacher were killed", [9, 1]),  # "a" closing a list of counts
+    ("a teacher was among the dead", []),              # the article alone is no count
+    ("a man and a woman were hurt", []),
+])
+def test_one_and_a_as_counts(text, counts):
+    assert [p.count for p in find_numbers(text)] == counts
+
+
+def test_bounds_written_apart_make_one_range():
+    phrase = only("at least 127 deaths and up to 150 deaths")
+    assert (phrase.qualifier, phrase.min, phrase.max, phrase.count) == ("range", 127, 150, None)
+    # two counts of two things stay two
+    assert [p.qualifier for p in find_numbers("at least 12 dead and up to 40 hurt in the blast")] == \
+        ["at_least", "up_to"]

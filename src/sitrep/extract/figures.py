@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, timedelta
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from ..config import CONFIG
+from ..numbers import _QUAL as _QUAL_WORDS
 from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
@@ -65,6 +67,9 @@ STATUS_OF = {w: s for s, ws in STATUS_WORDS.items() for w in ws}
 # Longest status phrase in words: the after-number search tries phrases this long first.
 MAX_STATUS_WORDS = max(len(w.split()) for w in STATUS_OF)
 WEAK_AFTER = frozenset(LEX["weak_after"])
+# Status words that name people ("among the dead", "of the injured"), unlike "the killings".
+PEOPLE_STATUS = frozenset(["dead", "killed", "injured", "wounded", "deceased", "missing", "victims",
+                           "displaced", "detained", "hostages", "bodies"])
 LINKING = frozenset(LEX["linking_verbs"])
 PRE_FORMS: dict[str, str] = LEX["pre_status"]
 # Words before a number that carry its status: "killing 13", "the death toll rose to 229",
@@ -76,11 +81,12 @@ PRE_STATUS = re.compile(
     r"the|an|a|estimated|rise|up|stood|been|some|include|included|including|summary|another)){0,4}"
     r"\s*[“\"]?$", re.I)
 
+MIXED_BEFORE = re.compile(r"\b(?:kills|killed|killing|kill)\s*(?:,|and|&)\s*$", re.I)
 MIXED = re.compile(rf"\s*(?:{_alternation(LEX['mixed_after'])})\b", re.I)
 
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
-TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|number of (?:the )?(?:dead|deaths|people "
+TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|total (?:number of )?(?:fatalities|deaths|dead)|number of (?:the )?(?:dead|deaths|people "
                           r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|dead|"
                           r"injured|wounded|missing|detained|forced from their homes|uprooted))\b", re.I)
 TOLL_VERB = re.compile(rf"\b(?:{_alternation(LEX['toll_verbs'])}|(?:running|run|runs|ran) "
@@ -89,8 +95,13 @@ _COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"inju
             ("missing", r"missing"), ("detained", r"detained")]
 RETRACTED = re.compile(r"\b(an earlier version of this (?:article|story|report)|this (?:article|story) "
                        r"has been (?:corrected|updated) to|incorrectly (?:said|stated|reported))\b", re.I)
+# "bringing the total to 16", "taking the overall tally to 40": a total of what came before.
+TOTAL_OF_PREV = re.compile(r"\b(?:bringing|brings|brought|taking|takes|took|raising|raises|pushing|"
+                           r"pushes)\s+the\s+(?:overall\s+|new\s+)?(?:total|tally|count)\s+"
+                           r"(?:[\w’'-]+\s+){0,6}?to\s*$", re.I)
 PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
 LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
+LIVES_LOST = re.compile(r"\s+(?:(?:were|have been|had been|are|was)\s+)?lost\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
                              r"(?:camp|camps|town|city|village|area)s?)\b", re.I)
 
@@ -107,6 +118,11 @@ TRAP_AFTER = re.compile(
     r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
     r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
     r"corps|fleet|squadron|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
+# Nouns of things, not people, after a number (``not_people_after`` in the lexicon): "31 rifles".
+TRAP_NOUN_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+)?(?:{_alternation(LEX.get('not_people_after') or ['-'])})\b", re.I)
+# A class described by a threshold, not a toll (``threshold_before``): "attacks resulting in more
+# than 100 deaths" in a table's legend.
+THRESHOLD_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('threshold_before') or ['-'])})\s*$", re.I)
 TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|august|september|october|"
                          r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
                          r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|until|through))?|"
@@ -127,7 +143,7 @@ COORD = re.compile(r"^[\s,;]*(?:and|along with|as well as|plus|in addition to|be
 LIST_ITEM = re.compile(r"^\s*(?:(?:in|on|at|from|near)\s+[^,;.:—–()\d]{1,60}?)?\s*(?:,|;|,?\s*and\b|\bor\b)\s*$",
                        re.I)
 # A list opened right after a count: "…were taken to hospitals: 16 children", "killed 11 — six in".
-LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|\s[—–]|\()\s*[“\"]?$")
+LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|\s[—–]|\w[—–]|\()\s*[“\"]?$")
 # A sentence that opens on the whole its numbers belong to: "Among the victims — 121 male …".
 AMONG_HEAD = re.compile(r"^\W*among (?:the|those) (dead|victims|killed|deceased|wounded|injured)\b", re.I)
 SKIP_NP = {"DET", "ADJ", "NUM", "ADP", "PROPN", "NOUN", "PART", "CCONJ", "PUNCT", "ADV"}
@@ -239,13 +255,19 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
     low = [m.group(0).lower() for m in words]
     for i, w in enumerate(low):
         if w in ("could", "may", "might", "would", "will"):
-            return None, 0
+            rest = " ".join(low[i + 1:i + 4])
+            if STATUS_OF.get(rest) != "missing" and STATUS_OF.get(" ".join(low[i + 1:i + 3])) != "missing":
+                return None, 0  # (but "might still be trapped" is a count of the missing)
+            continue
         # Longest phrase first: "lost their lives", "taken to hospital", "receiving treatment".
         for n in range(min(MAX_STATUS_WORDS, len(low) - i), 1, -1):
             phrase = " ".join(low[i:i + n])
             if phrase in STATUS_OF:
                 return STATUS_OF[phrase], rel + words[i + n - 1].end()
         if w in STATUS_OF and w not in WEAK_AFTER:
+            if i > 0 and low[i - 1] in ("the", "these", "those", "its", "their", "his", "her") and (
+                    i < 2 or low[i - 2] not in ("among", "of", "amongst") or w not in PEOPLE_STATUS):
+                continue  # "27 witnesses to the killings": another noun phrase
             return STATUS_OF[w], rel + words[i].end()
         if rel + words[i].start() in verbs and w not in LINKING:
             return None, 0
@@ -264,7 +286,11 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
             return None, 0  # killed-and-injured together; not one status
         return status, rel - len(head) + m.start()
     verb = TOLL_VERB.search(sent_text[:rel])
-    subject = TOLL_SUBJECT.search(sent_text[:rel])
+    # The count named nearest before the number ("… the updated toll …, indicating that the
+    # number of injured ranged between 2,750 and 2,800": the injured).
+    subject = None
+    for subject in TOLL_SUBJECT.finditer(sent_text[:rel]):
+        pass
     if verb and subject and not re.search(r"[;:]", sent_text[subject.end():rel]):
         # "The number of people forced from their homes ... has passed 700,000": the subject says
         # what is counted; a toll or a count of the dead is killed.
@@ -278,6 +304,19 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
         return ("injured" if among.group(1).lower() in ("wounded", "injured") else "killed",
                 rel - len(head) + among.start())
     return None, 0
+
+
+_SPEAKING = {"say", "tell", "describe", "recount", "recall", "explain", "testify"}
+
+
+def _speaks(sent, at: int) -> bool:
+    """The people counted are the ones who speak ("Three of those who fled said …", "27
+    witnesses told the group …"): interviewees, not a toll."""
+    tok = next((t for t in sent if t.idx <= at < t.idx + len(t)), None)
+    if tok is None:
+        return False
+    noun = tok.head if tok.dep_ in ("nummod", "quantmod") else tok
+    return noun.dep_ == "nsubj" and noun.head.lemma_.lower() in _SPEAKING
 
 
 def _period(sent_text: str, sent_dates, end_date: str | None) -> tuple[str | None, str | None]:
@@ -303,7 +342,11 @@ def _period(sent_text: str, sent_dates, end_date: str | None) -> tuple[str | Non
 def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: int) -> bool:
     after = sent_text[num.end:]
     before = sent_text[:num.start]
-    if TRAP_AFTER.match(after):
+    if TRAP_AFTER.match(after) or TRAP_NOUN_AFTER.match(after):
+        return True
+    if before.endswith("[") and after.startswith("]"):
+        return True  # a reference mark: "discharged.[2]"
+    if num.qualifier in ("more_than", "at_least") and THRESHOLD_BEFORE.search(before):
         return True
     if AGE_BEFORE.search(before):
         return True  # "aged 10-20", "over the age of 70"
@@ -314,11 +357,18 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
         return True
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier == "exact":
         return True
-    for start, end, label in ents:
+    for start, end, label, etext in ents:
         if start < abs_end and abs_start < end and label in (
                 "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
+            if label in ("DATE", "TIME") and (BARE_COUNT.fullmatch(etext) or re.match(
+                    r"(?:the\s+)?ages?\b", etext, re.I)):
+                continue  # "put the toll at 63", "Kills 70 People": the tagger's bare number is no date
             return True
     return False
+
+
+# A number alone (no month, weekday or unit) that the entity tagger may still call a date.
+BARE_COUNT = re.compile(rf"(?:(?:{_QUAL_WORDS})\s+)?\d{{1,3}}(?:,\d{{3}})*", re.I)
 
 
 @stage("figures", needs=("nlp", "dates", "entities", "places", "quotes"), sets=("figures",))
@@ -334,9 +384,10 @@ def figures_stage(work: Work) -> None:
     figures: list[Figure] = []
     para_of = _paragraph_index(text)
     # Doc.ents walks the whole document: once per document, not once per sentence.
-    doc_ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    doc_ents = [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
     last_source: dict[int, tuple[str | None, str | None]] = {}
     last_fig: Figure | None = None
+    intro_para = -1  # the last paragraph that is no bullet item
     sentence_sources: list[tuple[int, int, str | None, str | None]] = []
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
@@ -349,7 +400,22 @@ def figures_stage(work: Work) -> None:
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
         sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
         source, source_id = find_source(sent, work)
+        if source is not None and (source_id is None and any(
+                e[2] in ("GPE", "LOC", "FAC") and e[3].casefold() == source.casefold() for e in doc_ents)
+                or _is_dateline(source, text)):
+            source = None  # "BEIRUT - the minister said …": a place (a dateline) is never a source
+        if source is None:
+            source, source_id = _title_source(stext, s0, work)
+        if source is None:
+            source, source_id = _minister_subject(sent, work)
         para_source = last_source.get(para_of(s0))  # what the paragraph said before this sentence
+        p_start = text.rfind("\n\n", 0, s0 + 1)
+        if text[p_start + 1 if p_start >= 0 else 0:s1].lstrip().startswith(("•", "●", "▪")):
+            # A bullet list under a paragraph that names who gives the figures ("… he announced
+            # that …:  • Eight people have been killed"): that source.
+            para_source = para_source or last_source.get(intro_para)
+        else:
+            intro_para = para_of(s0)
         if source is not None and not _is_outlet(source, work):
             # The paragraph's later sentences inherit it ("X said two missiles hit the station.
             # 30 people were killed.").
@@ -365,7 +431,10 @@ def figures_stage(work: Work) -> None:
         if among_m:
             among = "injured" if among_m.group(1).lower() in ("wounded", "injured") else "killed"
         pending: list = []
-        verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB")
+        # (A participle on the noun does not end the clause: "Seven protesters brought to the
+        # trauma centre died".)
+        verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
+                          and not (t.dep_ == "acl" and t.tag_ == "VBN"))
         # Verbs that give a clause its own predicate ("including" only opens a list).
         own_verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
                               and t.lemma_.lower() not in ("include", "exclude", "accord"))
@@ -385,7 +454,13 @@ def figures_stage(work: Work) -> None:
                 victims = part  # "745 of the dead were civilians", "nine of its soldiers"
             elif victims == "unknown" and group is not None:
                 victims = "all"  # "413 Palestinians": people of a group, category untold
-            if head == "others" and prev is not None and prev.victims in ("security_forces", "combatants"):
+            if rule == "coordinated" and not np_tokens and prev is not None and victims in ("all", "unknown") \
+                    and prev.victims != "all":
+                # "four police officers—two from the Civil Police and two from …": the items of
+                # a list opened after a count are of its people.
+                victims = prev.victims
+            elif head == "others" and prev is not None and prev.victims in (
+                    "security_forces", "combatants", "aid_workers"):
                 # "killing 13 members of the forces and wounding several others": the others are
                 # of the same armed side; after civilians or children "others" is anyone.
                 victims = prev.victims
@@ -418,12 +493,17 @@ def figures_stage(work: Work) -> None:
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
+            if src is not None and src != source and _is_dateline(src, text):
+                src, src_id = source, source_id  # the dateline's city is no speaker
             if src is not None and _is_outlet(src, work):
                 src, src_id = None, None  # "…, Dunya News reported" in Dunya News: its own voice
             if src is None and para_source is not None:
                 src, src_id = para_source
                 inherited = src is not None
             src, src_id, person = _speaker_org(src, src_id, work)
+            if victims == "all" and any(t.lower_ in ("member", "members") for t in np_tokens) and \
+                    _armed_in(work, a1, np_end):
+                victims = "combatants"  # "one AA member was killed": a member of an armed group
             p_start, p_end = _period(stext, sent_dates, work.published)
             fig = Figure(
                 id="", doc_id=work.doc_id, count=num.count,
@@ -443,21 +523,29 @@ def figures_stage(work: Work) -> None:
             if num.start < withdrawn_until:
                 continue
             a0, a1 = s0 + num.num_start, s0 + num.end
-            if _is_trap(stext, num, sent_ents, a0, a1):
-                continue
+            if _is_trap(stext, num, sent_ents, a0, a1) or not text[a1:].strip():
+                continue  # (a number that ends the document is a cut-off scrape: "…, 1")
             np_tokens = _np_after(doc, a1, s1)
             np_end = np_tokens[-1].idx + len(np_tokens[-1]) if np_tokens else a1
             np_text = text[a1:np_end]
             fig_start = s0 + num.start
             # A status word right before the number governs it ("killing 13 members and wounding
             # several others"); otherwise look at the noun and what follows.
-            status, pre_start = _status_before(stext, num.start)
+            # "the death toll surpassed 30,000": the verb is the number's qualifier.
+            verb_qual = re.fullmatch(r"(?:passed|surpassed|exceeded|topped|crossed)\s+",
+                                     stext[num.start:num.num_start], re.I)
+            status, pre_start = _status_before(stext, num.num_start if verb_qual else num.start)
+            if status is None and _speaks(sent, a0):
+                continue
             rule, status_end = "before", num.end
             if status:
                 fig_start = s0 + pre_start
             head = np_tokens[-1].lower_ if np_tokens else ""
-            noun = next((t for t in np_tokens if t.lower_ in STATUS_OF and t.pos_ in ("NOUN", "ADJ")
-                         and t.lower_ not in ("toll", "lives", "security", "held")), None)
+            # A headline writes its status noun capitalised ("132 Dead in Raid"); the tagger
+            # takes it for a name.
+            noun = next((t for t in np_tokens if t.lower_ in STATUS_OF and (
+                t.pos_ in ("NOUN", "ADJ") or t.pos_ == "PROPN" and t.is_title)
+                and t.lower_ not in ("toll", "lives", "security", "held")), None)
             if status is None and noun is not None:
                 status, rule = STATUS_OF[noun.lower_], "noun"
                 status_end = noun.idx + len(noun) - s0
@@ -481,7 +569,9 @@ def figures_stage(work: Work) -> None:
                         np_text = text[a1:np_end]
                         np_tokens = [t for t in sent if a1 <= t.idx < np_end]
                         status, status_end = later, later_end
-            if status is None and head == "lives" and LIVES.search(stext[max(0, num.start - 30):num.start]):
+            if status is None and head == "lives" and (
+                    LIVES.search(stext[max(0, num.start - 30):num.start])
+                    or LIVES_LOST.match(stext, np_end - s0)):  # "Over 100 lives lost"
                 status, status_end, rule = "killed", np_end - s0, "noun"
             if status is None and prev is not None and (
                     COORD.match(stext[prev_end:num.start].replace(np_text, "")) is not None
@@ -493,6 +583,10 @@ def figures_stage(work: Work) -> None:
             elif status is None and prev is not None and (re.search(
                     r"\b(along with|as well as|plus|in addition to|and|including|among them|of whom)\b",
                     stext[prev_end:num.start]) or PARTITIVE.match(stext[num.end:])):
+                status, rule, status_end = prev.status, "coordinated", num.end
+            if status is None and prev is not None and TOTAL_OF_PREV.search(stext, 0, num.start):
+                # "Three more deaths were reported, bringing the total to 16": the total counts
+                # what the sentence's figure before it counts.
                 status, rule, status_end = prev.status, "coordinated", num.end
             if status is None and among is not None:
                 status, rule, status_end = among, "among", num.end
@@ -507,6 +601,8 @@ def figures_stage(work: Work) -> None:
                         "casualties", "casualty"):  # killed-and-injured: never given one status
                     pending.append((num, np_tokens, np_end))
                 continue
+            if rule == "before" and status == "injured" and MIXED_BEFORE.search(stext, 0, pre_start):
+                continue  # "kills and injures dozens": one number for the dead and the hurt
             mixed = MIXED.match(stext, status_end) if status == "killed" else None
             if mixed and not find_numbers(stext[mixed.end():mixed.end() + 25]):
                 # "dozens of dead and injured": killed and injured in one number (but "killed
@@ -523,7 +619,7 @@ def figures_stage(work: Work) -> None:
                     if any(pend - s0 <= v < num.start for v in own_verbs):
                         continue  # "39 people were saved, 75 were injured": its own verb, no status
                     if re.search(r"\b(among them|including|of whom|among whom|and|as well as|"
-                                 r"along with)\b|,|&", stext[pnum.end:num.start]):
+                                 r"along with|among)\b|,|&", stext[pnum.end:num.start]):
                         emit(pnum, ptoks, pend, status, "shared", pnum.end, s0 + pnum.start)
                 pending.clear()
             prev, prev_end, prev_np_end = fig, num.end, max(np_end - s0, num.end)
@@ -533,6 +629,49 @@ def figures_stage(work: Work) -> None:
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
+
+
+# A headline that names its source after a colon: "Eight killed, 2,750 wounded: health minister".
+_TITLE_SOURCE = re.compile(r"^[^\n]*\d[^\n]*?:\s+(?P<src>[^:\d\n.]{3,60}?)\s*$")
+
+
+def _is_dateline(name: str, text: str) -> bool:
+    """A city in capitals opening a paragraph ("BEIRUT - ", "KYIV, Ukraine:") is a dateline."""
+    name = name.split()[0].rstrip(",") if name.split() else name  # "BAMAKO - Nineteen …"
+    return len(name) > 3 and name.isupper() and lookup(name) is None and re.search(
+        rf"(?:^|\n)\s*(?:[A-Z]{{3,}},\s*)?{re.escape(name)}\s*(?:[-–—,(:])", text) is not None
+
+
+def _minister_subject(sent, work: Work) -> tuple[str | None, str | None]:
+    """"Lebanon's health minister said …": a ministry or minister as the subject of a reporting
+    verb, as written (``_national_body`` makes it the ministry)."""
+    from .attribution import REPORT_LEMMAS
+
+    for tok in sent:
+        if tok.lemma_.lower() in REPORT_LEMMAS and tok.pos_ == "VERB":
+            for c in tok.lefts:
+                if c.dep_ not in ("nsubj", "npadvmod", "appos", "dep"):
+                    continue
+                for t in c.subtree:
+                    if t.lemma_.lower() in ("minister", "ministry") and t.pos_ in ("NOUN", "PROPN"):
+                        start = min(x.idx for x in t.lefts) if any(True for _ in t.lefts) else t.idx
+                        phrase = work.text[start:t.idx + len(t)]
+                        if _national_body(phrase, False, work) is not None:
+                            return phrase, None
+    return None, None
+
+
+def _title_source(stext: str, s0: int, work: Work) -> tuple[str | None, str | None]:
+    from .attribution import _described, resolve_phrase
+
+    m = _TITLE_SOURCE.match(stext)
+    if not m:
+        return None, None
+    a0, a1 = s0 + m.start("src"), s0 + m.end("src")
+    found = resolve_phrase(m.group("src"), a0, a1, work)
+    if found[0] is None:
+        found = (_described(m.group("src")), None)
+    return found if found[0] else (None, None)
 
 
 def _verb_inside(sent, work: Work, quote, at: int) -> bool:
@@ -564,6 +703,186 @@ def _is_outlet(name: str, work: Work) -> bool:
 
 def _speaker_org(src: str | None, src_id: str | None, work: Work
                  ) -> tuple[str | None, str | None, str | None]:
+    """A person speaking for an organisation: (organisation, its id, the person); a ministry or
+    a minister named without its country: the country's ministry the alias dictionary knows."""
+    named = _named_before(src, work) if src is not None else None
+    if named is not None:
+        src, src_id = named
+    org, org_id, person = _speaker_org_named(src, src_id, work)
+    facility = _FACILITY_ROLE.match(org) if org is not None else None
+    if facility is not None:
+        return facility.group("org").strip(), None, person  # "Civil Hospital Executive Director X"
+    if org is not None and person is None:
+        body = _facility_or_province(org, work)
+        if body is not None:
+            return body[0], None, body[1]
+    spelled = _spelled_out(org, work) if org is not None else None
+    if spelled is not None:
+        org, org_id = spelled, None
+    if org is not None and (person is None or org == src):
+        body = _national_body(org, person is None and _is_person(org, org_id, work), work)
+        if body is not None:
+            return body, None, person or (org if _is_person(org, org_id, work) else None)
+    return org, org_id, person
+
+
+_FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
+_FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY})\s+(?:Executive|Director|Chief|Spokes\w+|Official|"
+                            rf"Medical|Head)\b")
+_PERSON_OF_FACILITY = re.compile(r"\s*(?:,\s*)?(?:of|at|from)\s+the\s+(?:hospital|clinic|centre|center)\b")
+_FACILITY_TITLE = re.compile(r"\b(?:hospital|clinic)\s+(?:official|spokes\w+|director|doctor|chief)\s+$", re.I)
+_PROVINCIAL_TITLE = re.compile(r"\s*,\s*(?:the\s+)?provincial\s+(?:[a-z]+\s+){0,2}minister\b")
+
+
+def _facility_or_province(name: str, work: Work) -> tuple[str, str | None] | None:
+    """A speaker for a hospital or a provincial government, as the text puts it: "Civil
+    Hospital Executive Director X" and "Dr X of the hospital" (after "brought to the Trauma
+    Centre") speak for the hospital; "X, the provincial information minister" for the
+    provincial government. (organisation, person) or None."""
+    m = _FACILITY_ROLE.match(name)
+    if m:
+        return m.group("org").strip(), None
+    text = work.text
+    for x in re.finditer(re.escape(name), text):
+        if _PROVINCIAL_TITLE.match(text, x.end()):
+            return "provincial government", name
+        facility_word = _PERSON_OF_FACILITY.match(text, x.end()) or _FACILITY_TITLE.search(
+            text, max(0, x.start() - 40), x.start())
+        if facility_word:
+            s0 = max(text.rfind(". ", 0, x.start()), text.rfind("\n", 0, x.start()), 0)
+            s1 = min((i for i in (text.find(". ", x.end()), text.find("\n", x.end())) if i >= 0),
+                     default=len(text))
+            named = re.findall(_FACILITY, text[s0:s1])
+            if named:
+                return named[-1].strip(), name
+    return None
+
+
+_ANAPHORIC_BODY = re.compile(r"^(?:the\s+)?(council|committee|commission|agency|network|tracker|"
+                             r"observatory|monitor|mission|office|bureau|directorate)$", re.I)
+
+
+def _named_before(src: str, work: Work) -> tuple[str, str | None] | None:
+    """"the council said" after "the Regional Security Council": the one organisation the
+    document names with that head noun."""
+    m = _ANAPHORIC_BODY.match(src.strip())
+    if not m:
+        return None
+    noun = m.group(1).casefold()
+    cands = {e.id: e for e in (work.entities or {}).values() if e.type in ORG_TYPES
+             and e.name.split()[-1].casefold() == noun and len(e.name.split()) > 1}
+    if len(cands) != 1:
+        return None
+    ent = next(iter(cands.values()))
+    return ent.name, ent.id
+
+
+def _spelled_out(acronym: str, work: Work) -> str | None:
+    """"the Arakan Army (AA)": an acronym the text spells out (and the alias dictionary does
+    not know) is that name."""
+    if not re.fullmatch(r"[A-Z]{2,6}", acronym) or lookup(acronym) is not None:
+        return None
+    full = re.search(rf"((?:[A-Z][\w’'-]*\s+(?:(?:of|for|and|the)\s+)?){{1,7}})\(\s*{acronym}\s*\)",
+                     work.text)
+    if full is None:
+        return None
+    initials = "".join(w[0] for w in full.group(1).split() if w[0].isupper())
+    return full.group(1).strip() if initials.endswith(acronym) or initials == acronym else None
+
+
+def _is_person(name: str, name_id: str | None, work: Work) -> bool:
+    ent = work.entities.get(name_id) if name_id else None
+    return ent.type == "person" if ent is not None else bool(re.fullmatch(
+        r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", name)) and lookup(name) is None
+
+
+# "Lebanese Health Minister X", "Lebanon's health minister", "Minister of Health X", "the
+# interior ministry", "Russia's Emergency Situations Ministry": a national body and its domain.
+_MINISTER_BEFORE = re.compile(r"(?:(?P<q>[A-Z][\w’'-]+)\s+)?(?P<dom>(?:[A-Z][a-z]+\s+){0,2}?)"
+                              r"[Mm]inister(?:\s+(?:of|for)\s+(?P<dom2>[A-Z][\w ]+?))?\s*,?\s*"
+                              r"(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?$")
+_BODY = re.compile(r"^(?:the\s+)?(?:(?P<q>[\w’'-]+(?:[’']s)?)\s+)??(?:(?P<dom>[\w\s]+?)\s+"
+                   r"(?:ministry|minister)|(?:ministry|minister)\s+(?:of|for)\s+(?P<dom2>[\w\s]+?))"
+                   r"(?:\s+of\s+(?P<q2>[A-Z][\w]+))?$", re.I)
+_BARE_BODY = re.compile(r"^(?:the\s+)?minist(?:er|ry)$", re.I)  # "the minister said": the domain elsewhere
+_NOT_DOMAIN = {"prime", "deputy", "the", "a", "former", "state", "junior", "cabinet"}
+
+
+def _national_body(name: str, is_person: bool, work: Work) -> str | None:
+    """The canonical national ministry a source stands for, when the alias dictionary knows it
+    under the country's name: "Health Minister Firass Abiad" in a text about Lebanon is the
+    Lebanese ministry; "the interior ministry" in a text about Niger is Niger's."""
+    text = work.text
+    domains: list[str] = []
+    quals: list[str] = []
+    if is_person:
+        for x in re.finditer(re.escape(name), text):
+            m = _MINISTER_BEFORE.search(text, max(0, x.start() - 60), x.start())
+            if m:
+                dom = (m.group("dom2") or m.group("dom") or "").strip()
+                domains.append(dom)
+                if m.group("q"):
+                    quals.append(m.group("q"))
+        if not domains:
+            return None
+    else:
+        m = _BODY.match(name.strip()) or _BARE_BODY.match(name.strip())
+        if not m or lookup(name) is not None and lookup(name)[1] in ORG_TYPES and not re.search(
+                r"\bminist", lookup(name)[0], re.I):
+            return None
+        domains.append((m.groupdict().get("dom2") or m.groupdict().get("dom") or "").strip())
+        quals += [q for q in (m.groupdict().get("q"), m.groupdict().get("q2")) if q]
+        for x in re.finditer(re.escape(name), text, re.I):  # "Russia's …", "… of Russia"
+            before = re.search(r"([A-Z][\w’'-]+)\s+(?:the\s+)?$", text[max(0, x.start() - 30):x.start()])
+            after = re.match(r"\s+of\s+([A-Z]\w+)", text[x.end():x.end() + 30])
+            quals += [g.group(1) for g in (before, after) if g]
+    domains = [d for d in domains if d.lower() not in _NOT_DOMAIN]
+    if not domains or not domains[0]:
+        # "minister Firass Abiad": the domain another mention gives ("Lebanon's health minister").
+        domains = []
+        for m in re.finditer(r"\b(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+[Mm]inist(?:er|ry)\b", text):
+            if m.group(2).lower() not in _NOT_DOMAIN:
+                domains += [m.group(2)] + ([f"{m.group(1)} {m.group(2)}"] if m.group(1) else [])
+        # "the Minister of Internal Affairs": the domain after the title
+        domains += [m.group(1) for m in re.finditer(r"\b[Mm]inist(?:er|ry) (?:of|for) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text)]
+    # Named without its country: the country the document names most.
+    gpes = Counter(e.text for e in work.spacy_doc.ents if e.label_ == "GPE") if work.spacy_doc else Counter()
+    countries = [g for g, _ in gpes.most_common(1)]
+    for q in dict.fromkeys(quals + countries):
+        q = q.replace("’", "'")
+        for dom in dict.fromkeys(d.strip() for d in domains if d.strip()):
+            bare = q.removesuffix("'s")
+            for form in (f"{q} {dom} ministry", f"{q} ministry of {dom}", f"ministry of {dom} of {q}",
+                         f"{bare}'s {dom} ministry", f"{bare}'s ministry of {dom}"):
+                hit = _ALIAS_EXACT().get(norm_key(form))
+                if hit is not None and hit[1] in ORG_TYPES:
+                    return hit[0]
+    for dom in dict.fromkeys(d.strip() for d in domains if d.strip()):
+        # "the Health Ministry" after "the Ministry of Health and Population": the full name.
+        full = re.search(rf"\bMinistry of {re.escape(dom.title())}(?: and [A-Z][a-z]+)?\b", text)
+        if full is not None and full.group(0).casefold() != name.casefold():
+            return full.group(0)
+    return None
+
+
+def norm_key(text: str) -> str:
+    return " ".join(re.findall(r"[\w']+", text.replace("’", "'").casefold()))
+
+
+@lru_cache(maxsize=1)
+def _ALIAS_EXACT() -> dict[str, tuple[str, str]]:
+    """Every alias surface form (exactly, no tail words) and its (canonical name, type)."""
+    from ..nlp import alias_entries
+
+    out: dict[str, tuple[str, str]] = {}
+    for e in alias_entries():
+        for form in [e["name"], *e.get("aliases", [])]:
+            out.setdefault(norm_key(form), (e["name"], e.get("type", "organization")))
+    return out
+
+
+def _speaker_org_named(src: str | None, src_id: str | None, work: Work
+                       ) -> tuple[str | None, str | None, str | None]:
     """A person speaking for an organisation: (organisation, its id, the person)."""
     ent = work.entities.get(src_id) if src_id else None
     if ent is not None and ent.type in ("person", *ORG_TYPES) and " " not in ent.name:
@@ -597,12 +916,34 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
         n0, n1, nsrc, nsrc_id = sentences[i + 1]
         if nsrc is None or para_of(n0) != para_of(s0) and para_of(n0) - para_of(s0) > 1:
             continue
-        if not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1]):
+        this_report = _THIS_REPORT.match(text[n0:n1])
+        if not this_report and (not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1])):
             continue
+        subject = _THIS_SUBJECT.search(text[n0:n1]) if this_report else None
+        if subject is not None:
+            # "According to Radio X, the authorities in the territory disclosed this": the
+            # subject disclosed it; the outlet only relays.
+            from .attribution import _described, resolve_phrase
+
+            x0, x1 = n0 + subject.start("x"), n0 + subject.end("x")
+            named = resolve_phrase(subject.group("x"), x0, x1, work)
+            if named[0] is None and _described(subject.group("x")):
+                named = (_described(subject.group("x")), None)
+            if named[0] is not None:
+                nsrc, nsrc_id = named
         for f in figures:
             if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited):
                 f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
                 f.source_inherited = False
+    for n0, n1, nsrc, nsrc_id in sentences:
+        # "… treating 436 people. The centre is caring for 161. In all, 28 hospitals are
+        # providing care, the ministry added.": a paragraph closed by an attribution is its
+        # speaker's.
+        if nsrc is None or not _TRAILING_REPORT.search(text[n0:n1]):
+            continue
+        for f in figures:
+            if f.source is None and f.span.start < n0 and para_of(f.span.start) == para_of(n0):
+                f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
     line = _source_line(work)
     if line is not None:
         for f in figures:
@@ -611,6 +952,16 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
                 f.source_inherited = True
 
 
+# The next sentence attributes what came before: "This was announced by the interior minister
+# on state television." / "According to Radio X, the authorities disclosed this."
+_THIS_REPORT = re.compile(r"^\W*(?:(?:this|that|it|the (?:figure|toll|news))\s+(?:was|has been|had been)\s+"
+                          r"(?:\w+\s+)?(?:announced|reported|confirmed|stated|disclosed|said)\s+by\b"
+                          r"|[^.\d]*\b(?:disclosed|announced|reported|confirmed|stated)\s+(?:this|these figures|"
+                          r"the figures?)\W*$)", re.I)
+_THIS_SUBJECT = re.compile(r"(?:^|,\s*)(?P<x>[^,]{3,80}?)\s+(?:disclosed|announced|reported|confirmed|"
+                           r"stated)\s+(?:this|these figures|the figures?)\W*$", re.I)
+_TRAILING_REPORT = re.compile(r",\s+(?:the\s+)?[^,\d]{2,60}?\s+(?:added|said|says|reported|stated|"
+                              r"confirmed)(?:\s+on\s+\w+day)?\W*$")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
 _PLATFORMS = re.compile(r"^(?:twitter|x|telegram|facebook|instagram|youtube|tiktok|whatsapp|"
                         r"social media|getty images|reuters|afp|ap|xinhua|anadolu|news\b.*)$", re.I)
@@ -664,6 +1015,22 @@ PERPETRATOR_TYPES = ("armed_group", "government")
 _HARM_LEMMAS = {"kill", "wound", "injure", "execute", "massacre", "murder", "shoot", "abduct",
                 "kidnap", "detain", "arrest", "displace", "slay", "bomb", "shell", "strike", "attack",
                 "storm", "raid", "target"}
+
+
+_ARMED_NAME = re.compile(r"\b(?:Army|Forces|Front|Militia|Brigades?|Movement|Liberation|Rebels?)\b")
+
+
+def _armed_in(work: Work, start: int, end: int) -> bool:
+    for acr in re.findall(r"\b[A-Z]{2,6}\b", work.text[start:end]):
+        spelled = _spelled_out(acr, work)
+        if spelled is not None and _ARMED_NAME.search(spelled):
+            return True  # "one AA member" after "the Arakan Army (AA)"
+    for mention in work.mentions or []:
+        if start <= mention.span.start < end and mention.ref_id:
+            ent = work.entities.get(mention.ref_id)
+            if ent is not None and ent.type == "armed_group":
+                return True
+    return False
 
 
 def _actor_in(work: Work, start: int, end: int) -> str | None:
