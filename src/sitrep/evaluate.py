@@ -16,7 +16,7 @@ Names (source, speaker, group) are scored twice. **Strict**: the same name after
 dictionary maps each surface form to its canonical name and articles, case and punctuation are
 set aside: "SOHR" is "the Syrian Observatory for Human Rights", but "medical source in Jableh" is
 not "medical source in Baniyas", "Israel" is not "Israel Katz" and "man" is not "woman in
-Baniyas". **Lenient** (the older scorer, kept for comparison): one name inside the other, or two
+Baniyas"; a country speaking is its government ("Israel said" = "Government of Israel"). **Lenient** (the older scorer, kept for comparison): one name inside the other, or two
 shared words. Floors are pinned on the strict numbers.
 
     python -m sitrep.evaluate GOLD CORPUS [-v]
@@ -72,9 +72,24 @@ _ARTICLES = {"the", "a", "an"}
 
 def same_name(a: str | None, b: str | None) -> bool:
     """Strict: the same canonical name once aliases are resolved, ignoring articles, case and
-    punctuation. A description matches only with every qualifier the same."""
-    na, nb = _norm(_canonical(a)).split(), _norm(_canonical(b)).split()
+    punctuation. A description matches only with every qualifier the same. A country speaking
+    ("Israel said") is its government ("Government of Israel"); nothing else is."""
+    na, nb = _state(_norm(_canonical(a)).split()), _state(_norm(_canonical(b)).split())
     return [w for w in na if w not in _ARTICLES] == [w for w in nb if w not in _ARTICLES]
+
+
+def _state(words: list[str]) -> list[str]:
+    """``government of COUNTRY`` as the country's name alone."""
+    if words[:2] == ["government", "of"] and " ".join(words[2:]) in _country_names():
+        return words[2:]
+    return words
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    from .gazetteer import countries
+
+    return frozenset(_norm(name) for name, _ in countries().values())
 
 
 def lenient_name(a: str | None, b: str | None) -> bool:

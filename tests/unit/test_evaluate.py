@@ -12,6 +12,7 @@ from sitrep.evaluate import lenient_name, same_name, score
     ("the Syrian Observatory for Human Rights", "Syrian Observatory for Human Rights"),
     ("al-Julani", "Ahmed al-Sharaa"),
     ("a medical source in Jableh", "medical source in Jableh"),
+    ("Israel", "Government of Israel"),  # a country speaking is its government
     (None, None),
 ])
 def test_the_same_name_matches(a, b):
@@ -24,6 +25,9 @@ def test_the_same_name_matches(a, b):
     ("Ministry", "Gaza Health Ministry"),
     ("medical source in Jableh", "medical source in Baniyas"),
     ("Syrian Observatory for Human Rights", None),
+    ("Israel", "Government of Lebanon"),
+    ("Government of Hama", "Hama"),  # only a country's government is the country
+    ("Israel", "Israel Defense Forces"),
 ])
 def test_different_names_do_not(a, b):
     assert not same_name(a, b)
