@@ -141,9 +141,13 @@ def _rare_words(text: str, max_zipf: float) -> Counter[str]:
     return out
 
 
-def profile_documents(data: dict[str, list[Row]]) -> list[DocProfile]:
-    """What the clusterer compares: date, places, actors and rare words of each document."""
-    outlets = {d.get("outlet") for d in data["documents"]}
+def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | None = None
+                      ) -> list[DocProfile]:
+    """What the clusterer compares: date, places, actors and rare words of each document.
+    ``outlets`` are the corpus's outlets when ``data`` holds only some of its documents (an
+    outlet's name is not a mention; default: the outlets of ``data``)."""
+    if outlets is None:
+        outlets = {d.get("outlet") for d in data["documents"]}
     # Outlets name themselves in datelines and credits; they are not actors of the event.
     places = AliasIndex(data.get("places", []))
     entities = AliasIndex([e for e in data.get("entities", []) if e.get("type") != "media"],
