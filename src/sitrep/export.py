@@ -79,8 +79,10 @@ def stream_arrays(store: Store) -> Iterator[tuple[str, Iterable[dict[str, Any]]]
 
 def newest_part(store: Store, limit: int) -> tuple[dict[str, list[dict[str, Any]]], int]:
     """The kept record cut to the ``limit`` incidents with the newest last report (all when
-    ``limit`` is 0): those incidents, their tallies, documents, figures and quotes. Also returns
-    how many incidents the whole record has. A store without a kept record is linked whole."""
+    ``limit`` is 0), fewer when their documents pass ``[report] max_documents`` (the newest
+    incident is always in): those incidents, their tallies, documents, figures and quotes. Also
+    returns how many incidents the whole record has. A store without a kept record is linked
+    whole."""
     if not store.record_kept():
         data = collect(store)
         incidents = data["incidents"]
@@ -97,10 +99,18 @@ def newest_part(store: Store, limit: int) -> tuple[dict[str, list[dict[str, Any]
                 "quotes": [q for q in data["quotes"] if q["doc_id"] in doc_ids],
                 "posts": [p for p in data["posts"] if p["doc_id"] in doc_ids]}, len(incidents)
     incidents = store.kept_incidents()
-    if not limit or len(incidents) <= limit:
+    budget = CONFIG["report"]["max_documents"]
+    if not limit or (len(incidents) <= limit and store.counts()["documents"] <= budget):
         return collect(store), len(incidents)
-    keep = {i["id"] for i in sorted(
-        incidents, key=lambda i: (i.get("end") or i.get("start") or "", i["id"]), reverse=True)[:limit]}
+    # Newest first, while their documents fit the page's budget (the newest one always).
+    keep: set[str] = set()
+    docs = 0
+    for inc in sorted(incidents, key=lambda i: (i.get("end") or i.get("start") or "", i["id"]),
+                      reverse=True)[:limit]:
+        if keep and docs + len(inc["doc_ids"]) > budget:
+            break
+        keep.add(inc["id"])
+        docs += len(inc["doc_ids"])
     chosen = [i for i in incidents if i["id"] in keep]
     doc_ids = [d for i in chosen for d in i["doc_ids"]]
     return {"documents": list(store.iter_documents(doc_ids)),
@@ -190,7 +200,7 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
     rows = {p["id"]: p for p in places}
     touched = set(dirty)
     reach = store.incident_reach()
-    dated = sorted((p.day, p) for p in probe if p.day)
+    dated = sorted(((p.day, p) for p in probe if p.day), key=lambda x: (x[0], x[1].doc_id))
     days = [d for d, _ in dated]
     for iid, r in reach.items():
         countries, specific = set(r["countries"]), set(r["places"])
