@@ -40,13 +40,14 @@ class Runner(str, Enum):
     ray = "ray"
 
 
-def open_store(target: str, must_exist: bool = False) -> Store:
-    """The store, or one clear line and exit status 2 when it cannot be opened."""
+def open_store(target: str, must_exist: bool = False, write: bool | None = None) -> Store:
+    """The store, or one clear line and exit status 2 when it cannot be opened. A store that
+    must exist is opened read-only unless ``write``."""
     if must_exist and not store_exists(target):
         say(f"{display(target)}: no such database (run `sitrep ingest` first)")
         raise typer.Exit(2)
     try:
-        return Store(target, create=not must_exist)
+        return Store(target, create=not must_exist if write is None else write)
     except StoreError as exc:
         say(str(exc))
         raise typer.Exit(2) from None
@@ -357,7 +358,7 @@ def relink(db: Optional[str] = DbOption) -> None:
     new documents touch; this gives the record a one-run ingest of the same corpus would)."""
     from .export import keep_incidents
 
-    with open_store(db or default_db(), must_exist=True) as store:
+    with open_store(db or default_db(), must_exist=True, write=True) as store:
         keep_incidents(store, full=True)
         n = len(store.kept_incidents())
     say(f"relinked: {n} incident(s)")

@@ -227,7 +227,7 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
     data = {"documents": list(store.iter_documents(doc_ids)),
             "figures": list(store.figures_of(doc_ids)), "quotes": [],
             "entities": entities, "places": places, "posts": []}
-    result = link(data, stored, outlets=outlets)
+    result = link(data, stored, outlets=outlets, profiled={p.doc_id: p for p in probe})
     part = _part(data, result, stored, touched)
     part["quotes"] = _restatement(store, doc_ids, part["days"], _statements)
     store.save_linked(part)

@@ -203,3 +203,34 @@ def test_reingesting_changes_nothing(link_results, tmp_path):
         assert not any(store.add(link_results[n]) for n in ("01", "04"))
         assert not keep_incidents(store)
         assert (store.generation(), collect(store)) == before
+
+
+def test_cli_report_shows_the_newest_incidents_and_relink_keeps_the_ids(link_results, tmp_path):
+    from typer.testing import CliRunner
+
+    from sitrep.cli import app
+
+    db = str(tmp_path / "s.db")
+    with Store(db) as store:
+        for n in ("01", "02", "03", "04", "05"):
+            store.add(link_results[n])
+        keep_incidents(store)
+        before = collect(store)
+    assert len(before["incidents"]) >= 2
+    runner = CliRunner()
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--db", db, "--out", str(out), "--incidents", "1"])
+    assert result.exit_code == 0, result.output
+    newest = max(before["incidents"], key=lambda i: i.get("end") or i.get("start") or "")
+    assert f"(1 of {len(before['incidents'])} incidents" in result.output
+    html = out.read_text(encoding="utf-8")
+    assert f"{len(before['incidents']) - 1} older incident" in html
+    assert newest["title"] in html
+    result = runner.invoke(app, ["relink", "--db", db])
+    assert result.exit_code == 0 and f"relinked: {len(before['incidents'])} incident(s)" in result.output
+    with Store(db) as store:
+        assert _comparable(collect(store)) == _comparable(before)
+    exported = tmp_path / "x.json"
+    result = runner.invoke(app, ["export", "--db", db, "--out", str(exported)])
+    assert result.exit_code == 0
+    assert json.loads(exported.read_text(encoding="utf-8")) == before

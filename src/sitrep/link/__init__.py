@@ -43,14 +43,21 @@ class Linked:
 
 
 def link(data: dict[str, list[Row]], stored: Record | None = None,
-         outlets: set[str | None] | None = None) -> Linked:
+         outlets: set[str | None] | None = None,
+         profiled: dict[str, DocProfile] | None = None) -> Linked:
     """Incidents, figure links and statement links for one exported corpus. ``stored`` is the
     incident record kept from the last linking (see ``ids``): incidents keep their ids; without
     one, ids are those of a first linking. ``Linked.record`` is the record to keep. ``outlets``: every
     outlet of the store, when ``data`` is only part of it (see ``profile_documents``)."""
     place_rows = {p["id"]: p for p in data.get("places", [])}
     docs = {d["id"]: d for d in data["documents"]}
-    profiles = {p.doc_id: p for p in profile_documents(data, outlets=outlets)}
+    # Documents already profiled (by the caller, over the same places and entities) are not
+    # profiled again.
+    profiled = profiled or {}
+    rest = {**data, "documents": [d for d in data["documents"] if d["id"] not in profiled]}
+    profiles = {**{d["id"]: profiled[d["id"]] for d in data["documents"] if d["id"] in profiled},
+                **{p.doc_id: p for p in profile_documents(rest, outlets=outlets)}}
+    profiles = {d["id"]: profiles[d["id"]] for d in data["documents"]}
     doc_day = {k: p.day.isoformat() if p.day else "" for k, p in profiles.items()}
     figs_by_doc: dict[str, list[Row]] = defaultdict(list)
     for f in data.get("figures", []):
