@@ -254,7 +254,7 @@ def _restatement(store: Store, doc_ids: list[str], days: dict[str, str],
     mine_ids = {q["id"] for q in mine}
     wanted = {qid for qid, d in their if qid not in mine_ids and lo is not None
               and (when(d) is None or lo <= when(d) <= hi)}
-    groups = {s for s in store.statements_of(wanted | mine_ids) if s and s.startswith("s_")}
+    groups = store.statements_of(wanted | mine_ids)
     wanted |= set(store.quotes_of_statements(groups))
     rows = mine + [q for q in store.quotes_by_id(wanted - mine_ids)]
     day_of.update(store.doc_days({q["doc_id"] for q in rows} - set(day_of)))

@@ -598,14 +598,16 @@ class Store:
         return self._rows_of("quotes", "id", ids)
 
     def statements_of(self, quote_ids: Iterable[str]) -> set[str]:
-        """The kept statement ids of these quotes."""
+        """The kept statement ids of these quotes that more than one quote shares."""
         ids = sorted(set(quote_ids))
         out: set[str] = set()
         for k in range(0, len(ids), 500):
             chunk = ids[k:k + 500]
-            out.update(r[0] for r in self.execute(
-                f"SELECT statement_id FROM record_quotes WHERE quote_id IN "
-                f"({', '.join('?' * len(chunk))})", chunk))
+            for sid, data in self.execute(
+                    f"SELECT statement_id, data FROM record_quotes WHERE quote_id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk):
+                if sid and (json.loads(data).get("statement_quotes") or 1) > 1:
+                    out.add(sid)
         return out
 
     def incident_reach(self) -> dict[str, dict[str, Any]]:
