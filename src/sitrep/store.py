@@ -244,6 +244,7 @@ class Store:
         self.target = target or default_db()
         self.path = self.target
         self.read_problems: list[Problem] = []
+        self.last_refresh: dict[str, int] = {}  # what the last incremental refresh linked
         if is_url(self.target):
             self._db: _Backend = _Postgres(self.target)
         else:
@@ -546,8 +547,8 @@ class Store:
     # transaction with the incident ids; the meta key ``record`` says the store has one.
 
     def record_kept(self) -> bool:
-        if "record_incidents" not in self._db.tables():
-            return False
+        if not {"record_incidents", "sitrep_meta"} <= self._db.tables():
+            return False  # a store from before the record was kept, opened read-only
         return self.execute("SELECT 1 FROM sitrep_meta WHERE key = 'record'").fetchone() is not None
 
     def unlinked_documents(self) -> list[str]:
