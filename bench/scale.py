@@ -7,8 +7,9 @@
 ``sitrep ingest`` filled from the bench generator (``make_corpus.py``) and whose record is kept
 (``sitrep relink``). The new store holds SRC's rows (documents, figures, quotes, posts, the
 documents' entities and places) and its kept record ``--blocks`` times, each copy with new ids
-and every date moved on by the source's span plus ``--gap-days``, so copies never fall within
-linking distance of each other and each copy's kept record is the one linking would give it.
+and every date moved back by the source's span plus ``--gap-days`` from the one before (copies
+stay in the past: sitrep drops publication dates in the future on read), so copies never fall
+within linking distance of each other and each copy keeps the source's record.
 
 ``measure`` times, each in its own process with its peak RSS (``ru_maxrss``):
 
@@ -169,7 +170,8 @@ def build(args: argparse.Namespace) -> None:
         total = 0
         days = dict(source.execute("SELECT doc_id, day FROM record_docs WHERE day <> ''").fetchall())
         for k in range(args.blocks):
-            copier = Copier(f"b{k}", k * step, k * (max_seq + 1), days)
+            # Copies go back in time (sitrep drops publication dates in the future on read).
+            copier = Copier(f"b{k}", -k * step, k * (max_seq + 1), days)
             total += copy_block(source, target, copier)
             print(f"block {k + 1}/{args.blocks}: {total:,} documents, "
                   f"{time.perf_counter() - t0:.0f} s", flush=True)

@@ -192,6 +192,7 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
 
     cfg = CONFIG["link"]
     gap = timedelta(days=cfg["max_gap_days"])
+    span = timedelta(days=cfg["max_gap_days"] + cfg["max_span_days"])
     places, entities = store.places(), store.entities()
     outlets = store.outlets()
     new_docs = list(store.iter_documents(new))
@@ -210,10 +211,13 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
             hi = bisect.bisect_right(days, date.fromisoformat(r["last"]) + gap)
             near = [p for _, p in dated[lo:hi]]
         # Undated documents on either side are compared whatever the dates: they must share a
-        # specific place instead.
+        # specific place instead. An incident with dated reports spans at most max_span_days, so
+        # its undated documents are compared with new ones within that span of its dates.
         loose = [p for p in probe if p.day is None] if r["first"] else probe
-        if r.get("undated"):
-            loose = probe
+        if r.get("undated") and r["first"]:
+            lo = bisect.bisect_left(days, date.fromisoformat(r["first"]) - span)
+            hi = bisect.bisect_right(days, date.fromisoformat(r["last"]) + span)
+            loose = loose + [p for _, p in dated[lo:hi]]
         for p in near:
             theirs = {rows[x].get("country_code") for x in p.places if x in rows} - {None}
             if not theirs or not countries or theirs & countries:
@@ -246,18 +250,16 @@ def _restatement(store: Store, doc_ids: list[str], days: dict[str, str],
     speakers = {q["speaker_id"] for q in mine if q.get("speaker_id")}
     if not speakers:
         return {qid: lk.as_dict() for qid, lk in statements(mine, days).items()}
-    their = store.quotes_of_speakers(speakers)
-    day_of = {**store.doc_days({d for _, d in their} - set(days)), **days}
-
-    def when(q_doc: str) -> date | None:
-        return _parse_day(day_of.get(q_doc))
-
-    spans = [when(q["doc_id"]) for q in mine]
-    spans = [d for d in spans if d]
-    lo, hi = (min(spans) - window, max(spans) + window) if spans else (None, None)
+    spans = [d for d in (_parse_day(days.get(q["doc_id"])) for q in mine) if d]
+    if not spans:
+        return {qid: lk.as_dict() for qid, lk in statements(mine, days).items()}
+    # Their stored quotes from documents within the window (or without a day), read through the
+    # index on speaker and the kept document days: memory follows the window, not the store.
+    lo, hi = min(spans) - window, max(spans) + window
     mine_ids = {q["id"] for q in mine}
-    wanted = {qid for qid, d in their if qid not in mine_ids and lo is not None
-              and (when(d) is None or lo <= when(d) <= hi)}
+    their = store.quotes_of_speakers(speakers, lo.isoformat(), hi.isoformat())
+    day_of = {**store.doc_days({d for _, d in their} - set(days)), **days}
+    wanted = {qid for qid, _ in their if qid not in mine_ids}
     groups = store.statements_of(wanted | mine_ids)
     wanted |= set(store.quotes_of_statements(groups))
     rows = mine + [q for q in store.quotes_by_id(wanted - mine_ids)]

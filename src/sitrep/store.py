@@ -81,6 +81,7 @@ CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
 CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
 CREATE INDEX IF NOT EXISTS incident_docs_incident ON incident_docs(incident_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_id);
+CREATE INDEX IF NOT EXISTS record_docs_day ON record_docs(day);
 CREATE INDEX IF NOT EXISTS record_quotes_statement ON record_quotes(statement_id);
 CREATE INDEX IF NOT EXISTS documents_identity ON documents(identity);
 CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
@@ -627,14 +628,18 @@ class Store:
                                     f"({', '.join('?' * len(chunk))})", chunk).fetchall())
         return out
 
-    def quotes_of_speakers(self, speaker_ids: Iterable[str]) -> list[tuple[str, str]]:
-        """(quote id, document id) of every quote by these speakers."""
+    def quotes_of_speakers(self, speaker_ids: Iterable[str], first: str, last: str
+                           ) -> list[tuple[str, str]]:
+        """(quote id, document id) of the quotes by these speakers in linked documents whose
+        day is from ``first`` to ``last`` (ISO dates) or unknown."""
         ids = sorted(set(speaker_ids))
         out: list[tuple[str, str]] = []
         for k in range(0, len(ids), 500):
             chunk = ids[k:k + 500]
-            out += self.execute(f"SELECT id, doc_id FROM quotes WHERE speaker_id IN "
-                                f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+            out += self.execute(
+                f"SELECT q.id, q.doc_id FROM quotes q JOIN record_docs r ON r.doc_id = q.doc_id "
+                f"WHERE q.speaker_id IN ({', '.join('?' * len(chunk))}) "
+                f"AND (r.day = '' OR (r.day >= ? AND r.day <= ?))", [*chunk, first, last]).fetchall()
         return out
 
     def quotes_of_statements(self, statement_ids: Iterable[str]) -> list[str]:
