@@ -125,8 +125,9 @@ def keep_incidents(store: Store, full: bool = False) -> bool:
     """Refresh the kept record after documents were added or removed (ingest calls this once
     per run, after its documents are stored). Only what the new documents can touch is linked
     and reconciled again: the stored incidents within ``max_gap_days`` of a new document that
-    name one of its countries (or, for a document without any date, one of its specific places),
-    and the incidents that lost a document; their rows, ids and the statements of their speakers
+    name one of its countries (where a document has no date at all: that share a specific place,
+    within ``max_span_days`` of the batch's dated documents), and the incidents that lost a
+    document; their rows, ids and the statements of their speakers
     around those days are kept anew. A store without a kept record, or ``full``, is linked whole
     (``sitrep relink``). Returns whether the record changed."""
     if full or not store.record_kept():
@@ -203,6 +204,15 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
     reach = store.incident_reach()
     dated = sorted(((p.day, p) for p in probe if p.day), key=lambda x: (x[0], x[1].doc_id))
     days = [d for d, _ in dated]
+    # A new document without any date is compared with the incidents of the batch's period (its
+    # dated documents' days, widened by max_span_days) that share a specific place with it; a
+    # batch with no date at all, with every incident sharing one (`sitrep relink`: with all).
+    undated_new = [p for p in probe if p.day is None]
+
+    def in_period(r: dict[str, Any]) -> bool:
+        return not days or (date.fromisoformat(r["first"]) <= days[-1] + span
+                            and date.fromisoformat(r["last"]) >= days[0] - span)
+
     for iid, r in reach.items():
         countries, specific = set(r["countries"]), set(r["places"])
         near = []
@@ -213,7 +223,7 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
         # Undated documents on either side are compared whatever the dates: they must share a
         # specific place instead. An incident with dated reports spans at most max_span_days, so
         # its undated documents are compared with new ones within that span of its dates.
-        loose = [p for p in probe if p.day is None] if r["first"] else probe
+        loose = (undated_new if in_period(r) else []) if r["first"] else probe
         if r.get("undated") and r["first"]:
             lo = bisect.bisect_left(days, date.fromisoformat(r["first"]) - span)
             hi = bisect.bisect_right(days, date.fromisoformat(r["last"]) + span)
