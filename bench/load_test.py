@@ -7,8 +7,9 @@ then runs ``--clients`` threads that each request the list endpoints in turn (``
 ``/api/tallies``, ``/api/figures?limit=50``, ``/api/quotes?limit=50``, ``/api/figures?status=killed``)
 until ``--requests`` requests in all or ``--seconds`` have passed, whichever comes first. Prints
 requests per second, p50 / p99 latency per endpoint and overall, and errors. The first request
-(which computes the record) is made and timed before the clients start: the app computes the
-linked record once per change to the store.
+(which loads the record: the kept record as stored, or for a store without one the record
+linked in memory) is made and timed before the clients start: the app loads the record once
+per change to the store.
 
 Bounded by count and time, loopback only; it stops the server it started.
 """
@@ -74,7 +75,8 @@ def main() -> int:
                     break
             except OSError:
                 time.sleep(0.2)
-        # The first request links and reconciles the whole store: give it time.
+        # The first request reads the kept record (or, for a store without one, links it): give
+        # it time.
         first, status = get(base + "/api/incidents", timeout=1800)
         if status != 200:
             print(f"server did not answer ({status})", file=sys.stderr)

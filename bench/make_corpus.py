@@ -250,10 +250,12 @@ def _slug(text: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-")
 
 
-def vary(base: Base, donors: list[str], rng: random.Random) -> tuple[str, dict]:
-    """One varied article (text, metadata without path) from ``base``."""
+def vary(base: Base, donors: list[str], rng: random.Random, span_weeks: int = 10
+         ) -> tuple[str, dict]:
+    """One varied article (text, metadata without path) from ``base``; its dates move by up to
+    ``span_weeks`` whole weeks either way."""
     outlet = rng.choice(OUTLETS)
-    varier = Varier(factor=rng.uniform(0.5, 2.5), shift_days=7 * rng.randint(-10, 10),
+    varier = Varier(factor=rng.uniform(0.5, 2.5), shift_days=7 * rng.randint(-span_weeks, span_weeks),
                     outlet=outlet, year=(base.published or date(2025, 1, 1)).year)
     # Paragraph sampling: the lede always, the rest with probability 0.85 (at least 3 kept).
     paras = [base.paras[0]] + [p for p in base.paras[1:] if rng.random() < 0.85]
@@ -275,8 +277,11 @@ def vary(base: Base, donors: list[str], rng: random.Random) -> tuple[str, dict]:
 
 
 def generate(n: int, out_dir: str | Path, seed: int = 1, demo_dir: Path = DEMO_DIR,
-             clear: bool = True) -> dict:
-    """Write ``n`` varied articles and ``manifest.jsonl`` into ``out_dir``; return corpus stats."""
+             clear: bool = True, span_days: int | None = None) -> dict:
+    """Write ``n`` varied articles and ``manifest.jsonl`` into ``out_dir``; return corpus stats.
+    ``span_days``: spread the articles' dates over about this many days (default: ±10 weeks
+    around each base article's date, as the speed tables were measured)."""
+    span_weeks = 10 if span_days is None else max(1, span_days // 14)
     out = Path(out_dir)
     if clear and out.exists():
         shutil.rmtree(out)
@@ -294,7 +299,7 @@ def generate(n: int, out_dir: str | Path, seed: int = 1, demo_dir: Path = DEMO_D
         donors = [p for p in by_topic[base.topic] if p not in base.paras]
         rng = random.Random(f"sitrep-bench:{seed}:{i}")
         for _attempt in range(50):
-            text, meta = vary(base, donors, rng)
+            text, meta = vary(base, donors, rng, span_weeks)
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if digest not in seen:
                 break
@@ -320,8 +325,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--docs", "-n", type=int, default=300, help="number of articles (default 300)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--out", default="bench/out/corpus", help="output directory (replaced)")
+    ap.add_argument("--span-days", type=int, default=None,
+                    help="spread dates over about this many days (e.g. 730: two years; default "
+                         "±10 weeks around each base article)")
     a = ap.parse_args(argv)
-    stats = generate(a.docs, a.out, a.seed)
+    stats = generate(a.docs, a.out, a.seed, span_days=a.span_days)
     print(f"wrote {stats['docs']} articles ({stats['bytes']:,} bytes) to {stats['dir']}")
 
 

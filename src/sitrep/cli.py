@@ -45,13 +45,14 @@ class Runner(str, Enum):
     ray = "ray"
 
 
-def open_store(target: str, must_exist: bool = False) -> Store:
-    """The store, or one clear line and exit status 2 when it cannot be opened."""
+def open_store(target: str, must_exist: bool = False, write: bool | None = None) -> Store:
+    """The store, or one clear line and exit status 2 when it cannot be opened. A store that
+    must exist is opened read-only unless ``write``."""
     if must_exist and not store_exists(target):
         say(f"{display(target)}: no such database (run `sitrep ingest` first)")
         raise typer.Exit(2)
     try:
-        return Store(target, create=not must_exist)
+        return Store(target, create=not must_exist if write is None else write)
     except StoreError as exc:
         say(str(exc))
         raise typer.Exit(2) from None
@@ -326,6 +327,9 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
     if fmt not in FORMATS:
         say(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
+    if fmt == "json":
+        _export_json_streamed(db, out_path)
+        return
     data = open_store_data(db)
     try:
         if fmt in ("csv", "parquet"):
@@ -357,21 +361,77 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
         raise typer.Exit(2) from None
 
 
+def _export_json_streamed(db: Optional[str], out_path: str) -> None:
+    """The JSON export written row by row from the kept record: memory does not grow with the
+    store (the same bytes as writing it from memory)."""
+    from .export import stream_arrays, write_json_stream
+
+    with open_store(db or default_db(), must_exist=True) as store:
+        _warn_unlinked(store)
+        try:
+            if out_path == "-":
+                write_json_stream(stream_arrays(store), sys.stdout)
+            else:
+                with atomic_file(out_path) as fh:
+                    write_json_stream(stream_arrays(store), fh)
+        except OutputError as exc:
+            say(str(exc))
+            raise typer.Exit(2) from None
+        for problem in store.read_problems:
+            _report(problem, "warning:")
+    if out_path != "-":
+        say(f"wrote {out_path}")
+
+
+def _warn_unlinked(store: Store) -> None:
+    """One line when documents were stored after the record was last kept (an ingest run that
+    was interrupted): they are read unlinked until the next ingest or `sitrep relink`."""
+    if store.record_kept():
+        n = len(store.unlinked_documents())
+        if n:
+            say(f"note: {n} document(s) are not linked into incidents yet; run `sitrep relink`")
+
+
+@app.command()
+def relink(db: Optional[str] = DbOption) -> None:
+    """Link and reconcile the whole store again and keep the record (ingest refreshes only what
+    new documents touch; this gives the record a one-run ingest of the same corpus would)."""
+    from .export import keep_incidents
+
+    with open_store(db or default_db(), must_exist=True, write=True) as store:
+        keep_incidents(store, full=True)
+        n = len(store.kept_incidents())
+    say(f"relinked: {n} incident(s)")
+
+
 @app.command()
 def report(out_path: str = typer.Option("report.html", "--out", "-o", help="HTML file to write."),
+           incidents: Optional[int] = typer.Option(
+               None, "--incidents", "-n", min=0,
+               help="The incidents with the newest reports to include, with their documents "
+                    "(default: [report] max_incidents; 0 = all). The rest are in `sitrep serve`."),
            db: Optional[str] = DbOption) -> None:
     """Write one self-contained HTML report (no network): incidents, tallies, map, claims, quotes."""
+    from .export import newest_part
     from .report import render_report
 
-    data = open_store_data(db)
+    limit = CONFIG["report"]["max_incidents"] if incidents is None else incidents
+    with open_store(db or default_db(), must_exist=True) as store:
+        _warn_unlinked(store)
+        data, total = newest_part(store, limit)
+        for problem in store.read_problems:
+            _report(problem, "warning:")
     try:
-        html = render_report(data)
+        html = render_report(data, total_incidents=total)
         with atomic_file(out_path) as fh:
             fh.write(html)
     except OutputError as exc:
         say(str(exc))
         raise typer.Exit(2)
-    say(f"wrote {out_path} ({len(data['figures'])} figures, {len(data['documents'])} documents)")
+    shown = len(data["incidents"])
+    say(f"wrote {out_path} ({shown} of {total} incidents, {len(data['figures'])} figures, "
+        f"{len(data['documents'])} documents)" if shown < total else
+        f"wrote {out_path} ({len(data['figures'])} figures, {len(data['documents'])} documents)")
 
 
 @app.command()
@@ -416,7 +476,11 @@ def stats(db: Optional[str] = DbOption) -> None:
                       + ("" if extracts(code) else " (not extracted yet)"), highlight=False)
         for p in store.problems():
             out.print(literal(f"problem    {p['path']}: {p['message']}"), highlight=False, markup=False)
-        data = collect(store) if store.counts().get("documents") else {"incidents": [], "tallies": []}
+        if store.record_kept():
+            incs = store.kept_incidents()
+            data = {"incidents": incs, "tallies": list(store.kept_tallies([i["id"] for i in incs]))}
+        else:
+            data = collect(store) if store.counts().get("documents") else {"incidents": [], "tallies": []}
     # Newest last report first, as in the report and the app.
     for inc in sorted(data["incidents"], key=lambda i: i.get("end") or i.get("start") or "",
                       reverse=True):

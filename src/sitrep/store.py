@@ -20,7 +20,7 @@ import re
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import pathname2url
 
@@ -66,7 +66,23 @@ CREATE TABLE IF NOT EXISTS incidents (
 CREATE TABLE IF NOT EXISTS incident_docs (
     doc_id TEXT PRIMARY KEY REFERENCES documents(id),
     incident_id TEXT NOT NULL REFERENCES incidents(id));
+CREATE TABLE IF NOT EXISTS record_incidents (
+    id TEXT PRIMARY KEY, start_key TEXT NOT NULL, data TEXT NOT NULL, reach TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_docs (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id), day TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_tallies (
+    incident_id TEXT NOT NULL, k INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (incident_id, k));
+CREATE TABLE IF NOT EXISTS record_figures (
+    figure_id TEXT PRIMARY KEY, incident_id TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_quotes (
+    quote_id TEXT PRIMARY KEY, statement_id TEXT, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record_dirty (incident_id TEXT PRIMARY KEY);
 CREATE INDEX IF NOT EXISTS figures_doc ON figures(doc_id);
+CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
+CREATE INDEX IF NOT EXISTS incident_docs_incident ON incident_docs(incident_id);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_id);
+CREATE INDEX IF NOT EXISTS record_docs_day ON record_docs(day);
+CREATE INDEX IF NOT EXISTS record_quotes_statement ON record_quotes(statement_id);
 CREATE INDEX IF NOT EXISTS documents_identity ON documents(identity);
 CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
 """
@@ -133,6 +149,11 @@ def _now() -> str:
 
 def _json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def _plain_json(obj: Any) -> str:
+    """JSON keeping the keys' order (rows of the linked record are exported as they are)."""
+    return json.dumps(obj, ensure_ascii=False)
 
 
 class _Backend:
@@ -233,6 +254,7 @@ class Store:
         self.target = target or default_db()
         self.path = self.target
         self.read_problems: list[Problem] = []
+        self.last_refresh: dict[str, int] = {}  # what the last incremental refresh linked
         if is_url(self.target):
             self._db: _Backend = _Postgres(self.target)
         else:
@@ -383,7 +405,15 @@ class Store:
 
     def _delete_document(self, doc_id: str) -> None:
         self._bump()
-        # Its place in the incident record goes too; the next keep_incidents files it again.
+        # Its place in the incident record goes too; the next keep_incidents files it again and
+        # links its incident anew (marked dirty), and what linking said of its rows goes.
+        self.execute("INSERT INTO record_dirty (incident_id) SELECT incident_id FROM incident_docs "
+                     "WHERE doc_id = ? ON CONFLICT DO NOTHING", (doc_id,))
+        self.execute("DELETE FROM record_figures WHERE figure_id IN "
+                     "(SELECT id FROM figures WHERE doc_id = ?)", (doc_id,))
+        self.execute("DELETE FROM record_quotes WHERE quote_id IN "
+                     "(SELECT id FROM quotes WHERE doc_id = ?)", (doc_id,))
+        self.execute("DELETE FROM record_docs WHERE doc_id = ?", (doc_id,))
         for table in ("figures", "quotes", "posts", "repairs", "doc_entities", "doc_places",
                       "incident_docs"):
             self.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
@@ -423,14 +453,33 @@ class Store:
         """Stored documents, their metadata checked again: a field an older version stored with
         the wrong type is dropped from what is read and reported, so one bad row never takes an
         export, a report or a page down."""
+        return list(self.iter_documents())
+
+    def iter_documents(self, ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """``documents`` one at a time (all, or those with the given ids, in insertion order)."""
         from .meta import META_KEYS, validate
 
-        out = []
-        for row in self._rows("documents"):
+        rows = self._rows("documents") if ids is None else self._rows_of("documents", "id", ids)
+        for row in rows:
             meta, problems = validate(row, f"stored document {row['id']}")
             self.read_problems.extend(problems)
-            out.append({**row, **{k: meta.get(k) for k in META_KEYS}} if problems else row)
-        return out
+            yield {**row, **{k: meta.get(k) for k in META_KEYS}} if problems else row
+
+    def _rows_of(self, table: str, key: str, values: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The table's records whose ``key`` is one of ``values``, in insertion order, read in
+        chunks so no statement grows with the corpus."""
+        assert table in ORDERED and key in ("id", "doc_id")
+        values = sorted(set(values))
+        found: list[tuple[int, str]] = []
+        for k in range(0, len(values), 500):
+            chunk = values[k:k + 500]
+            found += self.execute(
+                f"SELECT {self._db.order}, data FROM {table} WHERE {key} IN "
+                f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+        for _, data in sorted(found):
+            row = json.loads(data)
+            if isinstance(row, dict) and isinstance(row.get("id"), str):
+                yield row
 
     def figures(self) -> list[dict[str, Any]]:
         return list(self._rows("figures"))
@@ -467,7 +516,7 @@ class Store:
     # is in, when each incident was first stored, merges and splits. Written whole, in one
     # transaction, only when linking changed it.
 
-    def incident_record(self) -> dict[str, Any]:
+    def incident_record(self, docs: bool = True) -> dict[str, Any]:
         incidents: dict[str, Any] = {}
         if "incidents" not in self._db.tables():
             # A store from before incidents were kept, opened read-only: nothing stored yet.
@@ -482,9 +531,10 @@ class Store:
             incidents[iid] = {"merged_ids": [], "split_from": [], "split_to": [],
                               **(body if isinstance(body, dict) else {}),
                               "seq": seq, "merged_into": merged_into}
-        docs = {d: i for d, i in self.execute("SELECT doc_id, incident_id FROM incident_docs")
-                if i in incidents}
-        return {"docs": docs, "incidents": incidents}
+        if not docs:
+            return {"docs": {}, "incidents": incidents}
+        return {"docs": {d: i for d, i in self.execute("SELECT doc_id, incident_id FROM incident_docs")
+                         if i in incidents}, "incidents": incidents}
 
     def save_incident_record(self, record: dict[str, Any]) -> None:
         known = {r[0] for r in self.execute("SELECT id FROM documents")}
@@ -499,6 +549,234 @@ class Store:
             self.executemany("INSERT INTO incident_docs (doc_id, incident_id) VALUES (?, ?)",
                              sorted((d, i) for d, i in record["docs"].items() if d in known))
             self._bump()
+
+    # --- the linked record ------------------------------------------------------------
+    # What linking and reconciliation said, kept so that readers (export, report, app, stats)
+    # read it instead of computing it: the exported incidents and tallies, and per figure and
+    # quote what linking adds to it. ``keep_incidents`` writes the part it linked anew, in one
+    # transaction with the incident ids; the meta key ``record`` says the store has one.
+
+    def record_kept(self) -> bool:
+        if not {"record_incidents", "sitrep_meta"} <= self._db.tables():
+            return False  # a store from before the record was kept, opened read-only
+        return self.execute("SELECT 1 FROM sitrep_meta WHERE key = 'record'").fetchone() is not None
+
+    def unlinked_documents(self) -> list[str]:
+        """Documents no incident holds yet (stored since the record was last kept)."""
+        return [r[0] for r in self.execute(
+            f"SELECT id FROM documents WHERE id NOT IN (SELECT doc_id FROM incident_docs) "
+            f"ORDER BY {self._db.order}")]
+
+    def dirty_incidents(self) -> set[str]:
+        """Stored incidents that lost a document since the record was kept."""
+        return {r[0] for r in self.execute("SELECT incident_id FROM record_dirty")}
+
+    def incident_entries(self) -> dict[str, Any]:
+        """Every stored incident's id entry (seq, merges, splits), without its documents."""
+        return self.incident_record(docs=False)["incidents"]
+
+    def incident_docs_of(self, incident_ids: Iterable[str]) -> dict[str, str]:
+        """Document -> incident for the documents of the given incidents."""
+        out: dict[str, str] = {}
+        ids = sorted(set(incident_ids))
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            out.update(self.execute(
+                f"SELECT doc_id, incident_id FROM incident_docs WHERE incident_id IN "
+                f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return out
+
+    def incidents_of_docs(self, doc_ids: Iterable[str]) -> set[str]:
+        ids = sorted(set(doc_ids))
+        out: set[str] = set()
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            out.update(r[0] for r in self.execute(
+                f"SELECT incident_id FROM incident_docs WHERE doc_id IN "
+                f"({', '.join('?' * len(chunk))})", chunk))
+        return out
+
+    def outlets(self) -> set[str | None]:
+        return {r[0] for r in self.execute("SELECT DISTINCT outlet FROM documents")}
+
+    def figures_of(self, doc_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        return self._rows_of("figures", "doc_id", doc_ids)
+
+    def quotes_of(self, doc_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        return self._rows_of("quotes", "doc_id", doc_ids)
+
+    def quotes_by_id(self, ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        return self._rows_of("quotes", "id", ids)
+
+    def statements_of(self, quote_ids: Iterable[str]) -> set[str]:
+        """The kept statement ids of these quotes that more than one quote shares."""
+        ids = sorted(set(quote_ids))
+        out: set[str] = set()
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            for sid, data in self.execute(
+                    f"SELECT statement_id, data FROM record_quotes WHERE quote_id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk):
+                if sid and (json.loads(data).get("statement_quotes") or 1) > 1:
+                    out.add(sid)
+        return out
+
+    def incident_reach(self) -> dict[str, dict[str, Any]]:
+        """Per kept incident what a new document must share to be compared with it: its
+        documents' first and last day, the countries and the specific places they name."""
+        return {iid: json.loads(reach) for iid, reach in
+                self.execute("SELECT id, reach FROM record_incidents")}
+
+    def doc_days(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The day linking gave each of these documents ('' for none)."""
+        ids = sorted(set(doc_ids))
+        out: dict[str, str] = {}
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            out.update(self.execute(f"SELECT doc_id, day FROM record_docs WHERE doc_id IN "
+                                    f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+        return out
+
+    def quotes_of_speakers(self, speaker_ids: Iterable[str], first: str, last: str
+                           ) -> list[tuple[str, str]]:
+        """(quote id, document id) of the quotes by these speakers in linked documents whose
+        day is from ``first`` to ``last`` (ISO dates) or unknown."""
+        ids = sorted(set(speaker_ids))
+        out: list[tuple[str, str]] = []
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            out += self.execute(
+                f"SELECT q.id, q.doc_id FROM quotes q JOIN record_docs r ON r.doc_id = q.doc_id "
+                f"WHERE q.speaker_id IN ({', '.join('?' * len(chunk))}) "
+                f"AND (r.day = '' OR (r.day >= ? AND r.day <= ?))", [*chunk, first, last]).fetchall()
+        return out
+
+    def quotes_of_statements(self, statement_ids: Iterable[str]) -> list[str]:
+        ids = sorted(set(statement_ids))
+        out: list[str] = []
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            out += [r[0] for r in self.execute(
+                f"SELECT quote_id FROM record_quotes WHERE statement_id IN "
+                f"({', '.join('?' * len(chunk))})", chunk)]
+        return out
+
+    def save_linked(self, part: dict[str, Any]) -> None:
+        """Keep one linking's part of the record, in one transaction: ``entries`` (incident id ->
+        id entry, every one that changed), ``docs`` (document -> incident for every document
+        linked anew), ``replaced`` (incident ids whose rows this part replaces), ``incidents`` and
+        ``tallies`` (exported rows), ``figures`` (figure id -> (incident id, what linking adds))
+        and ``quotes`` (quote id -> what linking adds)."""
+        known = {r[0] for r in self.execute("SELECT id FROM documents")} if part["docs"] else set()
+        with self._db.transaction():
+            for iid, e in sorted(part["entries"].items()):
+                body = _json({k: v for k, v in e.items() if k not in ("seq", "merged_into")})
+                self.execute("INSERT INTO incidents (id, seq, merged_into, data) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, "
+                             "merged_into = excluded.merged_into, data = excluded.data",
+                             (iid, e["seq"], e.get("merged_into"), body))
+            self.executemany("INSERT INTO incident_docs (doc_id, incident_id) VALUES (?, ?) "
+                             "ON CONFLICT (doc_id) DO UPDATE SET incident_id = excluded.incident_id",
+                             sorted((d, i) for d, i in part["docs"].items() if d in known))
+            gone = sorted(set(part["replaced"]))
+            for k in range(0, len(gone), 500):
+                chunk = gone[k:k + 500]
+                marks = ", ".join("?" * len(chunk))
+                self.execute(f"DELETE FROM record_incidents WHERE id IN ({marks})", chunk)
+                self.execute(f"DELETE FROM record_tallies WHERE incident_id IN ({marks})", chunk)
+            for inc in part["incidents"]:
+                self.execute("INSERT INTO record_incidents (id, start_key, data, reach) "
+                             "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                             "start_key = excluded.start_key, data = excluded.data, "
+                             "reach = excluded.reach",
+                             (inc["id"], inc.get("start") or "9999", _plain_json(inc),
+                              _json(part["reach"][inc["id"]])))
+                self.execute("DELETE FROM record_tallies WHERE incident_id = ?", (inc["id"],))
+            by_incident: dict[str, int] = {}
+            rows = []
+            for t in part["tallies"]:
+                k = by_incident.get(t["incident_id"], 0)
+                by_incident[t["incident_id"]] = k + 1
+                rows.append((t["incident_id"], k, _plain_json(t)))
+            self.executemany("INSERT INTO record_tallies (incident_id, k, data) VALUES (?, ?, ?)",
+                             rows)
+            self.executemany("INSERT INTO record_figures (figure_id, incident_id, data) "
+                             "VALUES (?, ?, ?) ON CONFLICT (figure_id) DO UPDATE SET "
+                             "incident_id = excluded.incident_id, data = excluded.data",
+                             [(fid, iid, _plain_json(extra))
+                              for fid, (iid, extra) in part["figures"].items()])
+            self.executemany("INSERT INTO record_quotes (quote_id, statement_id, data) "
+                             "VALUES (?, ?, ?) ON CONFLICT (quote_id) DO UPDATE SET "
+                             "statement_id = excluded.statement_id, data = excluded.data",
+                             [(qid, extra.get("statement_id"), _plain_json(extra))
+                              for qid, extra in part["quotes"].items()])
+            self.executemany("INSERT INTO record_docs (doc_id, day) VALUES (?, ?) "
+                             "ON CONFLICT (doc_id) DO UPDATE SET day = excluded.day",
+                             sorted((d, day) for d, day in part["days"].items() if d in known))
+            self.execute("DELETE FROM record_dirty")
+            self.execute("INSERT INTO sitrep_meta (key, value) VALUES ('record', 'kept') "
+                         "ON CONFLICT (key) DO NOTHING")
+            self._bump()
+
+    def clear_linked(self) -> None:
+        """Forget the linked record and incident ids (``sitrep relink --fresh``)."""
+        with self._db.transaction():
+            for table in ("record_incidents", "record_tallies", "record_figures", "record_docs",
+                          "record_quotes", "record_dirty", "incident_docs", "incidents"):
+                self.execute(f"DELETE FROM {table}")
+            self.execute("DELETE FROM sitrep_meta WHERE key = 'record'")
+            self._bump()
+
+    def kept_incidents(self) -> list[dict[str, Any]]:
+        """The kept incidents in export order (first report, then id)."""
+        rows = sorted(self.execute("SELECT start_key, id, data FROM record_incidents"),
+                      key=lambda r: (r[0], r[1]))
+        return [json.loads(data) for _, _, data in rows]
+
+    def kept_tallies(self, incident_ids: list[str]) -> Iterator[dict[str, Any]]:
+        """The kept tallies of the given incidents, in that order (each incident's in its own)."""
+        for k in range(0, len(incident_ids), 200):
+            chunk = incident_ids[k:k + 200]
+            found: dict[str, list[tuple[int, str]]] = {}
+            for iid, n, data in self.execute(
+                    f"SELECT incident_id, k, data FROM record_tallies WHERE incident_id IN "
+                    f"({', '.join('?' * len(chunk))})", chunk):
+                found.setdefault(iid, []).append((n, data))
+            for iid in chunk:
+                for _, data in sorted(found.get(iid, [])):
+                    yield json.loads(data)
+
+    def linked_rows(self, table: str, ids: Iterable[str] | None = None,
+                    key: str = "doc_id") -> Iterator[dict[str, Any]]:
+        """Figures or quotes in insertion order with what the kept record adds to each (its
+        incident, claim, statement...): the rows the export gives."""
+        extra_table, extra_key = {"figures": ("record_figures", "figure_id"),
+                                  "quotes": ("record_quotes", "quote_id")}[table]
+        if ids is not None:
+            rows = list(self._rows_of(table, key, ids))
+            extras: dict[str, Any] = {}
+            row_ids = [r["id"] for r in rows]
+            for k in range(0, len(row_ids), 500):
+                chunk = row_ids[k:k + 500]
+                extras.update(self.execute(
+                    f"SELECT {extra_key}, data FROM {extra_table} WHERE {extra_key} IN "
+                    f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+            for row in rows:
+                extra = extras.get(row["id"])
+                yield {**row, **json.loads(extra)} if extra else row
+            return
+        for data, extra in self.execute(
+                f"SELECT t.data, x.data FROM {table} t LEFT JOIN {extra_table} x "
+                f"ON x.{extra_key} = t.id ORDER BY t.{self._db.order}"):
+            try:
+                row = json.loads(data)
+            except (TypeError, ValueError) as exc:
+                self.read_problems.append(Problem(f"stored {table} row", f"unreadable, skipped ({exc})"))
+                continue
+            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+                self.read_problems.append(Problem(f"stored {table} row", "not a record, skipped"))
+                continue
+            yield {**row, **json.loads(extra)} if extra else row
 
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))

@@ -191,6 +191,11 @@ class Watcher:
                 self.store.remove_document(doc_id)
                 report.counts["replaced"] = report.counts.get("replaced", 0) + 1
         self.rewritten.clear()
+        if report.counts.get("replaced"):
+            # The replaced versions left their incidents: those are linked again.
+            from .export import keep_incidents
+
+            keep_incidents(self.store)
         if report.counts.get("stored") or self.polls == 1:
             from .export import collect
 

@@ -383,7 +383,9 @@ def test_a_failed_export_leaves_the_previous_output_whole(small_store, tmp_path,
         fh.write('{"documents": [')
         raise KeyboardInterrupt  # as a kill mid-write would leave it
 
+    # The JSON export is written row by row (write_json_stream); a kill mid-write is the same.
     monkeypatch.setattr(sitrep.export, "write_json", dies)
+    monkeypatch.setattr(sitrep.export, "write_json_stream", dies)
     assert invoke("export", "--out", str(out), "--db", str(small_store)).exit_code != 0
     assert out.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".record")] == []

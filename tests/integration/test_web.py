@@ -165,3 +165,13 @@ def test_the_app_computes_the_record_once_per_change_to_the_store(tmp_path, monk
     assert again.json() == answer.json() and again.headers["X-Total-Count"] == "2"
     assert again.headers["content-type"].startswith("application/json")
     assert len(computed) == 2
+
+
+def test_incidents_and_tallies_come_a_page_at_a_time(client):
+    first = client.get("/api/incidents", params={"limit": 1})
+    assert first.status_code == 200 and first.headers["X-Total-Count"] == "2"
+    second = client.get("/api/incidents", params={"limit": 1, "offset": 1})
+    assert [i["id"] for i in first.json() + second.json()] == ["i_harbor", "i_hill"]
+    total = int(client.get("/api/tallies").headers["X-Total-Count"])
+    page = client.get("/api/tallies", params={"limit": 1}).json()
+    assert total >= 2 and len(page) == 1

@@ -39,15 +39,25 @@ class Linked:
     figures: dict[str, FigureLink]
     quotes: dict[str, QuoteLink]
     record: Record = field(default_factory=empty_record)  # the incident record to store
+    profiles: dict[str, DocProfile] = field(default_factory=dict)  # what was compared, per document
 
 
-def link(data: dict[str, list[Row]], stored: Record | None = None) -> Linked:
+def link(data: dict[str, list[Row]], stored: Record | None = None,
+         outlets: set[str | None] | None = None,
+         profiled: dict[str, DocProfile] | None = None) -> Linked:
     """Incidents, figure links and statement links for one exported corpus. ``stored`` is the
     incident record kept from the last linking (see ``ids``): incidents keep their ids; without
-    one, ids are those of a first linking. ``Linked.record`` is the record to keep."""
+    one, ids are those of a first linking. ``Linked.record`` is the record to keep. ``outlets``: every
+    outlet of the store, when ``data`` is only part of it (see ``profile_documents``)."""
     place_rows = {p["id"]: p for p in data.get("places", [])}
     docs = {d["id"]: d for d in data["documents"]}
-    profiles = {p.doc_id: p for p in profile_documents(data)}
+    # Documents already profiled (by the caller, over the same places and entities) are not
+    # profiled again.
+    profiled = profiled or {}
+    rest = {**data, "documents": [d for d in data["documents"] if d["id"] not in profiled]}
+    profiles = {**{d["id"]: profiled[d["id"]] for d in data["documents"] if d["id"] in profiled},
+                **{p.doc_id: p for p in profile_documents(rest, outlets=outlets)}}
+    profiles = {d["id"]: profiles[d["id"]] for d in data["documents"]}
     doc_day = {k: p.day.isoformat() if p.day else "" for k, p in profiles.items()}
     figs_by_doc: dict[str, list[Row]] = defaultdict(list)
     for f in data.get("figures", []):
@@ -96,4 +106,4 @@ def link(data: dict[str, list[Row]], stored: Record | None = None) -> Linked:
             merged_ids=list(entry["merged_ids"]), split_from=list(entry["split_from"]),
             split_to=[dict(s) for s in entry["split_to"]]))
     incidents.sort(key=lambda i: (i.start or "9999", i.id))
-    return Linked(incidents, links, _statements(data.get("quotes", []), doc_day), record)
+    return Linked(incidents, links, _statements(data.get("quotes", []), doc_day), record, profiles)

@@ -142,9 +142,13 @@ def _rare_words(text: str, max_zipf: float) -> Counter[str]:
     return out
 
 
-def profile_documents(data: dict[str, list[Row]]) -> list[DocProfile]:
-    """What the clusterer compares: date, places, actors and rare words of each document."""
-    outlets = {d.get("outlet") for d in data["documents"]}
+def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | None = None
+                      ) -> list[DocProfile]:
+    """What the clusterer compares: date, places, actors and rare words of each document.
+    ``outlets`` are the corpus's outlets when ``data`` holds only some of its documents (an
+    outlet's name is not a mention; default: the outlets of ``data``)."""
+    if outlets is None:
+        outlets = {d.get("outlet") for d in data["documents"]}
     # Outlets name themselves in datelines and credits; they are not actors of the event.
     places = AliasIndex(data.get("places", []))
     entities = AliasIndex([e for e in data.get("entities", []) if e.get("type") != "media"],
@@ -227,6 +231,9 @@ class DocScorer:
         self.actor_vec = _idf_vectors([p.entities for p in profiles])
         self.word_vec = _idf_vectors([p.words for p in profiles])
         self.countries = [self._countries(p) for p in profiles]
+        self._local_places: dict[int, list[str]] = {}
+        self._title_keys: dict[int, str] = {}
+        self._place_credit: dict[tuple[str, str], float] = {}
 
     def _countries(self, p: DocProfile) -> Counter[str]:
         c: Counter[str] = Counter()
@@ -236,21 +243,40 @@ class DocScorer:
                 c[cc] += max(n, 1)
         return c
 
+    def _title(self, i: int) -> str:
+        """The title's rare words (``_title_key``), once per document."""
+        if i not in self._title_keys:
+            self._title_keys[i] = _title_key(self.profiles[i].title)
+        return self._title_keys[i]
+
+    def _local(self, i: int) -> list[str]:
+        """The document's places precise enough for the nearby credit."""
+        if i not in self._local_places:
+            self._local_places[i] = [
+                a for a in self.profiles[i].places
+                if self.place_rows.get(a) and self.place_rows[a].get("precision") in ("town", "point", "district")]
+        return self._local_places[i]
+
+    def _credit(self, a: str, b: str) -> float:
+        """1 - km / near_km for two places closer than ``near_km`` (else 0), computed once per
+        pair of places: a store names far fewer places than it holds pairs of documents."""
+        key = (a, b) if a < b else (b, a)
+        credit = self._place_credit.get(key)
+        if credit is None:
+            near_km = self.cfg["near_km"]
+            km = _km(self.place_rows[a], self.place_rows[b])
+            credit = 1 - km / near_km if km is not None and km < near_km else 0.0
+            self._place_credit[key] = credit
+        return credit
+
     def _near(self, i: int, j: int) -> float:
         """Credit for distinct but nearby specific places (Jableh and Baniyas, 20 km apart)."""
-        near_km = self.cfg["near_km"]
         best = 0.0
-        for a in self.profiles[i].places:
-            ra = self.place_rows.get(a)
-            if not ra or ra.get("precision") not in ("town", "point", "district"):
-                continue
-            for b in self.profiles[j].places:
-                rb = self.place_rows.get(b)
-                if not rb or a == b or rb.get("precision") not in ("town", "point", "district"):
-                    continue
-                km = _km(ra, rb)
-                if km is not None and km < near_km:
-                    best = max(best, 1 - km / near_km)
+        theirs = self._local(j)
+        for a in self._local(i):
+            for b in theirs:
+                if a != b:
+                    best = max(best, self._credit(a, b))
         return best
 
     @staticmethod
@@ -279,7 +305,7 @@ class DocScorer:
         place = max(_cos(self.place_vec[i], self.place_vec[j]), cfg["near_weight"] * self._near(i, j))
         actors = _cos(self.actor_vec[i], self.actor_vec[j])
         text = max(_cos(self.word_vec[i], self.word_vec[j]),
-                   fuzz.token_set_ratio(a.title, b.title, processor=_title_key) / 100
+                   fuzz.token_set_ratio(self._title(i), self._title(j)) / 100
                    * cfg["title_weight"],
                    # The same toll in both (a daily update repeating yesterday's number).
                    cfg["toll_weight"] if a.tolls & b.tolls else 0.0)
