@@ -137,7 +137,9 @@ def test_the_day_after_another_attack_and_a_lists_key_are_background():
                 "day after a barrage on several cities across the border killed at least 40 "
                 "civilians.\n\nBold type denotes attacks with more than 100 deaths.\n")
     assert s[(21, "killed")] == "whole"
-    assert s[(40, "killed")] == "background" and s[(100, "killed")] == "background"
+    assert s[(40, "killed")] == "background"
+    # The legend's threshold is no toll: the figure finder leaves it out, or it is background.
+    assert s.get((100, "killed"), "background") == "background"
 
 
 def test_a_total_brought_in_dead_is_the_toll():
@@ -169,3 +171,21 @@ def test_a_dateline_colon_is_not_a_list_of_parts_of_an_earlier_toll():
                 "officials said.\n")
     assert {k: v for k, v in s.items() if k[1] == "killed"} == {(80, "killed"): "whole",
                                                                (None, "killed"): "whole"}
+
+
+def test_one_hospitals_counts_are_part_of_the_toll():
+    s = _scopes("At least 14 people died when police fired on marchers in Sorel on Monday.\n\n"
+                "Five demonstrators taken to the Hillside Trauma Centre died, Dr Ana Brel of the "
+                "hospital said. She added that 9 others are in critical condition.\n\n"
+                "Two died at the hospital, its director said. The Lake Clinic is caring for 40 "
+                "patients, and St Paul Hospital is treating 23.\n", published="2025-03-03")
+    assert s[(14, "killed")] == "whole"
+    assert s[(5, "killed")] == "part_place" and s[(2, "killed")] == "part_place"
+    assert s[(9, "injured")] == "part_place"
+    assert s[(40, "injured")] == "part_place" and s[(23, "injured")] == "part_place"
+
+
+def test_killed_at_a_named_hospital_is_the_strike_on_it():
+    s = _scopes("An air strike hit a hospital in Darun on Tuesday. The ministry said at least 90 "
+                "people had been killed at Mercy Hospital.\n", published="2025-03-03")
+    assert s[(90, "killed")] == "whole"

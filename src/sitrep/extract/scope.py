@@ -43,6 +43,8 @@ _CLAUSE_END = re.compile(r"[;,.]|\s[—–-]\s")
 _ANOTHER = re.compile(r"\b(?:another|a further)\s*$", re.I)
 _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most(?! recent))\b[^.]*$",
                          re.I)
+# "10 others", "two other men": more people of the count just given.
+_OTHERS = re.compile(r"^[\w,\s-]{0,30}?\bothers?\b", re.I)
 # Separates the members of one list ("killed 83 men, 28 women and 45 children").
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
 # A colon or dash cue ("98 people were hurt: 16 children ...").
@@ -212,7 +214,7 @@ def _parent(g: _Fig, figs: list[_Fig], *, after_too: bool = False,
     def ok(p: _Fig) -> bool:
         return (p is not g and p.point is not None and g.point is not None and p.point > g.point
                 and (not same_status or p.f.status == g.f.status) and p.f.victims in _BROAD
-                and p.f.scope in (None, "whole"))
+                and p.f.scope in (None, "whole", "part_place"))
 
     same = [p for p in figs if p.sent == g.sent and ok(p)]
     earlier = [p for p in same if p.n0 < g.n0]
@@ -300,6 +302,18 @@ def _rise_after(g: _Fig) -> bool:
     return bool(rx and rx.search(g.after))
 
 
+def _others_beside_a_part(g: _Fig, figs: list[_Fig]) -> str | None:
+    """"N others" right after a count of one place ("Seven died at Ridge Hospital, a doctor
+    there said. He added that 10 others are in critical condition"): the others of that place,
+    when the figure says nothing of its own place or total."""
+    if g.i == 0 or not _OTHERS.search(g.near) or g.sent - figs[g.i - 1].sent > 1:
+        return None
+    prev = figs[g.i - 1]
+    if prev.f.scope != "part_place" or _cue("whole", g) or _cue("part_place", g):
+        return None
+    return f"others beside {prev.f.span.text!r}"
+
+
 def classify(work: Work) -> None:
     """Set scope, scope_reason and parent_figure_id on every figure of the document."""
     figures = work.figures or []
@@ -336,6 +350,10 @@ def classify(work: Work) -> None:
         if g.i in sums:
             parent, why = sums[g.i]
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", why, parent.f.id
+            continue
+        beside = _others_beside_a_part(g, figs)
+        if beside:
+            f.scope, f.scope_reason = "part_place", beside
             continue
         cue = _cue("breakdown", g)
         parent = None
