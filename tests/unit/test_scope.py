@@ -189,3 +189,14 @@ def test_killed_at_a_named_hospital_is_the_strike_on_it():
     s = _scopes("An air strike hit a hospital in Darun on Tuesday. The ministry said at least 90 "
                 "people had been killed at Mercy Hospital.\n", published="2025-03-03")
     assert s[(90, "killed")] == "whole"
+
+
+def test_a_second_site_of_the_incident_is_a_part():
+    s = _scopes("Shells hit a camp for displaced families near Tarno on Sunday, killing 17 "
+                "villagers, aid workers said.\n\nA militia spokesman said two of its fighters "
+                "were killed when a shell struck a nearby outpost.\n\nThe Soma camp, where "
+                "militia fighters are based, also came under fire, killing three and injuring "
+                "eight others.\n")
+    assert s[(17, "killed")] == "whole"
+    assert s[(2, "killed")] == "part_place"
+    assert s[(3, "killed")] == "part_place" and s[(8, "injured")] == "part_place"
