@@ -200,3 +200,13 @@ def test_a_second_site_of_the_incident_is_a_part():
     assert s[(17, "killed")] == "whole"
     assert s[(2, "killed")] == "part_place"
     assert s[(3, "killed")] == "part_place" and s[(8, "injured")] == "part_place"
+
+
+def test_adults_and_children_are_parts_of_an_unstated_total():
+    figs = process("Eleven adults and three children were killed when rockets hit the centre of "
+                   "Marren, the emergency ministry said. Another 60 people were injured.\n",
+                   published="2025-03-03", outlet="Test Wire")[0].figures
+    s = {(f.count, f.victims): (f.scope, f.parent_figure_id) for f in figs}
+    assert s[(11, "all")] == ("breakdown", None)
+    assert s[(3, "children")] == ("breakdown", None)
+    assert s[(60, "all")][0] == "whole"

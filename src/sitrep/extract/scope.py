@@ -45,6 +45,10 @@ _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highe
                          re.I)
 # "10 others", "two other men": more people of the count just given.
 _OTHERS = re.compile(r"^[\w,\s-]{0,30}?\bothers?\b", re.I)
+# "12 adults and two children": the parts of a total the text leaves unstated.
+_ADULTS_AND = re.compile(r"^\s*adults?\s+and\s+(?:\w+\s+){0,2}(?:child|children|minors?|teenagers?)\b",
+                         re.I)
+_UNSTATED = "adults beside children: parts of an unstated total"
 # Separates the members of one list ("killed 83 men, 28 women and 45 children").
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
 # A colon or dash cue ("98 people were hurt: 16 children ...").
@@ -375,6 +379,11 @@ def classify(work: Work) -> None:
                 parent, cue = p, f"{f.victims} after a total of {p.point:,}"
         if parent is not None:
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", cue, parent.f.id
+            continue
+        if _ADULTS_AND.match(g.after) or (f.victims in _CATEGORY and g.i > 0 and
+                                          figs[g.i - 1].sent == g.sent and
+                                          figs[g.i - 1].f.scope_reason == _UNSTATED):
+            f.scope, f.scope_reason = "breakdown", _UNSTATED
             continue
         if _cue("whole", g):
             # "a total of 35 were brought in dead": the toll, whatever part cue follows.
