@@ -210,3 +210,9 @@ def test_adults_and_children_are_parts_of_an_unstated_total():
     assert s[(11, "all")] == ("breakdown", None)
     assert s[(3, "children")] == ("breakdown", None)
     assert s[(60, "all")][0] == "whole"
+
+
+def test_the_toll_of_raids_on_top_of_the_latest_attack_is_background():
+    s = _scopes("Gunmen killed 12 people in Tarno on Friday.\n\nOn top of the latest attack, "
+                "around 40 people have been killed in raids on villages of the district.\n")
+    assert s[(12, "killed")] == "whole" and s[(40, "killed")] == "background"
