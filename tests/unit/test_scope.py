@@ -216,3 +216,12 @@ def test_the_toll_of_raids_on_top_of_the_latest_attack_is_background():
     s = _scopes("Gunmen killed 12 people in Tarno on Friday.\n\nOn top of the latest attack, "
                 "around 40 people have been killed in raids on villages of the district.\n")
     assert s[(12, "killed")] == "whole" and s[(40, "killed")] == "background"
+
+
+def test_the_same_count_said_again_and_a_condition_are_not_rises():
+    s = _scopes("Gunmen killed 30 worshippers and wounded 11 at a mosque in Kessa, officials said."
+                "\n\nThe attack on the mosque left 30 people dead, the ministry said in a statement."
+                " It said another 11 people were wounded.\n\nThe clinic reported 90 wounded, with "
+                "another 14 in critical condition.\n")
+    assert s[(11, "injured")] == "whole"
+    assert s[(14, "injured")] != "increment"

@@ -49,6 +49,8 @@ _OTHERS = re.compile(r"^[\w,\s-]{0,30}?\bothers?\b", re.I)
 _ADULTS_AND = re.compile(r"^\s*adults?\s+and\s+(?:\w+\s+){0,2}(?:child|children|minors?|teenagers?)\b",
                          re.I)
 _UNSTATED = "adults beside children: parts of an unstated total"
+# "another 28 in critical condition": how the wounded fare, not a rise.
+_CONDITION = re.compile(r"^\s*(?:\w+\s+){0,3}in\s+(?:a\s+)?(?:critical|serious|grave|stable)\s+condition", re.I)
 # Separates the members of one list ("killed 83 men, 28 women and 45 children").
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
 # A colon or dash cue ("98 people were hurt: 16 children ...").
@@ -292,7 +294,12 @@ def _rise(g: _Fig, figs: list[_Fig]) -> bool:
     a figure of another status in its sentence ("killed 12 and injured dozens more"), nor when
     the figures of the two sentences before count only other people ("20 died. Another 13 were
     wounded")."""
-    if not _cue("increment", g):
+    if not _cue("increment", g) or _CONDITION.match(g.after):
+        return False
+    # "44 were killed and 13 wounded ... It said another 13 people were wounded": the same
+    # count said again, not a rise.
+    if any(p.n0 < g.n0 and p.f.status == g.f.status and p.point == g.point and
+           p.point is not None and p.f.scope in (None, "whole") for p in figs):
         return False
     earlier = [p for p in figs if p.n0 < g.n0 and g.sent - p.sent <= 2]
     if any(p.sent == g.sent and p.f.status != g.f.status for p in earlier):
