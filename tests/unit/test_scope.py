@@ -137,7 +137,9 @@ def test_the_day_after_another_attack_and_a_lists_key_are_background():
                 "day after a barrage on several cities across the border killed at least 40 "
                 "civilians.\n\nBold type denotes attacks with more than 100 deaths.\n")
     assert s[(21, "killed")] == "whole"
-    assert s[(40, "killed")] == "background" and s[(100, "killed")] == "background"
+    assert s[(40, "killed")] == "background"
+    # The legend's threshold is no toll: the figure finder leaves it out, or it is background.
+    assert s.get((100, "killed"), "background") == "background"
 
 
 def test_a_total_brought_in_dead_is_the_toll():
@@ -169,3 +171,57 @@ def test_a_dateline_colon_is_not_a_list_of_parts_of_an_earlier_toll():
                 "officials said.\n")
     assert {k: v for k, v in s.items() if k[1] == "killed"} == {(80, "killed"): "whole",
                                                                (None, "killed"): "whole"}
+
+
+def test_one_hospitals_counts_are_part_of_the_toll():
+    s = _scopes("At least 14 people died when police fired on marchers in Sorel on Monday.\n\n"
+                "Five demonstrators taken to the Hillside Trauma Centre died, Dr Ana Brel of the "
+                "hospital said. She added that 9 others are in critical condition.\n\n"
+                "Two died at the hospital, its director said. The Lake Clinic is caring for 40 "
+                "patients, and St Paul Hospital is treating 23.\n", published="2025-03-03")
+    assert s[(14, "killed")] == "whole"
+    assert s[(5, "killed")] == "part_place" and s[(2, "killed")] == "part_place"
+    assert s[(9, "injured")] == "part_place"
+    assert s[(40, "injured")] == "part_place" and s[(23, "injured")] == "part_place"
+
+
+def test_killed_at_a_named_hospital_is_the_strike_on_it():
+    s = _scopes("An air strike hit a hospital in Darun on Tuesday. The ministry said at least 90 "
+                "people had been killed at Mercy Hospital.\n", published="2025-03-03")
+    assert s[(90, "killed")] == "whole"
+
+
+def test_a_second_site_of_the_incident_is_a_part():
+    s = _scopes("Shells hit a camp for displaced families near Tarno on Sunday, killing 17 "
+                "villagers, aid workers said.\n\nA militia spokesman said two of its fighters "
+                "were killed when a shell struck a nearby outpost.\n\nThe Soma camp, where "
+                "militia fighters are based, also came under fire, killing three and injuring "
+                "eight others.\n")
+    assert s[(17, "killed")] == "whole"
+    assert s[(2, "killed")] == "part_place"
+    assert s[(3, "killed")] == "part_place" and s[(8, "injured")] == "part_place"
+
+
+def test_adults_and_children_are_parts_of_an_unstated_total():
+    figs = process("Eleven adults and three children were killed when rockets hit the centre of "
+                   "Marren, the emergency ministry said. Another 60 people were injured.\n",
+                   published="2025-03-03", outlet="Test Wire")[0].figures
+    s = {(f.count, f.victims): (f.scope, f.parent_figure_id) for f in figs}
+    assert s[(11, "all")] == ("breakdown", None)
+    assert s[(3, "children")] == ("breakdown", None)
+    assert s[(60, "all")][0] == "whole"
+
+
+def test_the_toll_of_raids_on_top_of_the_latest_attack_is_background():
+    s = _scopes("Gunmen killed 12 people in Tarno on Friday.\n\nOn top of the latest attack, "
+                "around 40 people have been killed in raids on villages of the district.\n")
+    assert s[(12, "killed")] == "whole" and s[(40, "killed")] == "background"
+
+
+def test_the_same_count_said_again_and_a_condition_are_not_rises():
+    s = _scopes("Gunmen killed 30 worshippers and wounded 11 at a mosque in Kessa, officials said."
+                "\n\nThe attack on the mosque left 30 people dead, the ministry said in a statement."
+                " It said another 11 people were wounded.\n\nThe clinic reported 90 wounded, with "
+                "another 14 in critical condition.\n")
+    assert s[(11, "injured")] == "whole"
+    assert s[(14, "injured")] != "increment"

@@ -43,6 +43,14 @@ _CLAUSE_END = re.compile(r"[;,.]|\s[—–-]\s")
 _ANOTHER = re.compile(r"\b(?:another|a further)\s*$", re.I)
 _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most(?! recent))\b[^.]*$",
                          re.I)
+# "10 others", "two other men": more people of the count just given.
+_OTHERS = re.compile(r"^[\w,\s-]{0,30}?\bothers?\b", re.I)
+# "12 adults and two children": the parts of a total the text leaves unstated.
+_ADULTS_AND = re.compile(r"^\s*adults?\s+and\s+(?:\w+\s+){0,2}(?:child|children|minors?|teenagers?)\b",
+                         re.I)
+_UNSTATED = "adults beside children: parts of an unstated total"
+# "another 28 in critical condition": how the wounded fare, not a rise.
+_CONDITION = re.compile(r"^\s*(?:\w+\s+){0,3}in\s+(?:a\s+)?(?:critical|serious|grave|stable)\s+condition", re.I)
 # Separates the members of one list ("killed 83 men, 28 women and 45 children").
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
 # A colon or dash cue ("98 people were hurt: 16 children ...").
@@ -212,7 +220,7 @@ def _parent(g: _Fig, figs: list[_Fig], *, after_too: bool = False,
     def ok(p: _Fig) -> bool:
         return (p is not g and p.point is not None and g.point is not None and p.point > g.point
                 and (not same_status or p.f.status == g.f.status) and p.f.victims in _BROAD
-                and p.f.scope in (None, "whole"))
+                and p.f.scope in (None, "whole", "part_place"))
 
     same = [p for p in figs if p.sent == g.sent and ok(p)]
     earlier = [p for p in same if p.n0 < g.n0]
@@ -286,7 +294,12 @@ def _rise(g: _Fig, figs: list[_Fig]) -> bool:
     a figure of another status in its sentence ("killed 12 and injured dozens more"), nor when
     the figures of the two sentences before count only other people ("20 died. Another 13 were
     wounded")."""
-    if not _cue("increment", g):
+    if not _cue("increment", g) or _CONDITION.match(g.after):
+        return False
+    # "44 were killed and 13 wounded ... It said another 13 people were wounded": the same
+    # count said again, not a rise.
+    if any(p.n0 < g.n0 and p.f.status == g.f.status and p.point == g.point and
+           p.point is not None and p.f.scope in (None, "whole") for p in figs):
         return False
     earlier = [p for p in figs if p.n0 < g.n0 and g.sent - p.sent <= 2]
     if any(p.sent == g.sent and p.f.status != g.f.status for p in earlier):
@@ -298,6 +311,18 @@ def _rise_after(g: _Fig) -> bool:
     """The increment cue follows the number ("nine more", "three new deaths")."""
     rx = cues().get(("increment", "after"))
     return bool(rx and rx.search(g.after))
+
+
+def _others_beside_a_part(g: _Fig, figs: list[_Fig]) -> str | None:
+    """"N others" right after a count of one place ("Seven died at Ridge Hospital, a doctor
+    there said. He added that 10 others are in critical condition"): the others of that place,
+    when the figure says nothing of its own place or total."""
+    if g.i == 0 or not _OTHERS.search(g.near) or g.sent - figs[g.i - 1].sent > 1:
+        return None
+    prev = figs[g.i - 1]
+    if prev.f.scope != "part_place" or _cue("whole", g) or _cue("part_place", g):
+        return None
+    return f"others beside {prev.f.span.text!r}"
 
 
 def classify(work: Work) -> None:
@@ -337,6 +362,10 @@ def classify(work: Work) -> None:
             parent, why = sums[g.i]
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", why, parent.f.id
             continue
+        beside = _others_beside_a_part(g, figs)
+        if beside:
+            f.scope, f.scope_reason = "part_place", beside
+            continue
         cue = _cue("breakdown", g)
         parent = None
         if cue:
@@ -357,6 +386,11 @@ def classify(work: Work) -> None:
                 parent, cue = p, f"{f.victims} after a total of {p.point:,}"
         if parent is not None:
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", cue, parent.f.id
+            continue
+        if _ADULTS_AND.match(g.after) or (f.victims in _CATEGORY and g.i > 0 and
+                                          figs[g.i - 1].sent == g.sent and
+                                          figs[g.i - 1].f.scope_reason == _UNSTATED):
+            f.scope, f.scope_reason = "breakdown", _UNSTATED
             continue
         if _cue("whole", g):
             # "a total of 35 were brought in dead": the toll, whatever part cue follows.
