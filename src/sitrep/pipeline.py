@@ -104,7 +104,8 @@ def _worker_chunk(raws: list[RawDocument], batch_size: int) -> list[Result | Pro
     return list(_serial(raws, batch_size))
 
 
-def _chunks(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+def chunks(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    """``raws`` in lists of ``size`` (the last one shorter), read as they come."""
     chunk: list[RawDocument] = []
     for raw in raws:
         chunk.append(raw)
@@ -138,7 +139,7 @@ class _Parallel:
     def run(self, raws: Iterable[RawDocument]) -> Iterator[Result | Problem]:
         pending: deque[tuple[list[RawDocument], Future]] = deque()
         try:
-            for chunk in _chunks(raws, self.batch_size):
+            for chunk in chunks(raws, self.batch_size):
                 pending.append((chunk, self._submit(chunk)))
                 while len(pending) >= 2 * self.workers:
                     yield from self._oldest(pending)

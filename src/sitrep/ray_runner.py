@@ -107,17 +107,6 @@ def _start(workers: int) -> bool:
     return True
 
 
-def _chunks(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
-    chunk: list[RawDocument] = []
-    for raw in raws:
-        chunk.append(raw)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def process_documents(raws: Iterable[RawDocument], workers: int = 1,
                       batch_size: int = 32) -> Iterator[Result | Problem]:
     """Like ``pipeline.process_documents``: one ``Result`` or ``Problem`` per document, in order.
@@ -136,7 +125,9 @@ def process_documents(raws: Iterable[RawDocument], workers: int = 1,
         actor = ray.remote(num_cpus=1, **_no_restarts())(_Process)
         actors = [actor.remote(batch_size) for _ in range(workers)]
         pending: deque = deque()
-        chunks = _chunks(itertools.chain([first], it), CFG["docs_per_block"])
+        from .pipeline import chunks as in_chunks  # not at import: the CLI loads this module
+
+        chunks = in_chunks(itertools.chain([first], it), CFG["docs_per_block"])
         for n, chunk in enumerate(chunks):
             pending.append(actors[n % workers].run.remote([pickle.dumps(r) for r in chunk]))
             del chunk

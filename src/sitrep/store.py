@@ -439,15 +439,21 @@ class Store:
         store damaged or written by another program) is one reported row, never a failed read."""
         assert table in ORDERED
         for (data,) in self.execute(f"SELECT data FROM {table} ORDER BY {self._db.order}"):
-            try:
-                row = json.loads(data)
-            except (TypeError, ValueError) as exc:
-                self.read_problems.append(Problem(f"stored {table} row", f"unreadable, skipped ({exc})"))
-                continue
-            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-                self.read_problems.append(Problem(f"stored {table} row", "not a record, skipped"))
-                continue
-            yield row
+            row = self._decode(table, data)
+            if row is not None:
+                yield row
+
+    def _decode(self, table: str, data: Any) -> dict[str, Any] | None:
+        """A stored row's record, or None with the row reported when it is not one."""
+        try:
+            row = json.loads(data)
+        except (TypeError, ValueError) as exc:
+            self.read_problems.append(Problem(f"stored {table} row", f"unreadable, skipped ({exc})"))
+            return None
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+            self.read_problems.append(Problem(f"stored {table} row", "not a record, skipped"))
+            return None
+        return row
 
     def documents(self) -> list[dict[str, Any]]:
         """Stored documents, their metadata checked again: a field an older version stored with
@@ -768,15 +774,9 @@ class Store:
         for data, extra in self.execute(
                 f"SELECT t.data, x.data FROM {table} t LEFT JOIN {extra_table} x "
                 f"ON x.{extra_key} = t.id ORDER BY t.{self._db.order}"):
-            try:
-                row = json.loads(data)
-            except (TypeError, ValueError) as exc:
-                self.read_problems.append(Problem(f"stored {table} row", f"unreadable, skipped ({exc})"))
-                continue
-            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-                self.read_problems.append(Problem(f"stored {table} row", "not a record, skipped"))
-                continue
-            yield {**row, **json.loads(extra)} if extra else row
+            row = self._decode(table, data)
+            if row is not None:
+                yield {**row, **json.loads(extra)} if extra else row
 
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))
