@@ -225,3 +225,24 @@ def test_the_same_count_said_again_and_a_condition_are_not_rises():
                 "another 14 in critical condition.\n")
     assert s[(11, "injured")] == "whole"
     assert s[(14, "injured")] != "increment"
+
+
+def test_an_earlier_attacks_toll_after_a_superlative_is_background():
+    # The date dates the earlier toll, not a comparison ("since 2016") for this one.
+    s = _scopes("A car bomb at the Dalen market killed 19 people on Saturday, officials said. "
+                "The blast struck near the site of the country's largest bombing, which killed "
+                "more than 300, in the same week in 2016.\n", published="2024-06-02")
+    assert s[(19, "killed")] == "whole" and s[(300, "killed")] == "background"
+
+
+def test_a_comparison_since_a_year_keeps_the_toll_whole():
+    s = _scopes("A car bomb at the Dalen market killed 19 people on Saturday, the deadliest "
+                "attack in the city since 2016, officials said.\n", published="2024-06-02")
+    assert s[(19, "killed")] == "whole"
+
+
+def test_others_left_wounded_are_injured():
+    figs = process("Twelve lives were lost and over 40 others left wounded in the blast at the "
+                   "Dalen market on Saturday, officials said.\n", published="2024-06-02",
+                   outlet="Test Wire")[0].figures
+    assert {(f.count, f.status) for f in figs} >= {(12, "killed"), (40, "injured")}

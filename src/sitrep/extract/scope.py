@@ -43,6 +43,7 @@ _CLAUSE_END = re.compile(r"[;,.]|\s[—–-]\s")
 _ANOTHER = re.compile(r"\b(?:another|a further)\s*$", re.I)
 _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most(?! recent))\b[^.]*$",
                          re.I)
+_SINCE_END = re.compile(r"\bsince\s+(?:\w+\s+){0,2}$", re.I)
 # "10 others", "two other men": more people of the count just given.
 _OTHERS = re.compile(r"^[\w,\s-]{0,30}?\bothers?\b", re.I)
 # "12 adults and two children": the parts of a total the text leaves unstated.
@@ -197,9 +198,17 @@ def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
         if not (s0 <= m.span.start < s1) or m.method == "duration":
             continue
         d = _day(m.date) or _month_or_year_end(m.span.text)
-        if d and d < event - slack and not _SUPERLATIVE.search(work.text[s0:m.span.start]):
+        if d and d < event - slack and not _compared_since(work.text[s0:m.span.start], m.span.text):
             return f"dated {m.span.text!r}, well before the report"
     return None
+
+
+def _compared_since(before: str, span: str) -> bool:
+    """The date is a point of comparison for the incident ("the deadliest attack since 2017"),
+    not the date of the figure: a superlative before it and "since" right before it. ("…the
+    largest bombing, which killed 500, in the same month in 2017" dates an earlier toll.)"""
+    return bool(_SUPERLATIVE.search(before)) and bool(
+        _SINCE_END.search(before) or span.lower().startswith("since"))
 
 
 def _recent_date(g: _Fig, work: Work, event: date | None) -> bool:
