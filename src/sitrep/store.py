@@ -98,6 +98,19 @@ ORDERED = ("documents", "figures", "quotes", "posts")
 COUNTED = ("documents", "figures", "quotes", "entities", "places", "posts")
 
 
+# Ids per "IN (...)" list: no statement grows with the corpus.
+_IN_CHUNK = 500
+
+
+def _id_chunks(values: Iterable[str]) -> Iterator[tuple[list[str], str]]:
+    """The distinct ``values``, sorted, in lists of at most ``_IN_CHUNK``, each with its
+    ``?, ?, …`` placeholders."""
+    ids = sorted(set(values))
+    for k in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[k:k + _IN_CHUNK]
+        yield chunk, ", ".join("?" * len(chunk))
+
+
 class StoreError(Exception):
     """The database cannot be opened; the message is the one line the user sees."""
 
@@ -475,16 +488,14 @@ class Store:
         """The table's records whose ``key`` is one of ``values``, in insertion order, read in
         chunks so no statement grows with the corpus."""
         assert table in ORDERED and key in ("id", "doc_id")
-        values = sorted(set(values))
         found: list[tuple[int, str]] = []
-        for k in range(0, len(values), 500):
-            chunk = values[k:k + 500]
+        for chunk, marks in _id_chunks(values):
             found += self.execute(
-                f"SELECT {self._db.order}, data FROM {table} WHERE {key} IN "
-                f"({', '.join('?' * len(chunk))})", chunk).fetchall()
+                f"SELECT {self._db.order}, data FROM {table} WHERE {key} IN ({marks})",
+                chunk).fetchall()
         for _, data in sorted(found):
-            row = json.loads(data)
-            if isinstance(row, dict) and isinstance(row.get("id"), str):
+            row = self._decode(table, data)
+            if row is not None:
                 yield row
 
     def figures(self) -> list[dict[str, Any]]:
@@ -584,22 +595,17 @@ class Store:
     def incident_docs_of(self, incident_ids: Iterable[str]) -> dict[str, str]:
         """Document -> incident for the documents of the given incidents."""
         out: dict[str, str] = {}
-        ids = sorted(set(incident_ids))
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for chunk, marks in _id_chunks(incident_ids):
             out.update(self.execute(
-                f"SELECT doc_id, incident_id FROM incident_docs WHERE incident_id IN "
-                f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+                f"SELECT doc_id, incident_id FROM incident_docs WHERE incident_id IN ({marks})",
+                chunk).fetchall())
         return out
 
     def incidents_of_docs(self, doc_ids: Iterable[str]) -> set[str]:
-        ids = sorted(set(doc_ids))
         out: set[str] = set()
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for chunk, marks in _id_chunks(doc_ids):
             out.update(r[0] for r in self.execute(
-                f"SELECT incident_id FROM incident_docs WHERE doc_id IN "
-                f"({', '.join('?' * len(chunk))})", chunk))
+                f"SELECT incident_id FROM incident_docs WHERE doc_id IN ({marks})", chunk))
         return out
 
     def outlets(self) -> set[str | None]:
@@ -616,13 +622,11 @@ class Store:
 
     def statements_of(self, quote_ids: Iterable[str]) -> set[str]:
         """The kept statement ids of these quotes that more than one quote shares."""
-        ids = sorted(set(quote_ids))
         out: set[str] = set()
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for chunk, marks in _id_chunks(quote_ids):
             for sid, data in self.execute(
-                    f"SELECT statement_id, data FROM record_quotes WHERE quote_id IN "
-                    f"({', '.join('?' * len(chunk))})", chunk):
+                    f"SELECT statement_id, data FROM record_quotes WHERE quote_id IN ({marks})",
+                    chunk):
                 if sid and (json.loads(data).get("statement_quotes") or 1) > 1:
                     out.add(sid)
         return out
@@ -635,36 +639,29 @@ class Store:
 
     def doc_days(self, doc_ids: Iterable[str]) -> dict[str, str]:
         """The day linking gave each of these documents ('' for none)."""
-        ids = sorted(set(doc_ids))
         out: dict[str, str] = {}
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
-            out.update(self.execute(f"SELECT doc_id, day FROM record_docs WHERE doc_id IN "
-                                    f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+        for chunk, marks in _id_chunks(doc_ids):
+            out.update(self.execute(f"SELECT doc_id, day FROM record_docs WHERE doc_id IN ({marks})",
+                                    chunk).fetchall())
         return out
 
     def quotes_of_speakers(self, speaker_ids: Iterable[str], first: str, last: str
                            ) -> list[tuple[str, str]]:
         """(quote id, document id) of the quotes by these speakers in linked documents whose
         day is from ``first`` to ``last`` (ISO dates) or unknown."""
-        ids = sorted(set(speaker_ids))
         out: list[tuple[str, str]] = []
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for chunk, marks in _id_chunks(speaker_ids):
             out += self.execute(
                 f"SELECT q.id, q.doc_id FROM quotes q JOIN record_docs r ON r.doc_id = q.doc_id "
-                f"WHERE q.speaker_id IN ({', '.join('?' * len(chunk))}) "
+                f"WHERE q.speaker_id IN ({marks}) "
                 f"AND (r.day = '' OR (r.day >= ? AND r.day <= ?))", [*chunk, first, last]).fetchall()
         return out
 
     def quotes_of_statements(self, statement_ids: Iterable[str]) -> list[str]:
-        ids = sorted(set(statement_ids))
         out: list[str] = []
-        for k in range(0, len(ids), 500):
-            chunk = ids[k:k + 500]
+        for chunk, marks in _id_chunks(statement_ids):
             out += [r[0] for r in self.execute(
-                f"SELECT quote_id FROM record_quotes WHERE statement_id IN "
-                f"({', '.join('?' * len(chunk))})", chunk)]
+                f"SELECT quote_id FROM record_quotes WHERE statement_id IN ({marks})", chunk)]
         return out
 
     def save_linked(self, part: dict[str, Any]) -> None:
@@ -684,10 +681,7 @@ class Store:
             self.executemany("INSERT INTO incident_docs (doc_id, incident_id) VALUES (?, ?) "
                              "ON CONFLICT (doc_id) DO UPDATE SET incident_id = excluded.incident_id",
                              sorted((d, i) for d, i in part["docs"].items() if d in known))
-            gone = sorted(set(part["replaced"]))
-            for k in range(0, len(gone), 500):
-                chunk = gone[k:k + 500]
-                marks = ", ".join("?" * len(chunk))
+            for chunk, marks in _id_chunks(part["replaced"]):
                 self.execute(f"DELETE FROM record_incidents WHERE id IN ({marks})", chunk)
                 self.execute(f"DELETE FROM record_tallies WHERE incident_id IN ({marks})", chunk)
             for inc in part["incidents"]:
@@ -761,12 +755,10 @@ class Store:
         if ids is not None:
             rows = list(self._rows_of(table, key, ids))
             extras: dict[str, Any] = {}
-            row_ids = [r["id"] for r in rows]
-            for k in range(0, len(row_ids), 500):
-                chunk = row_ids[k:k + 500]
+            for chunk, marks in _id_chunks(r["id"] for r in rows):
                 extras.update(self.execute(
-                    f"SELECT {extra_key}, data FROM {extra_table} WHERE {extra_key} IN "
-                    f"({', '.join('?' * len(chunk))})", chunk).fetchall())
+                    f"SELECT {extra_key}, data FROM {extra_table} WHERE {extra_key} IN ({marks})",
+                    chunk).fetchall())
             for row in rows:
                 extra = extras.get(row["id"])
                 yield {**row, **json.loads(extra)} if extra else row
