@@ -1147,6 +1147,18 @@ def _venue(work: Work, *ranges: tuple[int, int]) -> str | None:
     return None
 
 
+def _new_quote(work: Work, speaker: str | None, speaker_id: str | None, start: int, body: str,
+               kind: str, venue: str | None, said_on: str | None, confidence: float,
+               rule: str) -> Quote:
+    """A quote of ``body`` found at ``start`` in the cleaned text (its id is set later)."""
+    end = start + len(body)
+    return Quote(id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=body,
+                 kind=kind, venue=venue, said_on=said_on, span=Span(start, end, body),
+                 raw_span=work.clean.raw_span(start, end),
+                 statement_id=statement_id(speaker_id or speaker, body),
+                 provenance=Provenance(VERSION, confidence, rule), speaker_rule=rule)
+
+
 def _said_on(work: Work, a: int, b: int) -> str | None:
     for d in work.dates:
         if a <= d.span.start < b and d.date and d.method in ("weekday", "explicit", "relative"):
@@ -1467,13 +1479,8 @@ def quotes_stage(work: Work) -> None:
             said_on = _said_on(work, sent_lo, sent_hi)
             if said_on is None and rule == "continuation" and prev_q is not None:
                 said_on = prev_q.said_on
-            quote = Quote(
-                id="", doc_id=work.doc_id, speaker=speaker,
-                speaker_id=speaker_id, text=text[a:b], kind="direct", venue=venue, said_on=said_on,
-                span=Span(a, b, text[a:b]), raw_span=work.clean.raw_span(a, b),
-                statement_id=statement_id(speaker_id or speaker, text[a:b]),
-                provenance=Provenance(VERSION, 0.9 if rule == "subject" else 0.7, rule),
-                speaker_rule=rule)
+            quote = _new_quote(work, speaker, speaker_id, a, text[a:b], "direct", venue, said_on,
+                               0.9 if rule == "subject" else 0.7, rule)
             quotes.append(quote)
             if venue:
                 last_venue[speaker] = venue
@@ -1486,13 +1493,10 @@ def quotes_stage(work: Work) -> None:
                 continue
             body = text[c0:c1].rstrip(" .,")
             c1 = c0 + len(body)
-            quote = Quote(
-                id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=body,
-                kind="indirect", venue=_venue(work, (sent.start_char, sent.end_char)),
-                said_on=_said_on(work, sent.start_char, sent.end_char),
-                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
-                statement_id=statement_id(speaker_id or speaker, body),
-                provenance=Provenance(VERSION, 0.7, "reported-by:" + rule), speaker_rule="reported-by:" + rule)
+            quote = _new_quote(work, speaker, speaker_id, c0, body, "indirect",
+                               _venue(work, (sent.start_char, sent.end_char)),
+                               _said_on(work, sent.start_char, sent.end_char), 0.7,
+                               "reported-by:" + rule)
             quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
@@ -1510,13 +1514,10 @@ def quotes_stage(work: Work) -> None:
                 acc_direct[c0] = (speaker, speaker_id, "according-to")
             body = text[c0:c1].rstrip(" .,")
             c1 = c0 + len(body)
-            venue = _venue(work, (sent.start_char, sent.end_char))
-            quote = Quote(
-                id="", doc_id=work.doc_id, speaker=speaker, speaker_id=speaker_id, text=body,
-                kind="indirect", venue=venue, said_on=_said_on(work, sent.start_char, sent.end_char),
-                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
-                statement_id=statement_id(speaker_id or speaker, body),
-                provenance=Provenance(VERSION, 0.7, "according-to:" + rule), speaker_rule="according-to:" + rule)
+            quote = _new_quote(work, speaker, speaker_id, c0, body, "indirect",
+                               _venue(work, (sent.start_char, sent.end_char)),
+                               _said_on(work, sent.start_char, sent.end_char), 0.7,
+                               "according-to:" + rule)
             quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
@@ -1543,14 +1544,9 @@ def quotes_stage(work: Work) -> None:
                 venue = last_venue.get(speaker)
             if venue:
                 last_venue[speaker] = venue
-            quote = Quote(
-                id="", doc_id=work.doc_id, speaker=speaker,
-                speaker_id=speaker_id, text=body, kind="indirect", venue=venue,
-                said_on=_said_on(work, sent.start_char, sent.end_char),
-                span=Span(c0, c1, body), raw_span=work.clean.raw_span(c0, c1),
-                statement_id=statement_id(speaker_id or speaker, body),
-                provenance=Provenance(VERSION, 0.8 if rule == "subject" else 0.6, rule),
-                speaker_rule=rule)
+            quote = _new_quote(work, speaker, speaker_id, c0, body, "indirect", venue,
+                               _said_on(work, sent.start_char, sent.end_char),
+                               0.8 if rule == "subject" else 0.6, rule)
             quotes.append(quote)
             speakers.said(speaker, speaker_id)
             prev_q = quote
