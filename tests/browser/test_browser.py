@@ -27,6 +27,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from typer.testing import CliRunner
 
 from sitrep.cli import app
+from tests.conftest import ingest_articles
 
 pytestmark = pytest.mark.browser
 
@@ -209,17 +210,7 @@ SCOPE_MANIFEST = [
 
 @pytest.fixture(scope="module")
 def scope_db(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("scope")
-    corpus = base / "articles"
-    corpus.mkdir()
-    for name, text in SCOPE_ARTICLES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    (corpus / "manifest.jsonl").write_text("\n".join(json.dumps(m) for m in SCOPE_MANIFEST) + "\n",
-                                           encoding="utf-8")
-    db = base / "sitrep.db"
-    result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return db
+    return ingest_articles(tmp_path_factory.mktemp("scope"), SCOPE_ARTICLES, SCOPE_MANIFEST)
 
 
 def test_report_leads_with_the_headline_and_shows_breakdowns(browser, scope_db, tmp_path):
