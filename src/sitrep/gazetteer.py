@@ -110,13 +110,37 @@ def _connection() -> sqlite3.Connection:
     return con
 
 
+_COLUMNS = ("SELECT p.id, p.name, p.geonameid, p.lat, p.lon, p.admin1, p.country_code, "
+            "p.precision, p.population FROM places p ")
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """Lookup key -> ISO code for the country names of ``data/country_names.yaml`` (plus
+    ``$SITREP_COUNTRY_NAMES``): names reporting uses that GeoNames' country table lacks."""
+    import yaml
+
+    tables = [yaml.safe_load(resources.files("sitrep").joinpath("data/country_names.yaml")
+                             .read_text("utf-8")) or {}]
+    extra = os.environ.get("SITREP_COUNTRY_NAMES")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            tables.append(yaml.safe_load(fh) or {})
+    return {key(n): str(iso).upper() for table in tables for iso, names in table.items()
+            for n in names or []}
+
+
 @lru_cache(maxsize=65536)
 def lookup(name: str) -> tuple[tuple[Place, int], ...]:
-    """Every (place, population) whose name or alternate name is ``name``."""
-    rows = _connection().execute(
-        "SELECT p.id, p.name, p.geonameid, p.lat, p.lon, p.admin1, p.country_code, p.precision, "
-        "p.population FROM names n JOIN places p ON p.id = n.place_id WHERE n.key = ?",
-        (key(name),)).fetchall()
+    """Every (place, population) whose name or alternate name is ``name``; a country name of
+    ``data/country_names.yaml`` is that country alone."""
+    iso = country_names().get(key(name))
+    if iso is not None:
+        rows = _connection().execute(_COLUMNS + "WHERE p.country_code = ? AND p.precision = "
+                                     "'country'", (iso,)).fetchall()
+    else:
+        rows = _connection().execute(_COLUMNS + "JOIN names n ON p.id = n.place_id "
+                                     "WHERE n.key = ?", (key(name),)).fetchall()
     return tuple((Place(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], [], "geonames"), r[8])
                  for r in rows)
 

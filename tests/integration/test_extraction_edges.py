@@ -115,6 +115,32 @@ def test_places_resolve_to_the_countries_the_article_is_about():
     assert by_name["Pakistan"].precision == "country"
 
 
+@pytest.mark.parametrize("name, code", [
+    ("Congo", "CD"), ("DR Congo", "CD"), ("Congo-Brazzaville", "CG"), ("Palestine", "PS"),
+    ("Burma", "MM"), ("Türkiye", "TR"),
+])
+def test_a_country_under_the_name_reporting_uses_is_that_country_not_a_namesake_town(name, code):
+    result = sitrep.process(f"Gunmen killed 12 villagers in the east of {name} on Sunday, officials "
+                            "said.", published="2025-04-25")[0]
+    assert [(p.country_code, p.precision) for p in result.places] == [(code, "country")]
+
+
+def test_a_users_country_names_file_extends_the_list(tmp_path, monkeypatch):
+    from sitrep import gazetteer
+
+    extra = tmp_path / "names.yaml"
+    extra.write_text("SD: [Republic of the Sudan]\n", encoding="utf-8")
+    monkeypatch.setenv("SITREP_COUNTRY_NAMES", str(extra))
+    gazetteer.country_names.cache_clear()
+    gazetteer.lookup.cache_clear()
+    try:
+        assert [p.country_code for p, _ in gazetteer.lookup("Republic of the Sudan")] == ["SD"]
+    finally:
+        monkeypatch.delenv("SITREP_COUNTRY_NAMES")
+        gazetteer.country_names.cache_clear()
+        gazetteer.lookup.cache_clear()
+
+
 @pytest.mark.parametrize("text, expected", [
     ("SOHR said 745 of the dead were civilians.", (745, "killed", "civilians")),
     ("The army said nine of its soldiers were killed in the fighting.", (9, "killed", "security_forces")),
