@@ -152,6 +152,43 @@ def test_two_incidents_in_one_country_a_week_apart_stay_apart():
     assert groups == [["c1", "c2", "c3"], ["s1", "s2"]]
 
 
+def test_a_report_dated_from_its_text_joins_the_later_reports_of_its_event():
+    # The report has no publication date; the only full date it names is an anniversary years
+    # back ("killed on 7 March 2021"): that is a floor for its date, not its date.
+    dated_from_text = {**doc("c0", "2021-03-07", COAST.replace("Gunmen", "Masked gunmen"),
+                             "Jableh attack"), "published_inferred": True}
+    docs = [dated_from_text, doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("s1", "2025-03-14", SOUTH, "Druze clashes in Sweida"),
+            doc("s2", "2025-03-15", SOUTH.replace("spread", "raged"), "Sweida ceasefire call")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c0", "c1", "c2"], ["s1", "s2"]]
+    # A floor still vetoes reports from well before it.
+    late = {**doc("c9", "2025-06-01", COAST, "Jableh attack"), "published_inferred": True}
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny([late, *docs[1:3]])).incidents)
+    assert groups == [["c1", "c2"], ["c9"]]
+
+
+def test_a_tie_between_two_countries_keeps_both_as_main_countries():
+    from collections import Counter
+
+    from sitrep.link import DocProfile, DocScorer
+
+    rows = [{"id": "p_town_abroad", "name": "Town abroad", "precision": "town", "country_code": "IR",
+             "lat": 30.0, "lon": 57.0, "aliases": []},
+            {"id": "p_strip", "name": "Strip", "precision": "province", "country_code": "PS",
+             "lat": 31.4, "lon": 34.4, "aliases": []},
+            {"id": "p_neighbour", "name": "Neighbour", "precision": "country", "country_code": "IL",
+             "lat": 31.5, "lon": 34.8, "aliases": []}]
+    # One report names a look-up gone abroad once and the strip once; the other the neighbour
+    # once and the strip once: they share the strip, a main country of both.
+    a = DocProfile("a", None, "", Counter({"p_town_abroad": 1, "p_strip": 1}), Counter({"e": 1}),
+                   Counter({"convoy": 2}), tolls=frozenset({("killed", 104)}))
+    b = DocProfile("b", date(2024, 2, 29), "", Counter({"p_neighbour": 1, "p_strip": 1}),
+                   Counter({"e": 1}), Counter({"convoy": 1}), tolls=frozenset({("killed", 104)}))
+    assert DocScorer([a, b], rows).score(0, 1) is not None
+
+
 def test_incident_ids_do_not_depend_on_ingest_order():
     docs = [doc("c1", "2025-03-07", COAST), doc("c2", "2025-03-08", COAST),
             doc("s1", "2025-03-14", SOUTH), doc("s2", "2025-03-15", SOUTH)]
