@@ -213,8 +213,9 @@ def test_incident_scores_count_document_pairs():
 
 # --- one source under all its names -----------------------------------------------------------
 
-def _src_fig(fid: str, source: str | None, person: str | None = None) -> dict:
-    return {"id": fid, "source": source, "source_id": None, "source_person": person}
+def _src_fig(fid: str, source: str | None, person: str | None = None, sentence: str = "") -> dict:
+    return {"id": fid, "source": source, "source_id": None, "source_person": person,
+            "sentence": {"start": 0, "end": len(sentence), "text": sentence}}
 
 
 def _keys(figs):
@@ -250,6 +251,55 @@ def test_two_spellings_of_one_surname_are_one_source():
     names = _keys([_src_fig("a", "Pavlo Kyrylenko"), _src_fig("b", "Kirilenko"),
                    _src_fig("c", "Pavlo Petrenko")])
     assert names["b"] == "Pavlo Kyrylenko" and names["c"] == "Pavlo Petrenko"
+
+
+def test_a_spokesperson_read_with_a_word_before_the_name_is_still_that_person():
+    # One report's spokesperson came out as "Coastland Omar Nadim" (the country's name glued
+    # on); the other report names him plainly.
+    names = _keys([_src_fig("a", "Coastland interior ministry", "Coastland Omar Nadim"),
+                   _src_fig("b", "Omar Nadim")])
+    assert names["b"] == "Coastland interior ministry"
+
+
+def test_a_shorter_name_ending_the_longer_one_with_a_surname_spelled_alike_is_one_person():
+    names = _keys([_src_fig("a", "Omar Haji Nadem"), _src_fig("b", "Haji Nadim"),
+                   _src_fig("c", "Haji Karimi")])
+    assert names["b"] == "Omar Haji Nadem" and names["c"] == "Haji Karimi"
+
+
+def test_a_title_described_source_is_the_one_person_introduced_with_that_title():
+    names = _keys([
+        _src_fig("a", "Lena Varga", sentence="The toll rose to 80, President Lena Varga said."),
+        _src_fig("b", "the country's president", sentence="At least 60 died, the country's president said."),
+        _src_fig("c", "Omar Nadim", sentence="Health Minister Omar Nadim said 90 had died."),
+        _src_fig("d", "the health minister", sentence="Ninety are dead, the health minister said.")])
+    assert names["b"] == "Lena Varga" and names["d"] == "Omar Nadim"
+
+
+def test_a_title_two_people_hold_leaves_the_description_alone():
+    names = _keys([
+        _src_fig("a", "Lena Varga", sentence="President Lena Varga said 80 had died."),
+        _src_fig("b", "Ivo Marek", sentence="President Ivo Marek of the neighbouring state said 5 died."),
+        _src_fig("c", "the president", sentence="At least 60 died, the president said.")])
+    assert names["c"] == "the president"
+
+
+def test_a_person_named_right_after_a_description_is_that_source():
+    names = _keys([
+        _src_fig("a", "Ivan Petrenko", sentence="Ivan Petrenko reported 14 dead."),
+        _src_fig("b", "head of the regional administration",
+                 sentence="According to the head of the regional administration, Petrenko, 14 died.")])
+    assert names["b"] == "Ivan Petrenko"
+
+
+def test_where_a_source_posted_is_not_part_of_its_name():
+    names = _keys([_src_fig("a", "Ivan Petrenko"), _src_fig("b", "Petrenko on Telegram")])
+    assert names["b"] == "Ivan Petrenko"
+
+
+def test_a_railway_described_is_the_one_railway_operator_named():
+    names = _keys([_src_fig("a", "Northrail Zaliznytsia"), _src_fig("b", "the state railway company")])
+    assert names["b"] == "Northrail Zaliznytsia"
 
 
 def test_a_far_capital_named_as_a_governments_seat_is_not_an_incident_place():
