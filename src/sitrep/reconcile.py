@@ -201,8 +201,11 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
         part = o if (o.get("scope") or "whole") == scope else next(
             f for f in figs if (f.get("scope") or "whole") == scope)
         as_of = min((d for d in (_as_of(f) for f in figs) if d), default=None)
+        # One source, one tier: a description joined to a named entity ("a local prosecutor" is
+        # the prosecutor another report names) ranks as that entity.
+        tier_of = {**o, "source_id": lk.source_key} if lk.source_key in entity_types else o
         claims.append(Claim(
-            lk.source_key or "", label, source_tier(o, entity_types), o["status"],
+            lk.source_key or "", label, source_tier(tier_of, entity_types), o["status"],
             lk.counted_as_victims or o["victims"], o.get("count"), o.get("min"), o.get("max"),
             o.get("qualifier") or "exact", days[0] if days else None, days[-1] if days else None,
             sorted(f["id"] for f in figs),

@@ -16,7 +16,7 @@ PATTERNS = Path(__file__).resolve().parents[1] / "gold_patterns"
 FLOORS = {
     "figures_exact_f1": 0.96,
     "full_f1": 0.83,
-    "scope_accuracy": 0.91,
+    "scope_accuracy": 0.93,
     "trap_rate_max": 0.0,
     "quote_recall": 0.97,
     "speaker_accuracy": 0.92,

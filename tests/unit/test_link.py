@@ -152,6 +152,43 @@ def test_two_incidents_in_one_country_a_week_apart_stay_apart():
     assert groups == [["c1", "c2", "c3"], ["s1", "s2"]]
 
 
+def test_a_report_dated_from_its_text_joins_the_later_reports_of_its_event():
+    # The report has no publication date; the only full date it names is an anniversary years
+    # back ("killed on 7 March 2021"): that is a floor for its date, not its date.
+    dated_from_text = {**doc("c0", "2021-03-07", COAST.replace("Gunmen", "Masked gunmen"),
+                             "Jableh attack"), "published_inferred": True}
+    docs = [dated_from_text, doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("s1", "2025-03-14", SOUTH, "Druze clashes in Sweida"),
+            doc("s2", "2025-03-15", SOUTH.replace("spread", "raged"), "Sweida ceasefire call")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c0", "c1", "c2"], ["s1", "s2"]]
+    # A floor still vetoes reports from well before it.
+    late = {**doc("c9", "2025-06-01", COAST, "Jableh attack"), "published_inferred": True}
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny([late, *docs[1:3]])).incidents)
+    assert groups == [["c1", "c2"], ["c9"]]
+
+
+def test_a_tie_between_two_countries_keeps_both_as_main_countries():
+    from collections import Counter
+
+    from sitrep.link import DocProfile, DocScorer
+
+    rows = [{"id": "p_town_abroad", "name": "Town abroad", "precision": "town", "country_code": "IR",
+             "lat": 30.0, "lon": 57.0, "aliases": []},
+            {"id": "p_strip", "name": "Strip", "precision": "province", "country_code": "PS",
+             "lat": 31.4, "lon": 34.4, "aliases": []},
+            {"id": "p_neighbour", "name": "Neighbour", "precision": "country", "country_code": "IL",
+             "lat": 31.5, "lon": 34.8, "aliases": []}]
+    # One report names a look-up gone abroad once and the strip once; the other the neighbour
+    # once and the strip once: they share the strip, a main country of both.
+    a = DocProfile("a", None, "", Counter({"p_town_abroad": 1, "p_strip": 1}), Counter({"e": 1}),
+                   Counter({"convoy": 2}), tolls=frozenset({("killed", 104)}))
+    b = DocProfile("b", date(2024, 2, 29), "", Counter({"p_neighbour": 1, "p_strip": 1}),
+                   Counter({"e": 1}), Counter({"convoy": 1}), tolls=frozenset({("killed", 104)}))
+    assert DocScorer([a, b], rows).score(0, 1) is not None
+
+
 def test_incident_ids_do_not_depend_on_ingest_order():
     docs = [doc("c1", "2025-03-07", COAST), doc("c2", "2025-03-08", COAST),
             doc("s1", "2025-03-14", SOUTH), doc("s2", "2025-03-15", SOUTH)]
@@ -176,8 +213,9 @@ def test_incident_scores_count_document_pairs():
 
 # --- one source under all its names -----------------------------------------------------------
 
-def _src_fig(fid: str, source: str | None, person: str | None = None) -> dict:
-    return {"id": fid, "source": source, "source_id": None, "source_person": person}
+def _src_fig(fid: str, source: str | None, person: str | None = None, sentence: str = "") -> dict:
+    return {"id": fid, "source": source, "source_id": None, "source_person": person,
+            "sentence": {"start": 0, "end": len(sentence), "text": sentence}}
 
 
 def _keys(figs):
@@ -213,6 +251,55 @@ def test_two_spellings_of_one_surname_are_one_source():
     names = _keys([_src_fig("a", "Pavlo Kyrylenko"), _src_fig("b", "Kirilenko"),
                    _src_fig("c", "Pavlo Petrenko")])
     assert names["b"] == "Pavlo Kyrylenko" and names["c"] == "Pavlo Petrenko"
+
+
+def test_a_spokesperson_read_with_a_word_before_the_name_is_still_that_person():
+    # One report's spokesperson came out as "Coastland Omar Nadim" (the country's name glued
+    # on); the other report names him plainly.
+    names = _keys([_src_fig("a", "Coastland interior ministry", "Coastland Omar Nadim"),
+                   _src_fig("b", "Omar Nadim")])
+    assert names["b"] == "Coastland interior ministry"
+
+
+def test_a_shorter_name_ending_the_longer_one_with_a_surname_spelled_alike_is_one_person():
+    names = _keys([_src_fig("a", "Omar Haji Nadem"), _src_fig("b", "Haji Nadim"),
+                   _src_fig("c", "Haji Karimi")])
+    assert names["b"] == "Omar Haji Nadem" and names["c"] == "Haji Karimi"
+
+
+def test_a_title_described_source_is_the_one_person_introduced_with_that_title():
+    names = _keys([
+        _src_fig("a", "Lena Varga", sentence="The toll rose to 80, President Lena Varga said."),
+        _src_fig("b", "the country's president", sentence="At least 60 died, the country's president said."),
+        _src_fig("c", "Omar Nadim", sentence="Health Minister Omar Nadim said 90 had died."),
+        _src_fig("d", "the health minister", sentence="Ninety are dead, the health minister said.")])
+    assert names["b"] == "Lena Varga" and names["d"] == "Omar Nadim"
+
+
+def test_a_title_two_people_hold_leaves_the_description_alone():
+    names = _keys([
+        _src_fig("a", "Lena Varga", sentence="President Lena Varga said 80 had died."),
+        _src_fig("b", "Ivo Marek", sentence="President Ivo Marek of the neighbouring state said 5 died."),
+        _src_fig("c", "the president", sentence="At least 60 died, the president said.")])
+    assert names["c"] == "the president"
+
+
+def test_a_person_named_right_after_a_description_is_that_source():
+    names = _keys([
+        _src_fig("a", "Ivan Petrenko", sentence="Ivan Petrenko reported 14 dead."),
+        _src_fig("b", "head of the regional administration",
+                 sentence="According to the head of the regional administration, Petrenko, 14 died.")])
+    assert names["b"] == "Ivan Petrenko"
+
+
+def test_where_a_source_posted_is_not_part_of_its_name():
+    names = _keys([_src_fig("a", "Ivan Petrenko"), _src_fig("b", "Petrenko on Telegram")])
+    assert names["b"] == "Ivan Petrenko"
+
+
+def test_a_railway_described_is_the_one_railway_operator_named():
+    names = _keys([_src_fig("a", "Northrail Zaliznytsia"), _src_fig("b", "the state railway company")])
+    assert names["b"] == "Northrail Zaliznytsia"
 
 
 def test_a_far_capital_named_as_a_governments_seat_is_not_an_incident_place():

@@ -229,6 +229,18 @@ def test_short_and_reordered_names_of_one_source_are_one_source():
     assert t["grade"] == "single_source" and t["best"] == 504
 
 
+def test_a_description_joined_to_a_named_organisation_ranks_as_that_organisation():
+    # "the monitor" (a described source, tier 3) is the Observatory another report names: its
+    # newer claim is the Observatory's current claim at the Observatory's tier, so the low is
+    # set by the institution, not by the lower count of unnamed local officials.
+    rows = [figure("a:f0", 70, "2025-03-08"), figure("b:f0", 80, "2025-03-09"),
+            figure("c:f0", 50, "2025-03-09")]
+    rows[1].update(source="the monitor", source_id=None)
+    rows[2].update(source="local officials", source_id=None)
+    t = next(t for t in linked(corpus(rows))["tallies"] if t["victims"] == "all")
+    assert (t["low"], t["best"], t["independent_sources"]) == (80, 80, 2)
+
+
 # --- scope: only whole claims are tolls --------------------------------------------------------
 
 def scoped(c, scope, parent=None, place_ids=(), as_of=None):

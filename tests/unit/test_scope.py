@@ -246,3 +246,24 @@ def test_others_left_wounded_are_injured():
                    "Dalen market on Saturday, officials said.\n", published="2024-06-02",
                    outlet="Test Wire")[0].figures
     assert {(f.count, f.status) for f in figs} >= {(12, "killed"), (40, "injured")}
+
+
+def test_structural_rule_cues_and_linking_cues_are_data(tmp_path, monkeypatch):
+    extra = tmp_path / "cues.yaml"
+    extra.write_text('background:\n  - {cue: "since the floods", at: sentence, linking: true, '
+                     'scope: false, example: "x"}\n'
+                     'rules:\n  condition:\n    - {cue: "(?:\\\\w+\\\\s+){0,3}on life support", '
+                     'at: after, example: "x"}\n')
+    monkeypatch.setenv("SITREP_SCOPE_CUES", str(extra))
+    for fn in (scope_mod.cues, scope_mod.rule, scope_mod.war_wide):
+        fn.cache_clear()
+    try:
+        assert scope_mod.war_wide().search("Since the floods, 300 people have died.")
+        assert scope_mod.war_wide().search("Nationwide, 50 were killed.")  # packaged, linking only
+        assert not scope_mod.cues()[("background", "sentence")].search("Nationwide, 50 were killed.")
+        assert scope_mod.rule("condition").match(" patients on life support")
+        assert scope_mod.rule("condition").match(" of them in critical condition")
+    finally:
+        monkeypatch.delenv("SITREP_SCOPE_CUES")
+        for fn in (scope_mod.cues, scope_mod.rule, scope_mod.war_wide):
+            fn.cache_clear()

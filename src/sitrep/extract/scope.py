@@ -40,18 +40,9 @@ _CATEGORY = frozenset({"children", "women", "journalists", "aid_workers", "secur
                        "combatants", "civilians"})
 _BROAD = frozenset({"all", "unknown", "civilians"})
 _CLAUSE_END = re.compile(r"[;,.]|\s[—–-]\s")
-_ANOTHER = re.compile(r"\b(?:another|a further)\s*$", re.I)
-_SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most(?! recent))\b[^.]*$",
-                         re.I)
-_SINCE_END = re.compile(r"\bsince\s+(?:\w+\s+){0,2}$", re.I)
-# "10 others", "two other men": more people of the count just given.
-_OTHERS = re.compile(r"^[\w,\s-]{0,30}?\bothers?\b", re.I)
-# "12 adults and two children": the parts of a total the text leaves unstated.
-_ADULTS_AND = re.compile(r"^\s*adults?\s+and\s+(?:\w+\s+){0,2}(?:child|children|minors?|teenagers?)\b",
-                         re.I)
+# Word cues of the structural rules below ("another", "deadliest", "others", "adults and
+# children", "in critical condition") live in data/scope_cues.yaml under ``rules``; see ``rule``.
 _UNSTATED = "adults beside children: parts of an unstated total"
-# "another 28 in critical condition": how the wounded fare, not a rise.
-_CONDITION = re.compile(r"^\s*(?:\w+\s+){0,3}in\s+(?:a\s+)?(?:critical|serious|grave|stable)\s+condition", re.I)
 # Separates the members of one list ("killed 83 men, 28 women and 45 children").
 _LIST_GAP = re.compile(r"\s*,?\s*(?:and\s+)?")
 # A colon or dash cue ("98 people were hurt: 16 children ...").
@@ -61,43 +52,91 @@ _PUNCT_CUE = re.compile(r"^[:\-\u2013\u2014]")
 _DATELINE = re.compile(r"(?:[A-Z0-9][\w.'-]*,?\s*|\([^)]*\)\s*)+")
 
 
-def cue_entries() -> dict[str, list[dict[str, Any]]]:
-    """The cue entries of the packaged file, with a user's file's entries appended."""
+def _cue_file() -> dict[str, Any]:
+    """The packaged cue file, with a user's file's entries appended to each list."""
     text = resources.files("sitrep").joinpath("data/scope_cues.yaml").read_text("utf-8")
     data = yaml.safe_load(text) or {}
+    data.setdefault("rules", {})
     extra = os.environ.get("SITREP_SCOPE_CUES")
     if extra:
         with open(extra, encoding="utf-8") as fh:
             for kind, entries in (yaml.safe_load(fh) or {}).items():
-                data.setdefault(kind, []).extend(entries or [])
+                if kind == "rules":
+                    for name, more in (entries or {}).items():
+                        data["rules"].setdefault(name, []).extend(more or [])
+                else:
+                    data.setdefault(kind, []).extend(entries or [])
+    return data
+
+
+def _check(entries: list[dict[str, Any]], what: str) -> None:
+    for e in entries:
+        if e.get("at") not in POSITIONS:
+            raise ValueError(f"scope cue {e.get('cue')!r} ({what}): 'at' must be one of {POSITIONS}")
+
+
+def cue_entries() -> dict[str, list[dict[str, Any]]]:
+    """The cue entries of each kind (packaged file, then a user's file)."""
+    data = _cue_file()
+    data.pop("rules")
     unknown = set(data) - set(KINDS)
     if unknown:
         raise ValueError(f"scope cues: unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
     for kind, entries in data.items():
-        for e in entries:
-            if e.get("at") not in POSITIONS:
-                raise ValueError(f"scope cue {e.get('cue')!r} ({kind}): 'at' must be one of {POSITIONS}")
+        _check(entries, kind)
     return data
+
+
+def rule_entries() -> dict[str, list[dict[str, Any]]]:
+    """The word cues of the structural rules, by rule name (all entries of a rule share one
+    position)."""
+    rules = _cue_file()["rules"]
+    for name, entries in rules.items():
+        _check(entries, name)
+        if len({e["at"] for e in entries}) > 1:
+            raise ValueError(f"scope rule {name!r}: its cues must share one 'at'")
+    return rules
+
+
+def _compile(at: str, parts: list[str]) -> re.Pattern[str]:
+    """One case-insensitive alternation of cues, anchored for its position."""
+    body = "|".join(f"(?:{p})" for p in parts)
+    if at == "before":
+        pattern = rf"(?:^|\b|(?<=\W))(?:{body})\s*$"
+    elif at == "after":
+        pattern = rf"^\s*(?:{body})"
+    else:
+        pattern = rf"\b(?:{body})"
+    return re.compile(pattern, re.I)
 
 
 @lru_cache(maxsize=1)
 def cues() -> dict[tuple[str, str], re.Pattern[str]]:
-    """(kind, position) -> one compiled alternation of its cues."""
+    """(kind, position) -> one compiled alternation of its cues (those marked ``scope: false``
+    serve linking only)."""
     out: dict[tuple[str, str], list[str]] = {}
     for kind, entries in cue_entries().items():
         for e in entries:
-            out.setdefault((kind, e["at"]), []).append(f"(?:{e['cue']})")
-    compiled = {}
-    for (kind, at), parts in out.items():
-        body = "|".join(parts)
-        if at == "before":
-            pattern = rf"(?:^|\b|(?<=\W))(?:{body})\s*$"
-        elif at == "after":
-            pattern = rf"^\s*(?:{body})"
-        else:
-            pattern = rf"\b(?:{body})"
-        compiled[(kind, at)] = re.compile(pattern, re.I)
-    return compiled
+            if e.get("scope", True):
+                out.setdefault((kind, e["at"]), []).append(e["cue"])
+    return {key: _compile(key[1], parts) for key, parts in out.items()}
+
+
+@lru_cache(maxsize=None)
+def rule(name: str) -> re.Pattern[str]:
+    """The compiled word cues of one structural rule (``rules`` in data/scope_cues.yaml)."""
+    entries = rule_entries().get(name)
+    if not entries:
+        raise KeyError(f"scope rule {name!r} has no cues in data/scope_cues.yaml")
+    return _compile(entries[0]["at"], [e["cue"] for e in entries])
+
+
+@lru_cache(maxsize=1)
+def war_wide() -> re.Pattern[str]:
+    """The background cues marked ``linking: true``: a war-wide or year-wide toll given as
+    context, which linking keeps out of an incident's tally wherever it is found."""
+    parts = [e["cue"] for e in cue_entries().get("background", []) if e.get("linking")]
+    return _compile("sentence", parts) if parts else re.compile(r"(?!)")
 
 
 def _cfg() -> dict[str, Any]:
@@ -207,8 +246,8 @@ def _compared_since(before: str, span: str) -> bool:
     """The date is a point of comparison for the incident ("the deadliest attack since 2017"),
     not the date of the figure: a superlative before it and "since" right before it. ("…the
     largest bombing, which killed 500, in the same month in 2017" dates an earlier toll.)"""
-    return bool(_SUPERLATIVE.search(before)) and bool(
-        _SINCE_END.search(before) or span.lower().startswith("since"))
+    return bool(rule("superlative").search(before)) and bool(
+        rule("since_end").search(before) or span.lower().startswith("since"))
 
 
 def _recent_date(g: _Fig, work: Work, event: date | None) -> bool:
@@ -292,7 +331,7 @@ def _list_breakdowns(figs: list[_Fig], text: str) -> dict[int, tuple[_Fig, str]]
         if parents:
             # The list's other members of that status ("83 men" beside "28 women") too.
             items = [g for g in members if g.point is not None and g.point < parents[-1].point
-                     and g is not parents[-1] and not _ANOTHER.search(g.before)]
+                     and g is not parents[-1] and not rule("another").search(g.before)]
             for g in items:
                 out.setdefault(g.i, (parents[-1], "a list of categories after the total"))
     return out
@@ -303,7 +342,7 @@ def _rise(g: _Fig, figs: list[_Fig]) -> bool:
     a figure of another status in its sentence ("killed 12 and injured dozens more"), nor when
     the figures of the two sentences before count only other people ("20 died. Another 13 were
     wounded")."""
-    if not _cue("increment", g) or _CONDITION.match(g.after):
+    if not _cue("increment", g) or rule("condition").match(g.after):
         return False
     # "44 were killed and 13 wounded ... It said another 13 people were wounded": the same
     # count said again, not a rise.
@@ -326,7 +365,7 @@ def _others_beside_a_part(g: _Fig, figs: list[_Fig]) -> str | None:
     """"N others" right after a count of one place ("Seven died at Ridge Hospital, a doctor
     there said. He added that 10 others are in critical condition"): the others of that place,
     when the figure says nothing of its own place or total."""
-    if g.i == 0 or not _OTHERS.search(g.near) or g.sent - figs[g.i - 1].sent > 1:
+    if g.i == 0 or not rule("others").search(g.near) or g.sent - figs[g.i - 1].sent > 1:
         return None
     prev = figs[g.i - 1]
     if prev.f.scope != "part_place" or _cue("whole", g) or _cue("part_place", g):
@@ -396,7 +435,7 @@ def classify(work: Work) -> None:
         if parent is not None:
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", cue, parent.f.id
             continue
-        if _ADULTS_AND.match(g.after) or (f.victims in _CATEGORY and g.i > 0 and
+        if rule("adults_and").match(g.after) or (f.victims in _CATEGORY and g.i > 0 and
                                           figs[g.i - 1].sent == g.sent and
                                           figs[g.i - 1].f.scope_reason == _UNSTATED):
             f.scope, f.scope_reason = "breakdown", _UNSTATED

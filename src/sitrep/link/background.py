@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..extract.scope import war_wide
 from .common import Row, _cfg, _day, _km
 
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
@@ -20,17 +21,8 @@ _DATED = re.compile(rf"\b(?:since|in|began in|started in|from|during|on)\s+(?:(?
 _EVENT_YEAR = re.compile(r"\bthe\s+((?:19|20)\d\d)\s+[a-z]")
 # "the deadliest attack ... since 2000": the year dates the comparison, not the figure.
 _SUPERLATIVE = re.compile(r"\b(?:deadliest|worst|bloodiest|largest|biggest|highest|most)\b", re.I)
-# A war-wide or period-wide toll quoted as context: "the war ... has killed", "since the war
-# began", "since the coup", "in the first six months of this year", "across the country".
-_WAR_WIDE = re.compile(
-    r"\b(?:the|this|its|a)\s+(?:\w+\s+){0,2}(?:war|conflict|civil war|insurgency)\b[^.;]{0,80}?"
-    r"\b(?:has|have|had)\s+(?:killed|left|displaced|forced|uprooted|claimed)\b"
-    r"|\bsince the (?:start|beginning|outbreak) of the (?:war|conflict|invasion)\b"
-    r"|\bsince the (?:war|conflict|coup|invasion|takeover|uprising|revolution)\b"
-    r"|\b(?:across|throughout|inside) (?:the|their own|its|the whole) (?:country|nation|territory)\b"
-    r"|\bnationwide\b|\bcountry-?wide\b"
-    r"|\b(?:so far this year|this year alone|(?:in|during|over) the first (?:\w+ )?(?:months?|half|"
-    r"quarter|weeks?) of (?:this|the) year)\b", re.I)
+# A war-wide or period-wide toll quoted as context ("the war ... has killed", "since the coup",
+# "across the country"): the background cues of data/scope_cues.yaml marked ``linking: true``.
 # "since then" points at the date in the sentence before.
 _SINCE_THEN = re.compile(r"\bsince (?:then|that (?:day|date|time))\b", re.I)
 # "745 of the dead", "twenty-five of them", "nine of its staff": a part of a larger total.
@@ -105,7 +97,7 @@ def background_reason(f: Row, start: date | None, core_places: list[Row],
         when = _earlier_date(text, start, slack)
         if when:
             return f"dated {when!r}, before the incident"
-    if _WAR_WIDE.search(sentence):
+    if war_wide().search(sentence):
         return "a war-wide or year-wide toll given as context"
     specific = [place_rows[p] for p in f.get("place_ids") or []
                 if p in place_rows and place_rows[p].get("precision") != "country"]

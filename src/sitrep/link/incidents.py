@@ -78,6 +78,10 @@ class DocProfile:
     month_days: frozenset[tuple[int, int]] = frozenset()
     # Killed / injured counts the text gives (at least ``toll_min``): two reports of one toll.
     tolls: frozenset[tuple[str, int]] = frozenset()
+    # ``day`` was read from the text (a publication date inferred from the dates the report names,
+    # or its latest full date): the report is from that day or later ("killed on 3 January 2020"
+    # in a report of the attack on its anniversary four years on).
+    floor: bool = False
 
 
 _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(MONTHS.split("|"))}
@@ -176,15 +180,17 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         for p in fig_places[d["id"]]:
             found_places[p] = max(found_places[p], 1)
         day = _day(d.get("published") or first_report.get(d["id"]))
+        floor = bool(day and d.get("published_inferred"))
         month_days: frozenset[tuple[int, int]] = frozenset()
         if day is None:
             # No publication date: the text's latest full date, else its dates without a year.
             full, partial = text_dates(text)
             day = max(full, default=None)
+            floor = day is not None
             month_days = frozenset(partial) if day is None else frozenset()
         out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
                               entities.find(text), _rare_words(text, max_zipf), month_days,
-                              frozenset(tolls[d["id"]])))
+                              frozenset(tolls[d["id"]]), floor))
     return out
 
 
@@ -231,6 +237,8 @@ class DocScorer:
         self.actor_vec = _idf_vectors([p.entities for p in profiles])
         self.word_vec = _idf_vectors([p.words for p in profiles])
         self.countries = [self._countries(p) for p in profiles]
+        self.main_countries = [{k for k, v in c.items() if v == max(c.values())}
+                               for c in self.countries]
         self._local_places: dict[int, list[str]] = {}
         self._title_keys: dict[int, str] = {}
         self._place_credit: dict[tuple[str, str], float] = {}
@@ -280,6 +288,16 @@ class DocScorer:
         return best
 
     @staticmethod
+    def _floor_gap(a: DocProfile, b: DocProfile) -> int | None:
+        """Days by which a report dated only from its text (``floor``) must be apart from the
+        other: 0 when the other is from that day on, else how much earlier it is."""
+        if b.floor and not a.floor:
+            a, b = b, a
+        if b.floor:
+            return None  # two lower bounds say nothing about the gap
+        return max(0, (a.day - b.day).days)
+
+    @staticmethod
     def _partial_gap(a: DocProfile, b: DocProfile) -> int | None:
         """Days between an undated document's event dates (year taken nearest) and a dated one."""
         if a.day and b.month_days:
@@ -291,16 +309,24 @@ class DocScorer:
     def score(self, i: int, j: int) -> PairScore | None:
         cfg = self.cfg
         a, b = self.profiles[i], self.profiles[j]
-        gap = abs((a.day - b.day).days) if a.day and b.day else self._partial_gap(a, b)
+        floor = (a.floor or b.floor) and a.day and b.day
+        if floor:
+            gap = self._floor_gap(a, b)
+        else:
+            gap = abs((a.day - b.day).days) if a.day and b.day else self._partial_gap(a, b)
         if gap is not None and gap > cfg["max_gap_days"]:
             return None
         ca, cb = self.countries[i], self.countries[j]
-        # Main country of each document (the one most mentioned); different ones never link.
-        if ca and cb and ca.most_common(1)[0][0] not in cb and cb.most_common(1)[0][0] not in ca:
+        # Main countries of each document (those most mentioned, all of them on a tie): when
+        # neither document names a main country of the other, they never link.
+        if ca and cb and not (self.main_countries[i] & cb.keys()) \
+                and not (self.main_countries[j] & ca.keys()):
             return None
         undated = cfg["undated_time"]
         time = undated if gap is None else 1 - gap / (cfg["max_gap_days"] + 1)
-        if gap is not None and not (a.day and b.day):
+        if gap is not None and floor:
+            time = min(time, undated)  # a report from that day or later: as good as undated
+        elif gap is not None and not (a.day and b.day):
             time = max(time, undated)  # a date without a year vetoes a far match, little more
         place = max(_cos(self.place_vec[i], self.place_vec[j]), cfg["near_weight"] * self._near(i, j))
         actors = _cos(self.actor_vec[i], self.actor_vec[j])
@@ -332,9 +358,11 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
     threshold = _cfg()["link_threshold"]
     gap = _cfg()["max_gap_days"]
     n = len(profiles)
-    dated = [k for k in range(n) if profiles[k].day]
-    undated = [k for k in range(n) if not profiles[k].day]
-    undated_set = set(undated)
+    # A report dated only from its text is compared like an undated one (its date vetoes reports
+    # more than max_gap_days before it) and does not widen an incident's span.
+    dated = [k for k in range(n) if profiles[k].day and not profiles[k].floor]
+    undated = [k for k in range(n) if not profiles[k].day or profiles[k].floor]
+    undated_set, dated_set = set(undated), set(dated)
     pairs = [(i, j) for x, i in enumerate(dated) for j in itertools.takewhile(
         lambda j: (profiles[j].day - profiles[i].day).days <= gap, dated[x + 1:])]
     pairs += [(min(i, j), max(i, j)) for i in undated for j in range(n) if j != i
@@ -350,7 +378,8 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
     # An incident's dated reports span at most ``max_span_days``: two clusters bridged by undated
     # documents are not merged across months.
     max_span = _cfg()["max_span_days"]
-    span = {k: (profiles[k].day, profiles[k].day) for k in range(n)}
+    span = {k: (profiles[k].day, profiles[k].day) if k in dated_set else (None, None)
+            for k in range(n)}
     heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
     heapq.heapify(heap)
     while heap:

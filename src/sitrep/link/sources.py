@@ -60,9 +60,28 @@ def demonyms() -> dict[str, tuple[str, ...]]:
     return {str(k).casefold(): tuple(str(v).casefold().split()) for k, v in data.items()}
 
 
+@lru_cache(maxsize=1)
+def _channel_end() -> re.Pattern[str]:
+    """``data/source_channels.yaml`` plus ``$SITREP_SOURCE_CHANNELS``: "on Telegram" at the end
+    of a source's name."""
+    data = yaml.safe_load(resources.files("sitrep").joinpath("data/source_channels.yaml")
+                          .read_text("utf-8")) or {}
+    extra = os.environ.get("SITREP_SOURCE_CHANNELS")
+    if extra:
+        with open(extra, encoding="utf-8") as fh:
+            for k, v in (yaml.safe_load(fh) or {}).items():
+                data[k] = [*(data.get(k) or []), *(v or [])]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\s+(?:{alt(data.get('before') or [])})\s+(?:{alt(data.get('channels') or [])})\s*$",
+                      re.I)
+
+
 def _name_words(name: str) -> frozenset[str]:
     """The words of a source's name, a demonym standing for its country ("Congolese
-    government" -> government, congo)."""
+    government" -> government, congo), without where it posted ("Lomako on Telegram")."""
+    name = _channel_end().sub("", name)
     words = (w.removesuffix("'s") for w in _WORD.findall(name.casefold().replace("’", "'")))
     table = demonyms()
     out: set[str] = set()
@@ -98,6 +117,7 @@ def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
             target[key] = supers.pop()
     _join_descriptions(names, target)
     _join_spokespeople(figs, links, names, target)
+    _join_titles(figs, links, names, target)
     _join_spellings(names, target)
     for f in figs:
         link = links[f["id"]]
@@ -152,23 +172,73 @@ def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dic
         if f.get("source_person") and key in names:
             speaks_for.setdefault(_plain(f["source_person"]), set()).add(key)
     for key, name in names.items():
-        orgs = speaks_for.get(_plain(name), set()) - {key}
+        mine = _plain(name)
+        # The person as named in the other report, or the end of that name ("Muhamed Tumba" for
+        # a spokesperson read as "Niger Muhamed Tumba").
+        orgs = {o for person, found in speaks_for.items()
+                if person == mine or (" " in mine and person.endswith(" " + mine))
+                for o in found} - {key}
         if key not in target and len(orgs) == 1:
             target[key] = orgs.pop()
+
+
+def _person_keys(names: dict[str, str], target: dict[str, str]) -> list[str]:
+    """Sources named like people: one to three capitalised words."""
+    return [k for k in _named(names, target) if 1 <= len(names[k].split()) <= 3
+            and all(w[:1].isupper() for w in names[k].split())]
+
+
+def _join_titles(figs: list[Row], links: dict[str, FigureLink], names: dict[str, str],
+                 target: dict[str, str]) -> None:
+    """"the country's president", "the health minister", "the head of the administration, Kiper,":
+    the one person of the incident's reports introduced with that title ("President Ana Reyes
+    said"; titles from data/speech_titles.yaml) or named right after the description."""
+    from ..extract.quotes import name_titles
+
+    titles = {t.casefold() for t in name_titles()}
+    people = _person_keys(names, target)
+    if not people:
+        return
+    titled: dict[str, set[str]] = {}  # title word -> people introduced with it
+    said: dict[str, list[str]] = {}   # described source -> its sentences
+    for f in figs:
+        key = links[f["id"]].source_key
+        text = (f.get("sentence") or {}).get("text") or ""
+        if key in people:
+            for m in re.finditer(re.escape(names[key]), text):
+                for w in _WORD.findall(text[max(0, m.start() - 40):m.start()])[-3:]:
+                    if w.casefold() in titles:
+                        titled.setdefault(w.casefold(), set()).add(key)
+        elif key in names and key.startswith("src:") and key not in target:
+            said.setdefault(key, []).append(text)
+    for key, texts in said.items():
+        words = _WORD.findall(names[key].casefold())
+        # "the head of the RMA, Kiper, said": a person named right after the description.
+        after = {p for p in people for t in texts
+                 for m in re.finditer(re.escape(names[key]), t, re.I)
+                 if re.match(rf"\s*,\s*(?:\w+\s+)?{re.escape(names[p].split()[-1])}\b",
+                             t[m.end():])}
+        found = after or (titled.get(words[-1], set()) if words else set())
+        if len(found) == 1:
+            target[key] = found.pop()
 
 
 def _join_spellings(names: dict[str, str], target: dict[str, str]) -> None:
     """One person in two transliterations or with and without a first name ("Kirilenko",
     "Pavlo Kyrylenko", "Firas Abiad" and "Firass Abiad"): the same surname by spelling, and no
     clash of first names (two first names of four letters or more alike by spelling agree)."""
-    people = [k for k in _named(names, target) if 1 <= len(names[k].split()) <= 3
-              and all(w[:1].isupper() for w in names[k].split())]
+    people = _person_keys(names, target)
     for a in people:
         for b in people:
             if a == b or a in target or b in target:
                 continue
             wa, wb = names[a].split(), names[b].split()
             if len(wa) > len(wb) or (len(wa) == len(wb) and a > b):
+                continue
+            if 1 < len(wa) < len(wb) and [w.casefold() for w in wa[:-1]] == \
+                    [w.casefold() for w in wb[len(wb) - len(wa):-1]] and \
+                    fuzz.ratio(wa[-1].casefold(), wb[-1].casefold()) >= _cfg()["source_spelling_ratio"]:
+                target[a] = b  # the end of the longer name, its surname alike ("Haji Adan")
                 continue
             if len(wa) > 1 and wa[0] != wb[0] and (
                     min(len(wa[0]), len(wb[0])) < 4
