@@ -169,6 +169,17 @@ def test_a_report_dated_from_its_text_joins_the_later_reports_of_its_event():
     assert groups == [["c1", "c2"], ["c9"]]
 
 
+def test_a_later_report_that_dates_the_event_joins_its_first_reports():
+    # A rights groups' release six weeks on opens "On 7 March 2025, gunmen attacked ...": the
+    # event's date stands for it; a report six weeks on that dates nothing stays apart.
+    docs = [doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("r1", "2025-04-20", "On 7 March 2025, " + COAST, "Release on the Jableh raids"),
+            doc("r2", "2025-04-21", COAST.replace("Gunmen", "Masked men"), "Jableh, weeks on")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "r1"], ["r2"]]
+
+
 def test_a_tie_between_two_countries_keeps_both_as_main_countries():
     from collections import Counter
 
