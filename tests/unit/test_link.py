@@ -180,6 +180,17 @@ def test_a_later_report_that_dates_the_event_joins_its_first_reports():
     assert groups == [["c1", "c2", "r1"], ["r2"]]
 
 
+def test_an_undated_report_too_far_from_a_later_update_still_joins_the_rest():
+    # A report with no publication date gives only "on 7 March"; it matches the first two
+    # reports, and the third, weeks later, says nothing either way about it.
+    docs = [doc("u1", None, "On 7 March, " + COAST, "Jableh raids"),
+            doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-18", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("c3", "2025-03-28", COAST.replace("Gunmen", "Masked men"), "Jableh, weeks on")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "c3", "u1"]]
+
+
 def test_a_tie_between_two_countries_keeps_both_as_main_countries():
     from collections import Counter
 

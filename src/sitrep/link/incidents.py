@@ -316,17 +316,26 @@ class DocScorer:
             return None
         return min(abs((_nearest(md, b.day) - b.day).days) for md in a.month_days)
 
+    def gap(self, i: int, j: int) -> int | None:
+        """Days between two documents as far as their dates tell (None: no telling)."""
+        a, b = self.profiles[i], self.profiles[j]
+        if (a.floor or b.floor) and a.day and b.day:
+            return self._floor_gap(a, b)
+        if a.day and b.day:
+            return min(abs((x - y).days) for x in (a.day, a.event_day) if x
+                       for y in (b.day, b.event_day) if y)
+        return self._partial_gap(a, b)
+
+    def too_far(self, i: int, j: int) -> bool:
+        """More than max_gap_days apart: the pair says nothing either way."""
+        gap = self.gap(i, j)
+        return gap is not None and gap > self.cfg["max_gap_days"]
+
     def score(self, i: int, j: int) -> PairScore | None:
         cfg = self.cfg
         a, b = self.profiles[i], self.profiles[j]
         floor = (a.floor or b.floor) and a.day and b.day
-        if floor:
-            gap = self._floor_gap(a, b)
-        elif a.day and b.day:
-            gap = min(abs((x - y).days) for x in (a.day, a.event_day) if x
-                      for y in (b.day, b.event_day) if y)
-        else:
-            gap = self._partial_gap(a, b)
+        gap = self.gap(i, j)
         if gap is not None and gap > cfg["max_gap_days"]:
             return None
         ca, cb = self.countries[i], self.countries[j]
@@ -359,8 +368,9 @@ def _title_key(title: str) -> str:
 def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[list[str]]:
     """Average-link agglomeration: repeatedly merge the two clusters with the highest mean pair
     score while it reaches ``link_threshold``. The mean is over comparable pairs: documents within
-    ``max_gap_days`` of each other or undated (pairs that cannot link, another country, count as
-    0); reports further apart say nothing either way, so a chain of daily updates over three weeks
+    ``max_gap_days`` of each other as far as their dates tell (an undated report's dates without
+    a year, a date read from its text; pairs that cannot link, another country, count as 0);
+    reports further apart say nothing either way, so a chain of daily updates over three weeks
     holds together while its dated reports span at most ``max_span_days``. Deterministic:
     documents are ordered by (date, id) and ties go to the earliest pair. Only comparable pairs
     are scored, and merges come off a heap, so a large corpus stays tractable."""
@@ -389,6 +399,8 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
     sums: dict[int, dict[int, float]] = defaultdict(dict)
     cnt: dict[int, dict[int, int]] = defaultdict(dict)
     for i, j in pairs:
+        if scorer.too_far(i, j):
+            continue  # an undated report's dates put it too far from this one: not comparable
         sc = scorer.score(i, j)
         sums[i][j] = sums[j][i] = sc.total if sc else 0.0
         cnt[i][j] = cnt[j][i] = 1
