@@ -161,8 +161,10 @@ def test_a_report_dated_from_its_text_joins_the_later_reports_of_its_event():
             doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
             doc("s1", "2025-03-14", SOUTH, "Druze clashes in Sweida"),
             doc("s2", "2025-03-15", SOUTH.replace("spread", "raged"), "Sweida ceasefire call")]
-    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
-    assert groups == [["c0", "c1", "c2"], ["s1", "s2"]]
+    incidents = link(tiny(docs)).incidents
+    assert sorted(sorted(i.doc_ids) for i in incidents) == [["c0", "c1", "c2"], ["s1", "s2"]]
+    # The anniversary's date is not when the incident began.
+    assert next(i.start for i in incidents if "c0" in i.doc_ids) == "2025-03-07"
     # A floor still vetoes reports from well before it.
     late = {**doc("c9", "2025-06-01", COAST, "Jableh attack"), "published_inferred": True}
     groups = sorted(sorted(i.doc_ids) for i in link(tiny([late, *docs[1:3]])).incidents)
