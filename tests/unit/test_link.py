@@ -161,12 +161,36 @@ def test_a_report_dated_from_its_text_joins_the_later_reports_of_its_event():
             doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
             doc("s1", "2025-03-14", SOUTH, "Druze clashes in Sweida"),
             doc("s2", "2025-03-15", SOUTH.replace("spread", "raged"), "Sweida ceasefire call")]
-    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
-    assert groups == [["c0", "c1", "c2"], ["s1", "s2"]]
+    incidents = link(tiny(docs)).incidents
+    assert sorted(sorted(i.doc_ids) for i in incidents) == [["c0", "c1", "c2"], ["s1", "s2"]]
+    # The anniversary's date is not when the incident began.
+    assert next(i.start for i in incidents if "c0" in i.doc_ids) == "2025-03-07"
     # A floor still vetoes reports from well before it.
     late = {**doc("c9", "2025-06-01", COAST, "Jableh attack"), "published_inferred": True}
     groups = sorted(sorted(i.doc_ids) for i in link(tiny([late, *docs[1:3]])).incidents)
     assert groups == [["c1", "c2"], ["c9"]]
+
+
+def test_a_later_report_that_dates_the_event_joins_its_first_reports():
+    # A rights groups' release six weeks on opens "On 7 March 2025, gunmen attacked ...": the
+    # event's date stands for it; a report six weeks on that dates nothing stays apart.
+    docs = [doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("r1", "2025-04-20", "On 7 March 2025, " + COAST, "Release on the Jableh raids"),
+            doc("r2", "2025-04-21", COAST.replace("Gunmen", "Masked men"), "Jableh, weeks on")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "r1"], ["r2"]]
+
+
+def test_an_undated_report_too_far_from_a_later_update_still_joins_the_rest():
+    # A report with no publication date gives only "on 7 March"; it matches the first two
+    # reports, and the third, weeks later, says nothing either way about it.
+    docs = [doc("u1", None, "On 7 March, " + COAST, "Jableh raids"),
+            doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-18", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("c3", "2025-03-28", COAST.replace("Gunmen", "Masked men"), "Jableh, weeks on")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "c3", "u1"]]
 
 
 def test_a_tie_between_two_countries_keeps_both_as_main_countries():

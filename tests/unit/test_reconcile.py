@@ -343,6 +343,16 @@ def test_a_toll_that_rose_after_the_others_last_reported_is_no_outlier():
     assert t.best == 1000 and not [c for c in t.contradictions if c["kind"] == "outlier"]
 
 
+def test_a_dated_toll_above_undated_early_counts_is_no_outlier():
+    # An undated report gives the first day's counts (16 from the agency, 16 from other
+    # hospitals, 9 from the previous report); a paper's count weeks later is 209.
+    t = reconcile_one("i", "killed", "all", [
+        claim("e_agency", 16, None, tier=2), claim("src:other hospitals", 16, None, tier=3),
+        claim("src:previous report", 9, None, tier=3), claim("e_paper", 209, "2024-08-04")])
+    assert (t.best, t.high) == (209, 209)
+    assert not [c for c in t.contradictions if c["kind"] == "outlier"]
+
+
 def test_the_outlets_voice_sets_best_with_a_toll_newer_than_every_named_claim():
     # The ministry said 14 on the first day; the next day the outlet writes that the toll has
     # risen to 22 without naming its source again.

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from .background import background_reason, figure_wording
 from .claims import FigureLink, _repeats
-from .common import Row, _day
+from .common import Row, _cfg, _day
 from .ids import Record, assign_ids, empty_record
 from .incidents import (AliasIndex, DocProfile, DocScorer, Incident, PairScore, _core_places,
                         _headline, _title, cluster_documents, profile_documents)
@@ -40,6 +41,16 @@ class Linked:
     quotes: dict[str, QuoteLink]
     record: Record = field(default_factory=empty_record)  # the incident record to store
     profiles: dict[str, DocProfile] = field(default_factory=dict)  # what was compared, per document
+
+
+def _incident_days(doc_ids: list[str], profiles: dict[str, DocProfile]) -> list[str]:
+    """The incident's report days, sorted. A date read from a report's text (see
+    ``DocProfile.floor``) counts when within max_span_days of the reports dated of their own:
+    an anniversary's date years back ("killed on 3 January 2020") is not when the incident began."""
+    firm = sorted(p.day for d in doc_ids if (p := profiles[d]).day and not p.floor)
+    span = timedelta(days=_cfg()["max_span_days"])
+    return sorted(p.day.isoformat() for d in doc_ids if (p := profiles[d]).day and (
+        not p.floor or not firm or firm[0] - span <= p.day <= firm[-1] + span))
 
 
 def link(data: dict[str, list[Row]], stored: Record | None = None,
@@ -70,7 +81,7 @@ def link(data: dict[str, list[Row]], stored: Record | None = None,
     ids, record = assign_ids(clusters, stored)
     for iid, doc_ids in zip(ids, clusters):
         entry = record["incidents"][iid]
-        days = sorted(doc_day[d] for d in doc_ids if doc_day[d])
+        days = _incident_days(doc_ids, profiles)
         core = _core_places(doc_ids, profiles, place_rows)
         core_rows = [place_rows[p] for p in core if place_rows[p].get("precision") != "country"]
         first = _day(days[0]) if days else None

@@ -82,6 +82,10 @@ class DocProfile:
     # or its latest full date): the report is from that day or later ("killed on 3 January 2020"
     # in a report of the attack on its anniversary four years on).
     floor: bool = False
+    # A later report that dates the event itself ("On 9 October, the army shelled the camp" in a
+    # report six weeks on): that date, when more than max_gap_days and at most event_lag_days
+    # before publication. Time is measured from it too.
+    event_day: date | None = None
 
 
 _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(MONTHS.split("|"))}
@@ -166,6 +170,7 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         fig_places[f["doc_id"]].update(f.get("place_ids") or [])
     max_zipf = _cfg()["rare_word_max_zipf"]
     toll_min = _cfg()["toll_min"]
+    gap_days = _cfg()["max_gap_days"]
     tolls: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for f in data.get("figures", []):
         if f.get("status") in ("killed", "injured") and (f.get("count") or 0) >= toll_min:
@@ -182,15 +187,20 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         day = _day(d.get("published") or first_report.get(d["id"]))
         floor = bool(day and d.get("published_inferred"))
         month_days: frozenset[tuple[int, int]] = frozenset()
+        event_day = None
         if day is None:
             # No publication date: the text's latest full date, else its dates without a year.
             full, partial = text_dates(text)
             day = max(full, default=None)
             floor = day is not None
             month_days = frozenset(partial) if day is None else frozenset()
+        elif not floor:
+            lag = [x for x in text_dates(text)[0]
+                   if gap_days < (day - x).days <= _cfg()["event_lag_days"]]
+            event_day = min(lag, default=None)
         out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
                               entities.find(text), _rare_words(text, max_zipf), month_days,
-                              frozenset(tolls[d["id"]]), floor))
+                              frozenset(tolls[d["id"]]), floor, event_day))
     return out
 
 
@@ -306,14 +316,26 @@ class DocScorer:
             return None
         return min(abs((_nearest(md, b.day) - b.day).days) for md in a.month_days)
 
+    def gap(self, i: int, j: int) -> int | None:
+        """Days between two documents as far as their dates tell (None: no telling)."""
+        a, b = self.profiles[i], self.profiles[j]
+        if (a.floor or b.floor) and a.day and b.day:
+            return self._floor_gap(a, b)
+        if a.day and b.day:
+            return min(abs((x - y).days) for x in (a.day, a.event_day) if x
+                       for y in (b.day, b.event_day) if y)
+        return self._partial_gap(a, b)
+
+    def too_far(self, i: int, j: int) -> bool:
+        """More than max_gap_days apart: the pair says nothing either way."""
+        gap = self.gap(i, j)
+        return gap is not None and gap > self.cfg["max_gap_days"]
+
     def score(self, i: int, j: int) -> PairScore | None:
         cfg = self.cfg
         a, b = self.profiles[i], self.profiles[j]
         floor = (a.floor or b.floor) and a.day and b.day
-        if floor:
-            gap = self._floor_gap(a, b)
-        else:
-            gap = abs((a.day - b.day).days) if a.day and b.day else self._partial_gap(a, b)
+        gap = self.gap(i, j)
         if gap is not None and gap > cfg["max_gap_days"]:
             return None
         ca, cb = self.countries[i], self.countries[j]
@@ -346,8 +368,9 @@ def _title_key(title: str) -> str:
 def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[list[str]]:
     """Average-link agglomeration: repeatedly merge the two clusters with the highest mean pair
     score while it reaches ``link_threshold``. The mean is over comparable pairs: documents within
-    ``max_gap_days`` of each other or undated (pairs that cannot link, another country, count as
-    0); reports further apart say nothing either way, so a chain of daily updates over three weeks
+    ``max_gap_days`` of each other as far as their dates tell (an undated report's dates without
+    a year, a date read from its text; pairs that cannot link, another country, count as 0);
+    reports further apart say nothing either way, so a chain of daily updates over three weeks
     holds together while its dated reports span at most ``max_span_days``. Deterministic:
     documents are ordered by (date, id) and ties go to the earliest pair. Only comparable pairs
     are scored, and merges come off a heap, so a large corpus stays tractable."""
@@ -367,9 +390,17 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
         lambda j: (profiles[j].day - profiles[i].day).days <= gap, dated[x + 1:])]
     pairs += [(min(i, j), max(i, j)) for i in undated for j in range(n) if j != i
               and (j not in undated_set or i < j)]
+    # A report dating the event weeks back is compared with the reports near that date too; the
+    # event's date stands for it in the incident's span.
+    known = set(pairs)
+    pairs += sorted({(min(i, j), max(i, j)) for i in dated if profiles[i].event_day
+                     for j in dated if j != i and (min(i, j), max(i, j)) not in known
+                     and abs((profiles[i].event_day - profiles[j].day).days) <= gap})
     sums: dict[int, dict[int, float]] = defaultdict(dict)
     cnt: dict[int, dict[int, int]] = defaultdict(dict)
     for i, j in pairs:
+        if scorer.too_far(i, j):
+            continue  # an undated report's dates put it too far from this one: not comparable
         sc = scorer.score(i, j)
         sums[i][j] = sums[j][i] = sc.total if sc else 0.0
         cnt[i][j] = cnt[j][i] = 1
@@ -378,8 +409,11 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
     # An incident's dated reports span at most ``max_span_days``: two clusters bridged by undated
     # documents are not merged across months.
     max_span = _cfg()["max_span_days"]
-    span = {k: (profiles[k].day, profiles[k].day) if k in dated_set else (None, None)
-            for k in range(n)}
+    def _span(p: DocProfile) -> tuple[date | None, date | None]:
+        d = p.event_day or p.day
+        return (d, d)
+
+    span = {k: _span(profiles[k]) if k in dated_set else (None, None) for k in range(n)}
     heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
     heapq.heapify(heap)
     while heap:
