@@ -79,7 +79,7 @@ def _key(name: str | None) -> tuple[str, ...]:
     return name_key(name) if name else ()
 
 
-def candidates(work: Work, fig, sents: list, para_of) -> list[Candidate]:
+def candidates(work: Work, fig, sents: list) -> list[Candidate]:
     """The candidate sources of one figure, NULL first and the rules' answer second."""
     from .figures import _is_dateline, _is_outlet, _speaker_org, _title_source
 
@@ -184,7 +184,7 @@ def candidates(work: Work, fig, sents: list, para_of) -> list[Candidate]:
         c = add(quote.speaker, quote.speaker_id)
         if c is not None:
             c.set("quote_direct" if quote.kind == "direct" else "quote_indirect")
-    _describe(work, out, para_of)
+    _describe(work, out)
     null.set("null")
     # What makes the rules' own answer more or less trustworthy.
     if rules.name is not None:
@@ -213,7 +213,7 @@ def candidates(work: Work, fig, sents: list, para_of) -> list[Candidate]:
     return list(out.values())
 
 
-def _describe(work: Work, out: dict[tuple[str, ...], Candidate], para_of) -> None:
+def _describe(work: Work, out: dict[tuple[str, ...], Candidate]) -> None:
     """Features of each named candidate that do not depend on the figure: its type, whether the
     alias dictionary knows it, how often and where the document names it."""
     text = work.text
@@ -221,7 +221,7 @@ def _describe(work: Work, out: dict[tuple[str, ...], Candidate], para_of) -> Non
     headline = text.split("\n", 1)[0].casefold()
     # The headline and the first paragraph after it.
     first_para = "\n\n".join(text.split("\n\n")[:2]).casefold()
-    for key, c in out.items():
+    for c in out.values():
         if not c.name:
             continue
         ent = work.entities.get(c.id) if c.id and work.entities else None
@@ -292,12 +292,9 @@ def sources_stage(work: Work) -> None:
     mode = cfg.get("mode", "off")
     if (mode == "off" and COLLECT is None) or not work.figures or work.spacy_doc is None:
         return
-    from .figures import _paragraph_index
-
     sents = list(work.spacy_doc.sents)
-    para_of = _paragraph_index(work.text)
     for f in work.figures:
-        cands = candidates(work, f, sents, para_of)
+        cands = candidates(work, f, sents)
         if COLLECT is not None:
             COLLECT.append((f.id, cands))
             continue
@@ -354,7 +351,8 @@ def build_rows() -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         realset.stage(Path(tmp), "dev")
         rows = _rows(realset_gold("dev"), tmp, groups, "dev")
-    rows += _rows(load_gold(str(root / "tests/gold")), str(root / "src/sitrep/demo_corpus"), {}, "gold")
+    rows += _rows(load_gold(str(root / "tests/gold")), str(root / "src/sitrep/demo_corpus"), {},
+                  "gold")
     pat = root / "tests/gold_patterns"
     rows += _rows(load_gold(str(pat)), str(pat / "corpus"), {}, "patterns")
     return rows
