@@ -74,8 +74,12 @@ def same_name(a: str | None, b: str | None) -> bool:
     """Strict: the same canonical name once aliases are resolved, ignoring articles, case and
     punctuation. A description matches only with every qualifier the same. A country speaking
     ("Israel said") is its government ("Government of Israel"); nothing else is."""
-    na, nb = _state(_norm(_canonical(a)).split()), _state(_norm(_canonical(b)).split())
-    return [w for w in na if w not in _ARTICLES] == [w for w in nb if w not in _ARTICLES]
+    return name_key(a) == name_key(b)
+
+
+def name_key(name: str | None) -> tuple[str, ...]:
+    """What ``same_name`` compares: the canonical words of a name without articles."""
+    return tuple(w for w in _state(_norm(_canonical(name)).split()) if w not in _ARTICLES)
 
 
 def _state(words: list[str]) -> list[str]:
@@ -188,6 +192,24 @@ def _figure_attrs(s: Scores, key: str, p: dict[str, Any], g: dict[str, Any]) -> 
     s.full += right["status"] and right["victims"] and right["source"]
 
 
+def match_figures(gfigs: list[dict[str, Any]], preds: list[dict[str, Any]], used: set[str]
+                  ) -> list[tuple[dict[str, Any], dict[str, Any] | None, bool]]:
+    """Each gold figure of a document with the prediction it matches (or None) and whether the
+    match is exact; matched predictions are added to ``used``."""
+    out = []
+    for g in gfigs:
+        gt = _norm(g["text"])
+        cands = [p for p in preds if p["id"] not in used and (
+            gt in _norm(p["sentence"]["text"]) or _norm(p["span"]["text"]) in gt)]
+        exact = [p for p in cands if (p["count"], p["min"], p["max"]) ==
+                 (g.get("count"), g.get("min"), g.get("max"))]
+        p = exact[0] if exact else cands[0] if cands else None
+        if p is not None:
+            used.add(p["id"])
+        out.append((g, p, bool(exact)))
+    return out
+
+
 def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
     s = Scores()
     figs_by_doc: dict[str, list[dict[str, Any]]] = {}
@@ -209,20 +231,12 @@ def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:
         preds = figs_by_doc.get(doc["id"], [])
         s.predicted_figures += len(preds)
         used: set[str] = set()
-        for g in gfigs:
-            gt = _norm(g["text"])
-            cands = [p for p in preds if p["id"] not in used and (
-                gt in _norm(p["sentence"]["text"]) or _norm(p["span"]["text"]) in gt)]
-            exact = [p for p in cands if (p["count"], p["min"], p["max"]) ==
-                     (g.get("count"), g.get("min"), g.get("max"))]
+        for g, p, exact in match_figures(gfigs, preds, used):
             if exact:
-                p = exact[0]
-                used.add(p["id"])
                 s.exact += 1
                 s.overlap += 1
                 _figure_attrs(s, key, p, g)
-            elif cands:
-                used.add(cands[0]["id"])
+            elif p is not None:
                 s.overlap += 1
                 s.misses.append(f"{key}: values differ for {g['text']!r}")
             else:
@@ -303,9 +317,7 @@ def evaluate_gold(gold: dict[str, Any], corpus: str, incidents: bool = False) ->
     from . import process
 
     results = process(corpus)
-    data = {"documents": [r.document.as_dict() for r in results],
-            "figures": [f.as_dict() for r in results for f in r.figures],
-            "quotes": [q.as_dict() for r in results for q in r.quotes]}
+    data = results_data(results)
     scores = score(gold, data)
     if incidents:
         from .export import linked
@@ -322,6 +334,23 @@ def evaluate_gold(gold: dict[str, Any], corpus: str, incidents: bool = False) ->
     return scores
 
 
+def results_data(results) -> dict[str, Any]:
+    """Documents, figures and quotes of pipeline results as the scorer reads them."""
+    return {"documents": [r.document.as_dict() for r in results],
+            "figures": [f.as_dict() for r in results for f in r.figures],
+            "quotes": [q.as_dict() for r in results for q in r.quotes]}
+
+
+def realset_gold(split: str = "dev") -> dict[str, Any]:
+    """The real-article gold of one split (documents of other splits left out)."""
+    from . import realset
+
+    wanted = {a.path for a in realset.manifest() if split == "all" or a.split == split}
+    gold = load_gold(str(realset.ROOT / "gold"))
+    gold["documents"] = {k: v for k, v in gold["documents"].items() if v.get("path", k) in wanted}
+    return gold
+
+
 def evaluate_realset(split: str = "dev", incidents: bool = True) -> Scores:
     """Score the real-article set (``realset/``) on one split; articles whose text is missing are
     named in ``missing_documents`` and left out of the scores."""
@@ -329,9 +358,7 @@ def evaluate_realset(split: str = "dev", incidents: bool = True) -> Scores:
 
     from . import realset
 
-    wanted = {a.path for a in realset.manifest() if split == "all" or a.split == split}
-    gold = load_gold(str(realset.ROOT / "gold"))
-    gold["documents"] = {k: v for k, v in gold["documents"].items() if v.get("path", k) in wanted}
+    gold = realset_gold(split)
     with tempfile.TemporaryDirectory() as tmp:
         staged, missing = realset.stage(Path(tmp), split)
         scores = evaluate_gold(gold, tmp, incidents)

@@ -15,6 +15,7 @@ from .config import CONFIG
 from .extract import dates as _dates, entities as _entities, figures as _figures  # noqa: F401
 from .extract import places as _places, quotes as _quotes  # noqa: F401
 from .extract import scope as _scope  # noqa: F401
+from .extract import source_rank as _source_rank  # noqa: F401
 from .records import Document, Problem, RawDocument, Result
 from .registry import run_stages
 from .work import Work

@@ -22,6 +22,7 @@ STAGE_TESTS = {
     "places": "e2e/test_seeds.py",
     "figures": "e2e/test_seeds.py",
     "quotes": "e2e/test_seeds.py",
+    "sources": "unit/test_source_rank.py",
     "scope": "unit/test_scope.py",
 }
 
