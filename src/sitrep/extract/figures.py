@@ -862,6 +862,45 @@ def _national_body(name: str, is_person: bool, work: Work) -> str | None:
         full = re.search(rf"\bMinistry of {re.escape(dom.title())}(?: and [A-Z][a-z]+)?\b", text)
         if full is not None and full.group(0).casefold() != name.casefold():
             return full.group(0)
+    return _titled_ministry(name, work) if is_person else None
+
+
+# "Iran's Interior Minister Ada Obi", "Minister of Internal Affairs Ada Obi": the title written
+# before the name.
+_MINISTER_TITLE = re.compile(r"(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?(?P<dom>(?:[A-Z][a-z]+\s+){1,2})?[Mm]inister"
+                             r"(?:\s+(?:of|for)\s+(?P<dom2>[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}))?"
+                             r"\s*,?\s*(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?$")
+
+
+def _titled_ministry(name: str, work: Work) -> str | None:
+    """A minister the alias dictionary does not know speaks for the ministry their title names,
+    as written: "Interior Minister X" -> "Interior Ministry", "Minister of Internal Affairs X" ->
+    "Ministry of Internal Affairs", "Iran's Interior Minister X" -> "Iranian Interior Ministry"
+    (the country as its demonym, ``data/demonyms.yaml``)."""
+    from ..link.sources import demonyms
+
+    text = work.text
+    for x in re.finditer(re.escape(name), text):
+        m = _MINISTER_TITLE.search(text, max(0, x.start() - 70), x.start())
+        if m is None:
+            continue
+        dom, dom2 = (m.group("dom") or "").split(), (m.group("dom2") or "").split()
+        country = (m.group("q") or "").casefold()
+        countries = {" ".join(words) for words in demonyms().values()}
+        if len(dom2) > 1 and dom2[-1].casefold() in countries:
+            country = dom2.pop().casefold()  # "Minister of Internal Affairs Niger X"
+        if dom2:
+            body = f"Ministry of {' '.join(dom2)}"
+        elif dom and not {w.lower() for w in dom} & _NOT_DOMAIN:
+            body = f"{' '.join(dom)} Ministry"
+        else:
+            continue
+        demonym = next((d for d, words in demonyms().items() if " ".join(words) == country), None)
+        for form in ([f"{country} {body}", f"{demonym} {body}", f"{body} of {country}"] if country else []):
+            hit = _ALIAS_EXACT().get(norm_key(form))
+            if hit is not None and hit[1] in ORG_TYPES:
+                return hit[0]
+        return f"{demonym.title()} {body}" if demonym else body
     return None
 
 

@@ -1253,9 +1253,11 @@ class _Names:
             if ent.type == "person" and len(ent.name.split()) >= 2:
                 self.people.append((_strip_titles(ent.name).split(), ent.id))
         titles = name_titles()
+        # Places the document names: "Mayor of Chernihiv Ada Obi" is no "Chernihiv Ada Obi".
+        places = {m.text for m in work.place_mentions or []}
         for m in re.finditer(r"\b(?:[A-Z][\w’'-]+\.? ){1,4}[A-Z][\w’'-]+\b", work.text):
             words = [w.rstrip(".") for w in m.group(0).split()]
-            while words and _title_word(words[0]):
+            while words and (_title_word(words[0]) or len(words) > 2 and words[0] in places):
                 words = words[1:]
             words = _strip_titles(" ".join(words)).split()
             if words and words[0] in ("The", "A", "An"):
