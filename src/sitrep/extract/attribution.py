@@ -766,6 +766,9 @@ _LEVEL_OFFICE = re.compile(r"^(?:regional|oblast|provincial|district|state|city)
                            r"(?=[,.;]|\s+(?:said|says|told|in|on|at)\b|$)", re.I)
 
 
+_PLACED_OFFICE = re.compile(r"^(?P<place>[A-Z][\w’'-]+)\s+(?P<office>" + _LEVEL_OFFICE.pattern[1:] + ")")
+
+
 def _qualified(work: Work, phrase: str) -> tuple[str, str | None] | None:
     """A level-only office ("regional prosecutor's office") qualified by a place the document
     names, when that makes a known body."""
@@ -830,6 +833,12 @@ def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str
             found = _qualified(work, level.group(0).strip())
             if found:
                 return found
+        placed = _PLACED_OFFICE.match(text[after.end():after.end() + 100])
+        if org is None and placed and any(m.text == placed.group("place") for m in work.place_mentions or []):
+            # "head of the Odesa regional military administration": the place's office, named.
+            name = f"{placed.group('place')} {placed.group('office').strip().title()}"
+            hit = lookup(name)
+            return (hit[0], None) if hit and hit[1] in ORG_TYPES else (name, None)
     for o in orgs:
         if not (start - 120 <= o.span.end <= start):
             continue

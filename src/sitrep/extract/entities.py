@@ -223,6 +223,12 @@ def entities_stage(work: Work) -> None:
     for e in ents:
         tail = person_tail(e, doc.text, places)
         label, (a, b) = ("PERSON", tail) if tail else (e.label_, (e.start_char, e.end_char))
+        owner = re.match(r"[’']s\s+", doc.text[a:b])
+        if owner and b - a > owner.end() + 1:
+            a += owner.end()  # "the group’s Al-Masirah TV": the possessive is the owner's
+        owner = re.search(r"[’']s\s+(?=[A-Z][\w’'-]+\s+[A-Z])", doc.text[a:b]) if label == "PERSON" else None
+        if owner:
+            a += owner.end()  # "Al Jazeera’s Ada Obi": her employer is no part of her name
         spans.append((doc.text[a:b], label, a, b))
     for surface, label, _, _ in spans:
         if label == "PERSON" and len(surface.split()) >= 2:

@@ -514,7 +514,11 @@ class _Speakers:
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         found = self._resolve(subj, before)
         name = found[0]
-        if name and not found[2].startswith(("pronoun", "anaphor", "role->")):
+        ent = self.work.entities.get(found[1]) if found[1] else None
+        person = ent is not None and ent.type == "person" and not set(ent.name.split()) & _ORG_HEADS and any(
+            m.ref_id == ent.id and m.span.start <= subj.idx < m.span.end for m in self.work.mentions or [])
+        if name and not person and not found[2].startswith(("pronoun", "anaphor", "role->")):
+            # (A person's employer is no part of their name: "the channel's Ada Obi".)
             written = _possessed_name(subj, self.work)
             if written and written != name and _norm_words(name) <= _norm_words(written):
                 return written, found[1], found[2] + "+possessor"
@@ -1257,6 +1261,9 @@ class _Names:
         places = {m.text for m in work.place_mentions or []}
         for m in re.finditer(r"\b(?:[A-Z][\w’'-]+\.? ){1,4}[A-Z][\w’'-]+\b", work.text):
             words = [w.rstrip(".") for w in m.group(0).split()]
+            owner = [i for i, w in enumerate(words) if re.search(r"[’']s$", w)]
+            if owner and not set(words[owner[-1] + 1:]) & _ORG_HEADS:
+                words = words[owner[-1] + 1:]  # "Al Jazeera’s Ada Obi" (but "Kessa's Interior Ministry")
             while words and (_title_word(words[0]) or len(words) > 2 and words[0] in places):
                 words = words[1:]
             words = _strip_titles(" ".join(words)).split()
