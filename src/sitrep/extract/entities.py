@@ -183,7 +183,11 @@ def _placed_head(head: str, places: set[str]) -> bool:
         return True
     if re.match(r"^[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:of|for)\s+(?:the\s+)?[A-Z]", head):
         return True  # "Minister of Internal Affairs", "Mayor of Chernihiv"
-    return False
+    # A city the gazetteer knows as large, or a country ("Sumy Ada Obi").
+    from .places import candidates, population
+
+    return len(words) == 1 and any(p.precision == "country" or population(p) >= 200_000
+                                   for p in candidates(words[0]))
 
 
 def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from importlib import resources
 
 import yaml
 
+from ..clean import zipf
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
@@ -1264,7 +1265,8 @@ class _Names:
             owner = [i for i, w in enumerate(words) if re.search(r"[’']s$", w)]
             if owner and not set(words[owner[-1] + 1:]) & _ORG_HEADS:
                 words = words[owner[-1] + 1:]  # "Al Jazeera’s Ada Obi" (but "Kessa's Interior Ministry")
-            while words and (_title_word(words[0]) or len(words) > 2 and words[0] in places):
+            while words and (_title_word(words[0]) or len(words) > 2 and zipf(words[1].lower()) < 4 and (
+                    words[0] in places or words[0].isalpha() and _place_word(words[0], True))):
                 words = words[1:]
             words = _strip_titles(" ".join(words)).split()
             if words and words[0] in ("The", "A", "An"):
