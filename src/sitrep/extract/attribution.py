@@ -66,6 +66,39 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
                             r"posts?|videos?|footage|images?|reports? (?:on|by|from|in))\b", re.I)
 
 
+REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
+INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
+# "the latest information from local media", "a report issued on Monday by the ministry": who
+# gave it is after the preposition.
+_INFO_FROM = re.compile(rf"^(?:[\w’'-]+\s+){{0,3}}?(?:{'|'.join(sorted(INFO_NOUNS, key=len, reverse=True)) or '-'})"
+                        rf"\b(?:\s+[\w,]+){{0,6}}?\s+(?:from|by)\s+(?P<x>.+)$", re.I)
+
+
+def info_source(phrase: str, start: int | None, work: Work) -> tuple[str | None, str | None] | None:
+    """For a phrase headed by an information noun ("the latest information from local media"):
+    the source its "from"/"by" phrase names, or (None, None) when it names none; None when the
+    phrase is no such noun phrase."""
+    stripped = phrase.strip(" ,.")
+    m = _INFO_FROM.match(stripped)
+    if m and start is not None:
+        x0 = start + phrase.index(stripped) + m.start("x")
+        found = resolve_phrase(m.group("x"), x0, x0 + len(m.group("x")), work)
+        if found[0] is None:
+            found = (_described(m.group("x")), None)
+        return found
+    words = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I).split()
+    if words and words[0].lower() in REPORT_NOUNS and len(words) > 1 and not re.fullmatch(
+            r"(?:issued|published|released)\b.*", " ".join(words[1:])):
+        return None
+    if words and words[-1].lower() in REPORT_NOUNS and len(words) > 1:
+        return None  # "initial reports", "local media reports": as described
+    if words and len(words) <= 4 and any(w.lower() in INFO_NOUNS for w in words) and not any(
+            m.ref_id for m in work.mentions or [] if start is not None
+            and start <= m.span.start < start + len(phrase)) and not any(w[:1].isupper() for w in words[1:]):
+        return None, None  # "recent data", "a report issued on Monday": no one named
+    return None
+
+
 def _described(phrase: str) -> str | None:
     """An unnamed source as the text describes it after "according to": "non-governmental
     groups", "a local prosecutor" -> "local prosecutor"."""
@@ -509,6 +542,13 @@ def _according(sent, work: Work):
         return None
     a0 = sent.start_char + acc.start("x")
     a1 = sent.start_char + acc.end("x")
+    info = info_source(acc.group("x"), a0, work)
+    if info is not None and info[0] is None:
+        # "according to a report issued on Monday, June 24, by the ministry": the "by" later on.
+        by = re.search(r"\bby\s+(?P<y>(?:the\s+)?[A-Z][^,;.]+)", text[a1:sent.end_char])
+        info = resolve_phrase(by.group("y"), a1 + by.start("y"), a1 + by.end("y"), work) if by else info
+    if info is not None:
+        return info if info[0] else None
     found = resolve_phrase(acc.group("x"), a0, a1, work)
     if found[0] is None:
         found = (_described(acc.group("x")), None)
@@ -576,6 +616,14 @@ def verb_sources(sent, work: Work) -> list:
         if agent and any(c.dep_ == "auxpass" for c in tok.children):
             subj, borrowed = [], False  # "(he) had been told by a medical worker that …"
         for s in subj + agent:
+            if s.lemma_.lower() in INFO_NOUNS or s.lower_ in INFO_NOUNS:
+                a, b = s.left_edge.idx, s.right_edge.idx + len(s.right_edge)
+                info = info_source(work.text[a:b], a, work)
+                if info is not None:
+                    if info[0]:
+                        out.append((tok, info, borrowed, False))
+                        break
+                    continue  # "Recent data indicates …": no one named
             cand = resolve_subject(s, work)
             if cand[0] is None and inverted and s.pos_ == "PROPN":
                 # "…, reported The Lakeside Courier.": a name in that place is the reporter.

@@ -27,7 +27,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import ORG_TYPES, find_source, governing_source, hedged, source_of_number, speaks_for
+from .attribution import ORG_TYPES, find_source, governing_source, hedged, info_source, source_of_number, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -483,6 +483,8 @@ def figures_stage(work: Work) -> None:
                         key=lambda q: q.span.end - q.span.start, default=None)
             if own == (None, None) and quote is not None and quote.kind != "direct":
                 quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
+            if quote is not None and info_source(quote.speaker, None, work) == (None, None):
+                quote = None  # "Recent data indicates that …": no one speaks
             if quote is not None and src is not None and quote.speaker != src and \
                     governing_source(sent, work, s0 + num.num_start) == (src, src_id) and \
                     not _verb_inside(sent, work, quote, s0 + num.num_start):

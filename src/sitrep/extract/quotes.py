@@ -24,7 +24,7 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .entities import lookup
-from .attribution import (MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -952,7 +952,7 @@ def _according_to(sent):
         if who is None:
             continue
         agent = None
-        if who.lemma_.lower() in document_nouns():
+        if who.lemma_.lower() in document_nouns() or who.lower_ in INFO_NOUNS:
             # "a report issued by X", "a joint statement from X and Y": X's words.
             agent = next((g for t in who.subtree if t.lower_ in ("by", "from") and t.head.i != tok.i
                           for g in t.children if g.dep_ == "pobj"), None)
