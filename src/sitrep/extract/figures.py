@@ -826,7 +826,7 @@ def _national_body(name: str, is_person: bool, work: Work) -> str | None:
                 if m.group("q"):
                     quals.append(m.group("q"))
         if not domains:
-            return None
+            return _titled_ministry(name, work)
     else:
         m = _BODY.match(name.strip()) or _BARE_BODY.match(name.strip())
         if not m or lookup(name) is not None and lookup(name)[1] in ORG_TYPES and not re.search(
@@ -874,6 +874,20 @@ _MINISTER_TITLE = re.compile(r"(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?(?P<dom>(?:[A-Z]
                              r"\s*,?\s*(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?$")
 
 
+_PRESIDENT_TITLE = re.compile(r"(?<![Vv]ice )(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?"
+                              r"(?<![\w-])[Pp]resident\s+$")
+
+
+def _main_country(work: Work) -> str:
+    """The country (lower case) of the places the document names most."""
+    from .. import gazetteer
+
+    codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
+                    for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
+    code = next((c for c, _ in codes.most_common(1)), None)
+    return gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
+
+
 def _titled_ministry(name: str, work: Work) -> str | None:
     """A minister the alias dictionary does not know speaks for the ministry their title names,
     as written: "Interior Minister X" -> "Interior Ministry", "Minister of Internal Affairs X" ->
@@ -883,6 +897,14 @@ def _titled_ministry(name: str, work: Work) -> str | None:
 
     text = work.text
     for x in re.finditer(re.escape(name), text):
+        head = _PRESIDENT_TITLE.search(text, max(0, x.start() - 40), x.start())
+        if head is not None:
+            # "President X" speaks as the government of the country the document is about.
+            country = (head.group("q") or "").casefold() or _main_country(work)
+            demonym = next((d for d, words in demonyms().items() if " ".join(words) == country), None)
+            if demonym:
+                return f"{demonym.title()} government"
+            continue
         m = _MINISTER_TITLE.search(text, max(0, x.start() - 70), x.start())
         if m is None:
             continue

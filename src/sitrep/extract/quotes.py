@@ -155,6 +155,7 @@ def statement_id(speaker_id: str | None, text: str) -> str:
 # Bodies a text may name by their level alone ("the interior ministry", "the resistance
 # committee"), qualified by a place the text names when the dictionary knows the result.
 # "the official said" right after a named person spoke is that person.
+_OWN_COUNTRY = {"country", "nation", "state", "country’s", "nation’s"}
 _OFFICE_NOUNS = {"official", "spokesperson", "spokesman", "spokeswoman", "minister", "governor",
                  "prosecutor", "commander", "mayor"}
 # "the outlet reported": the news outlet named before.
@@ -458,12 +459,22 @@ class _Speakers:
         if subj.tag_ in ("NNS", "NNPS") or lemma not in self._holders:
             return None
         det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
+        if det is None and any(c.dep_ == "poss" and c.lower_ in _OWN_COUNTRY for c in subj.children):
+            det = "the"  # "the country's president", "the nation's health minister"
         if det not in ("the", "a", "an", "this", "that") or (det != "the" and lemma in common_roles()):
             return None
         if det in ("a", "an") and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subj.children):
             return None  # "an EU foreign affairs spokesperson" is not the Kremlin's spokesperson
         people = self._holders[lemma]
-        return next(iter(people)) if len(people) == 1 else None
+        if len(people) == 1:
+            return next(iter(people))
+        if det != "the":
+            return None
+        # "the minister said" with two ministers named: the one named last before it.
+        ids = {eid for _, eid in people}
+        last = max((m for m in self.work.mentions or [] if m.ref_id in ids and m.span.end <= subj.idx),
+                   key=lambda m: m.span.start, default=None)
+        return next((p for p in people if last is not None and p[1] == last.ref_id), None)
 
     def earlier(self, noun: str) -> tuple[str, str | None] | None:
         """The last speaker so far whose description or name ends in (or is headed by) ``noun``
@@ -602,6 +613,11 @@ class _Speakers:
             titled = self.titled(subj.lemma_.lower(), subj.idx)
             if titled:
                 return titled[0], titled[1], "role->titled_person"
+            held = self.holder(subj) if subj.lower_ in _OFFICE_NOUNS else None
+            if held and self.last and held[1] != self.last[1]:
+                # "Interior Minister Ada Obi visited … The minister said": the minister named
+                # last, though someone else spoke last.
+                return held[0], held[1], "role->person"
             if (subj.lower_ in _OFFICE_NOUNS and self.last and self.last[0]
                     and not (self.last_anon and _desc_head(self.last_anon) == subj.lower_)
                     and self._person_like(*self.last) and self.last[0][:1].isupper()):
