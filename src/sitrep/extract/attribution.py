@@ -860,8 +860,29 @@ def _speaks_for_map(work: Work) -> dict[str, tuple[str, str | None]]:
     return out
 
 
+_BODY_NOUNS = "|".join(sorted(_ROLES_DATA.get("body_nouns") or ["-"], key=len, reverse=True))
+# "Iran's emergency services": a body described, owned by a place.
+_OWNED_BODY = re.compile(rf"(?P<q>[A-Z][\w-]+)[’']s\s+(?P<body>(?:[a-z]+\s+){{0,3}}(?:{_BODY_NOUNS}))\b")
+_OWNED_BODY_AFTER = re.compile(rf"^\s*[,–—-]?\s*(?:the\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s+(?:of|for|at)\s+"
+                               rf"(?:the\s+)?{_OWNED_BODY.pattern}", re.I)
+_OWNED_BODY_BEFORE = re.compile(rf"\b(?:{_ROLE})\s+(?:of|for|at)\s+(?:the\s+)?{_OWNED_BODY.pattern}\s*,\s*$", re.I)
+
+
+def _owned_body(work: Work, text: str, start: int, end: int) -> tuple[str, str | None] | None:
+    """"NAME – the head of Kerman's emergency services –", "the head of Iran's emergency
+    services, NAME": the body as written, when its owner is a place the document names."""
+    m = _OWNED_BODY_AFTER.match(text[end:end + 120]) or _OWNED_BODY_BEFORE.search(text[max(0, start - 120):start])
+    if m is None or not m.group("body").islower() or not any(
+            re.sub(r"[’']s$", "", p.text) == m.group("q") for p in work.place_mentions or []):
+        return None
+    return f"{m.group('q')}'s {m.group('body')}", None
+
+
 def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str | None] | None:
     """The organisation the person written at [start, end) speaks for, from the words around."""
+    owned = _owned_body(work, text, start, end)
+    if owned is not None:
+        return owned
     before = text[max(0, start - 120):start]
     gov = _GOVERNOR_BEFORE.search(before) or _GOVERNOR_TITLE.search(before) or (
         _GOVERNOR_JUST_BEFORE.search(before) and _GOVERNOR_AFTER.match(text[end:end + 60]))
