@@ -125,7 +125,9 @@ def _mention_in(work: Work, start: int, end: int):
         if start <= m.span.start and m.span.end <= end and m.ref_id:
             ent = work.entities.get(m.ref_id)
             rank = _RANK.get(ent.type, 0) if ent else 0
-            if rank > best_rank:
+            if rank > best_rank or (rank == best_rank == 3 and m.span.end == end):
+                # (Of two names, the one ending the phrase is its head: "CITY Assistant
+                # Commissioner Ada Obi", where the tagger took the city for a person.)
                 best, best_rank = m, rank
     return best
 

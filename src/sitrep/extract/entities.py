@@ -233,6 +233,9 @@ def entities_stage(work: Work) -> None:
         owner = re.search(r"[’']s\s+(?=[A-Z][\w’'-]+\s+[A-Z])", doc.text[a:b]) if label == "PERSON" else None
         if owner:
             a += owner.end()  # "Al Jazeera’s Ada Obi": her employer is no part of her name
+        if spans and label == "PERSON" == spans[-1][1] and doc.text[spans[-1][3]:a] == " ":
+            # "Muhammad Asim" + "Khan": one name the tagger cut in two.
+            a = spans.pop()[2]
         spans.append((doc.text[a:b], label, a, b))
     for surface, label, _, _ in spans:
         if label == "PERSON" and len(surface.split()) >= 2:

@@ -575,7 +575,11 @@ class _Speakers:
             return both, None, "subject-coordinated"
         if subj.pos_ == "PROPN":
             # "Ihor Klymenko, the interior minister, said": the subject itself is the person.
-            head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
+            # The name the head word is part of, else the first name before it.
+            own = next((m for m in self.work.mentions or [] if m.ref_id and m.span.start <= subj.idx < m.span.end
+                        and self.work.entities[m.ref_id].type == "person"), None)
+            head_person = (self.work.entities[own.ref_id].name, own.ref_id) if own is not None else named_person(
+                self.work, subj.left_edge.idx, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
             role = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.text.islower()]
