@@ -96,11 +96,10 @@ _COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"inju
 RETRACTED = re.compile(r"\b(an earlier version of this (?:article|story|report)|this (?:article|story) "
                        r"has been (?:corrected|updated) to|incorrectly (?:said|stated|reported))\b", re.I)
 # "bringing the total to 16", "taking the overall tally to 40": a total of what came before.
-TOTAL_OF_PREV = re.compile(r"\b(?:bringing|brings|brought|taking|takes|took|raising|raises|pushing|"
-                           r"pushes)\s+the\s+(?:overall\s+|new\s+)?(?:total|tally|count)\s+"
-                           r"(?:[\w’'-]+\s+){0,6}?to\s*$", re.I)
+TOTAL_OF_PREV = re.compile(rf"\b(?:{_alternation(LEX['total_verbs'])})\s+the\s+(?:overall\s+|new\s+)?"
+                           r"(?:total|tally|count)\s+(?:[\w’'-]+\s+){0,6}?to\s*$", re.I)
 PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
-LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
+LIVES = re.compile(rf"\b({_alternation(LEX['lives_verbs'])})\b", re.I)
 LIVES_LOST = re.compile(r"\s+(?:(?:were|have been|had been|are|was)\s+)?lost\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
                              r"(?:camp|camps|town|city|village|area)s?)\b", re.I)
@@ -129,10 +128,8 @@ TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|augu
                          r"\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 AGE_BEFORE = re.compile(r"\b(aged|ages|age of|age)\s*$", re.I)
-PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
-                        r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
-                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be|increase|grow|go up|jump)\b"
-                        r"[^.]{0,30}$", re.I)
+PROJECTION = re.compile(rf"\b({_alternation(LEX['projection_modals'])})\s+(\w+\s+){{0,2}}"
+                        rf"({_alternation(LEX['projection_verbs'])})\b[^.]{{0,30}}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
 SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
