@@ -361,6 +361,10 @@ def describe(noun, work: Work) -> str:
         if name is not None:
             if not words or words[-1] != name:
                 words.append(name)
+        elif t.dep_ == "compound" and t.pos_ == "PROPN":
+            # "a Civil Hospital Quetta spokesperson": the whole name the role is of.
+            words += [c.text for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod")
+                      and c.text[:1].isupper()] + [t.text]
         else:
             words.append(t.text)
     for prep in noun.rights:

@@ -726,8 +726,8 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
 
 
 _FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
-_FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY})\s+(?:Executive|Director|Chief|Spokes\w+|Official|"
-                            rf"Medical|Head)\b")
+_FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY}(?:\s+(?!(?:Executive|Director|Chief|Spokes|Official|Medical|Head)"
+                            rf"\b)[A-Z][a-z]+)?)\s+(?:Executive|Director|Chief|[Ss]pokes\w+|Official|Medical|Head)\b")
 _PERSON_OF_FACILITY = re.compile(r"\s*(?:,\s*)?(?:of|at|from)\s+the\s+(?:hospital|clinic|centre|center)\b")
 _FACILITY_TITLE = re.compile(r"\b(?:hospital|clinic)\s+(?:official|spokes\w+|director|doctor|chief)\s+$", re.I)
 _PROVINCIAL_TITLE = re.compile(r"\s*,\s*(?:the\s+)?provincial\s+(?:[a-z]+\s+){0,2}minister\b")
