@@ -66,6 +66,39 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
                             r"posts?|videos?|footage|images?|reports? (?:on|by|from|in))\b", re.I)
 
 
+REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
+INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
+# "the latest information from local media", "a report issued on Monday by the ministry": who
+# gave it is after the preposition.
+_INFO_FROM = re.compile(rf"^(?:[\w’'-]+\s+){{0,3}}?(?:{'|'.join(sorted(INFO_NOUNS, key=len, reverse=True)) or '-'})"
+                        rf"\b(?:\s+[\w,]+){{0,6}}?\s+(?:from|by)\s+(?P<x>.+)$", re.I)
+
+
+def info_source(phrase: str, start: int | None, work: Work) -> tuple[str | None, str | None] | None:
+    """For a phrase headed by an information noun ("the latest information from local media"):
+    the source its "from"/"by" phrase names, or (None, None) when it names none; None when the
+    phrase is no such noun phrase."""
+    stripped = phrase.strip(" ,.")
+    m = _INFO_FROM.match(stripped)
+    if m and start is not None:
+        x0 = start + phrase.index(stripped) + m.start("x")
+        found = resolve_phrase(m.group("x"), x0, x0 + len(m.group("x")), work)
+        if found[0] is None:
+            found = (_described(m.group("x")), None)
+        return found
+    words = re.sub(r"^(?:the|a|an)\s+", "", stripped, flags=re.I).split()
+    if words and words[0].lower() in REPORT_NOUNS and len(words) > 1 and not re.fullmatch(
+            r"(?:issued|published|released)\b.*", " ".join(words[1:])):
+        return None
+    if words and words[-1].lower() in REPORT_NOUNS and len(words) > 1:
+        return None  # "initial reports", "local media reports": as described
+    if words and len(words) <= 4 and any(w.lower() in INFO_NOUNS for w in words) and not any(
+            m.ref_id for m in work.mentions or [] if start is not None
+            and start <= m.span.start < start + len(phrase)) and not any(w[:1].isupper() for w in words[1:]):
+        return None, None  # "recent data", "a report issued on Monday": no one named
+    return None
+
+
 def _described(phrase: str) -> str | None:
     """An unnamed source as the text describes it after "according to": "non-governmental
     groups", "a local prosecutor" -> "local prosecutor"."""
@@ -92,7 +125,9 @@ def _mention_in(work: Work, start: int, end: int):
         if start <= m.span.start and m.span.end <= end and m.ref_id:
             ent = work.entities.get(m.ref_id)
             rank = _RANK.get(ent.type, 0) if ent else 0
-            if rank > best_rank:
+            if rank > best_rank or (rank == best_rank == 3 and m.span.end == end):
+                # (Of two names, the one ending the phrase is its head: "CITY Assistant
+                # Commissioner Ada Obi", where the tagger took the city for a person.)
                 best, best_rank = m, rank
     return best
 
@@ -326,6 +361,10 @@ def describe(noun, work: Work) -> str:
         if name is not None:
             if not words or words[-1] != name:
                 words.append(name)
+        elif t.dep_ == "compound" and t.pos_ == "PROPN":
+            # "a Civil Hospital Quetta spokesperson": the whole name the role is of.
+            words += [c.text for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod")
+                      and c.text[:1].isupper()] + [t.text]
         else:
             words.append(t.text)
     for prep in noun.rights:
@@ -509,6 +548,13 @@ def _according(sent, work: Work):
         return None
     a0 = sent.start_char + acc.start("x")
     a1 = sent.start_char + acc.end("x")
+    info = info_source(acc.group("x"), a0, work)
+    if info is not None and info[0] is None:
+        # "according to a report issued on Monday, June 24, by the ministry": the "by" later on.
+        by = re.search(r"\bby\s+(?P<y>(?:the\s+)?[A-Z][^,;.]+)", text[a1:sent.end_char])
+        info = resolve_phrase(by.group("y"), a1 + by.start("y"), a1 + by.end("y"), work) if by else info
+    if info is not None:
+        return info if info[0] else None
     found = resolve_phrase(acc.group("x"), a0, a1, work)
     if found[0] is None:
         found = (_described(acc.group("x")), None)
@@ -576,6 +622,14 @@ def verb_sources(sent, work: Work) -> list:
         if agent and any(c.dep_ == "auxpass" for c in tok.children):
             subj, borrowed = [], False  # "(he) had been told by a medical worker that …"
         for s in subj + agent:
+            if s.lemma_.lower() in INFO_NOUNS or s.lower_ in INFO_NOUNS:
+                a, b = s.left_edge.idx, s.right_edge.idx + len(s.right_edge)
+                info = info_source(work.text[a:b], a, work)
+                if info is not None:
+                    if info[0]:
+                        out.append((tok, info, borrowed, False))
+                        break
+                    continue  # "Recent data indicates …": no one named
             cand = resolve_subject(s, work)
             if cand[0] is None and inverted and s.pos_ == "PROPN":
                 # "…, reported The Lakeside Courier.": a name in that place is the reporter.
@@ -766,6 +820,9 @@ _LEVEL_OFFICE = re.compile(r"^(?:regional|oblast|provincial|district|state|city)
                            r"(?=[,.;]|\s+(?:said|says|told|in|on|at)\b|$)", re.I)
 
 
+_PLACED_OFFICE = re.compile(r"^(?P<place>[A-Z][\w’'-]+)\s+(?P<office>" + _LEVEL_OFFICE.pattern[1:] + ")")
+
+
 def _qualified(work: Work, phrase: str) -> tuple[str, str | None] | None:
     """A level-only office ("regional prosecutor's office") qualified by a place the document
     names, when that makes a known body."""
@@ -809,8 +866,29 @@ def _speaks_for_map(work: Work) -> dict[str, tuple[str, str | None]]:
     return out
 
 
+_BODY_NOUNS = "|".join(sorted(_ROLES_DATA.get("body_nouns") or ["-"], key=len, reverse=True))
+# "Iran's emergency services": a body described, owned by a place.
+_OWNED_BODY = re.compile(rf"(?P<q>[A-Z][\w-]+)[’']s\s+(?P<body>(?:[a-z]+\s+){{0,3}}(?:{_BODY_NOUNS}))\b")
+_OWNED_BODY_AFTER = re.compile(rf"^\s*[,–—-]?\s*(?:the\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s+(?:of|for|at)\s+"
+                               rf"(?:the\s+)?{_OWNED_BODY.pattern}", re.I)
+_OWNED_BODY_BEFORE = re.compile(rf"\b(?:{_ROLE})\s+(?:of|for|at)\s+(?:the\s+)?{_OWNED_BODY.pattern}\s*,\s*$", re.I)
+
+
+def _owned_body(work: Work, text: str, start: int, end: int) -> tuple[str, str | None] | None:
+    """"NAME – the head of Kerman's emergency services –", "the head of Iran's emergency
+    services, NAME": the body as written, when its owner is a place the document names."""
+    m = _OWNED_BODY_AFTER.match(text[end:end + 120]) or _OWNED_BODY_BEFORE.search(text[max(0, start - 120):start])
+    if m is None or not m.group("body").islower() or not any(
+            re.sub(r"[’']s$", "", p.text) == m.group("q") for p in work.place_mentions or []):
+        return None
+    return f"{m.group('q')}'s {m.group('body')}", None
+
+
 def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str | None] | None:
     """The organisation the person written at [start, end) speaks for, from the words around."""
+    owned = _owned_body(work, text, start, end)
+    if owned is not None:
+        return owned
     before = text[max(0, start - 120):start]
     gov = _GOVERNOR_BEFORE.search(before) or _GOVERNOR_TITLE.search(before) or (
         _GOVERNOR_JUST_BEFORE.search(before) and _GOVERNOR_AFTER.match(text[end:end + 60]))
@@ -830,6 +908,12 @@ def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str
             found = _qualified(work, level.group(0).strip())
             if found:
                 return found
+        placed = _PLACED_OFFICE.match(text[after.end():after.end() + 100])
+        if org is None and placed and any(m.text == placed.group("place") for m in work.place_mentions or []):
+            # "head of the Odesa regional military administration": the place's office, named.
+            name = f"{placed.group('place')} {placed.group('office').strip().title()}"
+            hit = lookup(name)
+            return (hit[0], None) if hit and hit[1] in ORG_TYPES else (name, None)
     for o in orgs:
         if not (start - 120 <= o.span.end <= start):
             continue

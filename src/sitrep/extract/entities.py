@@ -173,6 +173,47 @@ def is_common_word(ent) -> bool:
             and zipf(ent.text.lower()) >= 4.5)
 
 
+def _placed_head(head: str, places: set[str]) -> bool:
+    """Words the tagger glued before a person's name that are a place ("Chernihiv" of "Mayor of
+    Chernihiv Ada Obi") or end a title of office ("… of Internal Affairs")."""
+    words = head.replace("’", "'").removesuffix("'s").split()
+    if not words:
+        return False
+    if words[0].lower() in ("of", "for") or " ".join(words) in places:
+        return True
+    if re.match(r"^[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:of|for)\s+(?:the\s+)?[A-Z]", head):
+        return True  # "Minister of Internal Affairs", "Mayor of Chernihiv"
+    # A city the gazetteer knows as large, or a country ("Sumy Ada Obi").
+    from .places import candidates, population
+
+    return len(words) == 1 and any(p.precision == "country" or population(p) >= 200_000
+                                   for p in candidates(words[0]))
+
+
+def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
+    """"Chernihiv Ada Obi", "of Internal Affairs Ada Obi": a person's name the tagger ran
+    together with the place or office written before it, as one entity. The name is the last
+    two or three capitalised words when the text names the person by the surname alone
+    elsewhere ("Obi said"). (start, end) of the name, or None."""
+    toks = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    if ent.label_ not in ("ORG", "PERSON") or len(toks) < 3:
+        return None
+    for size in (2, 3):
+        if len(toks) - size < 1:
+            break
+        tail = toks[-size:]
+        if not all(t.is_alpha and t.is_title for t in tail):
+            continue
+        surname = tail[-1].text
+        alone = [m for m in re.finditer(rf"\b{re.escape(surname)}\b", text)
+                 if not ent.start_char <= m.start() < ent.end_char
+                 and not re.search(rf"{re.escape(tail[-2].text)}\s+$", text[max(0, m.start() - 40):m.start()])]
+        head = text[toks[0].idx:tail[0].idx].strip()
+        if alone and _placed_head(head, places):
+            return tail[0].idx, ent.end_char
+    return None
+
+
 @stage("entities", needs=("nlp",), sets=("mentions", "entities"))
 def entities_stage(work: Work) -> None:
     """Resolve PERSON, ORG and NORP mentions to canonical entities with aliases."""
@@ -181,16 +222,30 @@ def entities_stage(work: Work) -> None:
     ents = [e for e in doc.ents if e.label_ in LABEL_TYPE
             and not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)
             and not is_weapon(e)]
+    places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
+    spans = []
     for e in ents:
-        if e.label_ == "PERSON" and len(e.text.split()) >= 2:
-            resolver.add_full_name(clean_surface(e.text))
+        tail = person_tail(e, doc.text, places)
+        label, (a, b) = ("PERSON", tail) if tail else (e.label_, (e.start_char, e.end_char))
+        owner = re.match(r"[’']s\s+", doc.text[a:b])
+        if owner and b - a > owner.end() + 1:
+            a += owner.end()  # "the group’s Al-Masirah TV": the possessive is the owner's
+        owner = re.search(r"[’']s\s+(?=[A-Z][\w’'-]+\s+[A-Z])", doc.text[a:b]) if label == "PERSON" else None
+        if owner:
+            a += owner.end()  # "Al Jazeera’s Ada Obi": her employer is no part of her name
+        if spans and label == "PERSON" == spans[-1][1] and doc.text[spans[-1][3]:a] == " ":
+            # "Muhammad Asim" + "Khan": one name the tagger cut in two.
+            a = spans.pop()[2]
+        spans.append((doc.text[a:b], label, a, b))
+    for surface, label, _, _ in spans:
+        if label == "PERSON" and len(surface.split()) >= 2:
+            resolver.add_full_name(clean_surface(surface))
     mentions = []
-    for e in ents:
-        ent = resolver.resolve(e.text, e.label_)
+    for surface, label, a, b in spans:
+        ent = resolver.resolve(surface, label)
         if ent is None:
             continue
-        mentions.append(Mention(e.text, e.label_, Span(e.start_char, e.end_char, e.text),
-                                work.clean.raw_span(e.start_char, e.end_char), ent.id))
+        mentions.append(Mention(surface, label, Span(a, b, surface), work.clean.raw_span(a, b), ent.id))
     work.mentions = mentions
     work.entities = resolver.entities
     work.resolver = resolver

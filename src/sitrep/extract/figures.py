@@ -27,7 +27,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import ORG_TYPES, find_source, governing_source, hedged, source_of_number, speaks_for
+from .attribution import ORG_TYPES, find_source, governing_source, hedged, info_source, source_of_number, speaks_for
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -96,11 +96,10 @@ _COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"inju
 RETRACTED = re.compile(r"\b(an earlier version of this (?:article|story|report)|this (?:article|story) "
                        r"has been (?:corrected|updated) to|incorrectly (?:said|stated|reported))\b", re.I)
 # "bringing the total to 16", "taking the overall tally to 40": a total of what came before.
-TOTAL_OF_PREV = re.compile(r"\b(?:bringing|brings|brought|taking|takes|took|raising|raises|pushing|"
-                           r"pushes)\s+the\s+(?:overall\s+|new\s+)?(?:total|tally|count)\s+"
-                           r"(?:[\w’'-]+\s+){0,6}?to\s*$", re.I)
+TOTAL_OF_PREV = re.compile(rf"\b(?:{_alternation(LEX['total_verbs'])})\s+the\s+(?:overall\s+|new\s+)?"
+                           r"(?:total|tally|count)\s+(?:[\w’'-]+\s+){0,6}?to\s*$", re.I)
 PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
-LIVES = re.compile(r"\b(claimed|cost|took|taken|claiming|costing)\b", re.I)
+LIVES = re.compile(rf"\b({_alternation(LEX['lives_verbs'])})\b", re.I)
 LIVES_LOST = re.compile(r"\s+(?:(?:were|have been|had been|are|was)\s+)?lost\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
                              r"(?:camp|camps|town|city|village|area)s?)\b", re.I)
@@ -129,10 +128,8 @@ TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|augu
                          r"\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
                          r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 AGE_BEFORE = re.compile(r"\b(aged|ages|age of|age)\s*$", re.I)
-PROJECTION = re.compile(r"\b(could|may|might|would|will|is expected to|are expected to|expected to|"
-                        r"likely to|feared to|set to|projected to|forecast to|risk)\s+(\w+\s+){0,2}"
-                        r"(exceed|reach|rise|top|surpass|climb|hit|double|be|increase|grow|go up|jump)\b"
-                        r"[^.]{0,30}$", re.I)
+PROJECTION = re.compile(rf"\b({_alternation(LEX['projection_modals'])})\s+(\w+\s+){{0,2}}"
+                        rf"({_alternation(LEX['projection_verbs'])})\b[^.]{{0,30}}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
 SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
@@ -483,6 +480,8 @@ def figures_stage(work: Work) -> None:
                         key=lambda q: q.span.end - q.span.start, default=None)
             if own == (None, None) and quote is not None and quote.kind != "direct":
                 quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
+            if quote is not None and info_source(quote.speaker, None, work) == (None, None):
+                quote = None  # "Recent data indicates that …": no one speaks
             if quote is not None and src is not None and quote.speaker != src and \
                     governing_source(sent, work, s0 + num.num_start) == (src, src_id) and \
                     not _verb_inside(sent, work, quote, s0 + num.num_start):
@@ -727,8 +726,8 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
 
 
 _FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
-_FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY})\s+(?:Executive|Director|Chief|Spokes\w+|Official|"
-                            rf"Medical|Head)\b")
+_FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY}(?:\s+(?!(?:Executive|Director|Chief|Spokes|Official|Medical|Head)"
+                            rf"\b)[A-Z][a-z]+)?)\s+(?:Executive|Director|Chief|[Ss]pokes\w+|Official|Medical|Head)\b")
 _PERSON_OF_FACILITY = re.compile(r"\s*(?:,\s*)?(?:of|at|from)\s+the\s+(?:hospital|clinic|centre|center)\b")
 _FACILITY_TITLE = re.compile(r"\b(?:hospital|clinic)\s+(?:official|spokes\w+|director|doctor|chief)\s+$", re.I)
 _PROVINCIAL_TITLE = re.compile(r"\s*,\s*(?:the\s+)?provincial\s+(?:[a-z]+\s+){0,2}minister\b")
@@ -824,7 +823,7 @@ def _national_body(name: str, is_person: bool, work: Work) -> str | None:
                 if m.group("q"):
                     quals.append(m.group("q"))
         if not domains:
-            return None
+            return _titled_ministry(name, work)
     else:
         m = _BODY.match(name.strip()) or _BARE_BODY.match(name.strip())
         if not m or lookup(name) is not None and lookup(name)[1] in ORG_TYPES and not re.search(
@@ -862,6 +861,67 @@ def _national_body(name: str, is_person: bool, work: Work) -> str | None:
         full = re.search(rf"\bMinistry of {re.escape(dom.title())}(?: and [A-Z][a-z]+)?\b", text)
         if full is not None and full.group(0).casefold() != name.casefold():
             return full.group(0)
+    return _titled_ministry(name, work) if is_person else None
+
+
+# "Iran's Interior Minister Ada Obi", "Minister of Internal Affairs Ada Obi": the title written
+# before the name.
+_MINISTER_TITLE = re.compile(r"(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?(?P<dom>(?:[A-Z][a-z]+\s+){1,2})?[Mm]inister"
+                             r"(?:\s+(?:of|for)\s+(?P<dom2>[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2}))?"
+                             r"\s*,?\s*(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?$")
+
+
+_PRESIDENT_TITLE = re.compile(r"(?<![Vv]ice )(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?"
+                              r"(?<![\w-])[Pp]resident\s+$")
+
+
+def _main_country(work: Work) -> str:
+    """The country (lower case) of the places the document names most."""
+    from .. import gazetteer
+
+    codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
+                    for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
+    code = next((c for c, _ in codes.most_common(1)), None)
+    return gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
+
+
+def _titled_ministry(name: str, work: Work) -> str | None:
+    """A minister the alias dictionary does not know speaks for the ministry their title names,
+    as written: "Interior Minister X" -> "Interior Ministry", "Minister of Internal Affairs X" ->
+    "Ministry of Internal Affairs", "Iran's Interior Minister X" -> "Iranian Interior Ministry"
+    (the country as its demonym, ``data/demonyms.yaml``)."""
+    from ..link.sources import demonyms
+
+    text = work.text
+    for x in re.finditer(re.escape(name), text):
+        head = _PRESIDENT_TITLE.search(text, max(0, x.start() - 40), x.start())
+        if head is not None:
+            # "President X" speaks as the government of the country the document is about.
+            country = (head.group("q") or "").casefold() or _main_country(work)
+            demonym = next((d for d, words in demonyms().items() if " ".join(words) == country), None)
+            if demonym:
+                return f"{demonym.title()} government"
+            continue
+        m = _MINISTER_TITLE.search(text, max(0, x.start() - 70), x.start())
+        if m is None:
+            continue
+        dom, dom2 = (m.group("dom") or "").split(), (m.group("dom2") or "").split()
+        country = (m.group("q") or "").casefold()
+        countries = {" ".join(words) for words in demonyms().values()}
+        if len(dom2) > 1 and dom2[-1].casefold() in countries:
+            country = dom2.pop().casefold()  # "Minister of Internal Affairs Niger X"
+        if dom2:
+            body = f"Ministry of {' '.join(dom2)}"
+        elif dom and not {w.lower() for w in dom} & _NOT_DOMAIN:
+            body = f"{' '.join(dom)} Ministry"
+        else:
+            continue
+        demonym = next((d for d, words in demonyms().items() if " ".join(words) == country), None)
+        for form in ([f"{country} {body}", f"{demonym} {body}", f"{body} of {country}"] if country else []):
+            hit = _ALIAS_EXACT().get(norm_key(form))
+            if hit is not None and hit[1] in ORG_TYPES:
+                return hit[0]
+        return f"{demonym.title()} {body}" if demonym else body
     return None
 
 

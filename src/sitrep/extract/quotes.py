@@ -19,11 +19,12 @@ from importlib import resources
 
 import yaml
 
+from ..clean import zipf
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .entities import lookup
-from .attribution import (MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -154,6 +155,7 @@ def statement_id(speaker_id: str | None, text: str) -> str:
 # Bodies a text may name by their level alone ("the interior ministry", "the resistance
 # committee"), qualified by a place the text names when the dictionary knows the result.
 # "the official said" right after a named person spoke is that person.
+_OWN_COUNTRY = {"country", "nation", "state", "country’s", "nation’s"}
 _OFFICE_NOUNS = {"official", "spokesperson", "spokesman", "spokeswoman", "minister", "governor",
                  "prosecutor", "commander", "mayor"}
 # "the outlet reported": the news outlet named before.
@@ -457,12 +459,22 @@ class _Speakers:
         if subj.tag_ in ("NNS", "NNPS") or lemma not in self._holders:
             return None
         det = next((c.lower_ for c in subj.children if c.dep_ == "det"), None)
+        if det is None and any(c.dep_ == "poss" and c.lower_ in _OWN_COUNTRY for c in subj.children):
+            det = "the"  # "the country's president", "the nation's health minister"
         if det not in ("the", "a", "an", "this", "that") or (det != "the" and lemma in common_roles()):
             return None
         if det in ("a", "an") and any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in subj.children):
             return None  # "an EU foreign affairs spokesperson" is not the Kremlin's spokesperson
         people = self._holders[lemma]
-        return next(iter(people)) if len(people) == 1 else None
+        if len(people) == 1:
+            return next(iter(people))
+        if det != "the":
+            return None
+        # "the minister said" with two ministers named: the one named last before it.
+        ids = {eid for _, eid in people}
+        last = max((m for m in self.work.mentions or [] if m.ref_id in ids and m.span.end <= subj.idx),
+                   key=lambda m: m.span.start, default=None)
+        return next((p for p in people if last is not None and p[1] == last.ref_id), None)
 
     def earlier(self, noun: str) -> tuple[str, str | None] | None:
         """The last speaker so far whose description or name ends in (or is headed by) ``noun``
@@ -514,7 +526,11 @@ class _Speakers:
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         found = self._resolve(subj, before)
         name = found[0]
-        if name and not found[2].startswith(("pronoun", "anaphor", "role->")):
+        ent = self.work.entities.get(found[1]) if found[1] else None
+        person = ent is not None and ent.type == "person" and not set(ent.name.split()) & _ORG_HEADS and any(
+            m.ref_id == ent.id and m.span.start <= subj.idx < m.span.end for m in self.work.mentions or [])
+        if name and not person and not found[2].startswith(("pronoun", "anaphor", "role->")):
+            # (A person's employer is no part of their name: "the channel's Ada Obi".)
             written = _possessed_name(subj, self.work)
             if written and written != name and _norm_words(name) <= _norm_words(written):
                 return written, found[1], found[2] + "+possessor"
@@ -559,7 +575,11 @@ class _Speakers:
             return both, None, "subject-coordinated"
         if subj.pos_ == "PROPN":
             # "Ihor Klymenko, the interior minister, said": the subject itself is the person.
-            head_person = named_person(self.work, subj.left_edge.idx, subj.idx + len(subj))
+            # The name the head word is part of, else the first name before it.
+            own = next((m for m in self.work.mentions or [] if m.ref_id and m.span.start <= subj.idx < m.span.end
+                        and self.work.entities[m.ref_id].type == "person"), None)
+            head_person = (self.work.entities[own.ref_id].name, own.ref_id) if own is not None else named_person(
+                self.work, subj.left_edge.idx, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
             role = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.text.islower()]
@@ -597,6 +617,11 @@ class _Speakers:
             titled = self.titled(subj.lemma_.lower(), subj.idx)
             if titled:
                 return titled[0], titled[1], "role->titled_person"
+            held = self.holder(subj) if subj.lower_ in _OFFICE_NOUNS else None
+            if held and self.last and held[1] != self.last[1]:
+                # "Interior Minister Ada Obi visited … The minister said": the minister named
+                # last, though someone else spoke last.
+                return held[0], held[1], "role->person"
             if (subj.lower_ in _OFFICE_NOUNS and self.last and self.last[0]
                     and not (self.last_anon and _desc_head(self.last_anon) == subj.lower_)
                     and self._person_like(*self.last) and self.last[0][:1].isupper()):
@@ -947,7 +972,7 @@ def _according_to(sent):
         if who is None:
             continue
         agent = None
-        if who.lemma_.lower() in document_nouns():
+        if who.lemma_.lower() in document_nouns() or who.lower_ in INFO_NOUNS:
             # "a report issued by X", "a joint statement from X and Y": X's words.
             agent = next((g for t in who.subtree if t.lower_ in ("by", "from") and t.head.i != tok.i
                           for g in t.children if g.dep_ == "pobj"), None)
@@ -1253,9 +1278,15 @@ class _Names:
             if ent.type == "person" and len(ent.name.split()) >= 2:
                 self.people.append((_strip_titles(ent.name).split(), ent.id))
         titles = name_titles()
+        # Places the document names: "Mayor of Chernihiv Ada Obi" is no "Chernihiv Ada Obi".
+        places = {m.text for m in work.place_mentions or []}
         for m in re.finditer(r"\b(?:[A-Z][\w’'-]+\.? ){1,4}[A-Z][\w’'-]+\b", work.text):
             words = [w.rstrip(".") for w in m.group(0).split()]
-            while words and _title_word(words[0]):
+            owner = [i for i, w in enumerate(words) if re.search(r"[’']s$", w)]
+            if owner and not set(words[owner[-1] + 1:]) & _ORG_HEADS:
+                words = words[owner[-1] + 1:]  # "Al Jazeera’s Ada Obi" (but "Kessa's Interior Ministry")
+            while words and (_title_word(words[0]) or len(words) > 2 and zipf(words[1].lower()) < 4 and (
+                    words[0] in places or words[0].isalpha() and _place_word(words[0], True))):
                 words = words[1:]
             words = _strip_titles(" ".join(words)).split()
             if words and words[0] in ("The", "A", "An"):
