@@ -664,13 +664,21 @@ class Store:
                 f"SELECT quote_id FROM record_quotes WHERE statement_id IN ({marks})", chunk)]
         return out
 
+    def _stored_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of ``doc_ids`` still stored (read by id: the part linked, not the store)."""
+        out: set[str] = set()
+        for chunk, marks in _id_chunks(doc_ids):
+            out.update(r[0] for r in self.execute(
+                f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+        return out
+
     def save_linked(self, part: dict[str, Any]) -> None:
         """Keep one linking's part of the record, in one transaction: ``entries`` (incident id ->
         id entry, every one that changed), ``docs`` (document -> incident for every document
         linked anew), ``replaced`` (incident ids whose rows this part replaces), ``incidents`` and
         ``tallies`` (exported rows), ``figures`` (figure id -> (incident id, what linking adds))
         and ``quotes`` (quote id -> what linking adds)."""
-        known = {r[0] for r in self.execute("SELECT id FROM documents")} if part["docs"] else set()
+        known = self._stored_ids({*part["docs"], *part["days"]})
         with self._db.transaction():
             for iid, e in sorted(part["entries"].items()):
                 body = _json({k: v for k, v in e.items() if k not in ("seq", "merged_into")})
