@@ -32,7 +32,7 @@ class _Said:
 
     quote: Row
     day: date | None
-    words: list[str]
+    words: tuple[str, ...]  # one object per quote: the wording cache keeps no copies
 
 
 class _Group:
@@ -49,7 +49,7 @@ class _Group:
     def add(self, x: _Said) -> None:
         self.members.append(x)
         self.doc_ids.add(x.quote["doc_id"])
-        key = tuple(x.words)
+        key = x.words
         if key in self.wordings:
             self.wordings[key][1].append(x.day)
         else:
@@ -73,7 +73,7 @@ def _statements(quotes: list[Row], doc_day: dict[str, str]) -> dict[str, QuoteLi
     window = _cfg()["statement_window_days"]
     said = []
     for q in quotes:
-        words = _tokens(q.get("text") or "")
+        words = tuple(_tokens(q.get("text") or ""))
         said.append(_Said(q, _day(q.get("said_on") or doc_day.get(q["doc_id"])), words))
     said.sort(key=lambda x: (x.day or date.max, doc_day.get(x.quote["doc_id"]) or "9999",
                              x.quote["doc_id"], x.quote.get("span", {}).get("start", 0),
@@ -171,11 +171,11 @@ def same_statement(a: _Said, b: _Said, window: int) -> float:
 def _same_words(a: _Said, b: _Said) -> float:
     """``same_statement`` whatever the days."""
     cfg = _cfg()
-    return _same_wording(tuple(a.words), tuple(b.words), cfg["statement_min_ratio"],
+    return _same_wording(a.words, b.words, cfg["statement_min_ratio"],
                          cfg["statement_min_run"])
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 17)
 def _same_wording(a: tuple[str, ...], b: tuple[str, ...], min_ratio: float, min_run: int) -> float:
     """``_same_words`` of two wordings (one statement is often quoted word for word in many
     reports: each pair of wordings is scored once)."""
