@@ -648,13 +648,18 @@ class Store:
     def quotes_of_speakers(self, speaker_ids: Iterable[str], first: str, last: str
                            ) -> list[tuple[str, str]]:
         """(quote id, document id) of the quotes by these speakers in linked documents whose
-        day is from ``first`` to ``last`` (ISO dates) or unknown."""
+        day is from ``first`` to ``last`` (ISO dates) or unknown. Read from the documents of
+        those days (index on day, then on each quote's document), not from everything the
+        speakers ever said: one speaker's history grows with the store."""
+        docs = [r[0] for r in self.execute(
+            "SELECT doc_id FROM record_docs WHERE day = '' OR (day >= ? AND day <= ?)",
+            (first, last))]
+        speakers = set(speaker_ids)
         out: list[tuple[str, str]] = []
-        for chunk, marks in _id_chunks(speaker_ids):
-            out += self.execute(
-                f"SELECT q.id, q.doc_id FROM quotes q JOIN record_docs r ON r.doc_id = q.doc_id "
-                f"WHERE q.speaker_id IN ({marks}) "
-                f"AND (r.day = '' OR (r.day >= ? AND r.day <= ?))", [*chunk, first, last]).fetchall()
+        for chunk, marks in _id_chunks(docs):
+            out += [(qid, doc) for qid, doc, spk in self.execute(
+                f"SELECT id, doc_id, speaker_id FROM quotes WHERE doc_id IN ({marks})", chunk)
+                if spk in speakers]
         return out
 
     def quotes_of_statements(self, statement_ids: Iterable[str]) -> list[str]:
