@@ -601,12 +601,15 @@ class Store:
                 chunk).fetchall())
         return out
 
-    def incidents_of_docs(self, doc_ids: Iterable[str]) -> set[str]:
+    def _column_where_in(self, select: str, key: str, values: Iterable[str]) -> set[str]:
+        """The first column of ``select`` for the rows whose ``key`` is one of ``values``."""
         out: set[str] = set()
-        for chunk, marks in _id_chunks(doc_ids):
-            out.update(r[0] for r in self.execute(
-                f"SELECT incident_id FROM incident_docs WHERE doc_id IN ({marks})", chunk))
+        for chunk, marks in _id_chunks(values):
+            out.update(r[0] for r in self.execute(f"{select} WHERE {key} IN ({marks})", chunk))
         return out
+
+    def incidents_of_docs(self, doc_ids: Iterable[str]) -> set[str]:
+        return self._column_where_in("SELECT incident_id FROM incident_docs", "doc_id", doc_ids)
 
     def outlets(self) -> set[str | None]:
         return {r[0] for r in self.execute("SELECT DISTINCT outlet FROM documents")}
@@ -671,11 +674,7 @@ class Store:
 
     def _stored_ids(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of ``doc_ids`` still stored (read by id: the part linked, not the store)."""
-        out: set[str] = set()
-        for chunk, marks in _id_chunks(doc_ids):
-            out.update(r[0] for r in self.execute(
-                f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
-        return out
+        return self._column_where_in("SELECT id FROM documents", "id", doc_ids)
 
     def save_linked(self, part: dict[str, Any]) -> None:
         """Keep one linking's part of the record, in one transaction: ``entries`` (incident id ->
