@@ -327,8 +327,8 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
     if fmt not in FORMATS:
         say(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
-    if fmt == "json":
-        _export_json_streamed(db, out_path)
+    if fmt in ("json", "csv"):
+        _export_streamed(db, out_path, fmt)
         return
     data = open_store_data(db)
     try:
@@ -361,15 +361,21 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
         raise typer.Exit(2) from None
 
 
-def _export_json_streamed(db: Optional[str], out_path: str) -> None:
-    """The JSON export written row by row from the kept record: memory does not grow with the
-    store (the same bytes as writing it from memory)."""
-    from .export import stream_arrays, write_json_stream
+def _export_streamed(db: Optional[str], out_path: str, fmt: str) -> None:
+    """The JSON or CSV export written row by row from the kept record: memory does not grow
+    with the store (the same bytes as writing it from memory)."""
+    from .export import stream_arrays, write_csv_dir, write_json_stream
 
     with open_store(db or default_db(), must_exist=True) as store:
         _warn_unlinked(store)
         try:
-            if out_path == "-":
+            if fmt == "csv":
+                target = "sitrep-csv" if out_path == "-" else out_path
+                with atomic_dir(target) as tmp:
+                    names = [os.path.basename(p) for p in write_csv_dir(stream_arrays(store), tmp)]
+                for name in names:
+                    say(f"wrote {os.path.join(target, name)}")
+            elif out_path == "-":
                 write_json_stream(stream_arrays(store), sys.stdout)
             else:
                 with atomic_file(out_path) as fh:
@@ -379,7 +385,7 @@ def _export_json_streamed(db: Optional[str], out_path: str) -> None:
             raise typer.Exit(2) from None
         for problem in store.read_problems:
             _report(problem, "warning:")
-    if out_path != "-":
+    if fmt == "json" and out_path != "-":
         say(f"wrote {out_path}")
 
 

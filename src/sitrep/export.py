@@ -355,15 +355,23 @@ def _cell(row: dict[str, Any], col: str) -> Any:
     return "" if value is None else value
 
 
-def write_csv_dir(data: dict[str, Any], out_dir: str) -> list[str]:
+def write_csv_dir(data: dict[str, Any] | Iterable[tuple[str, Iterable[dict[str, Any]]]],
+                  out_dir: str) -> list[str]:
+    """One CSV file per array. ``data`` is the record, or its arrays as ``stream_arrays`` gives
+    them: each row is written as it is read, so memory does not grow with the store. Every
+    array gets its file, with its header, even when ``data`` lacks it."""
     os.makedirs(out_dir, exist_ok=True)
-    written = []
-    for name, cols in CSV_COLUMNS.items():
-        path = os.path.join(out_dir, f"{name}.csv")
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+    arrays = data.items() if isinstance(data, dict) else data
+    paths = {name: os.path.join(out_dir, f"{name}.csv") for name in CSV_COLUMNS}
+    done: set[str] = set()
+    for name, rows in [*arrays, *((n, []) for n in CSV_COLUMNS)]:
+        if name not in paths or name in done:
+            continue
+        done.add(name)
+        cols = CSV_COLUMNS[name]
+        with open(paths[name], "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)
             w.writerow(cols)
-            for row in data.get(name, []):
+            for row in rows:
                 w.writerow([spreadsheet_safe(_cell(row, c)) for c in cols])
-        written.append(path)
-    return written
+    return list(paths.values())

@@ -601,12 +601,15 @@ class Store:
                 chunk).fetchall())
         return out
 
-    def incidents_of_docs(self, doc_ids: Iterable[str]) -> set[str]:
+    def _column_where_in(self, select: str, key: str, values: Iterable[str]) -> set[str]:
+        """The first column of ``select`` for the rows whose ``key`` is one of ``values``."""
         out: set[str] = set()
-        for chunk, marks in _id_chunks(doc_ids):
-            out.update(r[0] for r in self.execute(
-                f"SELECT incident_id FROM incident_docs WHERE doc_id IN ({marks})", chunk))
+        for chunk, marks in _id_chunks(values):
+            out.update(r[0] for r in self.execute(f"{select} WHERE {key} IN ({marks})", chunk))
         return out
+
+    def incidents_of_docs(self, doc_ids: Iterable[str]) -> set[str]:
+        return self._column_where_in("SELECT incident_id FROM incident_docs", "doc_id", doc_ids)
 
     def outlets(self) -> set[str | None]:
         return {r[0] for r in self.execute("SELECT DISTINCT outlet FROM documents")}
@@ -648,13 +651,18 @@ class Store:
     def quotes_of_speakers(self, speaker_ids: Iterable[str], first: str, last: str
                            ) -> list[tuple[str, str]]:
         """(quote id, document id) of the quotes by these speakers in linked documents whose
-        day is from ``first`` to ``last`` (ISO dates) or unknown."""
+        day is from ``first`` to ``last`` (ISO dates) or unknown. Read from the documents of
+        those days (index on day, then on each quote's document), not from everything the
+        speakers ever said: one speaker's history grows with the store."""
+        docs = [r[0] for r in self.execute(
+            "SELECT doc_id FROM record_docs WHERE day = '' OR (day >= ? AND day <= ?)",
+            (first, last))]
+        speakers = set(speaker_ids)
         out: list[tuple[str, str]] = []
-        for chunk, marks in _id_chunks(speaker_ids):
-            out += self.execute(
-                f"SELECT q.id, q.doc_id FROM quotes q JOIN record_docs r ON r.doc_id = q.doc_id "
-                f"WHERE q.speaker_id IN ({marks}) "
-                f"AND (r.day = '' OR (r.day >= ? AND r.day <= ?))", [*chunk, first, last]).fetchall()
+        for chunk, marks in _id_chunks(docs):
+            out += [(qid, doc) for qid, doc, spk in self.execute(
+                f"SELECT id, doc_id, speaker_id FROM quotes WHERE doc_id IN ({marks})", chunk)
+                if spk in speakers]
         return out
 
     def quotes_of_statements(self, statement_ids: Iterable[str]) -> list[str]:
@@ -664,13 +672,17 @@ class Store:
                 f"SELECT quote_id FROM record_quotes WHERE statement_id IN ({marks})", chunk)]
         return out
 
+    def _stored_ids(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of ``doc_ids`` still stored (read by id: the part linked, not the store)."""
+        return self._column_where_in("SELECT id FROM documents", "id", doc_ids)
+
     def save_linked(self, part: dict[str, Any]) -> None:
         """Keep one linking's part of the record, in one transaction: ``entries`` (incident id ->
         id entry, every one that changed), ``docs`` (document -> incident for every document
         linked anew), ``replaced`` (incident ids whose rows this part replaces), ``incidents`` and
         ``tallies`` (exported rows), ``figures`` (figure id -> (incident id, what linking adds))
         and ``quotes`` (quote id -> what linking adds)."""
-        known = {r[0] for r in self.execute("SELECT id FROM documents")} if part["docs"] else set()
+        known = self._stored_ids({*part["docs"], *part["days"]})
         with self._db.transaction():
             for iid, e in sorted(part["entries"].items()):
                 body = _json({k: v for k, v in e.items() if k not in ("seq", "merged_into")})

@@ -535,5 +535,12 @@ def _headline(doc_ids: list[str], profiles: dict[str, DocProfile], docs: dict[st
     if not titled:
         return None
     vec = dict(zip(titled, _idf_vectors([profiles[d].words for d in titled])))
-    best = max(titled, key=lambda d: (sum(_cos(vec[d], vec[o]) for o in titled if o != d), d))
+    # The sum of a document's cosines with the others is its dot product with the sum of all
+    # vectors, less its own: linear in the incident's documents, not quadratic. Rounded, so
+    # that documents with the same words tie (and the tie goes by id) whatever the sum order.
+    total: defaultdict[str, float] = defaultdict(float)
+    for v in vec.values():
+        for k, x in v.items():
+            total[k] += x
+    best = max(titled, key=lambda d: (round(_cos(vec[d], total) - _cos(vec[d], vec[d]), 9), d))
     return docs[best]["title"]
