@@ -471,7 +471,7 @@ def serve(db: Optional[str] = DbOption,
 @app.command()
 def stats(db: Optional[str] = DbOption) -> None:
     """Counts of what the store holds, the problems seen, and each incident's headline tally."""
-    from .export import collect
+    from .export import collect, newest_first
     from .view import headline_tally, headline_text
 
     with open_store(db or default_db(), must_exist=True) as store:
@@ -488,8 +488,7 @@ def stats(db: Optional[str] = DbOption) -> None:
         else:
             data = collect(store) if store.counts().get("documents") else {"incidents": [], "tallies": []}
     # Newest last report first, as in the report and the app.
-    for inc in sorted(data["incidents"], key=lambda i: i.get("end") or i.get("start") or "",
-                      reverse=True):
+    for inc in newest_first(data["incidents"]):
         head = headline_tally([t for t in data["tallies"] if t["incident_id"] == inc["id"]])
         line = headline_text(head) if head else "no whole killed toll"
         out.print(literal(f"incident   {inc['id']} {inc.get('title') or ''}: {line}"),

@@ -77,7 +77,7 @@ def stream_arrays(store: Store) -> Iterator[tuple[str, Iterable[dict[str, Any]]]
     yield "posts", store.posts()
 
 
-def _newest_first(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def newest_first(incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Incidents by their last report, newest first (ties by id)."""
     return sorted(incidents, key=lambda i: (i.get("end") or i.get("start") or "", i["id"]),
                   reverse=True)
@@ -94,7 +94,7 @@ def newest_part(store: Store, limit: int) -> tuple[dict[str, list[dict[str, Any]
         incidents = data["incidents"]
         if not limit or len(incidents) <= limit:
             return data, len(incidents)
-        keep = _newest_first(incidents)[:limit]
+        keep = newest_first(incidents)[:limit]
         ids = {i["id"] for i in keep}
         doc_ids = {d for i in keep for d in i["doc_ids"]}
         return {**data, "incidents": [i for i in incidents if i["id"] in ids],
@@ -110,7 +110,7 @@ def newest_part(store: Store, limit: int) -> tuple[dict[str, list[dict[str, Any]
     # Newest first, while their documents fit the page's budget (the newest one always).
     keep: set[str] = set()
     docs = 0
-    for inc in _newest_first(incidents)[:limit]:
+    for inc in newest_first(incidents)[:limit]:
         if keep and docs + len(inc["doc_ids"]) > budget:
             break
         keep.add(inc["id"])

@@ -542,9 +542,9 @@ def contradiction_lines(items: Any) -> list[str]:
 def incident_views(rec: Record, with_maps: bool = True) -> list[IncidentView]:
     out = []
     # Newest last report first.
-    incidents = sorted(rec.incidents, key=lambda i: i.get("end") or i.get("start") or "",
-                       reverse=True)
-    for inc in incidents:
+    from .export import newest_first
+
+    for inc in newest_first(rec.incidents):
         mine = [t for t in rec.tallies if t.get("incident_id") == inc["id"]]
         head = headline_tally(mine)
         # The headline tally leads; the others keep their order.

@@ -120,3 +120,13 @@ def test_tally_chart_with_one_date_and_no_dates():
 def test_contradictions_are_shown_whatever_their_shape():
     assert contradiction_lines([{"description": "A says 5, B says 9"}, "plain", {"a": 1}]) == [
         "A says 5, B says 9", "plain", "a: 1"]
+
+
+def test_incidents_with_the_same_last_report_come_in_one_order_whatever_the_input_order():
+    from sitrep.export import newest_first
+
+    incs = [{"id": "inc-b", "end": "2025-03-09"}, {"id": "inc-a", "end": "2025-03-09"},
+            {"id": "inc-c", "start": "2025-03-10", "end": None}, {"id": "inc-d", "end": "2024-01-01"}]
+    expected = ["inc-c", "inc-b", "inc-a", "inc-d"]
+    assert [i["id"] for i in newest_first(incs)] == expected
+    assert [i["id"] for i in newest_first(list(reversed(incs)))] == expected
