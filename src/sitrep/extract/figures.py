@@ -109,14 +109,12 @@ VICTIMS: dict[str, list[str]] = LEX["victims"]
 VICTIM_ORDER: list[str] = LEX["victim_order"]
 VICTIM_WORDS = {w: v for v in VICTIM_ORDER for w in VICTIMS[v]}
 
+# Units, measures, counters and things after a number (``units_after`` in the lexicon, matched as
+# word starts: "kilomet" covers "kilometres") and the signs, ordinals and times kept here.
 TRAP_AFTER = re.compile(
-    r"^\s*(%|percent|per cent|-year-old|-year|year-old|years? old|years?|months?|weeks?|days?|"
-    r"hours?|minutes?|km|kilomet|miles?|metres?|meters?|views|likes|shares|retweets|followers|"
-    r"reposts|comments|dollars|pounds|euros|usd|\$|th\b|st\b|nd\b|rd\b|am\b|pm\b|a\.m|p\.m|"
-    r"o'clock|times|tonnes|tons|kg|kilograms|houses|homes|buildings|vehicles|trucks|rockets|"
-    r"missiles|drones|shells|villages|towns|cities|camps|districts|provinces|countries|"
-    r"hospitals|schools|mosques|churches|positions|division|brigade|battalion|regiment|"
-    r"corps|fleet|squadron|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|out of\b|litres|liters|gallons|hectares|acres|feet|foot|sq)", re.I)
+    rf"^\s*(%|-year-old|-year|\$|th\b|st\b|nd\b|rd\b|am\b|pm\b|a\.m|p\.m|{_alternation(LEX['units_after'])}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|"
+    r"out of\b)", re.I)
 # Nouns of things, not people, after a number (``not_people_after`` in the lexicon): "31 rifles".
 TRAP_NOUN_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+)?(?:{_alternation(LEX.get('not_people_after') or ['-'])})\b", re.I)
 # A class described by a threshold, not a toll (``threshold_before``): "attacks resulting in more
