@@ -73,12 +73,11 @@ PEOPLE_STATUS = frozenset(["dead", "killed", "injured", "wounded", "deceased", "
 LINKING = frozenset(LEX["linking_verbs"])
 PRE_FORMS: dict[str, str] = LEX["pre_status"]
 # Words before a number that carry its status: "killing 13", "the death toll rose to 229",
-# "the lives of 35 residents", "killing “147 people”".
+# "the lives of 35 residents", "killing “147 people”"; up to four ``pre_status_between`` words
+# may stand between.
 PRE_STATUS = re.compile(
     rf"(?P<w>\b(?:{_alternation(PRE_FORMS)}|casualties))"
-    r"(?:\s+(?:of|at|to|was|is|has|had|have|reached|rose|rising|risen|climbed|climbing|jumped|"
-    r"stood|stands|now|reaching|hit|surpassed|topped|increased|grew|were|are|stood at|"
-    r"the|an|a|estimated|rise|up|stood|been|some|include|included|including|summary|another)){0,4}"
+    rf"(?:\s+(?:{_alternation(LEX['pre_status_between'])})){{0,4}}"
     r"\s*[“\"]?$", re.I)
 
 MIXED_BEFORE = re.compile(r"\b(?:kills|killed|killing|kill)\s*(?:,|and|&)\s*$", re.I)
