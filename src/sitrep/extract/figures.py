@@ -131,8 +131,9 @@ PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?
                     r"first\s+)?(?P<n>\w+|\d+)\s+(?P<unit>days?|hours?|weeks?)\b", re.I)
 SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "one": 1,
          "several": None, "ten": 10}
-COORD = re.compile(r"^[\s,;]*(?:and|along with|as well as|plus|in addition to|besides|alongside|"
-                   r"including|,|while|with)?[\s,]*$", re.I)
+# The gap between two counts that share a status: nothing, a comma or one ``coordinators`` word
+# ("12 killed, along with 4 soldiers").
+COORD = re.compile(rf"^[\s,;]*(?:{_alternation(LEX['coordinators'])}|,)?[\s,]*$", re.I)
 # The gap between two items of a list: "six in Dinguiri, two in Mene and three …".
 LIST_ITEM = re.compile(r"^\s*(?:(?:in|on|at|from|near)\s+[^,;.:—–()\d]{1,60}?)?\s*(?:,|;|,?\s*and\b|\bor\b)\s*$",
                        re.I)
