@@ -122,9 +122,9 @@ THRESHOLD_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('threshold_before') 
 TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|august|september|october|"
                          r"november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?"
                          r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|until|through))?|"
-                         r"\$|£|€|aged|age of|ages|age|number|no\.|page|route|chapter|"
-                         r"article|resolution|\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
-AGE_BEFORE = re.compile(r"\b(aged|ages|age of|age)\s*$", re.I)
+                         rf"\$|£|€|{_alternation(LEX['age_before'] + LEX['reference_before'])}|"
+                         r"\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
+AGE_BEFORE = re.compile(rf"\b({_alternation(LEX['age_before'])})\s*$", re.I)
 PROJECTION = re.compile(rf"\b({_alternation(LEX['projection_modals'])})\s+(\w+\s+){{0,2}}"
                         rf"({_alternation(LEX['projection_verbs'])})\b[^.]{{0,30}}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
