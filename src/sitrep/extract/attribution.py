@@ -20,11 +20,6 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak", "see", "give"}
 # A passive reporting verb's subject is what was reported or who was accused ("the RSF was
 # accused of killing 40", "30 people were reported killed"), never the reporter.
-ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region|group)[’']s\s+)?"
-                     r"(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
-                     r"relief|medical|advocacy|human rights|health)\s+)?(monitor|war monitor|observatory|"
-                      r"ministry|group|organi[sz]ation|network|agency|office|watchdog|body|ngo|"
-                      r"charity|military|army|militia|rebels|service|collective|mission|it|they)$", re.I)
 def _roles_data() -> dict:
     from importlib import resources
 
@@ -37,10 +32,22 @@ def _roles_data() -> dict:
 _ROLES_DATA = _roles_data()
 
 
-def _words(key: str, plural: bool = False) -> str:
+def _alt(key: str) -> str:
+    """The words under ``key``, longest first, as a regex alternation (a space matches any)."""
     words = sorted(_ROLES_DATA.get(key) or [], key=len, reverse=True)
-    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
-    return rf"\b(?:{alt}){'s?' if plural else ''}\b"
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+def _words(key: str, plural: bool = False) -> str:
+    return rf"\b(?:{_alt(key)}){'s?' if plural else ''}\b"
+
+
+# A description that points back to a body named earlier ("the group", "the enclave's health
+# ministry", "the UK-based war monitor"): its head noun is data, ``data/sources_roles.yaml``
+# (anaphor_heads).
+ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region|group)[’']s\s+)?"
+                     r"(?:(?:uk|britain)-based\s+)?(?:(?:rights|aid|monitoring|humanitarian|"
+                     rf"relief|medical|advocacy|human rights|health)\s+)?({_alt('anaphor_heads')})$", re.I)
 
 
 # Words that hedge a figure ("reportedly", "unconfirmed"): data, ``data/sources_roles.yaml``
@@ -754,12 +761,7 @@ def _entity_type(work: Work, found: tuple[str | None, str | None]) -> str | None
 # of the regional prosecutor's office") or right before it ("Lady Reading Hospital spokesman
 # Asim Khan", "Head of the Donetsk Regional Military Administration, Pavlo K."). The role words
 # are data: ``data/sources_roles.yaml``.
-def _roles() -> str:
-    words = _ROLES_DATA["roles"]
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-_ROLE = _roles()
+_ROLE = _alt("roles")
 _ROLE_AFTER = re.compile(rf"\s*,?\s*(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){{0,3}}?(?:{_ROLE})\s+"
                          rf"(?:of|for|at|with|in)\s+(?:the\s+)?(?:board\s+of\s+(?:the\s+)?)?", re.I)
 _ROLE_BEFORE = re.compile(rf"(?:[’']s)?\s+(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s*,?\s*", re.I)
