@@ -267,3 +267,22 @@ def test_structural_rule_cues_and_linking_cues_are_data(tmp_path, monkeypatch):
         monkeypatch.delenv("SITREP_SCOPE_CUES")
         for fn in (scope_mod.cues, scope_mod.rule, scope_mod.war_wide):
             fn.cache_clear()
+
+
+def test_a_users_sources_roles_file_extends_the_hedge_words(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    extra = tmp_path / "roles.yaml"
+    extra.write_text("hedge_words: [supposedly]\n", encoding="utf-8")
+    probe = ("from sitrep.extract.attribution import hedged; "
+             "print(hedged('Supposedly 40 people died in the raid.'), hedged('Reportedly 40 died.'))")
+    env = {**os.environ, "SITREP_SOURCES_ROLES": str(extra)}
+    run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                         check=True)
+    plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, env={k: v for k, v in os.environ.items()
+                                            if k != "SITREP_SOURCES_ROLES"})
+    assert run.stdout.split() == ["True", "True"]
+    assert plain.stdout.split() == ["False", "True"]
