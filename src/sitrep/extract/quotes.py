@@ -1437,6 +1437,17 @@ def quotes_stage(work: Work) -> None:
     prev_q: Quote | None = None
     last_venue: dict[str | None, str] = {}
     acc_direct: dict[int, tuple[str, str | None, str]] = {}
+
+    def indirect(speaker, speaker_id, c0: int, c1: int, sent, venue, confidence: float,
+                 rule: str) -> Quote:
+        """Keep the reported clause ``text[c0:c1]`` (closing punctuation trimmed) as the
+        speaker's indirect statement."""
+        quote = _new_quote(work, speaker, speaker_id, c0, text[c0:c1].rstrip(" .,"), "indirect",
+                           venue, _said_on(work, sent.start_char, sent.end_char), confidence, rule)
+        quotes.append(quote)
+        speakers.said(speaker, speaker_id)
+        return quote
+
     for pos, kind, item in events:
         if kind == "direct":
             q = item
@@ -1522,15 +1533,9 @@ def quotes_stage(work: Work) -> None:
             speaker, speaker_id, rule = speakers.resolve(who, verb.idx)
             if not speaker:
                 continue
-            body = text[c0:c1].rstrip(" .,")
-            c1 = c0 + len(body)
-            quote = _new_quote(work, speaker, speaker_id, c0, body, "indirect",
-                               _venue(work, (sent.start_char, sent.end_char)),
-                               _said_on(work, sent.start_char, sent.end_char), 0.7,
-                               "reported-by:" + rule)
-            quotes.append(quote)
-            speakers.said(speaker, speaker_id)
-            prev_q = quote
+            prev_q = indirect(speaker, speaker_id, c0, c1, sent,
+                              _venue(work, (sent.start_char, sent.end_char)), 0.7,
+                              "reported-by:" + rule)
         elif kind == "according":
             tok, who, c0, c1 = item
             speaker, speaker_id, rule = _resolve_according(speakers, who, tok.idx)
@@ -1543,15 +1548,9 @@ def quotes_stage(work: Work) -> None:
                 continue
             if any(a <= c0 + 1 <= b for a, b in qabs):
                 acc_direct[c0] = (speaker, speaker_id, "according-to")
-            body = text[c0:c1].rstrip(" .,")
-            c1 = c0 + len(body)
-            quote = _new_quote(work, speaker, speaker_id, c0, body, "indirect",
-                               _venue(work, (sent.start_char, sent.end_char)),
-                               _said_on(work, sent.start_char, sent.end_char), 0.7,
-                               "according-to:" + rule)
-            quotes.append(quote)
-            speakers.said(speaker, speaker_id)
-            prev_q = quote
+            prev_q = indirect(speaker, speaker_id, c0, c1, sent,
+                              _venue(work, (sent.start_char, sent.end_char)), 0.7,
+                              "according-to:" + rule)
         else:
             verb, c0, c1, sent = item
             subj = _subject(verb, qabs)
@@ -1568,19 +1567,13 @@ def quotes_stage(work: Work) -> None:
                 continue
             if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
                 c0 += 5
-            body = text[c0:c1].rstrip(" .,")
-            c1 = c0 + len(body)
             venue = _venue(work, (sent.start_char, sent.end_char))
             if venue is None and rule != "subject":
                 venue = last_venue.get(speaker)
             if venue:
                 last_venue[speaker] = venue
-            quote = _new_quote(work, speaker, speaker_id, c0, body, "indirect", venue,
-                               _said_on(work, sent.start_char, sent.end_char),
-                               0.8 if rule == "subject" else 0.6, rule)
-            quotes.append(quote)
-            speakers.said(speaker, speaker_id)
-            prev_q = quote
+            prev_q = indirect(speaker, speaker_id, c0, c1, sent, venue,
+                              0.8 if rule == "subject" else 0.6, rule)
     for where, role, person in speakers.named_later:
         for q in quotes:
             if (q.span.start < where and q.speaker and q.speaker_id is None
