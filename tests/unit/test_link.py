@@ -193,6 +193,22 @@ def test_an_undated_report_too_far_from_a_later_update_still_joins_the_rest():
     assert groups == [["c1", "c2", "c3", "u1"]]
 
 
+def test_undated_reports_do_not_bridge_two_events_a_month_apart_in_one_place():
+    # Two attacks on the same coast four weeks apart, each with dated reports, and undated
+    # reports as close to one as to the other: nothing dated lies between the two, so the
+    # undated reports cannot make them one incident.
+    later = COAST.replace("Gunmen", "A drone strike hit houses; gunmen")
+    docs = [doc("a1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("a2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("u1", None, COAST.replace("Gunmen", "Masked men"), "Jableh raids"),
+            doc("u2", None, later.replace("houses", "homes"), "Jableh strike"),
+            doc("b1", "2025-04-04", later, "Strike near Jableh"),
+            doc("b2", "2025-04-05", later.replace("houses", "a house"), "Jableh strike")]
+    groups = [sorted(i.doc_ids) for i in link(tiny(docs)).incidents]
+    assert not any({"a1", "b1"} <= set(g) for g in groups), groups
+    assert any({"a1", "a2"} <= set(g) for g in groups) and any({"b1", "b2"} <= set(g) for g in groups)
+
+
 def test_a_tie_between_two_countries_keeps_both_as_main_countries():
     from collections import Counter
 

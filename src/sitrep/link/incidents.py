@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -361,6 +361,17 @@ class DocScorer:
         return PairScore(round(time, 3), round(place, 3), round(actors, 3), round(text, 3), total)
 
 
+def _dated_apart(a: tuple[date | None, date | None], b: tuple[date | None, date | None],
+                 gap: int) -> bool:
+    """Two clusters whose dated reports lie more than ``gap`` days apart, with no dated report
+    between them: only undated reports would join them, and an undated report says nothing
+    about which of two events a month apart it belongs to (a chain of daily updates has dated
+    reports all along)."""
+    if not (a[0] and b[0]):
+        return False
+    return max(a[0], b[0]) - min(a[1], b[1]) > timedelta(days=gap)
+
+
 def _title_key(title: str) -> str:
     return " ".join(w for w in _WORD.findall(title.casefold()) if w not in _STOP and _zipf(w) < 5.5)
 
@@ -422,6 +433,8 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
             continue  # a cluster merged away, or a stale score
         days = [d for d in (*span[a], *span[b]) if d]
         if days and (max(days) - min(days)).days > max_span:
+            continue
+        if _dated_apart(span[a], span[b], gap):
             continue
         span[a] = (min(days), max(days)) if days else span[a]
         for c, v in sums.pop(b).items():
