@@ -485,7 +485,8 @@ def _add_parts(tallies: list[Tally]) -> None:
 
 def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, FigureLink]) -> None:
     """One view of background: a figure its document calls background (scope) is background
-    across documents too. Its link is set apart like link.py's own background figures."""
+    across documents too. Its link is set apart like link.py's own background figures. Then a
+    part of a background total at one of its incident's places is that incident's whole toll."""
     by_id = {inc.id: inc for inc in incidents}
     for f in figures:
         lk = links.get(f["id"])
@@ -497,6 +498,25 @@ def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, 
         if inc is not None and f["id"] in inc.figure_ids:
             inc.figure_ids.remove(f["id"])
             inc.background_figure_ids.append(f["id"])
+    for f in figures:
+        _own_part_of_a_wider_toll(f, links, by_id)
+
+
+def _own_part_of_a_wider_toll(f: Row, links: dict[str, FigureLink],
+                              incidents: dict[str, Incident]) -> None:
+    """A part of a total that is itself background ("strikes across the country killed 43; the
+    toll includes 33 in the capital"), placed at one of its incident's places, is that
+    incident's whole toll: the wider total is another count, not this incident's."""
+    if f.get("scope") not in ("breakdown", "part_place") or not f.get("parent_figure_id"):
+        return
+    parent, own = links.get(f["parent_figure_id"]), links.get(f["id"])
+    inc = incidents.get(own.incident_id or "") if own else None
+    if parent is None or not parent.background or inc is None:
+        return
+    if set(f.get("place_ids") or ()) & set(inc.place_ids):
+        f["scope"] = "whole"
+        f["scope_reason"] = ("its total covers more than this incident (background); its "
+                             "place is the incident's")
 
 
 def figure_scope(f: Row, link: FigureLink | None) -> dict[str, Any]:

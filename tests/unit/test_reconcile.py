@@ -314,6 +314,21 @@ def test_a_figure_background_in_its_document_is_background_across_documents():
     assert (t["low"], t["best"], t["high"]) == (61, 61, 61)
 
 
+def test_the_incidents_own_part_of_a_wider_background_total_is_its_whole_toll():
+    # "Strikes across the country killed 400 since the war began; the toll includes 33 in
+    # Jableh": the wider total is background, the part at the incident's own town is its toll.
+    wider = part_figure("a:f0", 400, "2025-03-08", "background", "since the war began")
+    own = part_figure("a:f1", 33, "2025-03-08", "breakdown", "includes", parent="a:f0")
+    elsewhere = part_figure("a:f2", 12, "2025-03-08", "breakdown", "includes", parent="a:f0",
+                            place="g999")
+    out = linked(corpus([wider, own, elsewhere, figure("b:f0", 30, "2025-03-08")]))
+    figs = {f["id"]: f for f in out["figures"]}
+    assert figs["a:f1"]["scope"] == "whole" and "background" in figs["a:f1"]["scope_reason"]
+    assert figs["a:f2"]["scope"] == "breakdown"
+    [t] = [t for t in out["tallies"] if t["victims"] == "all"]
+    assert (t["best"], t["high"]) == (33, 33)
+
+
 def test_only_parts_give_no_toll():
     out = linked(corpus([part_figure("a:f0", 20, "2025-03-08", "part_time", "alone")]))
     [t] = out["tallies"]
