@@ -258,13 +258,13 @@ def _src_fig(fid: str, source: str | None, person: str | None = None, sentence: 
             "sentence": {"start": 0, "end": len(sentence), "text": sentence}}
 
 
-def _keys(figs):
+def _keys(figs, entities=None):
     from sitrep.link import source_key
     from sitrep.link.claims import FigureLink
     from sitrep.link.sources import _merge_sources
 
     links = {f["id"]: FigureLink("i1", False, None, source_key=source_key(f, "Outlet")) for f in figs}
-    _merge_sources(figs, links)
+    _merge_sources(figs, links, entities)
     return {f["id"]: links[f["id"]].source_name or f["source"] for f in figs}
 
 
@@ -285,6 +285,32 @@ def test_a_description_with_two_candidates_stays_apart():
 def test_a_spokesperson_is_the_organisation_in_every_report():
     names = _keys([_src_fig("a", "Coast Health Ministry", "Omar Nadim"), _src_fig("b", "Omar Nadim")])
     assert names["b"] == "Coast Health Ministry"
+
+
+def test_a_person_introduced_as_an_organisations_role_holder_is_that_organisation():
+    # One report: "Coast Health Organization (CHO) Director-General Ana Reyes said 70 died";
+    # another: "the organisation said". A second person, introduced with no organisation,
+    # and a role-holder of an organisation the incident's reports do not name, stay themselves.
+    ents = {"e_cho": {"id": "e_cho", "name": "Coast Health Organization", "type": "organization",
+                      "aliases": ["CHO"]},
+            "e_reyes": {"id": "e_reyes", "name": "Ana Reyes", "type": "person", "aliases": []},
+            "e_obi": {"id": "e_obi", "name": "Ada Obi", "type": "person", "aliases": []},
+            "e_lee": {"id": "e_lee", "name": "Tom Lee", "type": "person", "aliases": []}}
+    figs = [{**_src_fig("a", "Coast Health Organization",
+                        sentence="Seventy people died, the Coast Health Organization said."),
+             "source_id": "e_cho"},
+            {**_src_fig("b", "Ana Reyes", sentence="CHO Director-General Ana Reyes said 70 died."),
+             "source_id": "e_reyes"},
+            {**_src_fig("c", "Ada Obi", sentence="Ada Obi, a teacher, said 12 were hurt."),
+             "source_id": "e_obi"},
+            {**_src_fig("d", "Tom Lee", sentence="Tom Lee, spokesman for the Hill Police, said 9 died."),
+             "source_id": "e_lee"}]
+    names = _keys(figs, ents)
+    assert names == {"a": "Coast Health Organization", "b": "Coast Health Organization",
+                     "c": "Ada Obi", "d": "Tom Lee"}
+    # Read after the name too: "Ana Reyes, the head of the Coast Health Organization, said".
+    figs[1]["sentence"]["text"] = "Ana Reyes, the head of the Coast Health Organization, said 70 died."
+    assert _keys(figs, ents)["b"] == "Coast Health Organization"
 
 
 def test_two_spellings_of_one_surname_are_one_source():

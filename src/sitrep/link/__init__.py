@@ -62,6 +62,7 @@ def link(data: dict[str, list[Row]], stored: Record | None = None,
     outlet of the store, when ``data`` is only part of it (see ``profile_documents``)."""
     place_rows = {p["id"]: p for p in data.get("places", [])}
     docs = {d["id"]: d for d in data["documents"]}
+    entities = {e["id"]: e for e in data.get("entities", [])}
     # Documents already profiled (by the caller, over the same places and entities) are not
     # profiled again.
     profiled = profiled or {}
@@ -107,7 +108,7 @@ def link(data: dict[str, list[Row]], stored: Record | None = None,
         rank = {"point": 0, "town": 0, "district": 1, "province": 2, "country": 3}
         core.sort(key=lambda p: (place_rows[p].get("precision") == "country", -fig_freq[p],
                                  rank.get(place_rows[p].get("precision"), 2)))
-        _merge_sources(inc_figs, links)
+        _merge_sources(inc_figs, links, entities)
         _repeats(inc_figs, links, doc_day)
         incidents.append(Incident(
             iid, _title(core, place_rows, start, end), start, end, core, doc_ids, counted,

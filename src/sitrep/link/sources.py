@@ -91,7 +91,8 @@ def _name_words(name: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
+def _merge_sources(figs: list[Row], links: dict[str, FigureLink],
+                   entities: dict[str, Row] | None = None) -> None:
     """Within one incident, a source whose name's words all occur in exactly one longer source
     name is that source: "the Observatory" and "Syrian Observatory for Human Rights", "health
     ministry" and "Gaza health ministry", "State Emergency Service" and "State Emergency Service
@@ -117,6 +118,7 @@ def _merge_sources(figs: list[Row], links: dict[str, FigureLink]) -> None:
             target[key] = supers.pop()
     _join_descriptions(names, target)
     _join_spokespeople(figs, links, names, target)
+    _join_role_holders(figs, links, names, target, entities or {})
     _join_titles(figs, links, names, target)
     _join_spellings(names, target)
     for f in figs:
@@ -180,6 +182,54 @@ def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dic
                 for o in found} - {key}
         if key not in target and len(orgs) == 1:
             target[key] = orgs.pop()
+
+
+def _join_role_holders(figs: list[Row], links: dict[str, FigureLink], names: dict[str, str],
+                       target: dict[str, str], entities: dict[str, Row]) -> None:
+    """A person a report introduces as an organisation's role-holder ("World Health Organization
+    Director-General Ana Reyes", "Ministry spokesman Ana Reyes", "Ana Reyes, the head of the
+    Kessa Hospital") is that organisation's voice in every report of the incident: the role
+    (data/sources_roles.yaml ``roles``) and exactly one of the incident's organisations, by its
+    name or its head word, next to the person's name in a figure's sentence."""
+    from ..extract.attribution import _ROLES_DATA
+
+    kinds = {k: (entities.get(k) or {}).get("type") for k in _named(names, target)}
+    people = [k for k in _person_keys(names, target) if kinds[k] in (None, "person")]
+    orgs = [k for k, t in kinds.items() if t and t not in ("person", "media")]
+    if not people or not orgs:
+        return
+    roles = re.compile(r"\b(?:%s)\b" % "|".join(
+        re.escape(r).replace(r"\ ", r"[\s-]+") for r in sorted(
+            _ROLES_DATA.get("roles") or [], key=len, reverse=True)), re.I)
+    heads: dict[str, set[str]] = {}
+    for k in orgs:
+        words = names[k].split()
+        if words:
+            heads.setdefault(words[-1].casefold(), set()).add(k)
+
+    def org_in(window: str) -> set[str]:
+        full = {k for k in orgs if names[k].casefold() in window.casefold()} | {
+            k for k in orgs for a in (entities.get(k) or {}).get("aliases") or ()
+            if len(a) > 2 and re.search(rf"\b{re.escape(a)}\b", window)}
+        if full:
+            return full
+        return {k for w in _WORD.findall(window) if w[:1].isupper()
+                for k in heads.get(w.casefold(), ())}
+
+    found: dict[str, set[str]] = {}
+    for f in figs:
+        text = (f.get("sentence") or {}).get("text") or ""
+        for p in people:
+            for m in re.finditer(re.escape(names[p]), text):
+                before = re.split(r"[;:.!?\u201c\u201d\"]", text[max(0, m.start() - 80):m.start()])[-1]
+                after = re.split(r"[;:.!?\u201c\u201d\"]", text[m.end():m.end() + 80])[0]
+                after = after if after.lstrip().startswith(",") else ""
+                for window in (before, after):
+                    if roles.search(window):
+                        found.setdefault(p, set()).update(org_in(window))
+    for p, hits in found.items():
+        if p not in target and len(hits) == 1:
+            target[p] = hits.pop()
 
 
 def _person_keys(names: dict[str, str], target: dict[str, str]) -> list[str]:
