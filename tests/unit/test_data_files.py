@@ -281,3 +281,85 @@ def test_extensions_reach_what_modules_build_at_import(tmp_path):
     run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
                          check=True)
     assert run.stdout.split() == ["True", "True", "True"]
+
+
+# ---- one reader for every data file (sitrep.config.load_data) ---------------------------------
+
+def _one_line(read, capsys) -> str:
+    with pytest.raises(SystemExit) as info:
+        read()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err
+
+
+@pytest.mark.parametrize("var", sorted(READERS))
+@pytest.mark.parametrize("text, says", [
+    (None, "cannot read (No such file or directory)"),
+    ("words: [unclosed, list\n  - and: {\n", "not valid YAML"),
+    ("\xff\xfe", "not UTF-8 text"),
+])
+def test_a_broken_extension_is_one_line_naming_the_variable_and_file(var, text, says, tmp_path,
+                                                                      monkeypatch, capsys):
+    path = tmp_path / "mine.yaml"
+    if text == "\xff\xfe":
+        path.write_bytes(b"\xff\xfe words")
+    elif text is not None:
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(var, str(path))
+    _clear()
+    assert _one_line(READERS[var], capsys).startswith(f"{var}={path}: {says}")
+
+
+@pytest.mark.parametrize("var", sorted(READERS))
+def test_an_extension_of_the_wrong_shape_is_one_line(var, tmp_path, monkeypatch, capsys):
+    wrong = "key: [a list]\n" if var == "SITREP_ALIASES" else "- first item\n- second item\n"
+    path = _extend(monkeypatch, tmp_path, var, wrong)
+    packaged, given = ("list", "map") if var == "SITREP_ALIASES" else ("map", "list")
+    err = _one_line(READERS[var], capsys)
+    assert err.startswith(f"{var}={path}: a {given} where data/") and f"is a {packaged}" in err
+
+
+def test_a_key_holding_another_kind_of_value_is_one_line(tmp_path, monkeypatch, capsys):
+    path = _extend(monkeypatch, tmp_path, "SITREP_FIGURES_LEXICON",
+                   "status_words:\n  killed: perished\n")
+    err = _one_line(figures.lexicon, capsys)
+    assert err == (f"SITREP_FIGURES_LEXICON={path}: status_words.killed is a value where it is a "
+                   "list in data/figures_lexicon.yaml\n")
+
+
+@pytest.mark.parametrize("var, read, key", [
+    ("SITREP_SOURCES_ROLES", lambda: attribution._roles_data()["hedge_words"], "hedge_words"),
+    ("SITREP_SPEECH_TITLES", lambda: quotes.name_titles(), "titles"),
+    ("SITREP_PLACE_EXCLUSIONS", lambda: places.exclusions().not_places, "not_places"),
+    ("SITREP_CLEAN_LEXICON", lambda: clean.lexicon()["related_cues"], "related_cues"),
+    ("SITREP_DEMONYMS", lambda: sources.demonyms()["congolese"], "congolese"),
+])
+def test_an_empty_key_adds_nothing_and_removes_nothing(var, read, key, tmp_path, monkeypatch):
+    base = read()
+    _extend(monkeypatch, tmp_path, var, f"{key}:\n")
+    assert read() == base
+
+
+def test_load_data_reads_once_and_hands_out_copies(tmp_path, monkeypatch):
+    from sitrep.config import load_data
+
+    first = load_data("demonyms.yaml", "SITREP_DEMONYMS", merge="replace")
+    first["congolese"] = "changed"
+    assert load_data("demonyms.yaml", "SITREP_DEMONYMS", merge="replace")["congolese"] == "congo"
+    path = _extend(monkeypatch, tmp_path, "SITREP_DEMONYMS", {"valdorian": "valdoria"})
+    assert load_data("demonyms.yaml", "SITREP_DEMONYMS", merge="replace")["valdorian"] == "valdoria"
+    path.write_text("valdorian: elsewhere\n", encoding="utf-8")  # read once per file
+    assert load_data("demonyms.yaml", "SITREP_DEMONYMS", merge="replace")["valdorian"] == "valdoria"
+    with pytest.raises(ValueError, match="unknown merge rule"):
+        load_data("demonyms.yaml", "SITREP_DEMONYMS", merge="sideways")
+
+
+def test_a_broken_extension_stops_a_fresh_process_with_one_line(tmp_path):
+    env = {**os.environ, "SITREP_CLEAN_LEXICON": str(tmp_path / "absent.yaml")}
+    run = subprocess.run([sys.executable, "-c", "import sitrep.clean"], env=env,
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert run.stderr == (f"SITREP_CLEAN_LEXICON={tmp_path / 'absent.yaml'}: cannot read "
+                          "(No such file or directory)\n")
