@@ -363,3 +363,18 @@ def test_a_broken_extension_stops_a_fresh_process_with_one_line(tmp_path):
     assert run.returncode == 2
     assert run.stderr == (f"SITREP_CLEAN_LEXICON={tmp_path / 'absent.yaml'}: cannot read "
                           "(No such file or directory)\n")
+
+
+def test_the_readme_table_names_every_data_file_and_its_variable():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    calls = {m.groups() for p in (root / "src/sitrep").rglob("*.py")
+             for m in re.finditer(r'_data\("([\w.]+)"(?:, "(SITREP_\w+)")?',  # load_data, quotes' _data
+                                  p.read_text(encoding="utf-8"))}
+    assert len({var for _, var in calls if var}) == 13
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name, var in calls:
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")
+        assert row and (var is None or f"`{var}`" in row), (name, var)
