@@ -14,19 +14,16 @@ Every change is recorded as a ``Repair`` so a reviewer can see what was done and
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import ftfy
-import yaml
 
-from .config import CONFIG
+from .config import CONFIG, load_data
 from .records import Post, RawSpan, Repair
 from .registry import stage
 from .textmap import Builder, MappedText
@@ -46,17 +43,9 @@ CREDIT = re.compile(
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """``data/clean_lines.yaml`` plus the user's ``SITREP_CLEAN_LEXICON`` (lists appended), with
-    the status words of ``data/figures_lexicon.yaml``."""
-    def read(name: str) -> dict[str, Any]:
-        return yaml.safe_load(resources.files("sitrep").joinpath(name).read_text("utf-8")) or {}
-
-    lex = read("data/clean_lines.yaml")
-    extra = os.environ.get("SITREP_CLEAN_LEXICON")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            for k, v in (yaml.safe_load(fh) or {}).items():
-                lex[k] = lex.get(k, []) + [x for x in v if x not in lex.get(k, [])]
-    status = [w for ws in read("data/figures_lexicon.yaml")["status_words"].values() for w in ws]
+    the status words of the packaged ``data/figures_lexicon.yaml``."""
+    lex = load_data("clean_lines.yaml", "SITREP_CLEAN_LEXICON", merge="append_new")
+    status = [w for ws in load_data("figures_lexicon.yaml")["status_words"].values() for w in ws]
     lex["status_words"] = status + lex.get("headline_status_words", [])
     return lex
 

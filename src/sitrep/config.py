@@ -1,12 +1,17 @@
-"""All defaults in one commented file (defaults.toml), optionally overridden by $SITREP_CONFIG."""
+"""All defaults in one commented file (defaults.toml), optionally overridden by $SITREP_CONFIG;
+the packaged word lists (data/*.yaml), each extended by a user's file named by a variable."""
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 import tomllib
+from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
+
+import yaml
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -35,9 +40,94 @@ def load_config() -> dict[str, Any]:
     return cfg
 
 
-def _fail(line: str) -> None:
+def _fail(line: str) -> NoReturn:
     print(line.replace("\n", " "), file=sys.stderr)
     raise SystemExit(2)
 
 
 CONFIG = load_config()
+
+
+# How a user's extension file joins a packaged data file (the table in the README's
+# "Configuration"). An empty key adds nothing: an extension never removes a packaged word.
+MERGES = {
+    "append": "lists appended, repeats kept; maps merged key by key; other values replaced",
+    "append_new": "as append, without the words the packaged list already has",
+    "replace": "the user's keys added or replacing the packaged ones",
+    "layers": "kept apart, packaged first: what reads them lets the user's entry win",
+}
+
+
+def load_data(name: str, env_var: str | None = None, merge: str = "append") -> Any:
+    """``src/sitrep/data/<name>`` merged by the rule ``merge`` (see ``MERGES``) with the user's
+    file named by ``$<env_var>``, read once per file and returned as a fresh copy. ``layers``
+    gives the list [packaged, user's]. An unreadable extension, one that is not YAML, or one of
+    another shape than the packaged file is one line on stderr naming it and exit status 2."""
+    if merge not in MERGES:
+        raise ValueError(f"unknown merge rule {merge!r}; known: {', '.join(MERGES)}")
+    extra = os.environ.get(env_var) if env_var else None
+    return copy.deepcopy(_data(name, env_var, extra or None, merge))
+
+
+@lru_cache(maxsize=None)
+def _data(name: str, env_var: str | None, extra: str | None, merge: str) -> Any:
+    data = yaml.safe_load(resources.files("sitrep").joinpath("data", name).read_text("utf-8"))
+    more = _extension(env_var, extra, name, data) if extra else None
+    if merge == "layers":
+        return [data] if more is None else [data, more]
+    if more is None:
+        return data
+    if merge == "replace":
+        return {**data, **{k: v for k, v in more.items() if v is not None}}
+    try:
+        return _extended(data, more, merge == "append_new", "")
+    except _Mismatch as exc:
+        _fail(f"{env_var}={extra}: {exc} in data/{name}")
+
+
+def _extension(env_var: str, path: str, name: str, packaged: Any) -> Any:
+    """The user's file as YAML of the packaged file's shape (a map or a list), or None if empty."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            more = yaml.safe_load(fh)
+    except OSError as exc:
+        _fail(f"{env_var}={path}: cannot read ({exc.strerror or exc})")
+    except UnicodeDecodeError:
+        _fail(f"{env_var}={path}: not UTF-8 text")
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        _fail(f"{env_var}={path}: not valid YAML ({getattr(exc, 'problem', None) or exc}{where})")
+    if more is not None and type(more) is not type(packaged):
+        _fail(f"{env_var}={path}: a {_kind(more)} where data/{name} is a {_kind(packaged)}")
+    return more
+
+
+class _Mismatch(Exception):
+    """A key of the user's file holds another kind of value than the packaged file's."""
+
+
+def _extended(base: Any, more: Any, unique: bool, where: str) -> Any:
+    """``base`` extended by ``more``: lists appended (without what ``base`` has if ``unique``),
+    maps merged key by key, other values replaced. A list given for a map of word -> example
+    adds its words to the map's."""
+    if isinstance(base, list):
+        return base + [x for x in more if not (unique and x in base)]
+    out = dict(base)
+    for key, value in more.items():
+        old = out.get(key)
+        if value is None:
+            continue
+        if isinstance(old, dict) and isinstance(value, dict):
+            out[key] = _extended(old, value, unique, f"{where}{key}.")
+        elif isinstance(old, (list, dict)) and isinstance(value, list):
+            out[key] = _extended(list(old), value, unique, where)
+        elif old is None or not isinstance(old, (list, dict)) and not isinstance(value, (list, dict)):
+            out[key] = value
+        else:
+            raise _Mismatch(f"{where}{key} is a {_kind(value)} where it is a {_kind(old)}")
+    return out
+
+
+def _kind(value: Any) -> str:
+    return "map" if isinstance(value, dict) else "list" if isinstance(value, list) else "value"

@@ -118,14 +118,10 @@ _COLUMNS = ("SELECT p.id, p.name, p.geonameid, p.lat, p.lon, p.admin1, p.country
 def country_names() -> dict[str, str]:
     """Lookup key -> ISO code for the country names of ``data/country_names.yaml`` (plus
     ``$SITREP_COUNTRY_NAMES``): names reporting uses that GeoNames' country table lacks."""
-    import yaml
+    from .config import load_data
 
-    tables = [yaml.safe_load(resources.files("sitrep").joinpath("data/country_names.yaml")
-                             .read_text("utf-8")) or {}]
-    extra = os.environ.get("SITREP_COUNTRY_NAMES")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            tables.append(yaml.safe_load(fh) or {})
+    # The user's file last, so a name it lists under another country goes there.
+    tables = load_data("country_names.yaml", "SITREP_COUNTRY_NAMES", merge="layers")
     return {key(n): str(iso).upper() for table in tables for iso, names in table.items()
             for n in names or []}
 

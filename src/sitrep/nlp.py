@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from spacy.language import Language
 
-from .config import CONFIG
+from .config import CONFIG, load_data
 from .registry import stage
 from .work import Work
 
@@ -23,17 +20,12 @@ TYPE_LABEL = {"person": "PERSON", "organization": "ORG", "armed_group": "ORG", "
 
 @lru_cache(maxsize=1)
 def alias_entries() -> list[dict[str, Any]]:
-    entries = yaml.safe_load(resources.files("sitrep").joinpath("data/aliases.yaml").read_text("utf-8"))
-    extra = os.environ.get("SITREP_ALIASES")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            entries = entries + (yaml.safe_load(fh) or [])
-    return entries
+    return load_data("aliases.yaml", "SITREP_ALIASES", merge="append")
 
 
 @lru_cache(maxsize=1)
 def place_supplement() -> list[dict[str, Any]]:
-    return yaml.safe_load(resources.files("sitrep").joinpath("data/places_supplement.yaml").read_text("utf-8"))
+    return load_data("places_supplement.yaml")
 
 
 @Language.component("paragraph_breaks")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .. import gazetteer
+from ..config import load_data
 from ..work import Work
 from .entities import lookup
 
@@ -22,23 +23,8 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
 # accused of killing 40", "30 people were reported killed"), never the reporter.
 def _roles_data() -> dict:
     """``data/sources_roles.yaml`` plus the user's ``$SITREP_SOURCES_ROLES`` file (its lists
-    appended to the same keys, other values replacing them)."""
-    import os
-    from importlib import resources
-
-    import yaml
-
-    data = yaml.safe_load(resources.files("sitrep").joinpath("data/sources_roles.yaml")
-                          .read_text("utf-8")) or {}
-    extra = os.environ.get("SITREP_SOURCES_ROLES")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            for key, value in (yaml.safe_load(fh) or {}).items():
-                if isinstance(value, list) and isinstance(data.get(key), list):
-                    data[key] = data[key] + [v for v in value if v not in data[key]]
-                else:
-                    data[key] = value
-    return data
+    appended to the same keys without repeating a packaged word)."""
+    return load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
 
 
 _ROLES_DATA = _roles_data()

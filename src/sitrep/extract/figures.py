@@ -11,17 +11,13 @@ durations, counters, projections.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from ..config import CONFIG
+from ..config import CONFIG, load_data
 from ..numbers import _QUAL as _QUAL_WORDS
 from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
@@ -37,24 +33,8 @@ VERSION = "figures@1"
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """The vocabulary in ``data/figures_lexicon.yaml`` plus the user's ``SITREP_FIGURES_LEXICON``
-    file (lists appended, maps merged)."""
-    lex = yaml.safe_load(resources.files("sitrep").joinpath("data/figures_lexicon.yaml")
-                         .read_text("utf-8"))
-    extra = os.environ.get("SITREP_FIGURES_LEXICON")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            _merge(lex, yaml.safe_load(fh) or {})
-    return lex
-
-
-def _merge(base: dict[str, Any], more: dict[str, Any]) -> None:
-    for k, v in more.items():
-        if isinstance(v, dict) and isinstance(base.get(k), dict):
-            _merge(base[k], v)
-        elif isinstance(v, list) and isinstance(base.get(k), list):
-            base[k] = base[k] + [x for x in v if x not in base[k]]
-        else:
-            base[k] = v
+    file (lists appended without repeating a packaged word, maps merged)."""
+    return load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON", merge="append_new")
 
 
 def _alternation(words) -> str:

@@ -4,16 +4,13 @@ neighbourhoods. Ambiguous names prefer the countries the document itself mention
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from .. import gazetteer
+from ..config import load_data
 from ..nlp import place_supplement
 from ..records import Mention, Place, Span
 from ..registry import stage
@@ -42,14 +39,7 @@ def _words_after(words: list[str], flags: int = 0) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def exclusions() -> Exclusions:
-    data = yaml.safe_load(resources.files("sitrep").joinpath("data/place_exclusions.yaml")
-                          .read_text("utf-8")) or {}
-    extra = os.environ.get("SITREP_PLACE_EXCLUSIONS")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            more = yaml.safe_load(fh) or {}
-        for key, value in more.items():
-            data[key] = (data.get(key) or []) + value if isinstance(value, list) else value
+    data = load_data("place_exclusions.yaml", "SITREP_PLACE_EXCLUSIONS", merge="append")
     names = [e["name"] if isinstance(e, dict) else e for e in data.get("not_places") or []]
     return Exclusions(frozenset(gazetteer.key(n) for n in names),
                       _words_after(data.get("group_words_after") or [], re.I),

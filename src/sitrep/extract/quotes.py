@@ -10,16 +10,14 @@ in the same or the previous paragraph. Every step is recorded in ``speaker_rule`
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 
 from ..clean import zipf
+from ..config import load_data
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
@@ -33,18 +31,7 @@ VERSION = "quotes@2"
 
 def _data(name: str, env: str) -> dict:
     """A speech data file from src/sitrep/data/, merged with the user's file named by ``env``."""
-    data = yaml.safe_load(resources.files("sitrep").joinpath(f"data/{name}").read_text("utf-8")) or {}
-    extra = os.environ.get(env)
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            for key, value in (yaml.safe_load(fh) or {}).items():
-                if isinstance(value, dict):
-                    data[key] = {**(data.get(key) or {}), **value}
-                elif isinstance(value, list):
-                    data[key] = [*(data.get(key) or []), *value]
-                else:
-                    data[key] = value
-    return data
+    return load_data(name, env, merge="append")
 
 
 @lru_cache(maxsize=1)

@@ -18,16 +18,12 @@ one regular expression per kind and position. Beyond the cues, three structural 
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from ..config import CONFIG
+from ..config import CONFIG, load_data
 from ..numbers import find_numbers
 from ..records import Figure
 from ..registry import stage
@@ -54,18 +50,8 @@ _DATELINE = re.compile(r"(?:[A-Z0-9][\w.'-]*,?\s*|\([^)]*\)\s*)+")
 
 def _cue_file() -> dict[str, Any]:
     """The packaged cue file, with a user's file's entries appended to each list."""
-    text = resources.files("sitrep").joinpath("data/scope_cues.yaml").read_text("utf-8")
-    data = yaml.safe_load(text) or {}
+    data = load_data("scope_cues.yaml", "SITREP_SCOPE_CUES", merge="append")
     data.setdefault("rules", {})
-    extra = os.environ.get("SITREP_SCOPE_CUES")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            for kind, entries in (yaml.safe_load(fh) or {}).items():
-                if kind == "rules":
-                    for name, more in (entries or {}).items():
-                        data["rules"].setdefault(name, []).extend(more or [])
-                else:
-                    data.setdefault(kind, []).extend(entries or [])
     return data
 
 

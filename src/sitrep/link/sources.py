@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from rapidfuzz import fuzz
 
+from ..config import load_data
 from .claims import FigureLink
 from .common import _STOP, _WORD, Row, _cfg
 
@@ -20,15 +18,7 @@ _BASED = re.compile(r"\b[\w.-]+[- ]based\b", re.I)
 @lru_cache(maxsize=1)
 def description_kinds() -> dict[str, dict[str, list[str]]]:
     """``data/source_descriptions.yaml`` plus ``$SITREP_SOURCE_DESCRIPTIONS``, merged by kind."""
-    data = yaml.safe_load(resources.files("sitrep").joinpath("data/source_descriptions.yaml")
-                          .read_text("utf-8")) or {}
-    extra = os.environ.get("SITREP_SOURCE_DESCRIPTIONS")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            for kind, entry in (yaml.safe_load(fh) or {}).items():
-                mine = data.setdefault(kind, {"descriptions": [], "name_words": []})
-                for field in ("descriptions", "name_words"):
-                    mine.setdefault(field, []).extend((entry or {}).get(field) or [])
+    data = load_data("source_descriptions.yaml", "SITREP_SOURCE_DESCRIPTIONS", merge="append")
     return {k: {"descriptions": [_plain(d) for d in v.get("descriptions") or []],
                 "name_words": [_plain(w) for w in v.get("name_words") or []]}
             for k, v in data.items()}
@@ -51,12 +41,7 @@ def source_key(f: Row, outlet: str | None) -> str:
 @lru_cache(maxsize=1)
 def demonyms() -> dict[str, tuple[str, ...]]:
     """``data/demonyms.yaml`` plus ``$SITREP_DEMONYMS``: a demonym -> its country's name words."""
-    data = yaml.safe_load(resources.files("sitrep").joinpath("data/demonyms.yaml")
-                          .read_text("utf-8")) or {}
-    extra = os.environ.get("SITREP_DEMONYMS")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            data.update(yaml.safe_load(fh) or {})
+    data = load_data("demonyms.yaml", "SITREP_DEMONYMS", merge="replace")
     return {str(k).casefold(): tuple(str(v).casefold().split()) for k, v in data.items()}
 
 
@@ -64,13 +49,7 @@ def demonyms() -> dict[str, tuple[str, ...]]:
 def _channel_end() -> re.Pattern[str]:
     """``data/source_channels.yaml`` plus ``$SITREP_SOURCE_CHANNELS``: "on Telegram" at the end
     of a source's name."""
-    data = yaml.safe_load(resources.files("sitrep").joinpath("data/source_channels.yaml")
-                          .read_text("utf-8")) or {}
-    extra = os.environ.get("SITREP_SOURCE_CHANNELS")
-    if extra:
-        with open(extra, encoding="utf-8") as fh:
-            for k, v in (yaml.safe_load(fh) or {}).items():
-                data[k] = [*(data.get(k) or []), *(v or [])]
+    data = load_data("source_channels.yaml", "SITREP_SOURCE_CHANNELS", merge="append")
 
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
