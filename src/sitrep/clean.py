@@ -43,9 +43,10 @@ CREDIT = re.compile(
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """``data/clean_lines.yaml`` plus the user's ``SITREP_CLEAN_LEXICON`` (lists appended), with
-    the status words of the packaged ``data/figures_lexicon.yaml``."""
+    the status words of ``data/figures_lexicon.yaml`` and the user's ``SITREP_FIGURES_LEXICON``."""
     lex = load_data("clean_lines.yaml", "SITREP_CLEAN_LEXICON", merge="append_new")
-    status = [w for ws in load_data("figures_lexicon.yaml")["status_words"].values() for w in ws]
+    status = [w for ws in load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON",
+                                         merge="append_new")["status_words"].values() for w in ws]
     lex["status_words"] = status + lex.get("headline_status_words", [])
     return lex
 

@@ -125,10 +125,11 @@ _PARTITIVE_ONE = re.compile(r"\s+of (?:them|whom|those|the dead|the victims)\b",
 
 def _one_person() -> re.Pattern[str]:
     """"one more person", "one child", "one injured person": "one" before a noun of one person
-    (``one_person`` in data/figures_lexicon.yaml)."""
+    (``one_person`` in data/figures_lexicon.yaml, extendable with ``SITREP_FIGURES_LEXICON``)."""
     from .config import load_data
 
-    words = load_data("figures_lexicon.yaml").get("one_person") or []
+    words = load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON",
+                      merge="append_new").get("one_person") or []
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     return re.compile(rf"\s+(?:more\s+|other\s+|[a-z]+ly\s+)?(?:injured\s+|wounded\s+|dead\s+)?"
                       rf"(?:[A-Z]{{2,6}}\s+)?(?:{alt})\b(?!-)")  # "one AA member"

@@ -179,16 +179,15 @@ def test_clean_lexicon_lists_appended_without_repeats(tmp_path, monkeypatch):
     assert lex["a_new_list"] == ["one"]
 
 
-def test_clean_and_numbers_read_the_packaged_figures_lexicon_only(tmp_path, monkeypatch):
-    """Current behaviour, pinned so that moving the loaders does not change it unnoticed: the
-    headline status words of clean and the one-person nouns of numbers come from the packaged
-    figures lexicon, whatever SITREP_FIGURES_LEXICON adds."""
+def test_clean_and_numbers_read_the_users_figures_lexicon_too(tmp_path, monkeypatch):
+    """A status word or one-person noun a user adds to the figures lexicon reaches the headline
+    status words of clean and the one-person nouns of numbers, as it reaches figures."""
     base = clean.lexicon()["status_words"]
-    one = numbers._one_person().pattern
     _extend(monkeypatch, tmp_path, "SITREP_FIGURES_LEXICON",
             {"status_words": {"killed": ["perished in"]}, "one_person": ["ferryman"]})
-    assert clean.lexicon()["status_words"] == base
-    assert numbers._one_person().pattern == one
+    words = clean.lexicon()["status_words"]
+    assert "perished in" in words and set(base) <= set(words)
+    assert "ferryman" in numbers._one_person().pattern
 
 
 # ---- keys replaced ----------------------------------------------------------------------------
