@@ -7,11 +7,13 @@ same document, or an anaphor ("the monitor", "the ministry") resolved to the las
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from .. import gazetteer
 from ..config import load_data
 from ..work import Work
+from .dates import WEEKDAYS
 from .entities import lookup
 
 REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "document", "record",
@@ -325,8 +327,7 @@ def proper_name(head, scope, work: Work) -> str | None:
     toks = [t for t in scope.subtree if head is None or t.i <= head.i]
     run: list = []
     for t in toks:
-        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ not in (
-                "GPE", "LOC", "DATE", "TIME", "CARDINAL", "PRODUCT", "LAW", "EVENT"):
+        if t.pos_ == "PROPN" and t.text[:1].isupper() and not _not_a_name(t):
             run = run + [t] if run and run[-1].i == t.i - 1 else [t]
         elif t.text == "-" and run and run[-1].i == t.i - 1 and not run[-1].whitespace_:
             run.append(t)  # "Al-Kheetan"
@@ -343,6 +344,21 @@ def proper_name(head, scope, work: Work) -> str | None:
 
 
 _TITLE_WORDS = re.compile(r"^(Major|General|Colonel|President|Minister|Mr|Mrs|Ms|Dr)$")
+
+
+_CALENDAR = frozenset([*(m.lower() for m in calendar.month_name[1:]),
+                       *(m.lower() for m in calendar.month_abbr[1:]), *WEEKDAYS])
+
+
+def _not_a_name(t) -> bool:
+    """A proper noun the entity tagger put in a class of things, not people. Its "DATE" and
+    "EVENT" on a name it does not know ("Governor Ana Reyes said" tagged an event) are taken
+    back unless the word is a month or a weekday."""
+    if t.ent_type_ in ("GPE", "LOC", "TIME", "CARDINAL", "PRODUCT", "LAW"):
+        return True
+    if t.ent_type_ == "DATE":
+        return t.lower_ in _CALENDAR
+    return False
 
 
 def _entity_name_at(work: Work, idx: int) -> str | None:
