@@ -239,6 +239,13 @@ def _placed_head(head: str, places: set[str]) -> bool:
                                    for p in candidates(words[0]))
 
 
+def _any_place(head: str) -> bool:
+    """One word the gazetteer knows as a place ("Mastung" of "Commissioner of Mastung Ada Obi")."""
+    from .places import candidates
+
+    return len(head.split()) == 1 and bool(candidates(head))
+
+
 def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
     """"Chernihiv Ada Obi", "of Internal Affairs Ada Obi": a person's name the tagger ran
     together with the place or office written before it, as one entity. The name is the last
@@ -258,7 +265,9 @@ def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
                  if not ent.start_char <= m.start() < ent.end_char
                  and not re.search(rf"{re.escape(tail[-2].text)}\s+$", text[max(0, m.start() - 40):m.start()])]
         head = text[toks[0].idx:tail[0].idx].strip()
-        if alone and _placed_head(head, places):
+        # "the mayor of Kyiv Ada Obi": the place ends the title before the name.
+        after_of = re.search(r"\bof\s+$", text[max(0, toks[0].idx - 4):toks[0].idx]) is not None
+        if (alone or after_of and size == 2) and (_placed_head(head, places) or after_of and _any_place(head)):
             return tail[0].idx, ent.end_char
     return None
 

@@ -1324,6 +1324,20 @@ class _Names:
             if len(words) >= 2 and not any(w in titles for w in words):
                 self.people.append((words, None))
 
+    def _ending_with(self, keys: list[str], is_person: bool, ent) -> tuple[list[str], str | None] | None:
+        """The longest full name that ends with (or, for a person, starts with) these words."""
+        best: tuple[list[str], str | None] | None = None
+        for cand, cid in self.people:
+            if not is_person and cid is None and (len(keys) > 1 or ent is None):
+                continue  # a name the tagger took for an organisation: only a known person's
+            ck = [_name_key(w) for w in cand]
+            if len(ck) <= len(keys):
+                continue
+            if ck[-len(keys):] == keys or (is_person and ck[:len(keys)] == keys):
+                if best is None or (cid and not best[1]) or len(cand) > len(best[0]) and bool(cid) == bool(best[1]):
+                    best = (cand, cid)
+        return best
+
     def _spelled_like(self, key: str, is_person: bool) -> tuple[list[str], str | None] | None:
         """The one full name whose surname is this one spelled another way ("Alwari" after "Okoro
         Alawari"): alike by spelling, both long enough to tell (``[quotes] surname_spelling_*``)."""
@@ -1380,16 +1394,10 @@ class _Names:
             q.speaker = speaker
             return
         keys = [_name_key(w) for w in words]
-        best: tuple[list[str], str | None] | None = None
-        for cand, cid in self.people:
-            if not is_person and cid is None and (len(keys) > 1 or ent is None):
-                continue  # a name the tagger took for an organisation: only a known person's
-            ck = [_name_key(w) for w in cand]
-            if len(ck) <= len(keys):
-                continue
-            if ck[-len(keys):] == keys or (is_person and ck[:len(keys)] == keys):
-                if best is None or (cid and not best[1]) or len(cand) > len(best[0]) and bool(cid) == bool(best[1]):
-                    best = (cand, cid)
+        best = self._ending_with(keys, is_person, ent)
+        if best is None and len(keys) == 2 and _title_word(words[0]):
+            # "Gen Olum said" after "Major General Dick Olum": the surname after the title.
+            best = self._ending_with(keys[1:], is_person, ent)
         if best is None and len(keys) == 1:
             best = self._spelled_like(keys[0], is_person)
         if best is not None:
