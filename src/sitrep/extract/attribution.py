@@ -407,10 +407,11 @@ def is_role(subj, work: Work) -> bool:
 def before_clause(subj) -> int:
     """Where the phrase of ``subj`` ends before a clause on it: a participle or relative clause
     ("security sources quoted by the wire", "residents contacted by a broadcaster", "the
-    official who spoke to a channel") describes the source; the outlet in it is a channel. Only
-    for people and bodies: "a toll released by the monitor" is the monitor's."""
+    official who spoke to a channel") describes the source; the outlet in it is a channel. For
+    people, bodies and information ("figures released by authorities", whose "by" is read
+    after); "a toll released by the monitor" stays whole, the monitor's."""
     end = subj.right_edge.idx + len(subj.right_edge)
-    if subj.lower_ not in ROLE_NOUNS and subj.lemma_.lower() not in ROLE_NOUNS:
+    if not {subj.lower_, subj.lemma_.lower()} & (ROLE_NOUNS | INFO_NOUNS):
         return end
     for t in subj.subtree:
         if t.dep_ in _ASIDE_CLAUSE and t.i > subj.i and t.head.i >= subj.left_edge.i:
