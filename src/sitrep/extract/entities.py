@@ -240,7 +240,7 @@ def _placed_head(head: str, places: set[str]) -> bool:
 
 
 def _any_place(head: str) -> bool:
-    """One word the gazetteer knows as a place ("Mastung" of "Commissioner of Mastung Ada Obi")."""
+    """One word the gazetteer knows as a place ("Kessa" of "Commissioner of Kessa Ada Obi")."""
     from .places import candidates
 
     return len(head.split()) == 1 and bool(candidates(head))

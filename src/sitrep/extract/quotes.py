@@ -1269,15 +1269,15 @@ def _strip_titles(name: str, places: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _name_run() -> re.Pattern[str]:
-    """A run of capitalised words, with the particles of a name between them ("Vivian van de
-    Perre")."""
+    """A run of capitalised words, with the particles of a name between them ("Marieke van der
+    Linden")."""
     particles = "|".join(map(re.escape, sorted(name_particles()))) or "-"
     return re.compile(rf"\b(?:[A-Z][\w’'-]+\.? (?:(?:{particles}) ){{0,2}}){{1,4}}[A-Z][\w’'-]+\b")
 
 
 @lru_cache(maxsize=1)
 def name_particles() -> frozenset[str]:
-    """Lower-case words inside a person's name ("van de" of "Vivian van de Perre")."""
+    """Lower-case words inside a person's name ("van der" of "Marieke van der Linden")."""
     return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("name_particles") or {})
 
 
@@ -1339,8 +1339,8 @@ class _Names:
         return best
 
     def _spelled_like(self, key: str, is_person: bool) -> tuple[list[str], str | None] | None:
-        """The one full name whose surname is this one spelled another way ("Alwari" after "Okoro
-        Alawari"): alike by spelling, both long enough to tell (``[quotes] surname_spelling_*``)."""
+        """The one full name whose surname is this one spelled another way ("Ebrimah" after "Okon
+        Ebirimah"): alike by spelling, both long enough to tell (``[quotes] surname_spelling_*``)."""
         cfg = CONFIG["quotes"]
         if len(key) < cfg["surname_spelling_min_chars"]:
             return None
@@ -1387,7 +1387,7 @@ class _Names:
             ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
         if not all(w[:1].isupper() or w in name_particles() for w in speaker.split()) \
                 or not speaker[:1].isupper() or (ent is not None and ent.from_dictionary):
-            return  # ("Van de Perre", with the particles of a name)
+            return  # ("Van der Linden", with the particles of a name)
         speaker = _strip_titles(speaker, places=is_person)
         words = speaker.split()
         if len(words) > 3:
@@ -1396,7 +1396,7 @@ class _Names:
         keys = [_name_key(w) for w in words]
         best = self._ending_with(keys, is_person, ent)
         if best is None and len(keys) == 2 and _title_word(words[0]):
-            # "Gen Olum said" after "Major General Dick Olum": the surname after the title.
+            # "Gen Obi said" after "Major General Ada Obi": the surname after the title.
             best = self._ending_with(keys[1:], is_person, ent)
         if best is None and len(keys) == 1:
             best = self._spelled_like(keys[0], is_person)
