@@ -448,7 +448,7 @@ def _glue_splits(text: str) -> list[int]:
                 continue
             stem = re.sub(r"[’']s$", "", left)
             # The left piece must be a name this text (or the alias dictionary) uses on its own.
-            if len(stem) < 3 or stem not in standalone:
+            if len(stem) < 3 or stem not in standalone or zipf(stem.lower()) >= CFG["glue_name_max_zipf"]:
                 continue
             # The commoner right-hand word wins: "Forces|on", not "Force|son".
             if best is None or zipf(right) > zipf(whole[best:]):

@@ -81,6 +81,12 @@ def test_names_are_never_split():
         assert re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text.text), name
 
 
+def test_a_first_name_starting_with_a_pronoun_is_kept():
+    # "She|win" would read as a pronoun and a verb; a pronoun is never a name a link glued on.
+    raw = "Shewin Tarka said she had left.\n\nShe said the granary burned."
+    assert clean(raw) == raw
+
+
 @pytest.mark.parametrize("name", NAMES + [
     # Names from the gazetteer supplement, the seeds and the demo corpus whose pieces happen to
     # be words ("Fas|her", "Gh|any", "Mi|sri", "Da|tour", "Snow|line"): still one name.

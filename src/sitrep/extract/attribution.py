@@ -406,9 +406,27 @@ def is_role(subj, work: Work) -> bool:
             and not person_in(work, left, right))
 
 
+def before_clause(subj) -> int:
+    """Where the phrase of ``subj`` ends before a clause on it: a participle or relative clause
+    ("security sources quoted by the wire", "residents contacted by a broadcaster", "the
+    official who spoke to a channel") describes the source; the outlet in it is a channel. For
+    people, bodies and information ("figures released by authorities", whose "by" is read
+    after); "a toll released by the monitor" stays whole, the monitor's."""
+    end = subj.right_edge.idx + len(subj.right_edge)
+    if not {subj.lower_, subj.lemma_.lower()} & (ROLE_NOUNS | INFO_NOUNS):
+        return end
+    for t in subj.subtree:
+        if t.dep_ in _ASIDE_CLAUSE and t.i > subj.i and t.head.i >= subj.left_edge.i:
+            left = subj.doc[t.left_edge.i - 1] if t.left_edge.i > subj.i else subj
+            while left.i > subj.i and left.is_punct:
+                left = subj.doc[left.i - 1]
+            end = min(end, left.idx + len(left))
+    return end
+
+
 def known_phrase(subj, work: Work) -> tuple[str, str] | None:
     """The whole subject phrase is a dictionary alias ("the health ministry in Gaza")."""
-    a, b = subj.left_edge.idx, subj.right_edge.idx + len(subj.right_edge)
+    a, b = subj.left_edge.idx, before_clause(subj)
     if b - a > 80 or not lookup(work.text[a:b]):
         return None
     ent = work.resolver.resolve(work.text[a:b], "ORG")
@@ -569,16 +587,23 @@ def _according(sent, work: Work):
         return None
     a0 = sent.start_char + acc.start("x")
     a1 = sent.start_char + acc.end("x")
-    info = info_source(acc.group("x"), a0, work)
+    head = work.spacy_doc.char_span(a0, a1, alignment_mode="expand")
+    if head is not None and head.root.dep_ == "pobj":
+        # "according to police sources quoted by the wire": the sources, not the wire.
+        a1 = max(a0 + 1, min(a1, before_clause(head.root)))
+        acc_x = work.text[a0:a1]
+    else:
+        acc_x = acc.group("x")
+    info = info_source(acc_x, a0, work)
     if info is not None and info[0] is None:
         # "according to a report issued on Monday, June 24, by the ministry": the "by" later on.
         by = re.search(r"\bby\s+(?P<y>(?:the\s+)?[A-Z][^,;.]+)", text[a1:sent.end_char])
         info = resolve_phrase(by.group("y"), a1 + by.start("y"), a1 + by.end("y"), work) if by else info
     if info is not None:
         return info if info[0] else None
-    found = resolve_phrase(acc.group("x"), a0, a1, work)
+    found = resolve_phrase(acc_x, a0, a1, work)
     if found[0] is None:
-        found = (_described(acc.group("x")), None)
+        found = (_described(acc_x), None)
     return found if found[0] else None
 
 

@@ -75,6 +75,48 @@ def lookup(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _national_forms() -> frozenset[str]:
+    """Forms that, after a country's demonym or name, name its own society (``national_form``
+    in the alias dictionary: "Red Cross")."""
+    return frozenset(norm(e["national_form"]) for e in alias_entries() if e.get("national_form"))
+
+
+@lru_cache(maxsize=1)
+def _nations() -> frozenset[str]:
+    """Demonyms and country names, lower case."""
+    from ..gazetteer import countries
+    from ..link.sources import demonyms
+
+    return frozenset(demonyms()) | frozenset(n.casefold() for n, _ in countries().values())
+
+
+def national_body(text: str) -> str | None:
+    """"Nigerian Red Cross", "Lebanon's Red Cross": a country's own society, named as written
+    (without the possessive), not the international body the bare form names."""
+    words = re.sub(r"^(?:the|The)\s+", "", text.strip()).split()
+    for n in (1, 2):
+        who = re.sub(r"[’']s$", "", " ".join(words[:n]))
+        if len(words) > n and who.casefold() in _nations() and norm(" ".join(words[n:])) in _national_forms():
+            return f"{who} {' '.join(words[n:])}"
+    return None
+
+
+def national_before(text: str, start: int, end: int) -> int | None:
+    """Where the demonym or country before a national form at [start, end) begins ("Nigerian"
+    of "the Nigerian Red Cross"), or None."""
+    if norm(text[start:end]) not in _national_forms():
+        return None
+    lo = max(0, start - 40)
+    m = re.search(r"(?:(?P<two>[A-Z][\w-]+)\s+)?(?P<one>[A-Z][\w-]+)(?:[’']s)?\s+$", text[lo:start])
+    if m is None:
+        return None
+    for group in ("two", "one"):
+        if m.group(group) and national_body(text[lo + m.start(group):end]):
+            return lo + m.start(group)
+    return None
+
+
 def guess_type(label: str, text: str) -> str:
     kind = LABEL_TYPE.get(label, "organization")
     if kind == "organization":
@@ -97,6 +139,7 @@ class Resolver:
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
         self.full_names: dict[str, str] = {}  # surname -> full name seen in this document
+        self.national: set[str] = set()  # countries' own societies named ("Nigerian Red Cross")
 
     def add_full_name(self, name: str) -> None:
         parts = name.split()
@@ -107,7 +150,13 @@ class Resolver:
         surface = surface.strip()
         if not surface or len(surface) < 2:
             return None
-        hit = lookup(surface)
+        national = national_body(surface)
+        if national is None and norm(surface) in _national_forms() and len(self.national) == 1:
+            national = next(iter(self.national))  # "the Red Cross" after "the Nigerian Red Cross"
+        hit = None if national else lookup(surface)
+        if national:
+            self.national.add(national)
+            surface = national
         from_dict = hit is not None
         if hit:
             name, kind = hit
@@ -190,6 +239,13 @@ def _placed_head(head: str, places: set[str]) -> bool:
                                    for p in candidates(words[0]))
 
 
+def _any_place(head: str) -> bool:
+    """One word the gazetteer knows as a place ("Kessa" of "Commissioner of Kessa Ada Obi")."""
+    from .places import candidates
+
+    return len(head.split()) == 1 and bool(candidates(head))
+
+
 def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
     """"Chernihiv Ada Obi", "of Internal Affairs Ada Obi": a person's name the tagger ran
     together with the place or office written before it, as one entity. The name is the last
@@ -209,7 +265,9 @@ def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
                  if not ent.start_char <= m.start() < ent.end_char
                  and not re.search(rf"{re.escape(tail[-2].text)}\s+$", text[max(0, m.start() - 40):m.start()])]
         head = text[toks[0].idx:tail[0].idx].strip()
-        if alone and _placed_head(head, places):
+        # "the mayor of Kyiv Ada Obi": the place ends the title before the name.
+        after_of = re.search(r"\bof\s+$", text[max(0, toks[0].idx - 4):toks[0].idx]) is not None
+        if (alone or after_of and size == 2) and (_placed_head(head, places) or after_of and _any_place(head)):
             return tail[0].idx, ent.end_char
     return None
 
@@ -227,6 +285,12 @@ def entities_stage(work: Work) -> None:
     for e in ents:
         tail = person_tail(e, doc.text, places)
         label, (a, b) = ("PERSON", tail) if tail else (e.label_, (e.start_char, e.end_char))
+        nation = national_before(doc.text, a, b) if not tail else None
+        if nation is not None:
+            # "the Nigerian Red Cross": the country's own society, one name with its demonym.
+            while spans and spans[-1][2] >= nation:
+                spans.pop()
+            label, a = "ORG", nation
         owner = re.match(r"[’']s\s+", doc.text[a:b])
         if owner and b - a > owner.end() + 1:
             a += owner.end()  # "the group’s Al-Masirah TV": the possessive is the owner's

@@ -15,9 +15,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import fuzz
 
 from ..clean import zipf
-from ..config import load_data
+from ..config import CONFIG, load_data
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
@@ -1252,6 +1253,27 @@ def _strip_titles(name: str, places: bool = True) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1)
+def _name_run() -> re.Pattern[str]:
+    """A run of capitalised words, with the particles of a name between them ("Marieke van der
+    Linden")."""
+    particles = "|".join(map(re.escape, sorted(name_particles()))) or "-"
+    return re.compile(rf"\b(?:[A-Z][\w’'-]+\.? (?:(?:{particles}) ){{0,2}}){{1,4}}[A-Z][\w’'-]+\b")
+
+
+@lru_cache(maxsize=1)
+def name_particles() -> frozenset[str]:
+    """Lower-case words inside a person's name ("van der" of "Marieke van der Linden")."""
+    return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("name_particles") or {})
+
+
+def _first_name_not_prefix(words: list[str], after_on: bool) -> bool:
+    """A day glued before a surname is a first name ("Monday Ada" said) unless "on" comes
+    before it or a longer name follows ("On Monday Ada Obi said")."""
+    return (words[0] in name_prefixes() and words[0] not in name_titles() and not after_on
+            and len(words) == 2)
+
+
 class _Names:
     """Full forms a document gives for the short ones its attributions use: acronyms defined in
     brackets, and a person's full name for the surname or first names ("Abbas" after "Additional
@@ -1267,19 +1289,55 @@ class _Names:
         titles = name_titles()
         # Places the document names: "Mayor of Chernihiv Ada Obi" is no "Chernihiv Ada Obi".
         places = {m.text for m in work.place_mentions or []}
-        for m in re.finditer(r"\b(?:[A-Z][\w’'-]+\.? ){1,4}[A-Z][\w’'-]+\b", work.text):
+        particles = name_particles()
+        for m in _name_run().finditer(work.text):
             words = [w.rstrip(".") for w in m.group(0).split()]
             owner = [i for i, w in enumerate(words) if re.search(r"[’']s$", w)]
             if owner and not set(words[owner[-1] + 1:]) & _ORG_HEADS:
                 words = words[owner[-1] + 1:]  # "Al Jazeera’s Ada Obi" (but "Kessa's Interior Ministry")
+            after_on = re.search(r"\bon\s+$", work.text[max(0, m.start() - 4):m.start()], re.I) is not None
             while words and (_title_word(words[0]) or len(words) > 2 and zipf(words[1].lower()) < 4 and (
                     words[0] in places or words[0].isalpha() and _place_word(words[0], True))):
+                if _first_name_not_prefix(words, after_on):
+                    break  # "Monday Ada" names a person Monday; "On Monday Ada" a day
+                after_on = words[0] == "On"
+                words = words[1:]
+            while words and words[0] in particles:
                 words = words[1:]
             words = _strip_titles(" ".join(words)).split()
             if words and words[0] in ("The", "A", "An"):
                 words = words[1:]
             if len(words) >= 2 and not any(w in titles for w in words):
                 self.people.append((words, None))
+
+    def _ending_with(self, keys: list[str], is_person: bool, ent) -> tuple[list[str], str | None] | None:
+        """The longest full name that ends with (or, for a person, starts with) these words."""
+        best: tuple[list[str], str | None] | None = None
+        for cand, cid in self.people:
+            if not is_person and cid is None and (len(keys) > 1 or ent is None):
+                continue  # a name the tagger took for an organisation: only a known person's
+            ck = [_name_key(w) for w in cand]
+            if len(ck) <= len(keys):
+                continue
+            if ck[-len(keys):] == keys or (is_person and ck[:len(keys)] == keys):
+                if best is None or (cid and not best[1]) or len(cand) > len(best[0]) and bool(cid) == bool(best[1]):
+                    best = (cand, cid)
+        return best
+
+    def _spelled_like(self, key: str, is_person: bool) -> tuple[list[str], str | None] | None:
+        """The one full name whose surname is this one spelled another way ("Ebrimah" after "Okon
+        Ebirimah"): alike by spelling, both long enough to tell (``[quotes] surname_spelling_*``)."""
+        cfg = CONFIG["quotes"]
+        if len(key) < cfg["surname_spelling_min_chars"]:
+            return None
+        found = {" ".join(c): (c, cid) for c, cid in self.people if len(c) >= 2 and (is_person or cid)
+                 and len(_name_key(c[-1])) >= cfg["surname_spelling_min_chars"]
+                 and fuzz.ratio(_name_key(c[-1]), key) >= cfg["surname_spelling_ratio"]}
+        # One person named in two ways ("Ada Obi" and "Ada Obi Bello") is still one candidate.
+        longest = max(found.values(), key=lambda v: len(v[0]), default=None)
+        if longest and all(" ".join(longest[0]).endswith(k) or k.endswith(" ".join(longest[0])) for k in found):
+            return longest
+        return None
 
     def complete(self, q: Quote) -> None:
         speaker = q.speaker
@@ -1313,24 +1371,21 @@ class _Names:
                 return
         is_person = (ent is not None and ent.type == "person") or (
             ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
-        if not all(w[:1].isupper() for w in speaker.split()) or (ent is not None and ent.from_dictionary):
-            return
+        if not all(w[:1].isupper() or w in name_particles() for w in speaker.split()) \
+                or not speaker[:1].isupper() or (ent is not None and ent.from_dictionary):
+            return  # ("Van der Linden", with the particles of a name)
         speaker = _strip_titles(speaker, places=is_person)
         words = speaker.split()
         if len(words) > 3:
             q.speaker = speaker
             return
         keys = [_name_key(w) for w in words]
-        best: tuple[list[str], str | None] | None = None
-        for cand, cid in self.people:
-            if not is_person and cid is None and (len(keys) > 1 or ent is None):
-                continue  # a name the tagger took for an organisation: only a known person's
-            ck = [_name_key(w) for w in cand]
-            if len(ck) <= len(keys):
-                continue
-            if ck[-len(keys):] == keys or (is_person and ck[:len(keys)] == keys):
-                if best is None or (cid and not best[1]) or len(cand) > len(best[0]) and bool(cid) == bool(best[1]):
-                    best = (cand, cid)
+        best = self._ending_with(keys, is_person, ent)
+        if best is None and len(keys) == 2 and _title_word(words[0]):
+            # "Gen Obi said" after "Major General Ada Obi": the surname after the title.
+            best = self._ending_with(keys[1:], is_person, ent)
+        if best is None and len(keys) == 1:
+            best = self._spelled_like(keys[0], is_person)
         if best is not None:
             q.speaker = " ".join(best[0])
             if best[1]:
