@@ -1105,12 +1105,27 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     if (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN")
             and verb.head.dep_ == "pobj" and verb.head.head.lower_ == "with"):
         return verb.head
+    # Parses that hang the subject elsewhere: "The government had earlier told ..." (on the
+    # auxiliary); "The authority urged restraint, warned that ..." (in the clause before,
+    # taken for the verb's complement).
+    for c in verb.children:
+        if c.dep_ in ("aux", "ccomp") and c.i < verb.i and (c.dep_ == "aux" or verb.doc[verb.i - 1].text == ","):
+            subs = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")
+                    and not any(a <= g.idx < b for a, b in qabs)]
+            if subs:
+                return subs[0]
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
     # "... paused before saying ...": through the preposition as well.
     node = verb
     for _ in range(4):
-        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis", "pcomp", "prep") \
-                and node.head is not node:
+        if (node.dep_ in ("acl", "relcl") and node.head.dep_ == "ROOT" and node.head.pos_ in ("PROPN", "NOUN")
+                and node.head.i < node.i and node.head.i == node.head.sent.start
+                and not any(c.dep_ in ("relcl", "appos") for c in node.head.children)):
+            # "UNICEF condemned the attack and put the toll higher, saying ...": the parser took
+            # the sentence for a noun phrase; its head noun is the subject.
+            return node.head
+        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis", "pcomp", "prep", "acl") \
+                and node.head is not node and (node.dep_ != "acl" or node.head.pos_ in ("VERB", "AUX")):
             node = node.head
             if (verb.tag_ == "VBG" and node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH
                     and node.lemma_.lower() not in SPEECH):
@@ -1121,6 +1136,64 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             if subs:
                 return min(subs, key=lambda c: abs(c.i - node.i))
     return None
+
+
+def _as_written(subj, work: Work, clause: tuple[int, int] = (0, 0)) -> tuple[str | None, None, str]:
+    """The subject of a reporting verb that no rule could name, as the text gives it: a name the
+    dictionary lacks ("MSU also said"), a described group ("Three of those who fled said"), the
+    noun a relative pronoun stands for ("Israel, which says"). A statement keeps its speaker as
+    written rather than being dropped. Pronouns and words that are no speakers stay unresolved."""
+    if subj.lower_ in ("who", "which", "that") and subj.head.dep_ == "relcl":
+        subj = subj.head.head
+    elif subj.dep_ not in ("nsubj", "nsubjpass") or subj.head.lemma_.lower() not in SPEECH:
+        return None, None, "unresolved"  # a subject borrowed from another clause: unsure
+    doc = subj.doc
+    if subj.text.isupper() and subj.i + 1 < len(doc) and doc[subj.i + 1].text in (",", "—", "-", ":"):
+        # A dateline the parser made the subject ("KESSA, Country — Governor Ada Obi said"):
+        # the name apposed to it.
+        named = [c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                 and any(g.dep_ == "compound" for g in c.children)]
+        if not named:
+            return None, None, "unresolved"
+        subj = named[-1]
+        name = _strip_titles(doc[subj.left_edge.i:subj.i + 1].text)
+        return (name, None, "subject-as-written") if len(name.split()) >= 2 else (None, None, "unresolved")
+    if clause[1] <= subj.idx and "," not in work.text[clause[1]:subj.left_edge.idx]:
+        return None, None, "unresolved"  # a word the clause runs into, not the one saying it
+    if subj.pos_ not in ("PROPN", "NOUN", "NUM") or subj.lower_ in PRONOUNS | {"it"} or (
+            _NOT_SPEAKERS.search(subj.text)) or clause[0] <= subj.idx < clause[1] or any(
+            c.dep_ == "poss" and c.pos_ == "PROPN" for c in subj.children):
+        # Not a speaker: a word of the reported clause itself, or "the country's minister" (an
+        # office whose holder the naming rules find).
+        return None, None, "unresolved"
+    if subj.pos_ == "PROPN":
+        if subj.ent_type_ in ("DATE", "TIME") or subj.text.isupper() and subj.i + 1 < len(doc) and (
+                doc[subj.i + 1].is_punct and doc[subj.i + 1].text != "'"):
+            return None, None, "unresolved"  # a dateline ("KESSA — Governor ... said")
+        if subj.left_edge.i == subj.right_edge.i == subj.i and subj.text[:1].isupper():
+            # "Obi later added": the full name the text gave the surname before.
+            key = _name_key(subj.text)
+            for ent in work.entities.values():
+                if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
+                    return ent.name, ent.id, "subject-surname"
+            full = re.findall(r"((?:[A-Z][\w’'-]+ ){1,3})" + re.escape(subj.text) + r"\b", work.text[:subj.idx])
+            if full:
+                name = _strip_titles(full[-1] + subj.text)
+                if len(name.split()) >= 2:
+                    return name, None, "subject-surname"
+        first = subj
+        while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].head.i in (
+                first.i, subj.i) and doc[first.i - 1].pos_ == "PROPN":
+            first = doc[first.i - 1]
+        return work.text[first.idx:subj.idx + len(subj)], None, "subject-as-written"
+    if subj.pos_ == "NUM":
+        # "Three of those who fled said": the group as written, from the number on.
+        # (up to an aside set off by a comma: "One of them, who asked ..., said")
+        last = max((t for t in subj.subtree), key=lambda t: t.i)
+        comma = next((t for t in subj.subtree if t.text == "," and t.i > subj.i), None)
+        end = comma.idx if comma is not None else last.idx + len(last)
+        return work.text[subj.idx:end].strip(), None, "subject-as-written"
+    return described_as_written(subj, work), None, "subject-as-written"
 
 
 def _name_before_verb(work: Work, verb) -> tuple[str, str, str] | None:
@@ -1550,6 +1623,8 @@ def quotes_stage(work: Work) -> None:
                 speaker, speaker_id, rule = found
             else:
                 speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
+                if not speaker:
+                    speaker, speaker_id, rule = _as_written(subj, work, (c0, c1))
             if not speaker:
                 continue
             if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
