@@ -43,6 +43,15 @@ def speech_verbs() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def object_verbs() -> dict[str, str]:
+    """Verbs whose object is what was reported (speech_verbs.yaml ``object``, ``object_number``,
+    ``object_gerund``): lemma -> the object it needs ("any", "number", "gerund")."""
+    d = _data("speech_verbs.yaml", "SITREP_SPEECH_VERBS")
+    return {verb: need for need in ("any", "number", "gerund")
+            for verb in d.get("object" if need == "any" else f"object_{need}") or {}}
+
+
+@lru_cache(maxsize=1)
 def name_titles() -> frozenset[str]:
     return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("titles") or {})
 
@@ -1079,6 +1088,34 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     return body[0].idx, last.idx + len(last)
 
 
+def _reported_object(verb) -> tuple[int, int] | None:
+    """Character range of what a verb of the ``object`` list reports when it has no clause: its
+    object and what follows it in the verb's phrase ("reported [two dead and four wounded in the
+    strike]", "reported [hearing gunfire]", "writes [about 21 deaths]"). Not a pronoun, and three
+    words or a number at least: "confirmed the attack" reports an event, not a statement."""
+    need = object_verbs().get(verb.lemma_.lower())
+    if need is None or verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) or any(
+            c.dep_ == "neg" for c in verb.children):
+        return None  # "were reported dead" (passive), "does not report its losses" (nothing said)
+    obj = next((c for c in verb.rights if c.dep_ in ("dobj", "xcomp", "pcomp") or (
+        c.dep_ == "prep" and c.lower_ in ("about", "of") and c.i == verb.i + 1)), None)
+    if obj is None or obj.pos_ in ("PRON", "PROPN") or obj.dep_ in ("xcomp", "pcomp") and obj.tag_ != "VBG":
+        return None
+    gerund = obj.tag_ == "VBG"
+    if need == "gerund" and not gerund or (need == "number" or obj.dep_ == "prep") and not any(
+            t.like_num for t in obj.subtree):
+        return None
+    doc = verb.doc
+    first = obj.left_edge if obj.dep_ != "prep" else doc[obj.i + 1] if obj.i + 1 < len(doc) else obj
+    last = verb.right_edge
+    while last.i > first.i and (last.is_punct or last.is_space):
+        last = doc[last.i - 1]
+    words = [t for t in doc[first.i:last.i + 1] if not t.is_punct]
+    if len(words) < 3 and not any(t.like_num for t in words):
+        return None
+    return first.idx, last.idx + len(last)
+
+
 def _subject(verb, qabs: list[tuple[int, int]] = ()):
     """The verb's subject outside every quotation, nearest the verb."""
     subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -1468,10 +1505,13 @@ def quotes_stage(work: Work) -> None:
     # Indirect speech: a speech verb with a reported clause that holds no direct quotation.
     for sent in sents:
         for verb in _speech_verb(sent, qabs):
-            if verb.lemma_.lower() not in INDIRECT:
+            if verb.lemma_.lower() not in INDIRECT and verb.lemma_.lower() not in object_verbs():
                 continue
-            span = _reported_clause(verb)
+            span = _reported_clause(verb) if verb.lemma_.lower() in INDIRECT else None
             if span is None:
+                span = _reported_object(verb)
+                if span is not None and not _is_quotation(text, *span, qabs):
+                    events.append((verb.idx, "indirect", (verb, *span, sent)))
                 continue
             c0, c1 = span
             if _is_quotation(text, c0, c1, qabs) or len(text[c0:c1].split()) < 4:
