@@ -52,6 +52,16 @@ def object_verbs() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def line_labels() -> tuple[re.Pattern, re.Pattern]:
+    """(a "Quote:" / "Quote from NAME:" label right before a quotation, a "Source:" line)."""
+    d = _data("speech_verbs.yaml", "SITREP_SPEECH_VERBS")
+    quote = "|".join(re.escape(w) for w in sorted(d.get("quote_labels") or ["Quote"], key=len, reverse=True))
+    source = "|".join(re.escape(w) for w in d.get("source_labels") or ["Source"])
+    return (re.compile(rf"^[ \t]*(?:{quote})(?:[ \t]+(?P<who>[^\n:]{{1,60}}?))?[ \t]*:[ \t]*$", re.M),
+            re.compile(rf"^[ \t]*(?:{source})[ \t]*:[ \t]*(?P<body>[^\n]+)$", re.M))
+
+
+@lru_cache(maxsize=1)
 def name_titles() -> frozenset[str]:
     return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("titles") or {})
 
@@ -1209,15 +1219,9 @@ def _as_written(subj, work: Work, clause: tuple[int, int] = (0, 0)) -> tuple[str
             return None, None, "unresolved"  # a dateline ("KESSA — Governor ... said")
         if subj.left_edge.i == subj.right_edge.i == subj.i and subj.text[:1].isupper():
             # "Obi later added": the full name the text gave the surname before.
-            key = _name_key(subj.text)
-            for ent in work.entities.values():
-                if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
-                    return ent.name, ent.id, "subject-surname"
-            full = re.findall(r"((?:[A-Z][\w’'-]+ ){1,3})" + re.escape(subj.text) + r"\b", work.text[:subj.idx])
-            if full:
-                name = _strip_titles(full[-1] + subj.text)
-                if len(name.split()) >= 2:
-                    return name, None, "subject-surname"
+            found = _full_name(work, subj.text, subj.idx)
+            if found:
+                return found[0], found[1], "subject-surname"
         first = subj
         while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].head.i in (
                 first.i, subj.i) and doc[first.i - 1].pos_ == "PROPN":
@@ -1462,6 +1466,91 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
     return found
 
 
+def _full_name(work: Work, surname: str, before: int, text: str | None = None) -> tuple[str, str | None] | None:
+    """A surname's full name: a person the document names, else the capitalised run ending in the
+    surname earlier in the text ("Chief Ada Obi … Obi said" -> "Ada Obi")."""
+    key = _name_key(surname)
+    for ent in work.entities.values():
+        if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
+            return ent.name, ent.id
+    full = re.findall(r"((?:[A-Z][\w’'-]+ ){1,3})" + re.escape(surname) + r"\b", (text or work.text)[:before])
+    name = _strip_titles(full[-1] + surname) if full else ""
+    return (name, None) if len(name.split()) >= 2 else None
+
+
+_CITING = re.compile(r"\bciting (?P<n>(?:[A-Z][\w’'-]+ ){1,2}[A-Z][\w’'-]+)\b")
+_PERSON_ENTRY = re.compile(r"^\s*(?P<n>(?:[A-Z][\w’'-]+ ){1,2}[A-Z][\w’'-]+),\s")
+
+
+def _person_named(work: Work, a: int, b: int) -> tuple[str, str | None] | None:
+    """The person text[a:b] names: a person the tagger found, an entry "First Last, role", else a
+    surname of a person the document names in full."""
+    person = named_person(work, a, b)
+    if person:
+        return person
+    for part in re.split(r"[;]", work.text[a:b]):
+        m = _PERSON_ENTRY.match(part)
+        if m and not lookup(m.group("n")):
+            return _strip_titles(m.group("n")), None
+    for word in reversed(re.findall(r"[A-Z][\w’'-]+", work.text[a:b])):
+        found = _full_name(work, word, b)
+        if found:
+            return found
+    return None
+
+
+def _labelled_quote_speaker(work: Work, q_start: int) -> tuple[str, str | None, str] | None:
+    """"Quote from Obi: “…”" -> Obi; "Source: Kessa police; Ada Obi, its spokesperson, on Telegram"
+    a few lines up, then "Quote: “…”" -> the person the source line names, else its first body."""
+    text = work.text
+    line0 = text.rfind("\n", 0, q_start) + 1
+    quote_label, source_line = line_labels()
+    m = quote_label.match(text[line0:q_start])
+    if m is None:
+        return None
+    raw_text = work.raw.raw_kind == "text"
+    if m.group("who"):
+        a = line0 + m.start("who")
+        found = _person_named(work, a, line0 + m.end("who"))
+        if found is None and raw_text and len(m.group("who").split()) == 1:
+            # (the full name may be on a line the cleaner dropped)
+            found = _full_name(work, m.group("who"), work.clean.raw_span(a, a + 1).start, work.raw.raw)
+        return (found[0], found[1], "quote-label") if found else (m.group("who").strip(), None, "quote-label")
+    src = None
+    for src in source_line.finditer(text, max(0, line0 - 600), line0):
+        pass
+    if src is not None:
+        a, b = src.start("body"), src.end("body")
+        found = _person_named(work, a, b)
+        body = src.group("body")
+    elif raw_text:
+        # The cleaner takes a short "Source: …" line for a photo credit: read it in the text as
+        # read.
+        raw, r0 = work.raw.raw, work.clean.raw_span(q_start, q_start + 1).start
+        for src in source_line.finditer(raw, max(0, r0 - 600), r0):
+            pass
+        if src is None:
+            return None
+        body = src.group("body")
+        found = next((_full_name(work, w, len(text)) or (_strip_titles(n), None)
+                      for n in [m.group("n") for m in map(_PERSON_ENTRY.match, body.split(";")) if m]
+                      for w in n.split()[-1:]), None)
+        a = b = None
+    else:
+        return None
+    cited = _CITING.search(body)
+    if cited and not lookup(cited.group("n")):
+        return _strip_titles(cited.group("n")), None, "source-label"  # "X on Telegram, citing NAME"
+    if found:
+        return found[0], found[1], "source-label"
+    first = re.split(r"[;,]| on (?:Telegram|Facebook|X|social media)\b| citing ", body)[0].strip()
+    if a is not None:
+        name, eid = resolve_phrase(first, a, a + len(first), work)
+    else:
+        name, eid = (_full_name(work, first, len(text)) or (None, None)) if len(first.split()) == 1 else (None, None)
+    return (name or first, eid, "source-label") if first else None
+
+
 def _colon_speaker(work: Work, speakers: "_Speakers", q_start: int, floor: int):
     """"Quote from Kaya: “…”", "The nurse described the night: “…”": whoever the words before a
     colon introduce."""
@@ -1589,6 +1678,10 @@ def quotes_stage(work: Work) -> None:
             n_words = len(text[a:b].split())
             para_start = _para_start(text, q.start)
             prev_para = _para_start(text, max(para_start - 3, 0)) if para_start else 0
+            if speaker is None:
+                found = _labelled_quote_speaker(work, q.start)
+                if found is not None:
+                    speaker, speaker_id, rule = found
             if speaker is None:
                 found = _colon_speaker(work, speakers, q.start, prev_para)
                 if found is not None:
