@@ -958,7 +958,9 @@ def _is_quotation(text: str, c0: int, c1: int, qabs: list[tuple[int, int]]) -> b
     quoted inside stays indirect ("he said the gunmen had “taken various goods”")."""
     if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
         c0 += 5
-    return any(a <= c0 + 1 < b for a, b in qabs)
+    # A clause that only opens with a few quoted words goes on in the writer's words: it stays
+    # indirect ("confirming that “clean-up operations” were under way in the area").
+    return any(a <= c0 + 1 < b and (b - c0) * 2 >= c1 - c0 for a, b in qabs)
 
 
 def _impersonal(verb) -> bool:
@@ -1226,7 +1228,9 @@ def _as_written(subj, work: Work, clause: tuple[int, int] = (0, 0)) -> tuple[str
         while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].head.i in (
                 first.i, subj.i) and doc[first.i - 1].pos_ == "PROPN":
             first = doc[first.i - 1]
-        return work.text[first.idx:subj.idx + len(subj)], None, "subject-as-written"
+        name = work.text[first.idx:subj.idx + len(subj)]
+        # "the Kessa Polytechnic Institute (KPI) … KPI said": the name the text spelled out.
+        return _acronyms(work.text).get(name, name), None, "subject-as-written"
     if subj.pos_ == "NUM":
         # "Three of those who fled said": the group as written, from the number on.
         # (up to an aside set off by a comma: "One of them, who asked ..., said")
