@@ -44,6 +44,25 @@ def speech_verbs() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def object_verbs() -> dict[str, str]:
+    """Verbs whose object is what was reported (speech_verbs.yaml ``object``, ``object_number``,
+    ``object_gerund``): lemma -> the object it needs ("any", "number", "gerund")."""
+    d = _data("speech_verbs.yaml", "SITREP_SPEECH_VERBS")
+    return {verb: need for need in ("any", "number", "gerund")
+            for verb in d.get("object" if need == "any" else f"object_{need}") or {}}
+
+
+@lru_cache(maxsize=1)
+def line_labels() -> tuple[re.Pattern, re.Pattern]:
+    """(a "Quote:" / "Quote from NAME:" label right before a quotation, a "Source:" line)."""
+    d = _data("speech_verbs.yaml", "SITREP_SPEECH_VERBS")
+    quote = "|".join(re.escape(w) for w in sorted(d.get("quote_labels") or ["Quote"], key=len, reverse=True))
+    source = "|".join(re.escape(w) for w in d.get("source_labels") or ["Source"])
+    return (re.compile(rf"^[ \t]*(?:{quote})(?:[ \t]+(?P<who>[^\n:]{{1,60}}?))?[ \t]*:[ \t]*$", re.M),
+            re.compile(rf"^[ \t]*(?:{source})[ \t]*:[ \t]*(?P<body>[^\n]+)$", re.M))
+
+
+@lru_cache(maxsize=1)
 def name_titles() -> frozenset[str]:
     return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("titles") or {})
 
@@ -940,7 +959,9 @@ def _is_quotation(text: str, c0: int, c1: int, qabs: list[tuple[int, int]]) -> b
     quoted inside stays indirect ("he said the gunmen had “taken various goods”")."""
     if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
         c0 += 5
-    return any(a <= c0 + 1 < b for a, b in qabs)
+    # A clause that only opens with a few quoted words goes on in the writer's words: it stays
+    # indirect ("confirming that “clean-up operations” were under way in the area").
+    return any(a <= c0 + 1 < b and (b - c0) * 2 >= c1 - c0 for a, b in qabs)
 
 
 def _impersonal(verb) -> bool:
@@ -1080,6 +1101,34 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     return body[0].idx, last.idx + len(last)
 
 
+def _reported_object(verb) -> tuple[int, int] | None:
+    """Character range of what a verb of the ``object`` list reports when it has no clause: its
+    object and what follows it in the verb's phrase ("reported [two dead and four wounded in the
+    strike]", "reported [hearing gunfire]", "writes [about 21 deaths]"). Not a pronoun, and three
+    words or a number at least: "confirmed the attack" reports an event, not a statement."""
+    need = object_verbs().get(verb.lemma_.lower())
+    if need is None or verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) or any(
+            c.dep_ == "neg" for c in verb.children):
+        return None  # "were reported dead" (passive), "does not report its losses" (nothing said)
+    obj = next((c for c in verb.rights if c.dep_ in ("dobj", "xcomp", "pcomp") or (
+        c.dep_ == "prep" and c.lower_ in ("about", "of") and c.i == verb.i + 1)), None)
+    if obj is None or obj.pos_ in ("PRON", "PROPN") or obj.dep_ in ("xcomp", "pcomp") and obj.tag_ != "VBG":
+        return None
+    gerund = obj.tag_ == "VBG"
+    if need == "gerund" and not gerund or (need == "number" or obj.dep_ == "prep") and not any(
+            t.like_num for t in obj.subtree):
+        return None
+    doc = verb.doc
+    first = obj.left_edge if obj.dep_ != "prep" else doc[obj.i + 1] if obj.i + 1 < len(doc) else obj
+    last = verb.right_edge
+    while last.i > first.i and (last.is_punct or last.is_space):
+        last = doc[last.i - 1]
+    words = [t for t in doc[first.i:last.i + 1] if not t.is_punct]
+    if len(words) < 3 and not any(t.like_num for t in words):
+        return None
+    return first.idx, last.idx + len(last)
+
+
 def _subject(verb, qabs: list[tuple[int, int]] = ()):
     """The verb's subject outside every quotation, nearest the verb."""
     subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -1106,12 +1155,27 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     if (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN")
             and verb.head.dep_ == "pobj" and verb.head.head.lower_ == "with"):
         return verb.head
+    # Parses that hang the subject elsewhere: "The government had earlier told ..." (on the
+    # auxiliary); "The authority urged restraint, warned that ..." (in the clause before,
+    # taken for the verb's complement).
+    for c in verb.children:
+        if c.dep_ in ("aux", "ccomp") and c.i < verb.i and (c.dep_ == "aux" or verb.doc[verb.i - 1].text == ","):
+            subs = [g for g in c.children if g.dep_ in ("nsubj", "nsubjpass")
+                    and not any(a <= g.idx < b for a, b in qabs)]
+            if subs:
+                return subs[0]
     # "..., saying/declaring, '...'": the subject of the clause the participle hangs on.
     # "... paused before saying ...": through the preposition as well.
     node = verb
     for _ in range(4):
-        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis", "pcomp", "prep") \
-                and node.head is not node:
+        if (node.dep_ in ("acl", "relcl") and node.head.dep_ == "ROOT" and node.head.pos_ in ("PROPN", "NOUN")
+                and node.head.i < node.i and node.head.i == node.head.sent.start
+                and not any(c.dep_ in ("relcl", "appos") for c in node.head.children)):
+            # "UNICEF condemned the attack and put the toll higher, saying ...": the parser took
+            # the sentence for a noun phrase; its head noun is the subject.
+            return node.head
+        if node.dep_ in ("advcl", "conj", "xcomp", "ccomp", "parataxis", "pcomp", "prep", "acl") \
+                and node.head is not node and (node.dep_ != "acl" or node.head.pos_ in ("VERB", "AUX")):
             node = node.head
             if (verb.tag_ == "VBG" and node.dep_ == "ccomp" and node.head.lemma_.lower() in SPEECH
                     and node.lemma_.lower() not in SPEECH):
@@ -1122,6 +1186,60 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
             if subs:
                 return min(subs, key=lambda c: abs(c.i - node.i))
     return None
+
+
+def _as_written(subj, work: Work, clause: tuple[int, int] = (0, 0)) -> tuple[str | None, None, str]:
+    """The subject of a reporting verb that no rule could name, as the text gives it: a name the
+    dictionary lacks ("MSU also said"), a described group ("Three of those who fled said"), the
+    noun a relative pronoun stands for ("Israel, which says"). A statement keeps its speaker as
+    written rather than being dropped. Pronouns and words that are no speakers stay unresolved."""
+    if subj.lower_ in ("who", "which", "that") and subj.head.dep_ == "relcl":
+        subj = subj.head.head
+    elif subj.dep_ not in ("nsubj", "nsubjpass") or subj.head.lemma_.lower() not in SPEECH:
+        return None, None, "unresolved"  # a subject borrowed from another clause: unsure
+    doc = subj.doc
+    if subj.text.isupper() and subj.i + 1 < len(doc) and doc[subj.i + 1].text in (",", "—", "-", ":"):
+        # A dateline the parser made the subject ("KESSA, Country — Governor Ada Obi said"):
+        # the name apposed to it.
+        named = [c for c in subj.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                 and any(g.dep_ == "compound" for g in c.children)]
+        if not named:
+            return None, None, "unresolved"
+        subj = named[-1]
+        name = _strip_titles(doc[subj.left_edge.i:subj.i + 1].text)
+        return (name, None, "subject-as-written") if len(name.split()) >= 2 else (None, None, "unresolved")
+    if clause[1] <= subj.idx and "," not in work.text[clause[1]:subj.left_edge.idx]:
+        return None, None, "unresolved"  # a word the clause runs into, not the one saying it
+    if subj.pos_ not in ("PROPN", "NOUN", "NUM") or subj.lower_ in PRONOUNS | {"it"} or (
+            _NOT_SPEAKERS.search(subj.text)) or clause[0] <= subj.idx < clause[1] or any(
+            c.dep_ == "poss" and c.pos_ == "PROPN" for c in subj.children):
+        # Not a speaker: a word of the reported clause itself, or "the country's minister" (an
+        # office whose holder the naming rules find).
+        return None, None, "unresolved"
+    if subj.pos_ == "PROPN":
+        if subj.ent_type_ in ("DATE", "TIME") or subj.text.isupper() and subj.i + 1 < len(doc) and (
+                doc[subj.i + 1].is_punct and doc[subj.i + 1].text != "'"):
+            return None, None, "unresolved"  # a dateline ("KESSA — Governor ... said")
+        if subj.left_edge.i == subj.right_edge.i == subj.i and subj.text[:1].isupper():
+            # "Obi later added": the full name the text gave the surname before.
+            found = _full_name(work, subj.text, subj.idx)
+            if found:
+                return found[0], found[1], "subject-surname"
+        first = subj
+        while first.i > 0 and doc[first.i - 1].dep_ == "compound" and doc[first.i - 1].head.i in (
+                first.i, subj.i) and doc[first.i - 1].pos_ == "PROPN":
+            first = doc[first.i - 1]
+        name = work.text[first.idx:subj.idx + len(subj)]
+        # "the Kessa Polytechnic Institute (KPI) … KPI said": the name the text spelled out.
+        return _acronyms(work.text).get(name, name), None, "subject-as-written"
+    if subj.pos_ == "NUM":
+        # "Three of those who fled said": the group as written, from the number on.
+        # (up to an aside set off by a comma: "One of them, who asked ..., said")
+        last = max((t for t in subj.subtree), key=lambda t: t.i)
+        comma = next((t for t in subj.subtree if t.text == "," and t.i > subj.i), None)
+        end = comma.idx if comma is not None else last.idx + len(last)
+        return work.text[subj.idx:end].strip(), None, "subject-as-written"
+    return described_as_written(subj, work), None, "subject-as-written"
 
 
 def _name_before_verb(work: Work, verb) -> tuple[str, str, str] | None:
@@ -1407,6 +1525,91 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
     return found
 
 
+def _full_name(work: Work, surname: str, before: int, text: str | None = None) -> tuple[str, str | None] | None:
+    """A surname's full name: a person the document names, else the capitalised run ending in the
+    surname earlier in the text ("Chief Ada Obi … Obi said" -> "Ada Obi")."""
+    key = _name_key(surname)
+    for ent in work.entities.values():
+        if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
+            return ent.name, ent.id
+    full = re.findall(r"((?:[A-Z][\w’'-]+ ){1,3})" + re.escape(surname) + r"\b", (text or work.text)[:before])
+    name = _strip_titles(full[-1] + surname) if full else ""
+    return (name, None) if len(name.split()) >= 2 else None
+
+
+_CITING = re.compile(r"\bciting (?P<n>(?:[A-Z][\w’'-]+ ){1,2}[A-Z][\w’'-]+)\b")
+_PERSON_ENTRY = re.compile(r"^\s*(?P<n>(?:[A-Z][\w’'-]+ ){1,2}[A-Z][\w’'-]+),\s")
+
+
+def _person_named(work: Work, a: int, b: int) -> tuple[str, str | None] | None:
+    """The person text[a:b] names: a person the tagger found, an entry "First Last, role", else a
+    surname of a person the document names in full."""
+    person = named_person(work, a, b)
+    if person:
+        return person
+    for part in re.split(r"[;]", work.text[a:b]):
+        m = _PERSON_ENTRY.match(part)
+        if m and not lookup(m.group("n")):
+            return _strip_titles(m.group("n")), None
+    for word in reversed(re.findall(r"[A-Z][\w’'-]+", work.text[a:b])):
+        found = _full_name(work, word, b)
+        if found:
+            return found
+    return None
+
+
+def _labelled_quote_speaker(work: Work, q_start: int) -> tuple[str, str | None, str] | None:
+    """"Quote from Obi: “…”" -> Obi; "Source: Kessa police; Ada Obi, its spokesperson, on Telegram"
+    a few lines up, then "Quote: “…”" -> the person the source line names, else its first body."""
+    text = work.text
+    line0 = text.rfind("\n", 0, q_start) + 1
+    quote_label, source_line = line_labels()
+    m = quote_label.match(text[line0:q_start])
+    if m is None:
+        return None
+    raw_text = work.raw.raw_kind == "text"
+    if m.group("who"):
+        a = line0 + m.start("who")
+        found = _person_named(work, a, line0 + m.end("who"))
+        if found is None and raw_text and len(m.group("who").split()) == 1:
+            # (the full name may be on a line the cleaner dropped)
+            found = _full_name(work, m.group("who"), work.clean.raw_span(a, a + 1).start, work.raw.raw)
+        return (found[0], found[1], "quote-label") if found else (m.group("who").strip(), None, "quote-label")
+    src = None
+    for src in source_line.finditer(text, max(0, line0 - 600), line0):
+        pass
+    if src is not None:
+        a, b = src.start("body"), src.end("body")
+        found = _person_named(work, a, b)
+        body = src.group("body")
+    elif raw_text:
+        # The cleaner takes a short "Source: …" line for a photo credit: read it in the text as
+        # read.
+        raw, r0 = work.raw.raw, work.clean.raw_span(q_start, q_start + 1).start
+        for src in source_line.finditer(raw, max(0, r0 - 600), r0):
+            pass
+        if src is None:
+            return None
+        body = src.group("body")
+        found = next((_full_name(work, w, len(text)) or (_strip_titles(n), None)
+                      for n in [m.group("n") for m in map(_PERSON_ENTRY.match, body.split(";")) if m]
+                      for w in n.split()[-1:]), None)
+        a = b = None
+    else:
+        return None
+    cited = _CITING.search(body)
+    if cited and not lookup(cited.group("n")):
+        return _strip_titles(cited.group("n")), None, "source-label"  # "X on Telegram, citing NAME"
+    if found:
+        return found[0], found[1], "source-label"
+    first = re.split(r"[;,]| on (?:Telegram|Facebook|X|social media)\b| citing ", body)[0].strip()
+    if a is not None:
+        name, eid = resolve_phrase(first, a, a + len(first), work)
+    else:
+        name, eid = (_full_name(work, first, len(text)) or (None, None)) if len(first.split()) == 1 else (None, None)
+    return (name or first, eid, "source-label") if first else None
+
+
 def _colon_speaker(work: Work, speakers: "_Speakers", q_start: int, floor: int):
     """"Quote from Kaya: “…”", "The nurse described the night: “…”": whoever the words before a
     colon introduce."""
@@ -1450,10 +1653,13 @@ def quotes_stage(work: Work) -> None:
     # Indirect speech: a speech verb with a reported clause that holds no direct quotation.
     for sent in sents:
         for verb in _speech_verb(sent, qabs):
-            if verb.lemma_.lower() not in INDIRECT:
+            if verb.lemma_.lower() not in INDIRECT and verb.lemma_.lower() not in object_verbs():
                 continue
-            span = _reported_clause(verb)
+            span = _reported_clause(verb) if verb.lemma_.lower() in INDIRECT else None
             if span is None:
+                span = _reported_object(verb)
+                if span is not None and not _is_quotation(text, *span, qabs):
+                    events.append((verb.idx, "indirect", (verb, *span, sent)))
                 continue
             c0, c1 = span
             if _is_quotation(text, c0, c1, qabs) or len(text[c0:c1].split()) < 4:
@@ -1532,6 +1738,10 @@ def quotes_stage(work: Work) -> None:
             para_start = _para_start(text, q.start)
             prev_para = _para_start(text, max(para_start - 3, 0)) if para_start else 0
             if speaker is None:
+                found = _labelled_quote_speaker(work, q.start)
+                if found is not None:
+                    speaker, speaker_id, rule = found
+            if speaker is None:
                 found = _colon_speaker(work, speakers, q.start, prev_para)
                 if found is not None:
                     speaker, speaker_id, rule = found
@@ -1605,6 +1815,8 @@ def quotes_stage(work: Work) -> None:
                 speaker, speaker_id, rule = found
             else:
                 speaker, speaker_id, rule = speakers.resolve(subj, verb.idx)
+                if not speaker:
+                    speaker, speaker_id, rule = _as_written(subj, work, (c0, c1))
             if not speaker:
                 continue
             if c0 < len(text) and text[c0:c0 + 5].lower() == "that ":
