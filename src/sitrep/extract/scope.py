@@ -373,6 +373,23 @@ def _others_beside_a_part(g: _Fig, figs: list[_Fig]) -> str | None:
     return f"others beside {prev.f.span.text!r}"
 
 
+def _category_after_total(g: _Fig, figs: list[_Fig]) -> _Fig | None:
+    """A count of one kind of people (police, children, journalists, one community) in one of
+    the few sentences after a larger whole toll of the same status ("… killed 40 people. The
+    dead included six police officers."): a part of that toll, whatever words carry it. Not
+    attackers or fighters (usually counted apart from the victims), nor civilians (a civilian
+    toll is a tally of its own: "48 dead … at least 30 villagers were killed")."""
+    f = g.f
+    kind = f.victims in _CATEGORY - {"combatants", "civilians"} or (
+        f.group is not None and f.victims in ("all", "unknown"))
+    if not kind or g.point is None:
+        return None
+    totals = [p for p in figs if p.i < g.i and 0 < g.sent - p.sent <= 4 and p.point is not None
+              and p.point > g.point and p.f.status == f.status and p.f.scope == "whole"
+              and p.f.victims in ("all", "unknown")]
+    return totals[-1] if totals else None
+
+
 def classify(work: Work) -> None:
     """Set scope, scope_reason and parent_figure_id on every figure of the document."""
     figures = work.figures or []
@@ -452,6 +469,11 @@ def classify(work: Work) -> None:
                 f.scope, f.scope_reason = kind, cue
                 break
         else:
+            parent = _category_after_total(g, figs)
+            if parent is not None:
+                f.scope, f.parent_figure_id = "breakdown", parent.f.id
+                f.scope_reason = f"{f.group or f.victims} after a total of {parent.point:,}"
+                continue
             f.scope, f.scope_reason = "whole", None
             if g.point is not None and f.victims in _BROAD and f.qualifier != "vague":
                 lead[f.status] = max(lead.get(f.status, 0), g.point)
