@@ -390,6 +390,33 @@ def _category_after_total(g: _Fig, figs: list[_Fig]) -> _Fig | None:
     return totals[-1] if totals else None
 
 
+def _coordinated_with_a_part(g: _Fig, figs: list[_Fig], text: str) -> tuple[str, str] | None:
+    """The figure joined by "and" or a comma to a count of one place or day just before it
+    ("one hospital said it had received 10 bodies and dozens of injured patients"): of the same
+    place or day."""
+    if g.i == 0:
+        return None
+    prev = figs[g.i - 1]
+    gap = text[prev.f.span.end:g.f.span.start]
+    if prev.f.sentence.start != g.f.sentence.start or prev.f.scope not in ("part_place", "part_time") \
+            or len(gap) > 40 or not re.search(r"\band\b|,", gap):
+        return None
+    return prev.f.scope, f"beside {prev.f.span.text!r}"
+
+
+def _one_facility(g: _Fig, figs: list[_Fig]) -> tuple[str, str] | None:
+    """A hospital's (or its staff's) count below a whole toll of the same status that another
+    source gave earlier: what that one place received or treats."""
+    f = g.f
+    if not f.source or g.point is None or not rule("facility_source").search(f.source):
+        return None
+    toll = next((p for p in reversed(figs[:g.i]) if p.f.status == f.status and p.f.scope == "whole"
+                 and p.point is not None and p.point > g.point and p.f.source != f.source), None)
+    if toll is None:
+        return None
+    return "part_place", f"one facility's count below the toll of {toll.point:,}"
+
+
 def classify(work: Work) -> None:
     """Set scope, scope_reason and parent_figure_id on every figure of the document."""
     figures = work.figures or []
@@ -469,6 +496,10 @@ def classify(work: Work) -> None:
                 f.scope, f.scope_reason = kind, cue
                 break
         else:
+            part = _coordinated_with_a_part(g, figs, text) or _one_facility(g, figs)
+            if part is not None:
+                f.scope, f.scope_reason = part
+                continue
             parent = _category_after_total(g, figs)
             if parent is not None:
                 f.scope, f.parent_figure_id = "breakdown", parent.f.id
