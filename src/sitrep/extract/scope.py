@@ -508,6 +508,21 @@ def classify(work: Work) -> None:
             f.scope, f.scope_reason = "whole", None
             if g.point is not None and f.victims in _BROAD and f.qualifier != "vague":
                 lead[f.status] = max(lead.get(f.status, 0), g.point)
+    _restated_tolls(figs)
+
+
+def _restated_tolls(figs: list[_Fig]) -> None:
+    """A figure a cue or a date set apart as background whose number and status another figure
+    of the article states as its whole toll (the headline's "843 killed", the body's "since the
+    fighting intensified, at least 843 people have been killed") is that toll, said again; so
+    is a figure set apart by the same cue in its sentence ("… and 3,082 injured")."""
+    wholes = {(g.f.status, g.point) for g in figs if g.f.scope == "whole" and g.point is not None
+              and g.f.qualifier != "vague"}
+    restated = {(g.f.sentence.start, g.f.scope_reason) for g in figs if g.f.scope == "background"
+                and g.f.qualifier != "vague" and (g.f.status, g.point) in wholes}
+    for g in figs:
+        if g.f.scope == "background" and (g.f.sentence.start, g.f.scope_reason) in restated:
+            g.f.scope, g.f.scope_reason = "whole", "restates the article's whole toll"
 
 
 @stage("scope", needs=("figures", "dates"), sets=("figures",))
