@@ -245,11 +245,13 @@ def _named_like(work: Work, before: int, noun: str) -> tuple[str, str] | None:
     return found
 
 
-def last_entity(work: Work, before: int, types: tuple[str, ...]) -> tuple[str, str] | None:
-    """(name, id) of the last entity of one of ``types`` named before ``before``."""
+def last_entity(work: Work, before: int, types: tuple[str, ...], skip=None) -> tuple[str, str] | None:
+    """(name, id) of the last entity of one of ``types`` named before ``before`` (leaving out
+    the mentions ``skip`` says to)."""
     best = None
     for m in work.mentions or []:
-        if m.span.start < before and m.ref_id and work.entities[m.ref_id].type in types:
+        if m.span.start < before and m.ref_id and work.entities[m.ref_id].type in types and (
+                skip is None or not skip(m)):
             best = m
     if best is None:
         return None
@@ -258,8 +260,16 @@ def last_entity(work: Work, before: int, types: tuple[str, ...]) -> tuple[str, s
 
 
 def last_org(work: Work, before: int) -> tuple[str, str] | None:
-    """The last organisation named before ``before``: what "it" and "its" refer to."""
-    return last_entity(work, before, ORG_TYPES)
+    """The last organisation named before ``before``: what "it" and "its" refer to. One named
+    inside a quotation is spoken of, not speaking ('… "executed by members of the Interior
+    Ministry," the monitor said. … it added': the monitor)."""
+    return last_entity(work, before, ORG_TYPES, skip=lambda m: _quoted(work.text, m.span.start))
+
+
+def _quoted(text: str, at: int) -> bool:
+    """``at`` lies inside a quotation opened earlier in its paragraph."""
+    before = text[text.rfind("\n", 0, at) + 1:at]
+    return before.count('"') % 2 == 1 or before.count("\u201c") > before.count("\u201d")
 
 
 def named_person(work: Work, start: int, end: int) -> tuple[str, str] | None:

@@ -359,6 +359,50 @@ def _others_beside_a_part(g: _Fig, figs: list[_Fig]) -> str | None:
     return f"others beside {prev.f.span.text!r}"
 
 
+def _category_after_total(g: _Fig, figs: list[_Fig]) -> _Fig | None:
+    """A count of one kind of people (police, children, journalists, one community) in one of
+    the few sentences after a larger whole toll of the same status ("… killed 40 people. The
+    dead included six police officers."): a part of that toll, whatever words carry it. Not
+    attackers or fighters (usually counted apart from the victims), nor civilians (a civilian
+    toll is a tally of its own: "48 dead … at least 30 villagers were killed")."""
+    f = g.f
+    kind = f.victims in _CATEGORY - {"combatants", "civilians"} or (
+        f.group is not None and f.victims in ("all", "unknown"))
+    if not kind or g.point is None:
+        return None
+    totals = [p for p in figs if p.i < g.i and 0 < g.sent - p.sent <= 4 and p.point is not None
+              and p.point > g.point and p.f.status == f.status and p.f.scope == "whole"
+              and p.f.victims in ("all", "unknown")]
+    return totals[-1] if totals else None
+
+
+def _coordinated_with_a_part(g: _Fig, figs: list[_Fig], text: str) -> tuple[str, str] | None:
+    """The figure joined by "and" or a comma to a count of one place or day just before it
+    ("one hospital said it had received 10 bodies and dozens of injured patients"): of the same
+    place or day."""
+    if g.i == 0:
+        return None
+    prev = figs[g.i - 1]
+    gap = text[prev.f.span.end:g.f.span.start]
+    if prev.f.sentence.start != g.f.sentence.start or prev.f.scope not in ("part_place", "part_time") \
+            or len(gap) > 40 or not re.search(r"\band\b|,", gap):
+        return None
+    return prev.f.scope, f"beside {prev.f.span.text!r}"
+
+
+def _one_facility(g: _Fig, figs: list[_Fig]) -> tuple[str, str] | None:
+    """A hospital's (or its staff's) count below a whole toll of the same status that another
+    source gave earlier: what that one place received or treats."""
+    f = g.f
+    if not f.source or g.point is None or not rule("facility_source").search(f.source):
+        return None
+    toll = next((p for p in reversed(figs[:g.i]) if p.f.status == f.status and p.f.scope == "whole"
+                 and p.point is not None and p.point > g.point and p.f.source != f.source), None)
+    if toll is None:
+        return None
+    return "part_place", f"one facility's count below the toll of {toll.point:,}"
+
+
 def classify(work: Work) -> None:
     """Set scope, scope_reason and parent_figure_id on every figure of the document."""
     figures = work.figures or []
@@ -438,9 +482,33 @@ def classify(work: Work) -> None:
                 f.scope, f.scope_reason = kind, cue
                 break
         else:
+            part = _coordinated_with_a_part(g, figs, text) or _one_facility(g, figs)
+            if part is not None:
+                f.scope, f.scope_reason = part
+                continue
+            parent = _category_after_total(g, figs)
+            if parent is not None:
+                f.scope, f.parent_figure_id = "breakdown", parent.f.id
+                f.scope_reason = f"{f.group or f.victims} after a total of {parent.point:,}"
+                continue
             f.scope, f.scope_reason = "whole", None
             if g.point is not None and f.victims in _BROAD and f.qualifier != "vague":
                 lead[f.status] = max(lead.get(f.status, 0), g.point)
+    _restated_tolls(figs)
+
+
+def _restated_tolls(figs: list[_Fig]) -> None:
+    """A figure a cue or a date set apart as background whose number and status another figure
+    of the article states as its whole toll (the headline's "843 killed", the body's "since the
+    fighting intensified, at least 843 people have been killed") is that toll, said again; so
+    is a figure set apart by the same cue in its sentence ("… and 3,082 injured")."""
+    wholes = {(g.f.status, g.point) for g in figs if g.f.scope == "whole" and g.point is not None
+              and g.f.qualifier != "vague"}
+    restated = {(g.f.sentence.start, g.f.scope_reason) for g in figs if g.f.scope == "background"
+                and g.f.qualifier != "vague" and (g.f.status, g.point) in wholes}
+    for g in figs:
+        if g.f.scope == "background" and (g.f.sentence.start, g.f.scope_reason) in restated:
+            g.f.scope, g.f.scope_reason = "whole", "restates the article's whole toll"
 
 
 @stage("scope", needs=("figures", "dates"), sets=("figures",))
