@@ -357,7 +357,10 @@ def _period(sent_text: str, sent_dates, end_date: str | None) -> tuple[str | Non
 def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: int) -> bool:
     after = sent_text[num.end:]
     before = sent_text[:num.start]
-    if TRAP_AFTER.match(after) or TRAP_NOUN_AFTER.match(after):
+    unit = TRAP_AFTER.match(after)
+    if unit is not None and _people_word_after(after):
+        unit = None  # "100 corpses" is no "corps", "12 marines" no "mar"
+    if unit is not None or TRAP_NOUN_AFTER.match(after):
         return True
     if before.endswith("[") and after.startswith("]"):
         return True  # a reference mark: "discharged.[2]"
@@ -386,6 +389,12 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
                 continue  # "put the toll at 63", "Kills 70 People": the tagger's bare number is no date
             return True
     return False
+
+
+def _people_word_after(after: str) -> bool:
+    """The word right after a number is a status or victim noun, whatever unit it begins with."""
+    m = re.match(r"\s*([A-Za-z’'-]+)", after)
+    return m is not None and (m.group(1).lower() in STATUS_OF or m.group(1).lower() in VICTIM_WORDS)
 
 
 def _status_noun_after(after: str) -> bool:
