@@ -391,17 +391,20 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
     return False
 
 
+def _word_after(after: str) -> str:
+    m = re.match(r"\s*([A-Za-z’'-]+)", after)
+    return m.group(1).lower() if m else ""
+
+
 def _people_word_after(after: str) -> bool:
     """The word right after a number is a status or victim noun, whatever unit it begins with."""
-    m = re.match(r"\s*([A-Za-z’'-]+)", after)
-    return m is not None and (m.group(1).lower() in STATUS_OF or m.group(1).lower() in VICTIM_WORDS)
+    return _word_after(after) in STATUS_OF or _word_after(after) in VICTIM_WORDS
 
 
 def _status_noun_after(after: str) -> bool:
     """The word right after a number is a status noun of its own ("22 fatalities", "70 deaths",
     "633 injured")."""
-    m = re.match(r"\s*([A-Za-z’'-]+)", after)
-    return m is not None and m.group(1).lower() in STATUS_OF and m.group(1).lower() not in WEAK_AFTER
+    return _word_after(after) in STATUS_OF and _word_after(after) not in WEAK_AFTER
 
 
 # A number alone (no month, weekday or unit) that the entity tagger may still call a date.
