@@ -43,10 +43,13 @@ CREDIT = re.compile(
 @lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """``data/clean_lines.yaml`` plus the user's ``SITREP_CLEAN_LEXICON`` (lists appended), with
-    the status words of ``data/figures_lexicon.yaml`` and the user's ``SITREP_FIGURES_LEXICON``."""
+    the status words of ``data/figures_lexicon.yaml`` and the user's ``SITREP_FIGURES_LEXICON``
+    (after a number or, one word, before it)."""
     lex = load_data("clean_lines.yaml", "SITREP_CLEAN_LEXICON", merge="append_new")
-    status = [w for ws in load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON",
-                                         merge="append_new")["status_words"].values() for w in ws]
+    figures = load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON", merge="append_new")
+    status = [w for ws in figures["status_words"].values() for w in ws]
+    # and the words that give a number its status from before it ("…, killing six").
+    status += [w for w in figures.get("pre_status") or {} if " " not in w]
     lex["status_words"] = status + lex.get("headline_status_words", [])
     return lex
 

@@ -17,14 +17,14 @@ from tests.corpus import DEMO, GOLD
 # lenient name scores keep their floors beside them. Strict floors were pinned at what the
 # strict scorer first measured; both only move up.
 FLOORS = {
-    "figures_exact_f1": 0.925,
+    "figures_exact_f1": 0.935,
     "figures_exact_precision": 0.985,
-    "full_f1": 0.655,
+    "full_f1": 0.665,
     "trap_false_positive_rate_max": 0.02,
     "quote_recall": 0.95,
     "speaker_accuracy": 0.78,
     "speaker_accuracy_lenient": 0.93,
-    "status_accuracy": 0.97,
+    "status_accuracy": 0.985,
     "victims_accuracy": 0.98,
     "source_accuracy": 0.725,
     "source_accuracy_lenient": 0.80,

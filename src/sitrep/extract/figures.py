@@ -65,7 +65,7 @@ MIXED = re.compile(rf"\s*(?:{_alternation(LEX['mixed_after'])})\b", re.I)
 
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
-TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|total (?:number of )?(?:fatalities|deaths|dead)|number of (?:the )?(?:dead|deaths|people "
+TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|total (?:number of )?(?:fatalities|deaths|dead)|number of (?:the )?(?:dead|deceased|deaths|martyrs|bodies|people "
                           r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|dead|"
                           r"injured|wounded|missing|detained|forced from their homes|uprooted))\b", re.I)
 TOLL_VERB = re.compile(rf"\b(?:{_alternation(LEX['toll_verbs'])}|(?:running|run|runs|ran) "
@@ -92,7 +92,9 @@ VICTIM_WORDS = {w: v for v in VICTIM_ORDER for w in VICTIMS[v]}
 # word starts: "kilomet" covers "kilometres") and the signs, ordinals and times kept here.
 TRAP_AFTER = re.compile(
     rf"^\s*(%|-year-old|-year|\$|th\b|st\b|nd\b|rd\b|am\b|pm\b|a\.m|p\.m|{_alternation(LEX['units_after'])}|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|in (?:two|three|four|five|ten|\d+|every)\b|"
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|"  # a month, not "martyrs" or "deceased"
+    r"in (?:two|three|four|five|ten|\d+|every)\b|"
     r"out of\b)", re.I)
 # Nouns of things, not people, after a number (``not_people_after`` in the lexicon): "31 rifles".
 TRAP_NOUN_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+)?(?:{_alternation(LEX.get('not_people_after') or ['-'])})\b", re.I)
@@ -105,6 +107,15 @@ TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|augu
                          rf"\$|£|€|{_alternation(LEX['age_before'] + LEX['reference_before'])}|"
                          r"\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
 AGE_BEFORE = re.compile(rf"\b({_alternation(LEX['age_before'])})\s*$", re.I)
+# A count of people rescued or freed (``rescue_before``): no casualty figure.
+RESCUE_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('rescue_before') or ['-'])})\s+"
+                           r"(?:(?:the|of|a|some|another|all)\s+){0,2}$", re.I)
+# A place's population (``population_before``): "a city of more than a million people".
+POPULATION_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('population_before') or ['-'])})\s+$", re.I)
+# "lost 23 members of his family" (``loss_verbs``): the people counted after it were killed.
+LOSS_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('loss_verbs') or ['-'])})\s+$", re.I)
+KIN_AFTER = re.compile(r"\s+of\s+(?:them\b|(?:my|his|her|their|our|its)\s+(?:[\w-]+\s+){0,3}?[\w-]+"
+                       r"(?=\s*[,;.)]|\s+(?:in|on|at|who|and)\b|$))", re.I)
 PROJECTION = re.compile(rf"\b({_alternation(LEX['projection_modals'])})\s+(\w+\s+){{0,2}}"
                         rf"({_alternation(LEX['projection_verbs'])})\b[^.]{{0,30}}$", re.I)
 PERIOD = re.compile(r"\b(?:over|in|during|across|within|from|of)\s+(?:the\s+)?(?:past\s+|last\s+|"
@@ -117,10 +128,14 @@ COORD = re.compile(rf"^[\s,;]*(?:{_alternation(LEX['coordinators'])}|,)?[\s,]*$"
 # The gap between two items of a list: "six in Dinguiri, two in Mene and three …".
 LIST_ITEM = re.compile(r"^\s*(?:(?:in|on|at|from|near)\s+[^,;.:—–()\d]{1,60}?)?\s*(?:,|;|,?\s*and\b|\bor\b)\s*$",
                        re.I)
-# A list opened right after a count: "…were taken to hospitals: 16 children", "killed 11 — six in".
-LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|\s[—–]|\w[—–]|\()\s*[“\"]?$")
+# A list opened right after a count: "…were taken to hospitals: 16 children", "killed 11 — six in",
+# "four officers—two from the city police".
+LIST_OPEN = re.compile(r"^[^.;\d]{0,80}?(?::|(?:^|[\s\w])[—–]|\()\s*[“\"]?$")
 # A sentence that opens on the whole its numbers belong to: "Among the victims — 121 male …".
-AMONG_HEAD = re.compile(r"^\W*among (?:the|those) (dead|victims|killed|deceased|wounded|injured)\b", re.I)
+# "The dead also included 342 …": the same.
+AMONG_HEAD = re.compile(r"^\W*(?:among (?:the|those) (dead|victims|killed|deceased|wounded|injured)\b|"
+                        r"the (dead|victims|killed|deceased|wounded|injured)\s+(?:also\s+)?includ(?:ed|es|e)\b)",
+                        re.I)
 SKIP_NP = {"DET", "ADJ", "NUM", "ADP", "PROPN", "NOUN", "PART", "CCONJ", "PUNCT", "ADV"}
 _CLAUSE_END = {";", ":", "—", "–", "(", ")"}
 
@@ -178,7 +193,7 @@ UNKNOWN_VICTIMS = re.compile(rf"\b(?:{_alternation(LEX.get('unknown_victims') or
 _PARTITIVE_OF = re.compile(
     r"^\s*(?:of (?:its|their|his|her|our|my|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
     r"|(?:\s*\(|\s*,)?\s*of (?:them|whom|the dead|the victims|those killed|the injured|the wounded)"
-    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|$))",
+    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|\s+[“\"]|$))",
     re.I)
 
 
@@ -226,6 +241,9 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
         return "displaced", rel + moved.end()
     stop = re.search(r"[;:]|\s—\s|\b\d|\b(?:and|but)\s+(?:\w+\s+){0,3}(?:said|says)\b|\band that\b", tail)
     tail = tail[: stop.start()] if stop else tail
+    subset = SUBSET_STATUS.search(tail)
+    if subset is not None and subset.group("w").lower() in STATUS_OF:
+        tail = tail[: subset.start()]  # ", many of them displaced": a subset's status, not the number's
     words = list(re.finditer(r"[A-Za-z’'-]+", tail))[: CFG["window_after"] + 3]
     low = [m.group(0).lower() for m in words]
     for i, w in enumerate(low):
@@ -274,11 +292,33 @@ def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
             if re.search(pattern, what):
                 return status, subject.start()
         return "killed", subject.start()
-    among = re.search(r"among the (dead|killed|victims|wounded|injured)\s+(were|was|are)\s*$", head, re.I)
+    among = re.search(r"among the (dead|deceased|killed|victims|wounded|injured)\s+(were|was|are)\s*$", head, re.I)
     if among:
         return ("injured" if among.group(1).lower() in ("wounded", "injured") else "killed",
                 rel - len(head) + among.start())
     return None, 0
+
+
+def _agent(sent, number_at: int, status_end: int) -> bool:
+    """The status word after a number is an active verb whose subject holds the number and
+    which has an object of its own ("dozens of its fighters had killed and wounded hundreds"):
+    the people counted did the harm."""
+    tok = next((t for t in sent if t.idx < status_end <= t.idx + len(t)), None)
+    if tok is None or tok.pos_ != "VERB" or tok.lemma_.lower() not in _HARM_LEMMAS - {"displace"} or any(
+            c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+        return False
+    if not any(c.dep_ == "nsubj" and c.left_edge.idx <= number_at <= c.right_edge.idx for c in tok.children):
+        return False
+    objects = [c for t in (tok, *(c for c in tok.children if c.dep_ == "conj")) for c in t.children
+               if c.dep_ == "dobj"]
+    return any(any(x.lower_ in VICTIM_WORDS for x in c.subtree) or find_numbers(
+        sent.doc.text[c.left_edge.idx:c.right_edge.idx + len(c.right_edge)]) for c in objects)
+
+
+# A partitive after the number with its own status word: ", many of them displaced", ", thousands
+# of whom have been displaced" (but ", most of them from the north, were killed" is the whole's).
+SUBSET_STATUS = re.compile(r",\s*(?:[\w-]+\s+){1,2}of\s+(?:them|whom)(?:\s+(?:have|has|had|been|were|was|"
+                           r"are|is|being|now|also))*\s+(?P<w>[\w-]+)", re.I)
 
 
 _SPEAKING = {"say", "tell", "describe", "recount", "recall", "explain", "testify"}
@@ -317,7 +357,10 @@ def _period(sent_text: str, sent_dates, end_date: str | None) -> tuple[str | Non
 def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: int) -> bool:
     after = sent_text[num.end:]
     before = sent_text[:num.start]
-    if TRAP_AFTER.match(after) or TRAP_NOUN_AFTER.match(after):
+    unit = TRAP_AFTER.match(after)
+    if unit is not None and _people_word_after(after):
+        unit = None  # "100 corpses" is no "corps", "12 marines" no "mar"
+    if unit is not None or TRAP_NOUN_AFTER.match(after):
         return True
     if before.endswith("[") and after.startswith("]"):
         return True  # a reference mark: "discharged.[2]"
@@ -325,13 +368,19 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
         return True
     if AGE_BEFORE.search(before):
         return True  # "aged 10-20", "over the age of 70"
+    if RESCUE_BEFORE.search(before):
+        return True  # "troops rescued four hostages": brought out of harm
+    if POPULATION_BEFORE.search(before):
+        return True  # "a camp home to 85,000 refugees": who live there
     if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
-            r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I):
-        return True
+            r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I) and not (
+            re.search(r"\bin\s*$", before) and _status_noun_after(after)):
+        return True  # (but "the strike resulted in 22 fatalities": a status noun counts)
     if PROJECTION.search(before):
         return True
-    if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier == "exact":
-        return True
+    if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier == "exact" and \
+            re.fullmatch(r"\d{4}", num.text):
+        return True  # a year ("in 2022"); "2,000 bodies" is a count
     for start, end, label, etext in ents:
         if start < abs_end and abs_start < end and label in (
                 "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
@@ -340,6 +389,22 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
                 continue  # "put the toll at 63", "Kills 70 People": the tagger's bare number is no date
             return True
     return False
+
+
+def _word_after(after: str) -> str:
+    m = re.match(r"\s*([A-Za-z’'-]+)", after)
+    return m.group(1).lower() if m else ""
+
+
+def _people_word_after(after: str) -> bool:
+    """The word right after a number is a status or victim noun, whatever unit it begins with."""
+    return _word_after(after) in STATUS_OF or _word_after(after) in VICTIM_WORDS
+
+
+def _status_noun_after(after: str) -> bool:
+    """The word right after a number is a status noun of its own ("22 fatalities", "70 deaths",
+    "633 injured")."""
+    return _word_after(after) in STATUS_OF and _word_after(after) not in WEAK_AFTER
 
 
 # A number alone (no month, weekday or unit) that the entity tagger may still call a date.
@@ -404,8 +469,10 @@ def figures_stage(work: Work) -> None:
         among_m = AMONG_HEAD.match(stext)
         among = None
         if among_m:
-            among = "injured" if among_m.group(1).lower() in ("wounded", "injured") else "killed"
+            whole = (among_m.group(1) or among_m.group(2)).lower()
+            among = "injured" if whole in ("wounded", "injured") else "killed"
         pending: list = []
+        trapped = False  # a number of this sentence was no count ("save four people, three of them")
         # (A participle on the noun does not end the clause: "Seven protesters brought to the
         # trauma centre died".)
         verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
@@ -423,7 +490,8 @@ def figures_stage(work: Work) -> None:
             if joined and _victims(np_text + joined.group(0), None) != victims:
                 victims = _victims(np_text + joined.group(0), None)  # "46 girls and women"
             head = np_tokens[-1].lower_ if np_tokens else ""
-            part = _partitive_victims(text[a1:s1])
+            # ("dozens of the dead were children": the number phrase holds the "of".)
+            part = _partitive_victims((" of" if num.text.lower().endswith(" of") else "") + text[a1:s1])
             group = _group(np_tokens, doc)
             if part is not None and victims in ("all", "unknown"):
                 victims = part  # "745 of the dead were civilians", "nine of its soldiers"
@@ -445,6 +513,9 @@ def figures_stage(work: Work) -> None:
                     r"[\w\s]{0,30}?\s(?:and|,)\s+(?:\w+\s+){0,2}", stext[prev_np_end:num.start] + " "):
                 # "50 villagers were killed and 30 injured": the same people, counted again.
                 victims = prev.victims
+            kin = KIN_AFTER.match(text, np_end, s1) if victims in ("all", "unknown") else None
+            if kin and _victims(np_text + kin.group(0), None) not in ("all", "unknown"):
+                victims = _victims(np_text + kin.group(0), None)  # "four members of his group"
             if victims == "unknown" and not UNKNOWN_VICTIMS.search(np_text):
                 victims = "all"  # "the toll rose to 26", "displacing thousands more": people
             fig_end = max(np_end, s0 + status_end, a1)
@@ -501,6 +572,7 @@ def figures_stage(work: Work) -> None:
                 continue
             a0, a1 = s0 + num.num_start, s0 + num.end
             if _is_trap(stext, num, sent_ents, a0, a1) or not text[a1:].strip():
+                trapped = True  # (a part of it that follows is no figure either)
                 continue  # (a number that ends the document is a cut-off scrape: "…, 1")
             np_tokens = _np_after(doc, a1, s1)
             np_end = np_tokens[-1].idx + len(np_tokens[-1]) if np_tokens else a1
@@ -535,6 +607,8 @@ def figures_stage(work: Work) -> None:
             if status is None:
                 status, status_end = _status_after(stext, np_end - s0, verbs)
                 rule = "after"
+                if status is not None and _agent(sent, a0, s0 + status_end):
+                    continue  # "a few dozen of its fighters had killed and wounded hundreds"
                 described = re.match(r"\s+(?:[\w-]+\s+)??([\w-]+)\b(?=\s+(?:were|was|are|have|had|who)\b)", stext[status_end:])
                 if status is not None and not np_tokens and described and \
                         described.group(1).lower() in VICTIM_WORDS:
@@ -550,6 +624,12 @@ def figures_stage(work: Work) -> None:
                     LIVES.search(stext[max(0, num.start - 30):num.start])
                     or LIVES_LOST.match(stext, np_end - s0)):  # "Over 100 lives lost"
                 status, status_end, rule = "killed", np_end - s0, "noun"
+            kin = KIN_AFTER.match(text, np_end, s1)
+            if status is None and (np_tokens or kin) and LOSS_BEFORE.search(stext, 0, num.start):
+                # "he lost 23 members of his family", "I lost three of my relatives": killed.
+                np_end = kin.end() if kin else np_end
+                status, status_end, rule = "killed", np_end - s0, "before"
+                fig_start = s0 + LOSS_BEFORE.search(stext, 0, num.start).start()
             if status is None and prev is not None and (
                     COORD.match(stext[prev_end:num.start].replace(np_text, "")) is not None
                     or LIST_ITEM.match(stext[prev_np_end:num.start])
@@ -567,7 +647,7 @@ def figures_stage(work: Work) -> None:
                 status, rule, status_end = prev.status, "coordinated", num.end
             if status is None and among is not None:
                 status, rule, status_end = among, "among", num.end
-            if status is None and prev is None and last_fig is not None and PARTITIVE.match(
+            if status is None and prev is None and not trapped and last_fig is not None and PARTITIVE.match(
                     stext[num.end:]) and _partitive_victims(stext[num.end:]) is not None and (
                     para_of(s0) - para_of(last_fig.sentence.start) <= 1):
                 # "… killing 35 people. Four of them are children": the count of the sentence
@@ -580,7 +660,7 @@ def figures_stage(work: Work) -> None:
                 continue
             if rule == "before" and status == "injured" and MIXED_BEFORE.search(stext, 0, pre_start):
                 continue  # "kills and injures dozens": one number for the dead and the hurt
-            mixed = MIXED.match(stext, status_end) if status == "killed" else None
+            mixed = MIXED.match(stext, status_end) if status in ("killed", "injured") else None
             if mixed and not find_numbers(stext[mixed.end():mixed.end() + 25]):
                 # "dozens of dead and injured": killed and injured in one number (but "killed
                 # 12 and injured 30 others" are two figures).
