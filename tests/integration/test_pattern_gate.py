@@ -16,7 +16,7 @@ PATTERNS = Path(__file__).resolve().parents[1] / "gold_patterns"
 FLOORS = {
     "figures_exact_f1": 0.975,
     "full_f1": 0.90,
-    "scope_accuracy": 0.94,
+    "scope_accuracy": 0.95,
     "trap_rate_max": 0.0,
     "quote_recall": 0.99,
     "speaker_accuracy": 0.95,
