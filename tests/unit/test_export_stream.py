@@ -34,17 +34,18 @@ def _rows(n: int):
                "sentence": {"text": "Ten people were killed on the road, officials said."}}
 
 
-def _csv_peak(tmp_path, n: int) -> int:
+def _peak(write, tmp_path, n: int) -> int:
+    """The most memory Python held while ``write`` wrote ``n`` figure rows into tmp_path/n."""
     tracemalloc.start()
     try:
-        write_csv_dir([("figures", _rows(n))], str(tmp_path / str(n)))
+        write([("figures", _rows(n))], str(tmp_path / str(n)))
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
 
 def test_csv_export_streams_rows_memory_does_not_grow_with_them(tmp_path):
-    small, large = _csv_peak(tmp_path, 2_000), _csv_peak(tmp_path, 20_000)
+    small, large = _peak(write_csv_dir, tmp_path, 2_000), _peak(write_csv_dir, tmp_path, 20_000)
     assert large < small * 1.5 + 100_000
     lines = (tmp_path / "20000" / "figures.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 20_001 and lines[0].startswith("id,doc_id,count,")
@@ -107,17 +108,11 @@ def test_streamed_parquet_of_no_rows_keeps_the_contract_columns(tmp_path):
     assert "figure_ids" in pq.read_table(tmp_path / "incidents").column_names
 
 
-def _parquet_peak(tmp_path, n: int) -> int:
-    tracemalloc.start()
-    try:
-        write_parquet_dir([("figures", _rows(n))], str(tmp_path / str(n)), batch=500)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 def test_parquet_export_streams_rows_memory_does_not_grow_with_them(tmp_path):
-    small, large = _parquet_peak(tmp_path, 2_000), _parquet_peak(tmp_path, 20_000)
+    def write(arrays, out_dir):
+        write_parquet_dir(arrays, out_dir, batch=500)
+
+    small, large = _peak(write, tmp_path, 2_000), _peak(write, tmp_path, 20_000)
     assert large < small * 1.5 + 100_000
     figures = pq.ParquetFile(tmp_path / "20000" / "figures.parquet")
     assert figures.metadata.num_rows == 20_000 and figures.num_row_groups == 40
