@@ -17,10 +17,15 @@ within linking distance of each other and each copy keeps the source's record.
    newest stored document: the next batch of news) and refreshing the kept record
    (``keep_incidents``), the two timed apart;
 2. ``export``: ``sitrep export --format json`` to a file (streamed from the kept record);
-3. ``report``: ``sitrep report`` (the newest ``--report-incidents`` incidents).
+3. ``parquet``: ``sitrep export --format parquet`` to a directory (not run unless asked);
+4. ``report``: ``sitrep report`` (the newest ``--report-incidents`` incidents).
 
-It prints one Markdown row per step and writes ``--json`` if given. Stores: a SQLite path or a
-``postgresql://`` URL (``build --out URL`` copies into an empty database).
+``--steps`` chooses among them (default ``batch,export,report``). It prints one Markdown row per
+step and writes ``--json`` if given. Stores: a SQLite path or a ``postgresql://`` URL (``build
+--out URL`` copies into an empty database; ``--first-block K --blocks N`` adds copies K+1 to N
+to a store built with K). On PostgreSQL each step also reports the CPU seconds of the server
+processes serving the database (sampled from ``/proc``: the server must run on this machine),
+which the client's CPU seconds leave out.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import re
 import resource
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,7 +47,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sitrep.store import Store  # noqa: E402
+from sitrep.store import Store, display  # noqa: E402
 
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _IDS = re.compile(r"\b([dis])_([0-9a-f]{8,})\b")
@@ -169,13 +175,14 @@ def build(args: argparse.Namespace) -> None:
                        "ON CONFLICT (key) DO NOTHING")
         total = 0
         days = dict(source.execute("SELECT doc_id, day FROM record_docs WHERE day <> ''").fetchall())
-        for k in range(args.blocks):
+        for k in range(args.first_block, args.blocks):
             # Copies go back in time (sitrep drops publication dates in the future on read).
             copier = Copier(f"b{k}", -k * step, k * (max_seq + 1), days)
             total += copy_block(source, target, copier)
-            print(f"block {k + 1}/{args.blocks}: {total:,} documents, "
+            print(f"block {k + 1}/{args.blocks}: {total:,} documents copied, "
                   f"{time.perf_counter() - t0:.0f} s", flush=True)
-    print(f"built {args.out}: {total:,} documents, {args.blocks} blocks {step} days apart, "
+    print(f"built {display(args.out)}: {total:,} documents copied, blocks {args.first_block + 1} "
+          f"to {args.blocks}, {step} days apart, "
           f"{time.perf_counter() - t0:.0f} s")
 
 
@@ -186,6 +193,56 @@ def _cpu() -> float:
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class ServerCPU:
+    """The CPU seconds PostgreSQL's server processes spend for the store's database while a step
+    runs (the client's CPU seconds leave out the work done in the server). Samples the backends
+    of the database every ``every`` seconds from ``pg_stat_activity`` and ``/proc`` (the server
+    must run on this machine), keeping each backend's last reading: a backend's last
+    ``every`` seconds before it exits are missed, so this is a lower bound. Other sessions on
+    the same database would be counted: run nothing else on it meanwhile."""
+
+    def __init__(self, url: str | None, every: float = 0.25):
+        self.url, self.every, self.ticks = url, every, {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "ServerCPU":
+        if self.url:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while True:
+                pids = [r[0] for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()")]
+                for pid in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+                if self._stop.wait(self.every):
+                    return
+
+    @property
+    def seconds(self) -> float | None:
+        return round(sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK"), 1) if self.url else None
+
+
+def _pg(target: str) -> str | None:
+    return target if target.startswith(("postgresql://", "postgres://")) else None
 
 
 def step_batch(args: argparse.Namespace) -> dict[str, Any]:
@@ -207,12 +264,14 @@ def step_batch(args: argparse.Namespace) -> dict[str, Any]:
         t1 = time.perf_counter()
         rss_store = _rss_mb()
         c1 = _cpu()
-        keep_incidents(store)
+        with ServerCPU(_pg(args.db)) as server:
+            keep_incidents(store)
         t2 = time.perf_counter()
         linked_again = getattr(store, "last_refresh", {})
         docs = store.counts()["documents"]
     return {"docs_added": n, "store_docs": docs, "store_s": round(t1 - t0, 1),
             "refresh_s": round(t2 - t1, 1), "refresh_cpu_s": round(_cpu() - c1, 1),
+            "refresh_server_cpu_s": server.seconds,
             "peak_rss_mb": round(_rss_mb()), "rss_before_refresh_mb": round(rss_store),
             "refresh": linked_again}
 
@@ -227,38 +286,56 @@ def _child(cmd: list[str]) -> dict[str, Any]:
     return {"wall_s": round(wall, 1), "stdout": proc.stdout[-2000:], "stderr": proc.stderr[-2000:]}
 
 
+STEPS = {  # step: the sitrep command timed, and the file or directory it writes
+    "export": (["export", "--format", "json"], "export.json"),
+    "parquet": (["export", "--format", "parquet"], "parquet"),
+    "report": (["report", "--incidents", "{report_incidents}"], "report.html"),
+}
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.iterdir()) if path.is_dir() else path.stat().st_size
+
+
 def measure(args: argparse.Namespace) -> None:
     py = sys.executable
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    steps = args.steps.split(",")
+    if unknown := set(steps) - {"batch", *STEPS}:
+        sys.exit(f"unknown steps: {', '.join(sorted(unknown))}")
     results: dict[str, Any] = {}
-    if args.batch:
+    if args.batch and "batch" in steps:
         r = _child([py, __file__, "_batch", "--db", args.db, "--source", args.source,
                     "--batch", str(args.batch)])
         results["batch"] = json.loads(r["stdout"].strip().splitlines()[-1])
-    for name, cmd, path in [
-            ("export", ["export", "--format", "json"], out_dir / "export.json"),
-            ("report", ["report", "--incidents", str(args.report_incidents)], out_dir / "report.html")]:
-        r = _child([py, __file__, "_timed", "--", py, "-m", "sitrep.cli", *cmd, "--db", args.db,
-                    "--out", str(path)])
+    for name in (s for s in STEPS if s in steps):
+        cmd, file = STEPS[name]
+        cmd = [c.format(report_incidents=args.report_incidents) for c in cmd]
+        path = out_dir / file
+        with ServerCPU(_pg(args.db)) as server:
+            r = _child([py, __file__, "_timed", "--", py, "-m", "sitrep.cli", *cmd, "--db",
+                        args.db, "--out", str(path)])
         results[name] = {**json.loads(r["stdout"].strip().splitlines()[-1]),
-                         "bytes": path.stat().st_size}
+                         "server_cpu_s": server.seconds, "bytes": _size(path)}
     with Store(args.db, create=False) as store:
         counts = store.counts()
         counts["incidents"] = len(store.kept_incidents())
     results["store"] = counts
     print(json.dumps(results, indent=1))
     b = results.get("batch")
-    print("\n| documents | step | wall s | CPU s | peak RSS MB |\n|---:|---|---:|---:|---:|")
+    print("\n| documents | step | wall s | CPU s | server CPU s | peak RSS MB |\n"
+          "|---:|---|---:|---:|---:|---:|")
     if b:
         print(f"| {b['store_docs']:,} | store {b['docs_added']:,} more (copied, no pipeline) | "
-              f"{b['store_s']} | | |")
+              f"{b['store_s']} | | | |")
         print(f"| {b['store_docs']:,} | refresh the kept record | {b['refresh_s']} | "
-              f"{b.get('refresh_cpu_s', '')} | {b['peak_rss_mb']:,} |")
-    for name in ("export", "report"):
+              f"{b.get('refresh_cpu_s', '')} | {b.get('refresh_server_cpu_s') or ''} | "
+              f"{b['peak_rss_mb']:,} |")
+    for name in (s for s in STEPS if s in results):
         r = results[name]
         print(f"| {counts['documents']:,} | {name} ({r['bytes'] / 1e6:,.0f} MB) | {r['wall_s']} | "
-              f"{r.get('cpu_s', '')} | {r['peak_rss_mb']:,} |")
+              f"{r.get('cpu_s', '')} | {r['server_cpu_s'] or ''} | {r['peak_rss_mb']:,} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 
@@ -288,6 +365,8 @@ def main(argv: list[str] | None = None) -> None:
     b.add_argument("--out", required=True)
     b.add_argument("--blocks", type=int, default=20)
     b.add_argument("--gap-days", type=int, default=40)
+    b.add_argument("--first-block", type=int, default=0,
+                   help="the index of the first copy: add copies to a store built with this many")
     for name in ("measure", "_batch"):
         m = sub.add_parser(name)
         m.add_argument("--db", required=True)
@@ -296,6 +375,8 @@ def main(argv: list[str] | None = None) -> None:
         m.add_argument("--report-incidents", type=int, default=50)
         m.add_argument("--out", default=str(ROOT / "bench" / "out" / "scale"))
         m.add_argument("--json")
+        m.add_argument("--steps", default="batch,export,report",
+                       help="comma-separated: batch, export (JSON), parquet, report")
     args = ap.parse_args(argv)
     if args.cmd == "build":
         build(args)

@@ -321,30 +321,18 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
                                         "ucdp ('-' = stdout); directory for csv and parquet."),
            db: Optional[str] = DbOption) -> None:
     """Export the stored record following the SPEC contract."""
-    from .export import write_csv_dir, write_json
-    from .formats import EVENT_FORMATS, write_geojson, write_parquet_dir, write_rows_csv
+    from .formats import EVENT_FORMATS, write_geojson, write_rows_csv
 
     if fmt not in FORMATS:
         say(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
         raise typer.Exit(2)
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", "parquet"):
         _export_streamed(db, out_path, fmt)
         return
     data = open_store_data(db)
     try:
-        if fmt in ("csv", "parquet"):
-            target = f"sitrep-{fmt}" if out_path == "-" else out_path
-            writer = write_csv_dir if fmt == "csv" else write_parquet_dir
-            with atomic_dir(target) as tmp:
-                names = [os.path.basename(p) for p in writer(data, tmp)]
-            for name in names:
-                say(f"wrote {os.path.join(target, name)}")
-            return
-
         def write(fh) -> None:
-            if fmt == "json":
-                write_json(data, fh)
-            elif fmt == "geojson":
+            if fmt == "geojson":
                 write_geojson(data, fh)
             else:
                 rows, columns = EVENT_FORMATS[fmt]
@@ -362,17 +350,19 @@ def export(fmt: str = typer.Option("json", "--format", "-f", help="json, csv, ge
 
 
 def _export_streamed(db: Optional[str], out_path: str, fmt: str) -> None:
-    """The JSON or CSV export written row by row from the kept record: memory does not grow
-    with the store (the same bytes as writing it from memory)."""
+    """The JSON, CSV or Parquet export written row by row from the kept record: memory does
+    not grow with the store (the same contents as writing it from memory)."""
     from .export import stream_arrays, write_csv_dir, write_json_stream
+    from .formats import write_parquet_dir
 
     with open_store(db or default_db(), must_exist=True) as store:
         _warn_unlinked(store)
         try:
-            if fmt == "csv":
-                target = "sitrep-csv" if out_path == "-" else out_path
+            if fmt in ("csv", "parquet"):
+                target = f"sitrep-{fmt}" if out_path == "-" else out_path
+                writer = write_csv_dir if fmt == "csv" else write_parquet_dir
                 with atomic_dir(target) as tmp:
-                    names = [os.path.basename(p) for p in write_csv_dir(stream_arrays(store), tmp)]
+                    names = [os.path.basename(p) for p in writer(stream_arrays(store), tmp)]
                 for name in names:
                     say(f"wrote {os.path.join(target, name)}")
             elif out_path == "-":

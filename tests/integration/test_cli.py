@@ -375,6 +375,26 @@ def test_demo_corpus_size(demo):
         assert texts[f["doc_id"]][f["span"]["start"]:f["span"]["end"]] == f["span"]["text"]
 
 
+def test_demo_parquet_export_is_each_array_converted_whole(demo, tmp_path):
+    """The streamed Parquet export, one row group of 5,000 rows or of 7, has the schema and the
+    rows of each array of the record converted at once (the export before it streamed)."""
+    from sitrep.export import ARRAYS, collect, stream_arrays
+    from sitrep.formats import write_parquet_dir
+    from sitrep.store import Store
+    from tests.unit.test_export_stream import assert_parquet_is_the_whole_table
+
+    db = demo["out"] / "sitrep.db"
+    result = invoke("export", "--format", "parquet", "--db", str(db), "--out", str(tmp_path / "cli"))
+    assert result.exit_code == 0, result.output
+    with Store(str(db), create=False) as store:
+        data = collect(store)
+        write_parquet_dir(stream_arrays(store), str(tmp_path / "small"), batch=7)
+    assert len(data["figures"]) > 7 * 20
+    for name in ARRAYS:
+        for out in ("cli", "small"):
+            assert_parquet_is_the_whole_table(data[name], name, tmp_path / out / f"{name}.parquet")
+
+
 def test_demo_twice_changes_nothing(demo):
     before = json.loads((demo["out"] / "sitrep.json").read_text(encoding="utf-8"))
     result = invoke("demo", "--out", str(demo["out"]))
