@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from ..config import CONFIG
 from ..records import DateMention, Span
 from ..registry import stage
 from ..work import Work
@@ -41,6 +42,18 @@ def _dateparse(text: str, base_iso: str | None) -> str | None:
     return parsed.date().isoformat() if parsed else None
 
 
+def _coming_day(past: date, base: date) -> str:
+    """A day and month with no year read as last year's ("9 July" in a report of 8 July) is the
+    coming one when that lies at most ``[dates] future_days`` after the report (a day of
+    mourning, a funeral, a deadline announced)."""
+    try:
+        coming = past.replace(year=past.year + 1)
+    except ValueError:  # 29 February
+        return past.isoformat()
+    ahead = (coming - base).days
+    return coming.isoformat() if 0 < ahead <= CONFIG["dates"]["future_days"] else past.isoformat()
+
+
 def resolve(text: str, base: str | None) -> tuple[str | None, str]:
     """(ISO date or None, method) for one DATE span."""
     t = text.strip().lower()
@@ -60,6 +73,8 @@ def resolve(text: str, base: str | None) -> tuple[str | None, str]:
         if not re.search(r"\b\d{4}\b", t) and not base:
             return None, "unresolved"
         resolved = _dateparse(text, base)
+        if resolved and base and not re.search(r"\b\d{4}\b", t):
+            resolved = _coming_day(date.fromisoformat(resolved), date.fromisoformat(base))
         return resolved, "explicit" if resolved else "unresolved"
     return None, "unresolved"
 
