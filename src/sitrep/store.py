@@ -21,7 +21,7 @@ import re
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import pathname2url
 
@@ -96,6 +96,9 @@ CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(doc_id);
 # a newer version is refused, so an older sitrep never writes into a store it does not understand.
 SCHEMA_VERSION = 2
 META_SCHEMA = "CREATE TABLE IF NOT EXISTS sitrep_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+# What the kept record adds to a figure or quote: its table and the key naming the row.
+LINKED_EXTRA = {"figures": ("record_figures", "figure_id"), "quotes": ("record_quotes", "quote_id")}
 
 # Tables read back in insertion order (the order documents were ingested in).
 ORDERED = ("documents", "figures", "quotes", "posts")
@@ -178,6 +181,7 @@ class _Backend:
 
     order = "rowid"  # the column that keeps insertion order
     seq = ""  # the schema text that adds it, where the backend has no rowid
+    no_limit = "-1"  # LIMIT with this is no limit (an OFFSET needs a LIMIT in SQLite)
     conn: Any
 
     def sql(self, statement: str) -> str:
@@ -236,6 +240,7 @@ class _SQLite(_Backend):
 class _Postgres(_Backend):
     order = "seq"
     seq = ", seq BIGSERIAL"
+    no_limit = "ALL"
 
     def __init__(self, url: str):
         import psycopg
@@ -780,8 +785,7 @@ class Store:
                     key: str = "doc_id") -> Iterator[dict[str, Any]]:
         """Figures or quotes in insertion order with what the kept record adds to each (its
         incident, claim, statement...): the rows the export gives."""
-        extra_table, extra_key = {"figures": ("record_figures", "figure_id"),
-                                  "quotes": ("record_quotes", "quote_id")}[table]
+        extra_table, extra_key = LINKED_EXTRA[table]
         if ids is not None:
             rows = list(self._rows_of(table, key, ids))
             extras: dict[str, Any] = {}
@@ -799,6 +803,51 @@ class Store:
             row = self._decode(table, data)
             if row is not None:
                 yield {**row, **json.loads(extra)} if extra else row
+
+    # The columns ``linked_page`` filters on, per table: filter name -> column.
+    PAGE_COLUMNS = {"figures": {"incident": "x.incident_id", "status": "t.status",
+                                "victims": "t.victims"},
+                    "quotes": {}}
+
+    def linked_page(self, table: str, equal: dict[str, str], offset: int = 0,
+                    limit: int | None = None,
+                    keep: Callable[[dict[str, Any], str | None], bool] | None = None
+                    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of ``linked_rows(table)`` and how many rows match, read from the kept record
+        in SQL: the rows whose columns equal ``equal`` (names in ``PAGE_COLUMNS``), in insertion
+        order, ``limit`` of them (all when None) from ``offset`` on. ``keep`` (row, outlet of its
+        document) filters further on what no column holds: the matching rows are then read one at
+        a time and only the page is held, so memory stays that of one page either way."""
+        extra_table, extra_key = LINKED_EXTRA[table]
+        columns = self.PAGE_COLUMNS[table]
+        where = " AND ".join(f"{columns[name]} = ?" for name in equal)
+        params = list(equal.values())
+        body = (f"FROM {table} t LEFT JOIN {extra_table} x ON x.{extra_key} = t.id"
+                + (" LEFT JOIN documents d ON d.id = t.doc_id" if keep else "")
+                + (f" WHERE {where}" if where else ""))
+        select = (f"SELECT t.data, x.data{', d.outlet' if keep else ''} {body} "
+                  f"ORDER BY t.{self._db.order}")
+
+        def row_of(data: Any, extra: Any) -> dict[str, Any] | None:
+            row = self._decode(table, data)
+            return None if row is None else {**row, **json.loads(extra)} if extra else row
+
+        if keep is None:
+            total = self.execute(f"SELECT COUNT(*) {body}", params).fetchone()[0]
+            select += f" LIMIT {self._db.no_limit if limit is None else int(limit)} OFFSET ?"
+            params.append(offset)
+            rows = (row_of(data, extra) for data, extra in self.execute(select, params).fetchall())
+            return [r for r in rows if r is not None], total
+        page: list[dict[str, Any]] = []
+        total = 0
+        for data, extra, outlet in self._db.stream(select, params):
+            row = row_of(data, extra)
+            if row is None or not keep(row, outlet):
+                continue
+            if total >= offset and (limit is None or len(page) < limit):
+                page.append(row)
+            total += 1
+        return page, total
 
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))

@@ -157,10 +157,8 @@ def _has(text: str | None, needle: str) -> bool:
 
 
 def filter_figures(rec: Record, *, incident: str | None = None, status: str | None = None,
-                   victims: str | None = None, source: str | None = None,
-                   outlet: str | None = None, date_from: str | None = None,
-                   date_to: str | None = None, q: str | None = None,
-                   place: str | None = None) -> list[dict[str, Any]]:
+                   victims: str | None = None, place: str | None = None,
+                   **rest: str | None) -> list[dict[str, Any]]:
     """Figures matching every given filter. ``source``, ``outlet`` and ``q`` match
     case-insensitive substrings (source also its id); dates compare ``reported_on``; ``place``
     is a place id."""
@@ -168,44 +166,49 @@ def filter_figures(rec: Record, *, incident: str | None = None, status: str | No
     if incident:
         inc = next((i for i in rec.incidents if i["id"] == incident), None)
         wanted = set(inc.get("figure_ids") or []) if inc else set()
-    out = []
-    for f in rec.figures:
-        if wanted is not None and f["id"] not in wanted:
-            continue
-        if status and f.get("status") != status:
-            continue
-        if victims and f.get("victims") != victims:
-            continue
-        if place and place not in (f.get("place_ids") or []):
-            continue
-        if source and not (_has(f.get("source"), source) or f.get("source_id") == source):
-            continue
-        if outlet and not _has(rec.outlet(f["doc_id"]), outlet):
-            continue
-        day = f.get("reported_on")
-        if date_from and (not day or day < date_from):
-            continue
-        if date_to and (not day or day > date_to):
-            continue
-        if q and not (_has((f.get("span") or {}).get("text"), q)
-                      or _has((f.get("sentence") or {}).get("text"), q)):
-            continue
-        out.append(f)
-    return out
+    return [f for f in rec.figures
+            if (wanted is None or f["id"] in wanted)
+            and (not status or f.get("status") == status)
+            and (not victims or f.get("victims") == victims)
+            and figure_matches(f, rec.outlet(f["doc_id"]), place=place, **rest)]
+
+
+def figure_matches(f: dict[str, Any], outlet_of_doc: str | None, *, place: str | None = None,
+                   source: str | None = None, outlet: str | None = None,
+                   date_from: str | None = None, date_to: str | None = None,
+                   q: str | None = None) -> bool:
+    """The figure filters no store column holds (``filter_figures``; the app's store pages
+    apply them to rows as they are read). ``outlet_of_doc`` is the outlet of the figure's
+    document."""
+    if place and place not in (f.get("place_ids") or []):
+        return False
+    if source and not (_has(f.get("source"), source) or f.get("source_id") == source):
+        return False
+    if outlet and not _has(outlet_of_doc, outlet):
+        return False
+    day = f.get("reported_on")
+    if date_from and (not day or day < date_from):
+        return False
+    if date_to and (not day or day > date_to):
+        return False
+    return not q or (_has((f.get("span") or {}).get("text"), q)
+                     or _has((f.get("sentence") or {}).get("text"), q))
 
 
 def filter_quotes(rec: Record, *, speaker: str | None = None, q: str | None = None,
                   doc_id: str | None = None) -> list[dict[str, Any]]:
-    out = []
-    for quote in rec.quotes:
-        if speaker and not (_has(quote.get("speaker"), speaker) or quote.get("speaker_id") == speaker):
-            continue
-        if q and not _has(quote.get("text"), q):
-            continue
-        if doc_id and quote["doc_id"] != doc_id:
-            continue
-        out.append(quote)
-    return out
+    return [quote for quote in rec.quotes
+            if quote_matches(quote, speaker=speaker, q=q)
+            and (not doc_id or quote["doc_id"] == doc_id)]
+
+
+def quote_matches(quote: dict[str, Any], *, speaker: str | None = None,
+                  q: str | None = None) -> bool:
+    """``speaker`` a case-insensitive substring of the speaker, or its id; ``q`` one of the
+    quote's text."""
+    if speaker and not (_has(quote.get("speaker"), speaker) or quote.get("speaker_id") == speaker):
+        return False
+    return not q or _has(quote.get("text"), q)
 
 
 def filter_tallies(rec: Record, *, incident: str | None = None, status: str | None = None,

@@ -2,7 +2,8 @@
 
 The app reads the kept record through ``export.collect`` (no linking: ingest keeps the record),
 once per change to the store, so it shows exactly what ``sitrep export`` writes, and a batch
-being ingested shows once its run has kept the record.
+being ingested shows once its run has kept the record. The figure and quote lists page that
+record in SQL instead (``Store.linked_page``), so they never hold a whole table.
 The HTML pages and the API share the filters in ``view``; the HTML escapes all scraped text
 and its Content-Security-Policy allows only this package's own script.
 """
@@ -14,8 +15,9 @@ import gc
 import json
 import threading
 import time
+from contextlib import contextmanager
 from datetime import date
-from typing import Any, Callable, Literal, Optional
+from typing import Any, Callable, Iterator, Literal, Optional
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request, Response
@@ -27,8 +29,9 @@ from .export import collect
 from .store import Store, StoreError, display
 from .store import exists as store_exists
 from .templating import app_link, csp, render
-from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans, filter_figures,
-                   filter_quotes, filter_tallies, incident_views, overview_map, quote_rows)
+from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans,
+                   figure_matches, filter_figures, filter_quotes, filter_tallies, incident_views,
+                   overview_map, quote_matches, quote_rows)
 
 Status = Literal["killed", "injured", "missing", "detained", "displaced", "kidnapped"]
 Victims = Literal["all", "civilians", "security_forces", "combatants", "children", "women",
@@ -110,29 +113,35 @@ def create_app(db_path: str | None = None,
     held: dict[str, Any] = {"generation": None, "record": None}
     lock = threading.Lock()
 
-    def record() -> Record:
-        if load is not None:
-            return Record(load())
+    @contextmanager
+    def reading() -> Iterator[Store]:
+        """The store opened to read; 503 when it is missing or cannot be read."""
         if not store_exists(db_path):
             raise HTTPException(503, f"{display(db_path)}: no such database")
         try:
             with Store(db_path, create=False) as store:
-                generation = store.generation()
-                if generation == held["generation"]:
-                    return held["record"]
-                with lock:
-                    if generation != held["generation"]:
-                        held["record"], held["generation"] = None, None
-                        rec = Record(collect(store))
-                        # The record is read-only from here on: moved out of the collector's
-                        # reach, so a full collection does not walk every row at each request
-                        # (on a 5,000-document store that walk was the slowest 1% of answers).
-                        gc.collect()
-                        gc.freeze()
-                        held["record"], held["generation"] = rec, generation
-                    return held["record"]
+                yield store
         except StoreError as exc:
             raise HTTPException(503, str(exc)) from None
+
+    def record() -> Record:
+        if load is not None:
+            return Record(load())
+        with reading() as store:
+            generation = store.generation()
+            if generation == held["generation"]:
+                return held["record"]
+            with lock:
+                if generation != held["generation"]:
+                    held["record"], held["generation"] = None, None
+                    rec = Record(collect(store))
+                    # The record is read-only from here on: moved out of the collector's
+                    # reach, so a full collection does not walk every row at each request
+                    # (on a 5,000-document store that walk was the slowest 1% of answers).
+                    gc.collect()
+                    gc.freeze()
+                    held["record"], held["generation"] = rec, generation
+                return held["record"]
 
     # A JSON answer depends only on the record and the request's path and query, so within one
     # generation of the store it is computed once and served again from here (bounded).
@@ -197,6 +206,20 @@ def create_app(db_path: str | None = None,
                                    separators=(",", ":")).encode("utf-8"),
                         media_type="application/json", headers=headers)
 
+    def store_page(table: str, equal: dict[str, str], offset: int, limit: int | None,
+                   keep: Callable[[dict[str, Any], str | None], bool] | None
+                   ) -> tuple[list[dict[str, Any]], int] | None:
+        """A page of the store's kept figures or quotes and how many match, paged in SQL
+        (``Store.linked_page``) rather than in the record held in memory; None when there is no
+        kept record to page (a record given by ``load``, a store written before records were
+        kept), and the held record answers."""
+        if load is not None:
+            return None
+        with reading() as store:
+            if not store.record_kept():
+                return None
+            return store.linked_page(table, equal, offset, limit, keep)
+
     @app.get("/api/incidents", summary="Incidents linked across documents")
     def api_incidents(limit: int = Query(api_limit, ge=1),
                       offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
@@ -222,8 +245,15 @@ def create_app(db_path: str | None = None,
                     place: Optional[str] = Query(None, description="a place id"),
                     limit: Optional[int] = Query(None, ge=1), offset: int = Query(0, ge=0)
                     ) -> list[dict[str, Any]]:
-        found = filter_figures(record(), **figure_filters(incident, status, victims, source, outlet,
-                                                          date_from, date_to, q, place))
+        f = figure_filters(incident, status, victims, source, outlet, date_from, date_to, q, place)
+        equal = {k: f.pop(k) for k in ("incident", "status", "victims") if f[k]}
+        rest = {k: v for k, v in f.items() if v}
+        kept = store_page("figures", equal, offset, limit,
+                          (lambda row, outlet_of_doc: figure_matches(row, outlet_of_doc, **rest))
+                          if rest else None)
+        if kept is not None:
+            return answer(*kept)
+        found = filter_figures(record(), **equal, **rest)
         return answer(found[offset:offset + limit if limit else None], len(found))
 
     @app.get("/api/quotes", summary="Quotes with speakers, filtered")
@@ -231,6 +261,11 @@ def create_app(db_path: str | None = None,
                    q: Optional[str] = Query(None, description="words in the quote"),
                    limit: Optional[int] = Query(None, ge=1), offset: int = Query(0, ge=0)
                    ) -> list[dict[str, Any]]:
+        kept = store_page("quotes", {}, offset, limit,
+                          (lambda row, _: quote_matches(row, speaker=speaker, q=q))
+                          if speaker or q else None)
+        if kept is not None:
+            return answer(*kept)
         found = filter_quotes(record(), speaker=speaker, q=q)
         return answer(found[offset:offset + limit if limit else None], len(found))
 
