@@ -176,6 +176,18 @@ def _plain_json(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
+def page_of(rows: Iterable[Any], offset: int, limit: int | None) -> tuple[list[Any], int]:
+    """``rows[offset:offset + limit]`` (to the end when ``limit`` is None) and how many rows
+    there are, holding only that page of rows read one at a time."""
+    page: list[Any] = []
+    total = 0
+    for row in rows:
+        if total >= offset and (limit is None or len(page) < limit):
+            page.append(row)
+        total += 1
+    return page, total
+
+
 class _Backend:
     """What differs between backends; the SQL itself is written once, with ``?`` markers."""
 
@@ -838,16 +850,36 @@ class Store:
             params.append(offset)
             rows = (row_of(data, extra) for data, extra in self.execute(select, params).fetchall())
             return [r for r in rows if r is not None], total
-        page: list[dict[str, Any]] = []
-        total = 0
-        for data, extra, outlet in self._db.stream(select, params):
-            row = row_of(data, extra)
-            if row is None or not keep(row, outlet):
-                continue
-            if total >= offset and (limit is None or len(page) < limit):
-                page.append(row)
-            total += 1
-        return page, total
+        return page_of((row for data, extra, outlet in self._db.stream(select, params)
+                        if (row := row_of(data, extra)) is not None and keep(row, outlet)),
+                       offset, limit)
+
+    def kept_incident_ids(self) -> list[str]:
+        """The kept incidents' ids in export order (``kept_incidents``), without their rows."""
+        return [iid for _, iid in sorted(self.execute("SELECT start_key, id FROM record_incidents"))]
+
+    def kept_incident_page(self, offset: int = 0, limit: int | None = None
+                           ) -> tuple[list[dict[str, Any]], int]:
+        """``kept_incidents()[offset:offset + limit]`` and how many there are, reading only
+        the page's rows."""
+        ids = self.kept_incident_ids()
+        chosen = ids[offset:None if limit is None else offset + limit]
+        rows: dict[str, Any] = {}
+        for chunk, marks in _id_chunks(chosen):
+            rows.update(self.execute(f"SELECT id, data FROM record_incidents WHERE id IN ({marks})",
+                                     chunk).fetchall())
+        return [json.loads(rows[i]) for i in chosen], len(ids)
+
+    def kept_tally_page(self, incident: str | None, offset: int = 0, limit: int | None = None,
+                        keep: Callable[[dict[str, Any]], bool] | None = None
+                        ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the kept tallies in export order (of ``incident`` only when given) that
+        ``keep`` accepts, and how many it accepts; read an incident's tallies at a time."""
+        ids = self.kept_incident_ids()
+        if incident is not None:
+            ids = [incident] if incident in set(ids) else []
+        return page_of((t for t in self.kept_tallies(ids) if keep is None or keep(t)),
+                       offset, limit)
 
     def problems(self) -> list[dict[str, str]]:
         rows = sorted(self.execute("SELECT seen_at, path, message FROM problems"))

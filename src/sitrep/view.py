@@ -215,8 +215,12 @@ def filter_tallies(rec: Record, *, incident: str | None = None, status: str | No
                    victims: str | None = None) -> list[dict[str, Any]]:
     return [t for t in rec.tallies
             if (not incident or t.get("incident_id") == incident)
-            and (not status or t.get("status") == status)
-            and (not victims or t.get("victims") == victims)]
+            and tally_matches(t, status=status, victims=victims)]
+
+
+def tally_matches(t: dict[str, Any], *, status: str | None = None,
+                  victims: str | None = None) -> bool:
+    return (not status or t.get("status") == status) and (not victims or t.get("victims") == victims)
 
 
 def choices(rec: Record) -> dict[str, list[str]]:

@@ -2,8 +2,9 @@
 
 The app reads the kept record through ``export.collect`` (no linking: ingest keeps the record),
 once per change to the store, so it shows exactly what ``sitrep export`` writes, and a batch
-being ingested shows once its run has kept the record. The figure and quote lists page that
-record in SQL instead (``Store.linked_page``), so they never hold a whole table.
+being ingested shows once its run has kept the record. The JSON lists (incidents, tallies,
+figures, quotes) page that record in the store instead (``Store.linked_page`` and the like), so
+they never hold a whole table.
 The HTML pages and the API share the filters in ``view``; the HTML escapes all scraped text
 and its Content-Security-Policy allows only this package's own script.
 """
@@ -31,7 +32,7 @@ from .store import exists as store_exists
 from .templating import app_link, csp, render
 from .view import (Record, choices, claim_rows, country_maps, doc_view, document_spans,
                    figure_matches, filter_figures, filter_quotes, filter_tallies, incident_views,
-                   overview_map, quote_matches, quote_rows)
+                   overview_map, quote_matches, quote_rows, tally_matches)
 
 Status = Literal["killed", "injured", "missing", "detained", "displaced", "kidnapped"]
 Victims = Literal["all", "civilians", "security_forces", "combatants", "children", "women",
@@ -206,23 +207,23 @@ def create_app(db_path: str | None = None,
                                    separators=(",", ":")).encode("utf-8"),
                         media_type="application/json", headers=headers)
 
-    def store_page(table: str, equal: dict[str, str], offset: int, limit: int | None,
-                   keep: Callable[[dict[str, Any], str | None], bool] | None
+    def store_page(read: Callable[[Store], tuple[list[dict[str, Any]], int]]
                    ) -> tuple[list[dict[str, Any]], int] | None:
-        """A page of the store's kept figures or quotes and how many match, paged in SQL
-        (``Store.linked_page``) rather than in the record held in memory; None when there is no
-        kept record to page (a record given by ``load``, a store written before records were
-        kept), and the held record answers."""
+        """A page of a list and how many it holds, as ``read`` pages the store's kept record in
+        SQL (``Store.linked_page`` and the like) rather than the record held in memory; None when
+        there is no kept record to page (a record given by ``load``, a store written before
+        records were kept), and the held record answers."""
         if load is not None:
             return None
         with reading() as store:
-            if not store.record_kept():
-                return None
-            return store.linked_page(table, equal, offset, limit, keep)
+            return read(store) if store.record_kept() else None
 
     @app.get("/api/incidents", summary="Incidents linked across documents")
     def api_incidents(limit: int = Query(api_limit, ge=1),
                       offset: int = Query(0, ge=0)) -> list[dict[str, Any]]:
+        kept = store_page(lambda store: store.kept_incident_page(offset, limit))
+        if kept is not None:
+            return answer(*kept)
         found = record().incidents
         return answer(found[offset:offset + limit], len(found))
 
@@ -231,6 +232,12 @@ def create_app(db_path: str | None = None,
                     status: Optional[Status] = None, victims: Optional[Victims] = None,
                     limit: int = Query(api_limit, ge=1), offset: int = Query(0, ge=0)
                     ) -> list[dict[str, Any]]:
+        kept = store_page(lambda store: store.kept_tally_page(
+            incident or None, offset, limit,
+            (lambda t: tally_matches(t, status=status, victims=victims))
+            if status or victims else None))
+        if kept is not None:
+            return answer(*kept)
         found = filter_tallies(record(), incident=incident, status=status, victims=victims)
         return answer(found[offset:offset + limit], len(found))
 
@@ -248,9 +255,10 @@ def create_app(db_path: str | None = None,
         f = figure_filters(incident, status, victims, source, outlet, date_from, date_to, q, place)
         equal = {k: f.pop(k) for k in ("incident", "status", "victims") if f[k]}
         rest = {k: v for k, v in f.items() if v}
-        kept = store_page("figures", equal, offset, limit,
-                          (lambda row, outlet_of_doc: figure_matches(row, outlet_of_doc, **rest))
-                          if rest else None)
+        kept = store_page(lambda store: store.linked_page(
+            "figures", equal, offset, limit,
+            (lambda row, outlet_of_doc: figure_matches(row, outlet_of_doc, **rest))
+            if rest else None))
         if kept is not None:
             return answer(*kept)
         found = filter_figures(record(), **equal, **rest)
@@ -261,9 +269,9 @@ def create_app(db_path: str | None = None,
                    q: Optional[str] = Query(None, description="words in the quote"),
                    limit: Optional[int] = Query(None, ge=1), offset: int = Query(0, ge=0)
                    ) -> list[dict[str, Any]]:
-        kept = store_page("quotes", {}, offset, limit,
-                          (lambda row, _: quote_matches(row, speaker=speaker, q=q))
-                          if speaker or q else None)
+        kept = store_page(lambda store: store.linked_page(
+            "quotes", {}, offset, limit,
+            (lambda row, _: quote_matches(row, speaker=speaker, q=q)) if speaker or q else None))
         if kept is not None:
             return answer(*kept)
         found = filter_quotes(record(), speaker=speaker, q=q)
