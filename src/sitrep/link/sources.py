@@ -163,6 +163,17 @@ def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dic
             target[key] = orgs.pop()
 
 
+@lru_cache(maxsize=1)
+def _role_words() -> re.Pattern[str]:
+    """The roles people speak for a body in (data/sources_roles.yaml ``roles``), a space or a
+    hyphen between their words ("director general", "Director-General")."""
+    from ..extract.attribution import _ROLES_DATA
+
+    return re.compile(r"\b(?:%s)\b" % "|".join(
+        re.escape(r).replace(r"\ ", r"[\s-]+") for r in sorted(
+            _ROLES_DATA.get("roles") or [], key=len, reverse=True)), re.I)
+
+
 def _join_role_holders(figs: list[Row], links: dict[str, FigureLink], names: dict[str, str],
                        target: dict[str, str], entities: dict[str, Row]) -> None:
     """A person a report introduces as an organisation's role-holder ("World Health Organization
@@ -170,16 +181,12 @@ def _join_role_holders(figs: list[Row], links: dict[str, FigureLink], names: dic
     Kessa Hospital") is that organisation's voice in every report of the incident: the role
     (data/sources_roles.yaml ``roles``) and exactly one of the incident's organisations, by its
     name or its head word, next to the person's name in a figure's sentence."""
-    from ..extract.attribution import _ROLES_DATA
-
     kinds = {k: (entities.get(k) or {}).get("type") for k in _named(names, target)}
     people = [k for k in _person_keys(names, target) if kinds[k] in (None, "person")]
     orgs = [k for k, t in kinds.items() if t and t not in ("person", "media")]
     if not people or not orgs:
         return
-    roles = re.compile(r"\b(?:%s)\b" % "|".join(
-        re.escape(r).replace(r"\ ", r"[\s-]+") for r in sorted(
-            _ROLES_DATA.get("roles") or [], key=len, reverse=True)), re.I)
+    roles = _role_words()
     heads: dict[str, set[str]] = {}
     for k in orgs:
         words = names[k].split()
