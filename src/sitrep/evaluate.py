@@ -369,10 +369,25 @@ def evaluate_realset(split: str = "dev", incidents: bool = True) -> Scores:
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     args = [a for a in argv if a != "-v"]
-    if args and args[0] == "realset":
-        split = args[args.index("--split") + 1] if "--split" in args else "dev"
+    usage = ("usage: python -m sitrep.evaluate GOLD CORPUS [-v]\n"
+             "       python -m sitrep.evaluate realset [--split dev|heldout|all] [-v]")
+    if not args or args[0] in {"-h", "--help"}:
+        print(usage, file=sys.stderr if not args else sys.stdout)
+        return 2 if not args else 0
+    if args[0] == "realset":
+        split = args[args.index("--split") + 1] if "--split" in args[:-1] else "dev"
+        if split not in {"dev", "heldout", "all"}:
+            print(f"evaluate: split {split!r} is not one of dev, heldout, all", file=sys.stderr)
+            return 2
         result = evaluate_realset(split)
+    elif len(args) != 2:
+        print(usage, file=sys.stderr)
+        return 2
     else:
+        for path in args:
+            if not Path(path).exists():
+                print(f"evaluate: {path}: no such file or folder", file=sys.stderr)
+                return 2
         result = evaluate(args[0], args[1], incidents=True)
     print(json.dumps({**result.as_dict(), "incidents": result.incidents}, indent=1))
     if result.missing_documents:

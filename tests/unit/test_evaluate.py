@@ -49,3 +49,16 @@ def test_word_traps_count_and_removed_traps_leave_the_denominator():
             "span": {"text": "Several"}, "sentence": {"text": "Several called for calm."}}
     s = score(gold, {"documents": [_doc(text)], "figures": [pred], "quotes": []})
     assert (s.traps, s.trap_hits) == (2, 1)
+
+
+def test_command_line_without_arguments_prints_usage_not_a_traceback(capsys, tmp_path):
+    from sitrep.evaluate import main
+
+    assert main([]) == 2
+    assert "usage: python -m sitrep.evaluate GOLD CORPUS" in capsys.readouterr().err
+    assert main(["--help"]) == 0
+    assert "realset [--split" in capsys.readouterr().out
+    assert main([str(tmp_path / "nowhere.yaml"), str(tmp_path)]) == 2
+    assert "nowhere.yaml: no such file or folder" in capsys.readouterr().err
+    assert main(["realset", "--split", "test"]) == 2
+    assert "split 'test' is not one of dev, heldout, all" in capsys.readouterr().err
