@@ -14,7 +14,8 @@ matches a prediction whose text starts with the gold's first words.
 
 Names (source, speaker, group) are scored twice. **Strict**: the same name after the alias
 dictionary maps each surface form to its canonical name and articles, case and punctuation are
-set aside: "SOHR" is "the Syrian Observatory for Human Rights", but "medical source in Jableh" is
+set aside, and so are word order and a possessive or "of" tying a place to a body ("Kerman's
+emergency services" is "Kerman emergency services"): "SOHR" is "the Syrian Observatory for Human Rights", but "medical source in Jableh" is
 not "medical source in Baniyas", "Israel" is not "Israel Katz" and "man" is not "woman in
 Baniyas"; a country speaking is its government ("Israel said" = "Government of Israel"). **Lenient** (the older scorer, kept for comparison): one name inside the other, or two
 shared words. Floors are pinned on the strict numbers.
@@ -78,8 +79,13 @@ def same_name(a: str | None, b: str | None) -> bool:
 
 
 def name_key(name: str | None) -> tuple[str, ...]:
-    """What ``same_name`` compares: the canonical words of a name without articles."""
-    return tuple(w for w in _state(_norm(_canonical(name)).split()) if w not in _ARTICLES)
+    """What ``same_name`` compares: the canonical words of a name without articles, in any
+    order, a possessive or "of" tying a place to a body set aside: "Kerman's emergency services"
+    is "Kerman emergency services", "the acting mayor of Chernihiv" is "Chernihiv's acting
+    mayor" (the text's own forms of one body); every word must still agree."""
+    words = _state(_norm(_canonical(name)).split())
+    return tuple(sorted(w[:-2] if w.endswith("'s") else w for w in words
+                        if w not in _ARTICLES and w != "of"))
 
 
 def _state(words: list[str]) -> list[str]:

@@ -13,6 +13,8 @@ from sitrep.evaluate import lenient_name, same_name, score
     ("al-Julani", "Ahmed al-Sharaa"),
     ("a medical source in Jableh", "medical source in Jableh"),
     ("Israel", "Government of Israel"),  # a country speaking is its government
+    ("Kerman's emergency services", "Kerman emergency services"),  # one body, the text's forms
+    ("the acting mayor of Chernihiv", "Chernihiv's acting mayor"),
     (None, None),
 ])
 def test_the_same_name_matches(a, b):
@@ -28,6 +30,8 @@ def test_the_same_name_matches(a, b):
     ("Israel", "Government of Lebanon"),
     ("Government of Hama", "Hama"),  # only a country's government is the country
     ("Israel", "Israel Defense Forces"),
+    ("Interior Ministry", "Dagestan's Interior Ministry"),  # the place is part of the name
+    ("mayor of Saint-Marc", "deputy mayor of Saint-Marc"),
 ])
 def test_different_names_do_not(a, b):
     assert not same_name(a, b)
