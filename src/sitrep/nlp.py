@@ -30,10 +30,17 @@ def place_supplement() -> list[dict[str, Any]]:
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc):
-    """A paragraph break always starts a sentence: scraped paragraphs often lack a final period."""
+    """A paragraph break always starts a sentence: scraped paragraphs often lack a final period.
+    Within a line, a comma or semicolon never starts one, nor does a lower-case word after a word
+    that ends none (", officials said." stays with the clause it reports; the parser alone cut
+    there)."""
     for tok in doc[1:]:
-        if "\n\n" in doc[tok.i - 1].whitespace_ or doc[tok.i - 1].text.startswith("\n"):
+        prev = doc[tok.i - 1]
+        if "\n\n" in prev.whitespace_ or prev.text.startswith("\n"):
             tok.is_sent_start = True
+        elif "\n" not in prev.whitespace_ and not prev.is_space and (
+                tok.text in (",", ";") or tok.is_lower and tok.is_alpha and not prev.is_punct):
+            tok.is_sent_start = False
     return doc
 
 
