@@ -856,6 +856,130 @@ def speaks_for(work: Work, person_id: str | None, name: str | None = None
     return cache[key]
 
 
+_OFFICES = re.compile(rf"\b(?:{_alt('offices')})\b", re.I)
+_ANY_ROLE = re.compile(rf"\b(?:{_alt('roles')}|{_alt('offices')})\b", re.I)
+
+
+def office_of(work: Work, name: str) -> tuple[str, str | None] | None:
+    """The office a named person holds, from the parse around any place the text writes the full
+    name: the title before it ("Varna regional governor Ivo Petrov", "Acting Mayor of Varna Ivo
+    Petrov"), an apposition after it ("Ivo Petrov, mayor of Varna,") or the noun it stands in
+    apposition to ("The District Health Officer, Ivo Petrov,"). An organisation the title names
+    ("Relief Council (RC) spokeswoman") is returned with its id; else the office as written
+    (articles, brackets and the words before a break left out) when it has an office noun
+    (data/sources_roles.yaml ``offices``) and at least two words. None when the text gives the
+    person no office. Cached per document."""
+    cache = getattr(work, "_offices", None)
+    if cache is None:
+        cache = work._offices = {}  # type: ignore[attr-defined]
+    if name not in cache:
+        cache[name] = _office_of(work, name)
+    return cache[name]
+
+
+def _office_of(work: Work, name: str) -> tuple[str, str | None] | None:
+    doc = work.spacy_doc
+    if doc is None or " " not in name.strip():
+        return None
+    orgs = [m for m in work.mentions or [] if m.ref_id and work.entities[m.ref_id].type in ORG_TYPES]
+    office = None
+    for x in re.finditer(r"\b" + re.escape(name) + r"\b", work.text):
+        span = doc.char_span(x.start(), x.end(), alignment_mode="expand")
+        if span is None:
+            continue
+        for a, b in _title_ranges(doc, span):
+            phrase = _title_words(doc[a:b])
+            if phrase is None:
+                continue
+            t0, t1, text = phrase
+            org = max((o for o in orgs if t0 <= o.span.start and o.span.end <= t1
+                       and not any(p.span.start <= o.span.start and o.span.end <= p.span.end
+                                   for p in work.place_mentions or [])
+                       # "the UN mission": a body inside the organisation, not it
+                       and not re.match(r"\s+(?!(?:in|at|on|of|and|for|from|near)\b)[a-z]",
+                                        work.text[o.span.end:o.span.end + 8])),
+                      key=lambda o: o.span.start, default=None)  # the nearest body, not a place
+            if org is not None and _ANY_ROLE.search(text):
+                return work.entities[org.ref_id].name, org.ref_id
+            if office is None and org is None and _OFFICES.search(text) and " " in text:
+                office = _office_body(re.sub(r"\s+", " ", text))
+    return (office, None) if office else None
+
+
+_OFFICE_BODY = set(_ROLES_DATA.get("office_bodies") or [])
+_ANAPHOR_OWNER = re.compile(rf"\b(?:{_alt('anaphor_owners')})[’']s\b", re.I)
+
+
+def _office_body(office: str) -> str | None:
+    """The body an office phrase names ("spokesman for the provincial government" ->
+    "provincial government", "Varna police spokesman" -> "Varna police"), else the office itself;
+    None for a bare body or an owner not named ("the ministry spokesman", "the city's mayor",
+    "the mayor's spokesman")."""
+    if _ANAPHOR_OWNER.search(office) or re.search(r"\b[a-z][\w-]*[’']s\b", office):
+        return None  # "the city's mayor", "the mayor's spokesman": the owner is not named
+    roles = list(_OFFICES.finditer(office))
+    after = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?(.+)$", office[roles[0].end():]) if roles else None
+    before = office[:roles[0].start()].strip() if roles else ""
+    if after and re.fullmatch(r"[a-z][\w-]*", after.group(1)):
+        return None  # "spokesman for the mayor": which mayor, the text does not say here
+    for part in ([after.group(1)] if after else []) + [before]:
+        words = part.split()
+        if not words:
+            continue
+        last = words[-1]
+        if last.lower() in _OFFICE_BODY or (last.isupper() and len(last) >= 2):
+            return part if len(words) >= 2 else None
+    return office
+
+
+def _title_ranges(doc, span) -> list[tuple[int, int]]:
+    """Token ranges that may title the person at ``span``: the name's own left modifiers (with a
+    "ROLE of" before them: "Acting Mayor of Varna Ivo Petrov"), its appositions, and the noun it
+    is in apposition to."""
+    head, out = span.root, []
+    left = [t.i for t in head.subtree if t.i < span.start]
+    if left and max(left) == span.start - 1:
+        a = min(left)
+        if a >= 2 and doc[a - 1].lower_ == "of" and doc[a - 2].pos_ in ("NOUN", "PROPN"):
+            role = doc[a - 2]
+            a = min([role.i] + [c.i for c in role.lefts if c.dep_ in ("compound", "amod")])
+        out.append((a, span.start))
+    out += [(c.left_edge.i, c.right_edge.i + 1) for c in head.children
+            if c.dep_ == "appos" and c.i >= span.end]
+    if head.dep_ == "appos" and head.head.i < span.start:
+        out.append((head.head.left_edge.i, head.left_edge.i))
+    return out
+
+
+def _title_words(tokens) -> tuple[int, int, str] | None:
+    """The character range of a title, from the last break (punctuation other than a hyphen, a
+    line end) on, without articles, bracketed abbreviations or trailing punctuation."""
+    toks = list(tokens)
+    while toks and (toks[-1].is_punct or toks[-1].is_space) and toks[-1].text != ")":
+        toks = toks[:-1]
+    for k in range(len(toks) - 1, -1, -1):
+        if (toks[k].is_punct and toks[k].text not in "-–()") or "\n" in toks[k].text_with_ws:
+            if toks[k].text not in "()":
+                toks = toks[k + 1:]
+                break
+    keep, depth = [], 0
+    for t in toks:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not t.is_space:
+            keep.append(t)
+    while keep and (keep[0].lower_ in ("the", "a", "an") or keep[0].is_punct):
+        keep = keep[1:]
+    while keep and keep[-1].is_punct:
+        keep = keep[:-1]
+    if not keep:
+        return None
+    words = "".join(t.text_with_ws if t is not keep[-1] else t.text for t in keep)
+    return keep[0].idx, keep[-1].idx + len(keep[-1].text), words
+
+
 # "The Governor of Ondo State, Mr Ade Bello", "Governor Ade Bello of Ondo State", "Ondo State
 # Governor Ade Bello": a state's governor speaks as the state government (only with "State"
 # written: "the regional governor" stays a person).

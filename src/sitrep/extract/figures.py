@@ -23,7 +23,8 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import ORG_TYPES, find_source, governing_source, hedged, info_source, source_of_number, speaks_for
+from .attribution import (ORG_TYPES, find_source, governing_source, hedged, info_source, office_of,
+                          source_of_number, speaks_for)
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -682,10 +683,40 @@ def figures_stage(work: Work) -> None:
             prev, prev_end, prev_np_end = fig, num.end, max(np_end - s0, num.end)
             last_fig = fig
     _source_after(figures, sentence_sources, text, para_of, work)
+    _headline_sources(figures, text)
     figures.sort(key=lambda f: (f.span.start, f.span.end))
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
+
+
+def _headline_sources(figures: list[Figure], text: str) -> None:
+    """A headline summarises its article: an unattributed figure in a title line (above the first
+    line of body prose, eight words or more ending a sentence; the title itself ends none) takes the source the body gives for the same
+    number, status and victims, when the body gives it exactly one source and never in its own
+    voice ("Strike kills 26" over "… killed at least 26 people, the ministry said"). The source
+    is marked inherited."""
+    body = next((m.start() for m in re.finditer(r"[^\n]+", text)
+                 if len(m.group().split()) >= 8 and m.group().rstrip().endswith((".", "”", '"', "!"))),
+                None)
+    if body is None:
+        return
+    for f in figures:
+        if f.span.start >= body or f.source is not None:
+            continue
+        line_start = text.rfind("\n", 0, f.span.start) + 1
+        line_end = text.find("\n", f.span.start)
+        line = text[line_start:line_end if line_end >= 0 else len(text)].strip()
+        if line.endswith(".") or len(line.split()) > CONFIG["figures"]["headline_max_words"]:
+            continue
+        same = [g for g in figures if g.span.start >= body and g.status == f.status
+                and (g.count == f.count if f.count is not None else (g.min, g.max) == (f.min, f.max))
+                and (g.victims == f.victims or f.victims in ("all", "unknown"))]
+        names = {(g.source or "").casefold() for g in same}
+        if len(names) == 1 and "" not in names:
+            g = same[0]
+            f.source, f.source_id, f.source_person = g.source, g.source_id, g.source_person
+            f.source_inherited = True
 
 
 # A headline that names its source after a colon: "Eight killed, 2,750 wounded: health minister".
@@ -780,6 +811,11 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
         body = _national_body(org, person is None and _is_person(org, org_id, work), work)
         if body is not None:
             return body, None, person or (org if _is_person(org, org_id, work) else None)
+    if org is not None and person is None and _is_person(org, org_id, work):
+        full = work.entities[org_id].name if org_id in work.entities else org
+        office = office_of(work, full)
+        if office is not None:
+            return office[0], office[1], full  # "Varna regional governor Ivo Petrov"
     return org, org_id, person
 
 

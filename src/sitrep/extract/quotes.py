@@ -227,6 +227,52 @@ def _qualifier(noun, work: Work) -> tuple[str, str]:
     return "", ""
 
 
+_PARTITIVE_LEAD = re.compile(r"^(?:\w+)\s+of\s+(?=(?:the|those|these)\b)", re.I)
+
+
+def _before_name_word(word: str) -> bool:
+    """A word written before a person's name that is no part of it: an office or rank
+    (sources_roles.yaml ``roles`` and ``offices``), an abbreviation ("SHO"), or a place the
+    gazetteer knows ("Mastung"). Not a possessive owner, not a title that the name keeps
+    ("Pope", speech_roles.yaml ``role_titles``)."""
+    from .attribution import _ANY_ROLE
+    from .entities import _any_place
+
+    if not word[:1].isupper() or word.endswith(("'s", "’s")):
+        return False
+    if word in set((_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {}).values()):
+        return False
+    return bool(_ANY_ROLE.fullmatch(word) or (word.isupper() and len(word) >= 2) or _any_place(word))
+
+
+def _tidy_speaker(q, work: Work) -> None:
+    """A speaker as one source is named: a description without its count or quantifier ("Three
+    of those who fled" -> "those who fled", "other government officials" -> "government
+    officials", speech_roles.yaml ``dropped_determiners``), and a person without the title or
+    place the text wrote before the full name ("Regional Governor Ada Obi" -> "Ada Obi", when
+    the article names Ada Obi)."""
+    if not q.speaker:
+        return
+    words = q.speaker.split()
+    ent = work.entities.get(q.speaker_id) if q.speaker_id else None
+    if (ent is None or ent.name != q.speaker) and len(words) >= 3:
+        for k in (3, 2):
+            tail = " ".join(words[-k:])
+            person = next((e for e in work.entities.values() if e.type == "person" and e.name == tail), None)
+            if person is not None and len(words) > k and all(_before_name_word(w) for w in words[:-k]):
+                q.speaker, q.speaker_id = person.name, person.id
+                return
+    if q.speaker_id is None:
+        dropped = description_words()["dropped_determiners"]
+        lead = _PARTITIVE_LEAD.match(q.speaker)
+        if lead and (lead.group(0).split()[0].lower() in dropped or lead.group(0).split()[0].isdigit()):
+            words = q.speaker[lead.end():].split()
+        while len(words) > 1 and (words[0].lower() in dropped or words[0].isdigit()) \
+                and words[1].lower() != "of":  # "one of them" stays as written
+            words = words[1:]
+        q.speaker = " ".join(words)
+
+
 def described_as_written(noun, work: Work) -> str:
     """An unnamed speaker as the text describes them: every modifier before the noun but the
     article, number and age ("a high-ranking army officer" -> "high-ranking army officer"), and the
@@ -1837,6 +1883,7 @@ def quotes_stage(work: Work) -> None:
     names = _Names(work)
     for q in quotes:
         names.complete(q)
+        _tidy_speaker(q, work)
         q.statement_id = statement_id(q.speaker_id or q.speaker, q.text)
     # Ids follow reading order once interview answers and speech events are merged.
     quotes.sort(key=lambda q: q.span.start)
