@@ -209,6 +209,67 @@ def test_undated_reports_do_not_bridge_two_events_a_month_apart_in_one_place():
     assert any({"a1", "a2"} <= set(g) for g in groups) and any({"b1", "b2"} <= set(g) for g in groups)
 
 
+def test_a_date_naming_an_earlier_event_or_starting_a_period_does_not_date_the_report():
+    from sitrep.link.incidents import text_dates
+
+    # "since 7 March", "the March 7 raids", "the militia's 7 March assault": the report is from
+    # that day or later, perhaps months later; "on 7 March, gunmen ..." dates its own event.
+    for text in ("The coast has been tense since 7 March, officials said.",
+                 "It was the worst day since the March 7 raids on the coast.",
+                 "The war grew out of the militia's 7 March assault on the coast.",
+                 "Aid stalled after an April 2 ambush on the convoy."):
+        assert text_dates(text) == ([], set()), text
+    assert text_dates("On 7 March, gunmen attacked the coast.")[1] == {(3, 7)}
+    assert text_dates("The raid on March 7 the army said was over.")[1] == {(3, 7)}
+    # With a year: a date the report's own time gives, not a period's start.
+    since = "Clashes on the coast since 7 March 2025 have killed hundreds."
+    assert text_dates(since)[0] == [date(2025, 3, 7)]
+    assert text_dates(since, events=False) == ([], set())
+
+
+def test_an_undated_report_recalling_an_earlier_date_still_joins_its_event():
+    # An undated report of a June raid mentions the war "since the March 7 raids" only: that
+    # date no longer holds it away from the June reports.
+    recall = "Since the March 7 raids the coast has not been calm. " + COAST
+    docs = [doc("u1", None, recall.replace("Gunmen", "Masked gunmen"), "Jableh raids"),
+            doc("c1", "2025-06-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-06-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "u1"]]
+    # A publication date inferred only from such a date is no date either.
+    inferred = {**doc("u2", "2025-03-07", "Since 7 March 2025 " + COAST, "Jableh raids"),
+                "published_inferred": True}
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny([inferred, *docs[1:]])).incidents)
+    assert groups == [["c1", "c2", "u2"]]
+
+
+def test_a_round_toll_many_reports_give_says_less_than_a_rare_one():
+    from sitrep.link.incidents import DocScorer, profile_documents
+
+    def killed(d, n):
+        return {"doc_id": d, "status": "killed", "count": n, "reported_on": None}
+
+    docs = [doc(f"d{k}", None, "x", "") for k in range(6)]
+    figures = [killed(f"d{k}", 100) for k in range(6)] + [killed("d0", 471), killed("d1", 471)]
+    data = {**tiny(docs), "figures": figures}
+    profiles = profile_documents(data)
+    scorer = DocScorer(profiles, data["places"])
+    rare = scorer.score(0, 1).text   # share 471 (two reports) and 100
+    common = scorer.score(2, 3).text  # share only 100, which all six give
+    assert rare > common > 0
+
+
+def test_a_report_dated_from_its_text_prefers_the_reports_near_that_date():
+    # Two attacks on one coast months apart, each with a dated report; a report dated only from
+    # its text (its latest date, 7 March) matches both texts alike: it joins the March one.
+    floor = {**doc("f1", "2025-03-07", COAST.replace("Gunmen", "Masked men"), "Jableh raids"),
+             "published_inferred": True}
+    docs = [floor, doc("m1", "2025-03-08", COAST, "Jableh raids"),
+            doc("a1", "2025-08-08", COAST, "Jableh raids")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["a1"], ["f1", "m1"]]
+
+
 def test_a_tie_between_two_countries_keeps_both_as_main_countries():
     from collections import Counter
 
