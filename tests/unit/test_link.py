@@ -182,6 +182,18 @@ def test_a_later_report_that_dates_the_event_joins_its_first_reports():
     assert groups == [["c1", "c2", "r1"], ["r2"]]
 
 
+def test_a_report_whose_text_dates_something_else_weeks_back_still_joins_its_event():
+    # A report on the day of the raid ends with "the coast road reopened on 10 February 2025",
+    # four weeks back: that date is not the raid's, and the report joins the raid's reports by
+    # its publication date.
+    aside = COAST + " The coast road had reopened on 10 February 2025 after repairs."
+    docs = [doc("c1", "2025-03-07", aside, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("c3", "2025-03-09", COAST.replace("Gunmen", "Masked men"), "Jableh raids")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "c3"]]
+
+
 def test_an_undated_report_too_far_from_a_later_update_still_joins_the_rest():
     # A report with no publication date gives only "on 7 March"; it matches the first two
     # reports, and the third, weeks later, says nothing either way about it.

@@ -465,16 +465,25 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
         return (d, d)
 
     span = {k: _span(profiles[k]) if k in dated_set else (None, None) for k in range(n)}
+
+    def alt_span(k: int) -> tuple[date | None, date | None]:
+        p = profiles[k]
+        return (p.day, p.day) if size[k] == 1 and k in dated_set and p.event_day else span[k]
     heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
     heapq.heapify(heap)
     while heap:
         neg, a, b = heapq.heappop(heap)
         if a not in size or b not in size or -neg != sums[a][b] / cnt[a][b]:
             continue  # a cluster merged away, or a stale score
-        days = [d for d in (*span[a], *span[b]) if d]
-        if days and (max(days) - min(days)).days > max_span:
-            continue
-        if _dated_apart(span[a], span[b], gap):
+        # A date read from a report's text may date something else ("services resumed on 11
+        # October"): a single report stands in the span by its event date or, failing that, by
+        # its publication date.
+        for sa, sb in ((span[a], span[b]), (alt_span(a), span[b]), (span[a], alt_span(b)),
+                       (alt_span(a), alt_span(b))):
+            days = [d for d in (*sa, *sb) if d]
+            if not (days and (max(days) - min(days)).days > max_span) and not _dated_apart(sa, sb, gap):
+                break
+        else:
             continue
         span[a] = (min(days), max(days)) if days else span[a]
         for c, v in sums.pop(b).items():
