@@ -84,6 +84,26 @@ def test_wording_partial_floor_projection():
     assert figure_wording(fig("Officials warned the toll could exceed 1,500 soon.", "1,500"))["projection"]
 
 
+def test_wording_earlier_counts():
+    # A count the sentence itself calls an earlier, superseded one (data/earlier_counts.yaml).
+    for sentence, span in [
+            ("The spokesman raised the earlier count of six deaths to 41.", "six deaths"),
+            ("Officials had previously put the toll at 163.", "163"),
+            ("At first, the army initially reported nine dead.", "nine dead"),
+            ("Initially, 12 villagers were reported dead.", "12 villagers"),
+            ("The governor revised the death toll from 95 to 84.", "95"),
+            ("It is a sharp rise from the five deaths initially reported.", "five deaths"),
+            ("While initial reports had said 20 died, the toll kept climbing.", "20")]:
+        assert figure_wording(fig(sentence, span))["earlier"], sentence
+    for sentence, span in [
+            ("The governor revised the death toll from 95 to 84.", "84"),
+            ("Authorities initially reported a toll of 58, but the office later said 132.", "132"),
+            ("Some 25 injured patients were initially treated and sent home.", "25 injured"),
+            ("At least 30 people were killed in the earlier of the two blasts.", "30 people"),
+            ("Rescuers said 41 people were killed.", "41 people")]:
+        assert not figure_wording(fig(sentence, span))["earlier"], sentence
+
+
 # --- statements ---------------------------------------------------------------------------------
 
 def quote(qid, doc, text, speaker="e_minister", said_on=None):
