@@ -214,6 +214,17 @@ def test_a_report_whose_text_dates_something_else_weeks_back_still_joins_its_eve
     assert groups == [["c1", "c2", "c3"]]
 
 
+def test_a_report_a_month_on_that_dates_the_event_without_a_year_joins_its_first_reports():
+    # "A wounded man died today, a month after the raid on 7 March": the date without a year is
+    # the last 7 March before the report, and the report is compared from it.
+    docs = [doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("r1", "2025-04-06", "A man wounded on 7 March died today. " + COAST,
+                "Jableh toll rises")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "r1"]]
+
+
 def test_an_undated_report_too_far_from_a_later_update_still_joins_the_rest():
     # A report with no publication date gives only "on 7 March"; it matches the first two
     # reports, and the third, weeks later, says nothing either way about it.
@@ -249,7 +260,8 @@ def test_a_date_naming_an_earlier_event_or_starting_a_period_does_not_date_the_r
     for text in ("The coast has been tense since 7 March, officials said.",
                  "It was the worst day since the March 7 raids on the coast.",
                  "The war grew out of the militia's 7 March assault on the coast.",
-                 "Aid stalled after an April 2 ambush on the convoy."):
+                 "Aid stalled after an April 2 ambush on the convoy.",
+                 "The first phase of the truce, which began on 2 April, ended in May."):
         assert text_dates(text) == ([], set()), text
     assert text_dates("On 7 March, gunmen attacked the coast.")[1] == {(3, 7)}
     assert text_dates("The raid on March 7 the army said was over.")[1] == {(3, 7)}

@@ -97,10 +97,10 @@ _MONTH_DAY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d){_
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 
 
-# A date that starts a period ("since October 7") or names an event ("the October 7 attacks",
-# "Hamas' Oct. 7 attack", "an Oct. 7 rampage"): the report is from that day or later, perhaps
-# months later, so it does not date the report's own event.
-_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.I)
+# A date that starts a period ("since October 7", "the truce, which began on 19 January") or
+# names an event ("the October 7 attacks", "Hamas' Oct. 7 attack", "an Oct. 7 rampage"): the
+# report is from that day or later, perhaps months later, so it does not date its own event.
+_SINCE_BEFORE = re.compile(r"\b(?:since|(?:began|begun|started|took effect)\s+on)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.I)
 _DET_BEFORE = re.compile(r"(?:\b(?:the|an|a)|\w['’]s?)\s+(?:[a-z]+\s+)?$")
 _NOUN_AFTER = re.compile(r"^\s+([a-z]+)\b")
 
@@ -163,6 +163,18 @@ def _nearest(month_day: tuple[int, int], day: date) -> date:
     return best or day
 
 
+def _last_before(month_day: tuple[int, int], day: date) -> date | None:
+    """The last date with this month and day on or before ``day``."""
+    for y in (day.year, day.year - 1):
+        try:
+            cand = date(y, *month_day)
+        except ValueError:
+            continue
+        if cand <= day:
+            return cand
+    return None
+
+
 def _rare_words(text: str, max_zipf: float) -> Counter[str]:
     out: Counter[str] = Counter()
     for w in _WORD.findall(text):
@@ -221,8 +233,11 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
             floor = day is not None
             month_days = frozenset(partial) if day is None else frozenset()
         elif not floor:
-            lag = [x for x in text_dates(text)[0]
-                   if gap_days < (day - x).days <= _cfg()["event_lag_days"]]
+            # Full dates, and dates without a year read as the last such day on or before the
+            # report ("on 3 September" in a report of 3 October).
+            full, partial = text_dates(text)
+            lag = [x for x in [*full, *(_last_before(md, day) for md in partial)]
+                   if x and gap_days < (day - x).days <= _cfg()["event_lag_days"]]
             event_day = min(lag, default=None)
         out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
                               entities.find(text), _rare_words(text, max_zipf), month_days,
