@@ -52,6 +52,9 @@ class Claim:
     partial: bool = False
     floor: bool = False
     projection: bool = False
+    # A count the text calls an earlier one ("raising the earlier count of eight"): on the
+    # timeline, never the source's current claim.
+    earlier: bool = False
     # What the claim is for its incident (extract/scope.py): only "whole" claims are tolls.
     scope: str = "whole"
     scope_reason: str | None = None
@@ -98,7 +101,7 @@ class Claim:
              "max": self.max, "figure_ids": self.figure_ids, "qualifier": self.qualifier,
              "last_reported": self.last_reported, "outlets": self.outlets,
              "hedged": self.hedged, "partial": self.partial, "floor": self.floor,
-             "projection": self.projection, "as_of": self.as_of or self.first_reported,
+             "projection": self.projection, "earlier": self.earlier, "as_of": self.as_of or self.first_reported,
              "scope": self.scope, "revised_down": self.revised_down,
              "increment": self.scope == "increment"}
         if self.scope == "increment":
@@ -213,6 +216,7 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
             hedged=bool(o.get("hedged")),
             partial=lk.partial, floor=any(links[f["id"]].floor for f in figs),
             projection=any(links[f["id"]].projection for f in figs),
+            earlier=all(links[f["id"]].earlier for f in figs),
             scope=scope, scope_reason=part.get("scope_reason"),
             parent_figure_id=part.get("parent_figure_id"),
             place_ids=list(part.get("place_ids") or []), as_of=as_of))
@@ -291,7 +295,8 @@ NAMED_TIER = 3
 def _current(claims: list[Claim]) -> tuple[Claim | None, Claim | None, Claim | None]:
     """A source's current firm claim, its newest hedged claim (kept only when not older than the
     firm one) and its newest "up to" estimate."""
-    totals = [c for c in claims if not c.partial and not c.projection and not c.revised_down]
+    totals = [c for c in claims
+              if not c.partial and not c.projection and not c.earlier and not c.revised_down]
     counts = [c for c in totals if c.qualifier != "up_to"]
     firm = _newest([c for c in counts if not c.hedged])
     hedged = _newest([c for c in counts if c.hedged])
@@ -309,7 +314,7 @@ def _mark_falls(mine: list[Claim]) -> None:
     (a revision or a narrower count): marked, never the source's current claim."""
     top = None
     for c in mine:
-        if c.hedged or c.partial or c.projection or c.qualifier == "up_to":
+        if c.hedged or c.partial or c.projection or c.earlier or c.qualifier == "up_to":
             continue
         c.revised_down = top is not None and (c.upper if c.upper is not None else c.point) < top
         top = max(top or 0, c.point)

@@ -13,12 +13,12 @@ import yaml
 
 from sitrep import clean, gazetteer, nlp, numbers
 from sitrep.extract import attribution, figures, places, quotes, scope
-from sitrep.link import sources
+from sitrep.link import background, sources
 
 # Every cached reader of a data file: cleared around each test so it reads the file again.
 CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_supplement,
           gazetteer.country_names, gazetteer.lookup, clean.lexicon, sources.description_kinds,
-          sources.demonyms, sources._channel_end, quotes.speech_verbs, quotes.name_titles,
+          sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide)
 
@@ -112,6 +112,16 @@ def test_source_channels_are_appended(tmp_path, monkeypatch):
             {"before": ["through"], "channels": ["Signal"]})
     end = sources._channel_end()
     assert end.search("Lomako through Signal") and end.search("Lomako on Telegram")
+
+
+def test_earlier_count_cues_are_appended(tmp_path, monkeypatch):
+    before, _ = background._earlier_cues()
+    assert not before.search("the count given at dawn was ")
+    _extend(monkeypatch, tmp_path, "SITREP_EARLIER_COUNTS",
+            {"before": [{"cue": r"\bgiven at dawn was", "example": "ours"}], "after": None})
+    before, after = background._earlier_cues()
+    assert before.search("the count given at dawn was ") and before.search("had previously said ")
+    assert after.match(" deaths initially reported")
 
 
 def test_speech_files_maps_merged_lists_appended_numbers_replaced(tmp_path, monkeypatch):
@@ -231,6 +241,7 @@ READERS = {
     "SITREP_SOURCE_DESCRIPTIONS": sources.description_kinds,
     "SITREP_DEMONYMS": sources.demonyms,
     "SITREP_SOURCE_CHANNELS": sources._channel_end,
+    "SITREP_EARLIER_COUNTS": background._earlier_cues,
     "SITREP_SPEECH_VERBS": quotes.speech_verbs,
     "SITREP_SPEECH_TITLES": quotes.name_titles,
     "SITREP_SPEECH_ROLES": quotes.common_roles,
@@ -372,7 +383,7 @@ def test_the_readme_table_names_every_data_file_and_its_variable():
     calls = {m.groups() for p in (root / "src/sitrep").rglob("*.py")
              for m in re.finditer(r'_data\("([\w.]+)"(?:, "(SITREP_\w+)")?',  # load_data, quotes' _data
                                   p.read_text(encoding="utf-8"))}
-    assert len({var for _, var in calls if var}) == 13
+    assert len({var for _, var in calls if var}) == 14
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, var in calls:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")

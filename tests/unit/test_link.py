@@ -84,6 +84,26 @@ def test_wording_partial_floor_projection():
     assert figure_wording(fig("Officials warned the toll could exceed 1,500 soon.", "1,500"))["projection"]
 
 
+def test_wording_earlier_counts():
+    # A count the sentence itself calls an earlier, superseded one (data/earlier_counts.yaml).
+    for sentence, span in [
+            ("The spokesman raised the earlier count of six deaths to 41.", "six deaths"),
+            ("Officials had previously put the toll at 163.", "163"),
+            ("At first, the army initially reported nine dead.", "nine dead"),
+            ("Initially, 12 villagers were reported dead.", "12 villagers"),
+            ("The governor revised the death toll from 95 to 84.", "95"),
+            ("It is a sharp rise from the five deaths initially reported.", "five deaths"),
+            ("While initial reports had said 20 died, the toll kept climbing.", "20")]:
+        assert figure_wording(fig(sentence, span))["earlier"], sentence
+    for sentence, span in [
+            ("The governor revised the death toll from 95 to 84.", "84"),
+            ("Authorities initially reported a toll of 58, but the office later said 132.", "132"),
+            ("Some 25 injured patients were initially treated and sent home.", "25 injured"),
+            ("At least 30 people were killed in the earlier of the two blasts.", "30 people"),
+            ("Rescuers said 41 people were killed.", "41 people")]:
+        assert not figure_wording(fig(sentence, span))["earlier"], sentence
+
+
 # --- statements ---------------------------------------------------------------------------------
 
 def quote(qid, doc, text, speaker="e_minister", said_on=None):
@@ -182,6 +202,29 @@ def test_a_later_report_that_dates_the_event_joins_its_first_reports():
     assert groups == [["c1", "c2", "r1"], ["r2"]]
 
 
+def test_a_report_whose_text_dates_something_else_weeks_back_still_joins_its_event():
+    # A report on the day of the raid ends with "the coast road reopened on 10 February 2025",
+    # four weeks back: that date is not the raid's, and the report joins the raid's reports by
+    # its publication date.
+    aside = COAST + " The coast road had reopened on 10 February 2025 after repairs."
+    docs = [doc("c1", "2025-03-07", aside, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("c3", "2025-03-09", COAST.replace("Gunmen", "Masked men"), "Jableh raids")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "c3"]]
+
+
+def test_a_report_a_month_on_that_dates_the_event_without_a_year_joins_its_first_reports():
+    # "A wounded man died today, a month after the raid on 7 March": the date without a year is
+    # the last 7 March before the report, and the report is compared from it.
+    docs = [doc("c1", "2025-03-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
+            doc("r1", "2025-04-06", "A man wounded on 7 March died today. " + COAST,
+                "Jableh toll rises")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "r1"]]
+
+
 def test_an_undated_report_too_far_from_a_later_update_still_joins_the_rest():
     # A report with no publication date gives only "on 7 March"; it matches the first two
     # reports, and the third, weeks later, says nothing either way about it.
@@ -207,6 +250,68 @@ def test_undated_reports_do_not_bridge_two_events_a_month_apart_in_one_place():
     groups = [sorted(i.doc_ids) for i in link(tiny(docs)).incidents]
     assert not any({"a1", "b1"} <= set(g) for g in groups), groups
     assert any({"a1", "a2"} <= set(g) for g in groups) and any({"b1", "b2"} <= set(g) for g in groups)
+
+
+def test_a_date_naming_an_earlier_event_or_starting_a_period_does_not_date_the_report():
+    from sitrep.link.incidents import text_dates
+
+    # "since 7 March", "the March 7 raids", "the militia's 7 March assault": the report is from
+    # that day or later, perhaps months later; "on 7 March, gunmen ..." dates its own event.
+    for text in ("The coast has been tense since 7 March, officials said.",
+                 "It was the worst day since the March 7 raids on the coast.",
+                 "The war grew out of the militia's 7 March assault on the coast.",
+                 "Aid stalled after an April 2 ambush on the convoy.",
+                 "The first phase of the truce, which began on 2 April, ended in May."):
+        assert text_dates(text) == ([], set()), text
+    assert text_dates("On 7 March, gunmen attacked the coast.")[1] == {(3, 7)}
+    assert text_dates("The raid on March 7 the army said was over.")[1] == {(3, 7)}
+    # With a year: a date the report's own time gives, not a period's start.
+    since = "Clashes on the coast since 7 March 2025 have killed hundreds."
+    assert text_dates(since)[0] == [date(2025, 3, 7)]
+    assert text_dates(since, events=False) == ([], set())
+
+
+def test_an_undated_report_recalling_an_earlier_date_still_joins_its_event():
+    # An undated report of a June raid mentions the war "since the March 7 raids" only: that
+    # date no longer holds it away from the June reports.
+    recall = "Since the March 7 raids the coast has not been calm. " + COAST
+    docs = [doc("u1", None, recall.replace("Gunmen", "Masked gunmen"), "Jableh raids"),
+            doc("c1", "2025-06-07", COAST, "Coast clashes near Jableh"),
+            doc("c2", "2025-06-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["c1", "c2", "u1"]]
+    # A publication date inferred only from such a date is no date either.
+    inferred = {**doc("u2", "2025-03-07", "Since 7 March 2025 " + COAST, "Jableh raids"),
+                "published_inferred": True}
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny([inferred, *docs[1:]])).incidents)
+    assert groups == [["c1", "c2", "u2"]]
+
+
+def test_a_round_toll_many_reports_give_says_less_than_a_rare_one():
+    from sitrep.link.incidents import DocScorer, profile_documents
+
+    def killed(d, n):
+        return {"doc_id": d, "status": "killed", "count": n, "reported_on": None}
+
+    docs = [doc(f"d{k}", None, "x", "") for k in range(6)]
+    figures = [killed(f"d{k}", 100) for k in range(6)] + [killed("d0", 471), killed("d1", 471)]
+    data = {**tiny(docs), "figures": figures}
+    profiles = profile_documents(data)
+    scorer = DocScorer(profiles, data["places"])
+    rare = scorer.score(0, 1).text   # share 471 (two reports) and 100
+    common = scorer.score(2, 3).text  # share only 100, which all six give
+    assert rare > common > 0
+
+
+def test_a_report_dated_from_its_text_prefers_the_reports_near_that_date():
+    # Two attacks on one coast months apart, each with a dated report; a report dated only from
+    # its text (its latest date, 7 March) matches both texts alike: it joins the March one.
+    floor = {**doc("f1", "2025-03-07", COAST.replace("Gunmen", "Masked men"), "Jableh raids"),
+             "published_inferred": True}
+    docs = [floor, doc("m1", "2025-03-08", COAST, "Jableh raids"),
+            doc("a1", "2025-08-08", COAST, "Jableh raids")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["a1"], ["f1", "m1"]]
 
 
 def test_a_tie_between_two_countries_keeps_both_as_main_countries():

@@ -10,14 +10,15 @@ SOHR, SNHR, UN = "e_sohr", "e_snhr", "e_un"
 
 
 def claim(source, value=None, day="2025-03-08", *, tier=1, qualifier="exact", lo=None, hi=None,
-          hedged=False, partial=False, floor=False, projection=False, fid=None):
+          hedged=False, partial=False, floor=False, projection=False, earlier=False, fid=None):
     if qualifier == "exact":
         lo = hi = value
     elif qualifier in ("at_least", "more_than"):
         lo = value + (qualifier == "more_than") if lo is None else lo
     return Claim(source, source.removeprefix("e_").upper(), tier, "killed", "all", value, lo, hi,
                  qualifier, day, day, [fid or f"{source}:{day}:{value or lo}"], ["Outlet"],
-                 hedged=hedged, partial=partial, floor=floor, projection=projection)
+                 hedged=hedged, partial=partial, floor=floor, projection=projection,
+                 earlier=earlier)
 
 
 def test_timeline_is_ordered_by_first_report_and_current_claim_is_the_newest():
@@ -89,6 +90,20 @@ def test_projections_and_partial_counts_are_in_the_timeline_not_the_tally():
         claim(SNHR, 25, "2025-03-09", partial=True)])
     assert (t.low, t.best, t.high) == (26, 26, 26)
     assert sum(len(s["timeline"]) for s in t.sources) == 3
+
+
+def test_a_count_the_text_calls_earlier_is_never_current():
+    # "The ministry raised the earlier count of six to 41" in one report, 41 given as soldiers
+    # elsewhere: the ministry's six (its only uncategorised claim) is on its timeline, not
+    # current; it does not make the other source's 41 an outlier nor set low or best.
+    t = reconcile_one("i", "killed", "all", [
+        claim(UN, 6, "2025-03-09", earlier=True),
+        claim("src:officials", 41, "2025-03-09", tier=3),
+        claim(SNHR, 6, "2025-03-08", tier=2, earlier=True)])
+    assert (t.low, t.best, t.high) == (41, 41, 41)
+    assert not [c for c in t.contradictions if c["kind"] == "outlier"]
+    un = next(s for s in t.sources if s["source"] == "UN")
+    assert un["timeline"][0]["earlier"] and un["current"] is None
 
 
 def test_up_to_is_an_upper_estimate_only():

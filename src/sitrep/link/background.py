@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from ..extract.scope import war_wide
+from ..config import load_data
 from .common import Row, _cfg, _day, _km
 
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
@@ -37,6 +39,38 @@ _PROJECTION = re.compile(r"\b(?:could|may|might|would|is expected to|are expecte
                          r"feared to)\s+(?:\w+\s+){0,2}(?:rise|reach|exceed|top|climb|surpass|pass|"
                          r"increase)\b", re.I)
 
+
+@lru_cache(maxsize=1)
+def _earlier_cues() -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """``data/earlier_counts.yaml`` plus ``$SITREP_EARLIER_COUNTS``: wording that makes a count
+    an earlier, superseded one (before it, after it)."""
+    data = load_data("earlier_counts.yaml", "SITREP_EARLIER_COUNTS", merge="append")
+
+    def alt(entries: list[dict[str, str]] | None, end: str) -> re.Pattern[str] | None:
+        cues = [e["cue"] for e in entries or [] if e and e.get("cue")]
+        return re.compile("|".join(f"(?:{c}){end}" for c in cues), re.I) if cues else None
+    # A cue before the count ends at most a few words before it ("earlier count of eight").
+    return alt(data.get("before"), r"(?:\W+\w+){0,4}\W*$"), alt(data.get("after"), "")
+
+
+def _earlier(f: Row) -> bool:
+    """The sentence calls the count an earlier one: the text between the previous number and
+    the count, or the words right after it, hold a cue of ``data/earlier_counts.yaml``."""
+    s = f.get("sentence") or {}
+    text = s.get("text") or ""
+    start = f["span"]["start"] - s.get("start", 0)
+    # Where the count itself is written in the span ("toll of 58, ... the true number was 132").
+    values = {f.get(k) for k in ("count", "min", "max")} - {None}
+    at = [m for m in re.finditer(r"\d[\d,]*", f["span"]["text"])
+          if int(m.group().replace(",", "") or 0) in values]
+    if at:
+        start += at[-1].start()
+    before = re.split(r"\d[\d,.]*", text[:max(start, 0)])[-1]
+    after = _after_span(f)[:40]
+    cue_before, cue_after = _earlier_cues()
+    return bool((cue_before and cue_before.search(before)) or (cue_after and cue_after.match(after)))
+
+
 # --- figures: background, wording -------------------------------------------------------------
 
 
@@ -49,7 +83,7 @@ def _after_span(f: Row) -> str:
 def figure_wording(f: Row) -> dict[str, bool]:
     """What the sentence says about a figure beyond its numbers: a part of a larger total
     ("745 of the dead"), a floor that will grow ("verified so far"), a projection ("could
-    exceed")."""
+    exceed"), an earlier count the report supersedes ("raising the earlier count of eight")."""
     sentence = (f.get("sentence") or {}).get("text") or ""
     span = f["span"]["text"]
     # Only an uncategorised count can be a hidden part: "134 of the dead were civilians" is a
@@ -57,7 +91,8 @@ def figure_wording(f: Row) -> dict[str, bool]:
     untyped = f.get("victims") in ("all", "unknown")
     return {"partial": untyped and bool(_PARTIAL.match(_after_span(f)) or _PARTIAL_IN_SPAN.search(span)),
             "floor": bool(_FLOOR.search(sentence)),
-            "projection": bool(_PROJECTION.search(sentence))}
+            "projection": bool(_PROJECTION.search(sentence)),
+            "earlier": _earlier(f)}
 
 
 def _earlier_date(text: str, start: date, slack: int) -> str | None:

@@ -25,6 +25,7 @@ class FigureLink:
     partial: bool = False
     floor: bool = False
     projection: bool = False
+    earlier: bool = False  # a count the sentence calls an earlier one ("the earlier toll of 8")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -97,13 +97,35 @@ _MONTH_DAY = re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d){_
 _NUMERIC = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 
 
-def text_dates(text: str) -> tuple[list[date], set[tuple[int, int]]]:
-    """Explicit dates in a text: those with a year as dates, those without as (month, day)."""
+# A date that starts a period ("since October 7", "the truce, which began on 19 January") or
+# names an event ("the October 7 attacks", "Hamas' Oct. 7 attack", "an Oct. 7 rampage"): the
+# report is from that day or later, perhaps months later, so it does not date its own event.
+_SINCE_BEFORE = re.compile(r"\b(?:since|(?:began|begun|started|took effect)\s+on)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.I)
+_DET_BEFORE = re.compile(r"(?:\b(?:the|an|a)|\w['’]s?)\s+(?:[a-z]+\s+)?$")
+_NOUN_AFTER = re.compile(r"^\s+([a-z]+)\b")
+
+
+def _names_event(text: str, start: int, end: int) -> bool:
+    """A year-less date that names an earlier event or starts a period (above), not the date of
+    the report's event."""
+    before = text[max(0, start - 30):start]
+    if _SINCE_BEFORE.search(before):
+        return True
+    after = _NOUN_AFTER.match(text[end:end + 30])
+    return bool(_DET_BEFORE.search(before) and after and after.group(1) not in _STOP)
+
+
+def text_dates(text: str, events: bool = True) -> tuple[list[date], set[tuple[int, int]]]:
+    """Explicit dates in a text: those with a year as dates, those without as (month, day);
+    a date without a year that names an event or starts a period is left out (with a year too
+    when ``events`` is false: the dates of the report's own time)."""
     full: list[date] = []
     partial: set[tuple[int, int]] = set()
 
-    def add(y: str | int | None, m: int, d: int) -> None:
+    def add(y: str | int | None, m: int, d: int, span: tuple[int, int] = (0, 0)) -> None:
         try:
+            if (not y or not events) and _names_event(text, *span):
+                return
             if y:
                 full.append(date(int(y), m, d))
             else:
@@ -113,9 +135,9 @@ def text_dates(text: str) -> tuple[list[date], set[tuple[int, int]]]:
             pass
 
     for m in _DAY_MONTH.finditer(text):
-        add(m.group(3), _MONTH_NUM[m.group(2)[:3].lower()], int(m.group(1)))
+        add(m.group(3), _MONTH_NUM[m.group(2)[:3].lower()], int(m.group(1)), m.span())
     for m in _MONTH_DAY.finditer(text):
-        add(m.group(3), _MONTH_NUM[m.group(1)[:3].lower()], int(m.group(2)))
+        add(m.group(3), _MONTH_NUM[m.group(1)[:3].lower()], int(m.group(2)), m.span())
     for m in _NUMERIC.finditer(text):
         if m.group(4):
             add(m.group(4), int(m.group(5)), int(m.group(6)))
@@ -139,6 +161,18 @@ def _nearest(month_day: tuple[int, int], day: date) -> date:
         if best is None or abs((cand - day).days) < abs((best - day).days):
             best = cand
     return best or day
+
+
+def _last_before(month_day: tuple[int, int], day: date) -> date | None:
+    """The last date with this month and day on or before ``day``."""
+    for y in (day.year, day.year - 1):
+        try:
+            cand = date(y, *month_day)
+        except ValueError:
+            continue
+        if cand <= day:
+            return cand
+    return None
 
 
 def _rare_words(text: str, max_zipf: float) -> Counter[str]:
@@ -188,15 +222,22 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         floor = bool(day and d.get("published_inferred"))
         month_days: frozenset[tuple[int, int]] = frozenset()
         event_day = None
+        if floor and text_dates(text)[0] and not text_dates(text, events=False)[0]:
+            # A publication date inferred from dates that all start a period or name an earlier
+            # event ("since October 7, 2023"): the report may be from any time after.
+            day = None
         if day is None:
             # No publication date: the text's latest full date, else its dates without a year.
-            full, partial = text_dates(text)
+            full, partial = text_dates(text, events=False)
             day = max(full, default=None)
             floor = day is not None
             month_days = frozenset(partial) if day is None else frozenset()
         elif not floor:
-            lag = [x for x in text_dates(text)[0]
-                   if gap_days < (day - x).days <= _cfg()["event_lag_days"]]
+            # Full dates, and dates without a year read as the last such day on or before the
+            # report ("on 3 September" in a report of 3 October).
+            full, partial = text_dates(text)
+            lag = [x for x in [*full, *(_last_before(md, day) for md in partial)]
+                   if x and gap_days < (day - x).days <= _cfg()["event_lag_days"]]
             event_day = min(lag, default=None)
         out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
                               entities.find(text), _rare_words(text, max_zipf), month_days,
@@ -247,6 +288,13 @@ class DocScorer:
         self.actor_vec = _idf_vectors([p.entities for p in profiles])
         self.word_vec = _idf_vectors([p.words for p in profiles])
         self.countries = [self._countries(p) for p in profiles]
+        # A toll many documents give (a round "more than 100") says less than a rare one (471):
+        # a shared toll weighs its IDF over the documents compared, as rare words do.
+        n = len(profiles)
+        toll_df = Counter(t for p in profiles for t in p.tolls)
+        top = math.log((n + 1) / 2) if n > 2 else 1.0
+        self.toll_idf = {t: min(1.0, math.log((n + 1) / c) / top) if n > 2 else 1.0
+                         for t, c in toll_df.items()}
         self.main_countries = [{k for k, v in c.items() if v == max(c.values())}
                                for c in self.countries]
         self._local_places: dict[int, list[str]] = {}
@@ -348,6 +396,12 @@ class DocScorer:
         time = undated if gap is None else 1 - gap / (cfg["max_gap_days"] + 1)
         if gap is not None and floor:
             time = min(time, undated)  # a report from that day or later: as good as undated
+            if a.floor != b.floor:
+                # ... but a report is most often published soon after the latest date it names:
+                # one dated months after that date is a weaker match than one near it.
+                f, o = (a, b) if a.floor else (b, a)
+                if (o.day - f.day).days > cfg["max_span_days"]:
+                    time = min(time, cfg["floor_far_time"])
         elif gap is not None and not (a.day and b.day):
             time = max(time, undated)  # a date without a year vetoes a far match, little more
         place = max(_cos(self.place_vec[i], self.place_vec[j]), cfg["near_weight"] * self._near(i, j))
@@ -356,7 +410,8 @@ class DocScorer:
                    fuzz.token_set_ratio(self._title(i), self._title(j)) / 100
                    * cfg["title_weight"],
                    # The same toll in both (a daily update repeating yesterday's number).
-                   cfg["toll_weight"] if a.tolls & b.tolls else 0.0)
+                   cfg["toll_weight"] * max((self.toll_idf[t] for t in a.tolls & b.tolls),
+                                            default=0.0))
         total = time * (cfg["w_place"] * place + cfg["w_actors"] * actors + cfg["w_text"] * text)
         return PairScore(round(time, 3), round(place, 3), round(actors, 3), round(text, 3), total)
 
@@ -425,16 +480,25 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
         return (d, d)
 
     span = {k: _span(profiles[k]) if k in dated_set else (None, None) for k in range(n)}
+
+    def alt_span(k: int) -> tuple[date | None, date | None]:
+        p = profiles[k]
+        return (p.day, p.day) if size[k] == 1 and k in dated_set and p.event_day else span[k]
     heap = [(-v, i, j) for i in sums for j, v in sums[i].items() if i < j and v >= threshold]
     heapq.heapify(heap)
     while heap:
         neg, a, b = heapq.heappop(heap)
         if a not in size or b not in size or -neg != sums[a][b] / cnt[a][b]:
             continue  # a cluster merged away, or a stale score
-        days = [d for d in (*span[a], *span[b]) if d]
-        if days and (max(days) - min(days)).days > max_span:
-            continue
-        if _dated_apart(span[a], span[b], gap):
+        # A date read from a report's text may date something else ("services resumed on 11
+        # October"): a single report stands in the span by its event date or, failing that, by
+        # its publication date.
+        for sa, sb in ((span[a], span[b]), (alt_span(a), span[b]), (span[a], alt_span(b)),
+                       (alt_span(a), alt_span(b))):
+            days = [d for d in (*sa, *sb) if d]
+            if not (days and (max(days) - min(days)).days > max_span) and not _dated_apart(sa, sb, gap):
+                break
+        else:
             continue
         span[a] = (min(days), max(days)) if days else span[a]
         for c, v in sums.pop(b).items():
