@@ -347,9 +347,9 @@ def _best_candidates(basis: list[Claim], hedged: list[Claim]) -> list[Claim]:
 
 
 def _outliers(basis: list[Claim]) -> list[Claim]:
-    """Current claims more than ``outlier_ratio`` times the highest claim of every other source
-    reported on the same day or later (any, for an undated claim), when at least two other sources
-    have one: "12 killed" from three sources and "2,800 killed" from a fourth. A toll that rose
+    """Current claims more than ``outlier_ratio`` times the highest claim of every other source,
+    when at least two other sources have one reported on the same day or later (any, for an
+    undated claim): "12 killed" from three sources and "2,800 killed" from a fourth. A toll that rose
     since the others last reported is no outlier, nor is a dated toll above undated claims."""
     ratio = CONFIG["reconcile"].get("outlier_ratio", 5)
     out = []
@@ -358,8 +358,12 @@ def _outliers(basis: list[Claim]) -> list[Claim]:
         # early count of a toll that rose since ("16 dead" in an undated report, "209" weeks on).
         others = [o for o in basis if o.source_key != c.source_key
                   and (not c.day or (o.day and o.day >= c.day))]
+        # An earlier claim of another source within the ratio makes the toll plausible ("at
+        # least 53" two days before "171"; the later "three bodies found this morning" say
+        # nothing against it).
+        every = [o for o in basis if o.source_key != c.source_key]
         if len({o.source_key for o in others}) >= 2 and \
-                c.point > ratio * max(max(_top(o) for o in others), 1):
+                c.point > ratio * max(max(_top(o) for o in every), 1):
             out.append(c)
     return out
 

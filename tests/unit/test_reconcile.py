@@ -373,6 +373,17 @@ def test_a_toll_that_rose_after_the_others_last_reported_is_no_outlier():
     assert t.best == 1000 and not [c for c in t.contradictions if c["kind"] == "outlier"]
 
 
+def test_a_toll_an_earlier_count_makes_plausible_is_no_outlier():
+    # Witnesses counted 53 dead two days before ground sources put the toll at 171; on that day
+    # two voices also spoke of the three bodies found that morning. 171 is the toll, not an outlier.
+    t = reconcile_one("i", "killed", "all", [
+        claim("src:local witnesses", 53, "2023-04-12", tier=3),
+        claim("src:ground sources", 171, "2023-04-14", tier=3, qualifier="at_least"),
+        claim("e_activists", 3, "2023-04-14", tier=1), claim("src:official", 3, "2023-04-14", tier=3)])
+    assert (t.best, t.high) == (171, 171)
+    assert not [c for c in t.contradictions if c["kind"] == "outlier"]
+
+
 def test_a_dated_toll_above_undated_early_counts_is_no_outlier():
     # An undated report gives the first day's counts (16 from the agency, 16 from other
     # hospitals, 9 from the previous report); a paper's count weeks later is 209.

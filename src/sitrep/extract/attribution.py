@@ -106,10 +106,21 @@ def info_source(phrase: str, start: int | None, work: Work) -> tuple[str | None,
     return None
 
 
+# A time written after an unnamed source is no part of it: "authorities on Thursday",
+# "reports on Wednesday (23 October)", "officials late on Saturday".
+_TRAILING_TIME = re.compile(
+    r"\s+(?:(?:late|early)\s+)?(?:on|this|last)\s+(?:" + "|".join(WEEKDAYS) + "|"
+    + "|".join(m.lower() for m in calendar.month_name[1:]) + r"|\d{1,2}\b|week|month|morning|evening)\b.*$",
+    re.I)
+
+
 def _described(phrase: str) -> str | None:
     """An unnamed source as the text describes it after "according to": "non-governmental
     groups", "a local prosecutor" -> "local prosecutor"."""
     p = phrase.strip(" ,.\"“”")
+    when = _TRAILING_TIME.search(p)
+    if when and when.start() > 0:
+        p = p[:when.start()]
     if not p or len(p.split()) > 6 or re.search(r"\d", p) or _NOT_DESCRIBED.search(p):
         return None
     if not re.match(r"(?:the|a|an|some|several|local|[a-z])", p):
@@ -604,6 +615,10 @@ def _according(sent, work: Work):
         acc_x = work.text[a0:a1]
     else:
         acc_x = acc.group("x")
+    when = _TRAILING_TIME.search(acc_x)
+    if when and when.start() > 0:
+        acc_x = acc_x[:when.start()]  # "according to authorities on Thursday"
+        a1 = a0 + len(acc_x)
     info = info_source(acc_x, a0, work)
     if info is not None and info[0] is None:
         # "according to a report issued on Monday, June 24, by the ministry": the "by" later on.

@@ -23,7 +23,7 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .entities import lookup
-from .attribution import (INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_TRAILING_TIME, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -263,6 +263,10 @@ def _tidy_speaker(q, work: Work) -> None:
                 q.speaker, q.speaker_id = person.name, person.id
                 return
     if q.speaker_id is None:
+        when = _TRAILING_TIME.search(q.speaker)
+        if when and when.start() > 0:
+            q.speaker = q.speaker[:when.start()]  # "authorities on Thursday" -> "authorities"
+            words = q.speaker.split()
         dropped = description_words()["dropped_determiners"]
         lead = _PARTITIVE_LEAD.match(q.speaker)
         if lead and (lead.group(0).split()[0].lower() in dropped or lead.group(0).split()[0].isdigit()):
