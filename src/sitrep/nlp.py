@@ -191,6 +191,70 @@ def make_fast_lemmas(nlp, name):
     return FastLemmas(nlp.get_pipe("lemmatizer"))
 
 
+class FastParse:
+    """The model's own parser or named-entity recogniser, stepped from Python with the GIL held.
+
+    spaCy's greedy decoder releases the GIL for its loop over transitions, but every move-validity
+    check inside that loop takes the GIL back for a moment (a Cython error check on each token
+    lookup): the NER checks 74 moves per token, so most of its time went to locking. Here the same
+    model scores each step (``ParserStepModel.predict``, the code spaCy's beam search uses) and
+    spaCy's own ``transition_states`` picks and applies the best valid move, with the GIL already
+    held; ``set_annotations`` writes the result. Same weights, same arithmetic, same moves: every
+    token gets the parse and the entities spaCy's component gives it (tests/unit/test_nlp_speed.py).
+
+    Documents are decoded in the same length-sorted groups spaCy uses, but a whole batch at a time
+    instead of quarter batches: the steps are then shared by more documents. A document's scores do
+    not depend on the others in its group (every row of the model's matrices is computed alone;
+    the one batch-wide value, the score given to classes the model never saw in training, is not
+    used by the shipped models, which have no such class; a model with one is decoded in spaCy's
+    own groups)."""
+
+    def __init__(self, component):
+        from thinc.api import set_dropout_rate
+
+        self.component = component
+        set_dropout_rate(component.model, 0.0)
+        self._unseen = bool(component.model.attrs.get("unseen_classes"))
+
+    def _decode(self, docs: list) -> None:
+        comp = self.component
+        states = comp.moves.init_batch(docs)
+        if any(len(doc) for doc in docs):
+            comp._ensure_labels_are_added(docs)
+            model = comp.model.predict(docs)
+            todo = [s for s in states if not s.is_final()]
+            while todo:
+                todo = comp.transition_states(todo, model.predict(todo))
+            model.clear_memory()
+        comp.set_annotations(docs, states)
+
+    def __call__(self, doc):
+        self._decode([doc])
+        return doc
+
+    def pipe(self, docs, *, batch_size: int = 256):
+        from spacy.util import minibatch
+
+        group = max(batch_size // 4, 2) if self._unseen else batch_size
+        for batch in minibatch(docs, size=batch_size):
+            batch = list(batch)
+            for part in minibatch(sorted(batch, key=len), size=group):
+                self._decode(list(part))
+            yield from batch
+
+
+@Language.factory("fast_parser")
+def make_fast_parser(nlp, name):
+    """Built from the pipeline's own ``parser``, which it then replaces (see load_nlp)."""
+    return FastParse(nlp.get_pipe("parser"))
+
+
+@Language.factory("fast_ner")
+def make_fast_ner(nlp, name):
+    """Built from the pipeline's own ``ner``, which it then replaces (see load_nlp)."""
+    return FastParse(nlp.get_pipe("ner"))
+
+
 @lru_cache(maxsize=1)
 def load_nlp():
     model = importlib.import_module(CONFIG["pipeline"]["spacy_model"])
@@ -204,6 +268,11 @@ def load_nlp():
         nlp.remove_pipe("lemmatizer")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True,
                                                                "phrase_matcher_attr": "ORTH"})
+    if CONFIG["pipeline"]["fast_parse"]:
+        for own, fast in (("parser", "fast_parser"), ("ner", "fast_ner")):
+            if own in nlp.pipe_names:
+                nlp.add_pipe(fast, before=own)
+                nlp.remove_pipe(own)
     patterns = []
     for e in alias_entries():
         label = TYPE_LABEL.get(e.get("type", "organization"), "ORG")
