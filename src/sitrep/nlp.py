@@ -215,6 +215,7 @@ class FastParse:
         self.component = component
         set_dropout_rate(component.model, 0.0)
         self._unseen = bool(component.model.attrs.get("unseen_classes"))
+        self._ner = NerSteps(component) if component.moves.__class__.__name__ == "BiluoPushDown" else None
 
     def _decode(self, docs: list) -> None:
         comp = self.component
@@ -222,11 +223,38 @@ class FastParse:
         if any(len(doc) for doc in docs):
             comp._ensure_labels_are_added(docs)
             model = comp.model.predict(docs)
+            if self._ner is not None and self._step_ok(model):
+                self._ner.decode(docs, self._step(model, ids=False))
+                model.clear_memory()
+                return
+            step = self._step(model)
             todo = [s for s in states if not s.is_final()]
             while todo:
-                todo = comp.transition_states(todo, model.predict(todo))
+                todo = comp.transition_states(todo, step(todo))
             model.clear_memory()
         comp.set_annotations(docs, states)
+
+    def _step_ok(self, model) -> bool:
+        upper = getattr(model, "vec2scores", None)
+        return upper is not None and upper.name == "linear" and not self._unseen
+
+    def _step(self, model, ids: bool = True):
+        """The scores of each state's moves: ``model.predict(states)`` (spaCy's step_forward)
+        without its layers of model calls, when the model is the shipped kind (a linear output
+        layer, no unseen classes, so step_forward's unseen-class fill selects nothing). With
+        ``ids=False`` the step takes the states' feature token ids instead of the states."""
+        if not self._step_ok(model):
+            return model.predict
+        upper = model.vec2scores
+        ops, W, b = upper.ops, upper.get_param("W"), upper.get_param("b")
+        token_ids, hidden = model.get_token_ids if ids else None, model.state2vec.predict
+
+        def step(states):
+            scores = ops.gemm(hidden(token_ids(states) if ids else states), W, trans2=True)
+            scores += b
+            return scores
+
+        return step
 
     def __call__(self, doc):
         self._decode([doc])
@@ -241,6 +269,131 @@ class FastParse:
             for part in minibatch(sorted(batch, key=len), size=group):
                 self._decode(list(part))
             yield from batch
+
+
+class NerSteps:
+    """The recogniser's moves (BILUO) for a whole group of documents at once, as arrays: spaCy's
+    ``transition_states`` checks every one of the 74 moves of every document with one C call each
+    (and a GIL check inside each); here each rule of spaCy's ``ner.pyx`` (``is_valid`` and
+    ``transition`` of Begin, In, Last, Unit, Out) is one array operation over all documents and
+    moves. The state features (spaCy's ``set_context_tokens`` for three tokens: the next token,
+    the first token of the open entity, the token before the next), the scores (the model's own
+    step) and the choice (the first best valid move) are spaCy's; the entities are written as
+    spaCy's ``BiluoPushDown.set_annotations`` writes them."""
+
+    MISSING, BEGIN, IN, LAST, UNIT, OUT = range(6)
+
+    def __init__(self, component):
+        import numpy
+
+        self.np = numpy
+        self.component = component
+        self._classes = None
+
+    def _moves(self, strings):
+        """(move kind, label hash) of every class, in class order."""
+        if self._classes is None:
+            names = "MBILUO"
+            moves = self.component.moves
+            kinds, labels = [], []
+            for i in range(moves.n_moves):
+                name = moves.get_class_name(i)
+                kind, _, label = name.partition("-")
+                kinds.append(names.index(kind))
+                labels.append(strings[label] if label else 0)
+            self._classes = (self.np.array(kinds), self.np.array(labels, dtype="uint64"))
+        return self._classes
+
+    def decode(self, docs: list, step) -> None:
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IS_SPACE, SENT_START
+
+        np = self.np
+        kind, label = self._moves(docs[0].vocab.strings)
+        lengths = np.array([len(d) for d in docs], dtype="int64")
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype("int64")
+        # Every document's tokens end to end (the model's token order), then one row of zeros:
+        # the token after a document's last reads as spaCy's empty token (no entity, no sentence
+        # start, not a space).
+        arr = np.concatenate([d.to_array([ENT_IOB, ENT_TYPE, SENT_START, IS_SPACE])
+                              for d in docs if len(d)] + [np.zeros((1, 4), dtype="uint64")])
+        etype = arr[:, 1].astype("uint64")
+        iob, sent = arr[:, 0].astype("int64"), arr[:, 2].astype("int64")
+        space = arr[:, 3] != 0
+        end = len(iob) - 1
+        active = np.flatnonzero(lengths > 0)
+        pos = np.zeros(len(docs), dtype="int64")  # the next token (B(0)), per document
+        open_start = np.full(len(docs), -1, dtype="int64")  # first token of the open entity
+        open_label = np.zeros(len(docs), dtype="uint64")
+        ents: list[list[tuple[int, int, int]]] = [[] for _ in docs]
+        is_b, is_i, is_l = kind == self.BEGIN, kind == self.IN, kind == self.LAST
+        is_u, is_o = kind == self.UNIT, kind == self.OUT
+        nolabel = label == 0
+        while len(active):
+            p, n, off = pos[active], lengths[active], offsets[active]
+            start, lab = open_start[active], open_label[active]
+            is_open = start >= 0
+            ids = np.empty((len(active), 3), dtype="int32")
+            ids[:, 0] = p + off
+            ids[:, 1] = np.where(is_open, start + off, -1)
+            ids[:, 2] = np.where(is_open, p - 1 + off, -1)
+            scores = step(ids)
+            g0 = p + off
+            has1 = p + 1 < n
+            g1 = np.where(has1, g0 + 1, end)
+            iob0, type0, iob1, type1 = iob[g0], etype[g0], iob[g1], etype[g1]
+            ss1, sp0 = sent[g1], space[g0]
+            room = (n - p) >= 2
+            L = label[None, :]
+            same0 = L == type0[:, None]
+            c = lambda v: v[:, None]  # noqa: E731 - a column per document
+            begin = (c(~is_open & room & (iob0 != 1))
+                     & np.where(c(iob0 == 3), same0 & c(iob1 == 1),
+                                c((iob1 != 3) & (ss1 != 1) & ~sp0)) & ~nolabel)
+            inside = (c(is_open & room & (iob0 != 3) & (iob1 != 3)) & ~nolabel
+                      & (L == c(lab))
+                      & np.where(c(iob0 == 1), c((iob1 != 0) & (iob1 != 2)) & same0,
+                                 c(~(has1 & (ss1 == 1)))))
+            last = (c(is_open) & ~nolabel
+                    & np.where(c((iob0 == 1) & (iob1 != 1)), same0,
+                               (L == c(lab)) & c(iob1 != 1)))
+            unit = np.where(nolabel, c((type0 == 0) & (iob0 == 3)),
+                            c(~is_open & (iob1 != 1))
+                            & np.where(c(iob0 == 3), same0, c(~sp0)))
+            out = c(~is_open & (iob0 != 3) & (iob0 != 1))
+            valid = ((is_b & begin) | (is_i & inside) | (is_l & last) | (is_u & unit)
+                     | (is_o & out))
+            best = np.where(valid, scores, -np.inf).argmax(axis=1)
+            none = ~valid.any(axis=1)
+            k = kind[best]
+            opened = (k == self.BEGIN) & ~none
+            unit_ = (k == self.UNIT) & ~none
+            closed = (k == self.LAST) & ~none
+            for row in np.flatnonzero(unit_ | closed):
+                d = active[row]
+                a = int(p[row]) if unit_[row] else int(open_start[d])
+                ents[d].append((a, int(p[row]) + 1, int(label[best[row]])))
+            open_start[active[opened]] = p[opened]
+            open_label[active[opened]] = label[best[opened]]
+            open_start[active[closed]] = -1
+            # No valid move (spaCy's force_final): the document ends, an open entity is dropped.
+            pos[active] = np.where(none, n, p + 1)
+            active = active[pos[active] < n]
+        self._annotate(docs, ents)
+
+    @staticmethod
+    def _annotate(docs: list, ents: list) -> None:
+        """spaCy's ``BiluoPushDown.set_annotations``: the entities found, each with the knowledge
+        base id of its first token, set with the other tokens unmodified; then every token still
+        without a tag is outside any entity."""
+        from spacy.attrs import ENT_IOB
+        from spacy.tokens import Span
+
+        for doc, found in zip(docs, ents):
+            spans = [Span(doc, a, b, label=lab, kb_id=doc[a].ent_kb_id) for a, b, lab in found]
+            doc.set_ents(spans, default="unmodified")
+            missing = [doc[i:i + 1] for i in (doc.to_array(ENT_IOB) == 0).nonzero()[0].tolist()]
+            if missing:
+                doc.set_ents([], outside=missing, default="unmodified")
 
 
 @Language.factory("fast_parser")

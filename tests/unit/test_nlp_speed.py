@@ -27,7 +27,7 @@ TEXTS = [
 
 def _signature(doc):
     return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_,
-             t.ent_iob_, t.ent_id_, t.is_sent_start) for t in doc]
+             t.ent_iob_, t.ent_id_, t.ent_kb_id_, t.is_sent_start) for t in doc]
 
 
 @pytest.fixture(scope="module")
