@@ -30,10 +30,19 @@ def place_supplement() -> list[dict[str, Any]]:
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc):
-    """A paragraph break always starts a sentence: scraped paragraphs often lack a final period."""
-    for tok in doc[1:]:
-        if "\n\n" in doc[tok.i - 1].whitespace_ or doc[tok.i - 1].text.startswith("\n"):
-            tok.is_sent_start = True
+    """A paragraph break always starts a sentence: scraped paragraphs often lack a final period.
+
+    The token after a line break starts one. A line break is always its own whitespace token (a
+    token's own trailing whitespace is one space at most), so only whitespace tokens are read."""
+    from spacy.attrs import IS_SPACE, ORTH
+
+    if len(doc) < 2:
+        return doc
+    arr = doc.to_array([IS_SPACE, ORTH])
+    strings = doc.vocab.strings
+    for i in arr[:-1, 0].nonzero()[0].tolist():
+        if strings[int(arr[i, 1])].startswith("\n"):
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -65,6 +74,8 @@ class FastAttributes:
                 else:
                     self.multi.append((number, tests, ruler.indices[number]))
         self._cache: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        # (tag, lower, dep) string ids read as one array -> their strings, the form as its key.
+        self._names: dict[tuple[int, int, int], tuple[str, str, str]] = {}
         # A lower-case form no rule names (nor matches) acts like any other such form, so the
         # cache keys on a placeholder instead: a few hundred keys, not one per word.
         self._lower: dict[str, str] = {}
@@ -124,8 +135,19 @@ class FastAttributes:
         return hit
 
     def __call__(self, doc):
-        lk = self._lower_key
-        feats = [(t.tag_, lk(t.lower_), t.dep_, t.is_space) for t in doc]
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        lk, names = self._lower_key, self._names
+        strings = doc.vocab.strings
+        feats = []
+        for tag, lower, dep, space in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist():
+            key = (tag, lower, dep)
+            f = names.get(key)
+            if f is None:
+                f = names[key] = (strings[tag], lk(strings[lower]), strings[dep])
+                if len(names) > 500_000:
+                    names.clear()
+            feats.append((*f, bool(space)))
         todo: list[list[int]] = [[] for _ in feats]
         for i, f in enumerate(feats):
             single, multi = self._rules(f)
