@@ -241,7 +241,8 @@ def worker_components(a: argparse.Namespace) -> dict[str, Any]:
 
     - own: each component's time inside one pass of spaCy's own pipeline with sitrep's additions
       (the tokenizer, then each pipe over the batch in turn), and, on the same batch, the time of
-      sitrep's lookup versions of the attribute ruler and the lemmatizer;
+      sitrep's lookup versions of the attribute ruler and the lemmatizer and of its stepping of
+      the parser and the recogniser (``FastParse``);
     - full passes of that pipeline and of sitrep's (``load_nlp()``, the lookups in);
     - sitrep's pipeline with each component switched off in turn."""
     import warnings
@@ -253,10 +254,13 @@ def worker_components(a: argparse.Namespace) -> dict[str, Any]:
     texts = _load_texts(a.texts)[:a.components_docs]
     nlp = snlp.load_nlp()
     snlp.load_nlp.cache_clear()
-    CONFIG["pipeline"]["fast_attributes"] = CONFIG["pipeline"]["fast_lemmas"] = False
+    for key in ("fast_attributes", "fast_lemmas", "fast_parse"):
+        CONFIG["pipeline"][key] = False
     own_nlp = snlp.load_nlp()
     fast = {"attribute_ruler": ("fast_attributes", snlp.FastAttributes(own_nlp.get_pipe("attribute_ruler"))),
-            "lemmatizer": ("fast_lemmas", snlp.FastLemmas(own_nlp.get_pipe("lemmatizer")))}
+            "lemmatizer": ("fast_lemmas", snlp.FastLemmas(own_nlp.get_pipe("lemmatizer"))),
+            "parser": ("fast_parser", snlp.FastParse(own_nlp.get_pipe("parser"))),
+            "ner": ("fast_ner", snlp.FastParse(own_nlp.get_pipe("ner")))}
     bs = a.batch_size
     for model in (nlp, own_nlp):  # warm up: first-call set-up is not a cost
         for _ in model.pipe(texts[:bs], batch_size=bs):
@@ -287,8 +291,11 @@ def worker_components(a: argparse.Namespace) -> dict[str, Any]:
                 fname, fproc = fast[name]
                 copies = [d.copy() for d in docs]
                 t = time.perf_counter()
-                for d in copies:
-                    fproc(d)
+                if hasattr(fproc, "pipe"):
+                    list(fproc.pipe(copies, batch_size=bs))
+                else:
+                    for d in copies:
+                        fproc(d)
                 own[fname] += time.perf_counter() - t
             t = time.perf_counter()
             docs = list(proc.pipe(docs, batch_size=bs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
@@ -616,7 +623,7 @@ def print_components(c: dict[str, Any]) -> None:
     print(f"\nspaCy components, {n} docs, one process, batch by batch: spaCy's own components "
           f"{full['spacy_components']:.2f} s ({_rate(n, full['spacy_components'])} docs/s), sitrep's "
           f"load_nlp() {full['sitrep']:.2f} s ({_rate(n, full['sitrep'])} docs/s)\n")
-    spacy_own = [k for k in c["own_s"] if k not in ("fast_attributes", "fast_lemmas")]
+    spacy_own = [k for k in c["own_s"] if k not in ("fast_attributes", "fast_lemmas", "fast_parser", "fast_ner")]
     own_total = sum(c["own_s"][k] for k in spacy_own)
     print("| component | own s | share of spaCy's own | sitrep without it, s | saved |")
     print("|---|---:|---:|---:|---:|")

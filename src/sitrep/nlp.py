@@ -31,16 +31,25 @@ def place_supplement() -> list[dict[str, Any]]:
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc):
     """A paragraph break always starts a sentence: scraped paragraphs often lack a final period.
-    Within a line, a comma or semicolon never starts one, nor does a lower-case word after a word
-    that ends none (", officials said." stays with the clause it reports; the parser alone cut
-    there)."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n\n" in prev.whitespace_ or prev.text.startswith("\n"):
-            tok.is_sent_start = True
-        elif "\n" not in prev.whitespace_ and not prev.is_space and (
-                tok.text in (",", ";") or tok.is_lower and tok.is_alpha and not prev.is_punct):
-            tok.is_sent_start = False
+    The token after a line break starts one. A line break is always its own whitespace token (a
+    token's own trailing whitespace is one space at most), so only whitespace tokens are read.
+    Within a line, a comma or semicolon never starts a sentence, nor does a lower-case word after
+    a word ("…, officials said." stays with the clause it reports; the parser alone cut there)."""
+    from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, ORTH
+
+    if len(doc) < 2:
+        return doc
+    arr = doc.to_array([IS_SPACE, ORTH, IS_LOWER, IS_ALPHA, IS_PUNCT])
+    strings = doc.vocab.strings
+    for i in arr[:-1, 0].nonzero()[0].tolist():
+        if strings[int(arr[i, 1])].startswith("\n"):
+            doc[i + 1].is_sent_start = True
+    comma, semicolon = strings[","], strings[";"]
+    prev_word = (arr[:-1, 0] == 0)
+    joins = prev_word & ((arr[1:, 1] == comma) | (arr[1:, 1] == semicolon)
+                         | ((arr[1:, 2] == 1) & (arr[1:, 3] == 1) & (arr[:-1, 4] == 0)))
+    for i in joins.nonzero()[0].tolist():
+        doc[i + 1].is_sent_start = False
     return doc
 
 
@@ -72,6 +81,8 @@ class FastAttributes:
                 else:
                     self.multi.append((number, tests, ruler.indices[number]))
         self._cache: dict[tuple, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        # (tag, lower, dep) string ids read as one array -> their strings, the form as its key.
+        self._names: dict[tuple[int, int, int], tuple[str, str, str]] = {}
         # A lower-case form no rule names (nor matches) acts like any other such form, so the
         # cache keys on a placeholder instead: a few hundred keys, not one per word.
         self._lower: dict[str, str] = {}
@@ -131,8 +142,19 @@ class FastAttributes:
         return hit
 
     def __call__(self, doc):
-        lk = self._lower_key
-        feats = [(t.tag_, lk(t.lower_), t.dep_, t.is_space) for t in doc]
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        lk, names = self._lower_key, self._names
+        strings = doc.vocab.strings
+        feats = []
+        for tag, lower, dep, space in doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist():
+            key = (tag, lower, dep)
+            f = names.get(key)
+            if f is None:
+                f = names[key] = (strings[tag], lk(strings[lower]), strings[dep])
+                if len(names) > 500_000:
+                    names.clear()
+            feats.append((*f, bool(space)))
         todo: list[list[int]] = [[] for _ in feats]
         for i, f in enumerate(feats):
             single, multi = self._rules(f)
@@ -198,6 +220,223 @@ def make_fast_lemmas(nlp, name):
     return FastLemmas(nlp.get_pipe("lemmatizer"))
 
 
+class FastParse:
+    """The model's own parser or named-entity recogniser, stepped from Python with the GIL held.
+
+    spaCy's greedy decoder releases the GIL for its loop over transitions, but every move-validity
+    check inside that loop takes the GIL back for a moment (a Cython error check on each token
+    lookup): the NER checks 74 moves per token, so most of its time went to locking. Here the same
+    model scores each step (``ParserStepModel.predict``, the code spaCy's beam search uses) and
+    spaCy's own ``transition_states`` picks and applies the best valid move, with the GIL already
+    held; ``set_annotations`` writes the result. Same weights, same arithmetic, same moves: every
+    token gets the parse and the entities spaCy's component gives it (tests/unit/test_nlp_speed.py).
+
+    Documents are decoded in the same length-sorted groups spaCy uses, but a whole batch at a time
+    instead of quarter batches: the steps are then shared by more documents. A document's scores do
+    not depend on the others in its group (every row of the model's matrices is computed alone;
+    the one batch-wide value, the score given to classes the model never saw in training, is not
+    used by the shipped models, which have no such class; a model with one is decoded in spaCy's
+    own groups)."""
+
+    def __init__(self, component):
+        from thinc.api import set_dropout_rate
+
+        self.component = component
+        set_dropout_rate(component.model, 0.0)
+        self._unseen = bool(component.model.attrs.get("unseen_classes"))
+        self._ner = NerSteps(component) if component.moves.__class__.__name__ == "BiluoPushDown" else None
+
+    def _decode(self, docs: list) -> None:
+        comp = self.component
+        states = comp.moves.init_batch(docs)
+        if any(len(doc) for doc in docs):
+            comp._ensure_labels_are_added(docs)
+            model = comp.model.predict(docs)
+            if self._ner is not None and self._step_ok(model):
+                self._ner.decode(docs, self._step(model, ids=False))
+                model.clear_memory()
+                return
+            step = self._step(model)
+            todo = [s for s in states if not s.is_final()]
+            while todo:
+                todo = comp.transition_states(todo, step(todo))
+            model.clear_memory()
+        comp.set_annotations(docs, states)
+
+    def _step_ok(self, model) -> bool:
+        upper = getattr(model, "vec2scores", None)
+        return upper is not None and upper.name == "linear" and not self._unseen
+
+    def _step(self, model, ids: bool = True):
+        """The scores of each state's moves: ``model.predict(states)`` (spaCy's step_forward)
+        without its layers of model calls, when the model is the shipped kind (a linear output
+        layer, no unseen classes, so step_forward's unseen-class fill selects nothing). With
+        ``ids=False`` the step takes the states' feature token ids instead of the states."""
+        if not self._step_ok(model):
+            return model.predict
+        upper = model.vec2scores
+        ops, W, b = upper.ops, upper.get_param("W"), upper.get_param("b")
+        token_ids, hidden = model.get_token_ids if ids else None, model.state2vec.predict
+
+        def step(states):
+            scores = ops.gemm(hidden(token_ids(states) if ids else states), W, trans2=True)
+            scores += b
+            return scores
+
+        return step
+
+    def __call__(self, doc):
+        self._decode([doc])
+        return doc
+
+    def pipe(self, docs, *, batch_size: int = 256):
+        from spacy.util import minibatch
+
+        group = max(batch_size // 4, 2) if self._unseen else batch_size
+        for batch in minibatch(docs, size=batch_size):
+            batch = list(batch)
+            for part in minibatch(sorted(batch, key=len), size=group):
+                self._decode(list(part))
+            yield from batch
+
+
+class NerSteps:
+    """The recogniser's moves (BILUO) for a whole group of documents at once, as arrays: spaCy's
+    ``transition_states`` checks every one of the 74 moves of every document with one C call each
+    (and a GIL check inside each); here each rule of spaCy's ``ner.pyx`` (``is_valid`` and
+    ``transition`` of Begin, In, Last, Unit, Out) is one array operation over all documents and
+    moves. The state features (spaCy's ``set_context_tokens`` for three tokens: the next token,
+    the first token of the open entity, the token before the next), the scores (the model's own
+    step) and the choice (the first best valid move) are spaCy's; the entities are written as
+    spaCy's ``BiluoPushDown.set_annotations`` writes them."""
+
+    MISSING, BEGIN, IN, LAST, UNIT, OUT = range(6)
+
+    def __init__(self, component):
+        import numpy
+
+        self.np = numpy
+        self.component = component
+        self._classes = None
+
+    def _moves(self, strings):
+        """(move kind, label hash) of every class, in class order."""
+        if self._classes is None:
+            names = "MBILUO"
+            moves = self.component.moves
+            kinds, labels = [], []
+            for i in range(moves.n_moves):
+                name = moves.get_class_name(i)
+                kind, _, label = name.partition("-")
+                kinds.append(names.index(kind))
+                labels.append(strings[label] if label else 0)
+            self._classes = (self.np.array(kinds), self.np.array(labels, dtype="uint64"))
+        return self._classes
+
+    def decode(self, docs: list, step) -> None:
+        from spacy.attrs import ENT_IOB, ENT_TYPE, IS_SPACE, SENT_START
+
+        np = self.np
+        kind, label = self._moves(docs[0].vocab.strings)
+        lengths = np.array([len(d) for d in docs], dtype="int64")
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype("int64")
+        # Every document's tokens end to end (the model's token order), then one row of zeros:
+        # the token after a document's last reads as spaCy's empty token (no entity, no sentence
+        # start, not a space).
+        arr = np.concatenate([d.to_array([ENT_IOB, ENT_TYPE, SENT_START, IS_SPACE])
+                              for d in docs if len(d)] + [np.zeros((1, 4), dtype="uint64")])
+        etype = arr[:, 1].astype("uint64")
+        iob, sent = arr[:, 0].astype("int64"), arr[:, 2].astype("int64")
+        space = arr[:, 3] != 0
+        end = len(iob) - 1
+        active = np.flatnonzero(lengths > 0)
+        pos = np.zeros(len(docs), dtype="int64")  # the next token (B(0)), per document
+        open_start = np.full(len(docs), -1, dtype="int64")  # first token of the open entity
+        open_label = np.zeros(len(docs), dtype="uint64")
+        ents: list[list[tuple[int, int, int]]] = [[] for _ in docs]
+        is_b, is_i, is_l = kind == self.BEGIN, kind == self.IN, kind == self.LAST
+        is_u, is_o = kind == self.UNIT, kind == self.OUT
+        nolabel = label == 0
+        while len(active):
+            p, n, off = pos[active], lengths[active], offsets[active]
+            start, lab = open_start[active], open_label[active]
+            is_open = start >= 0
+            ids = np.empty((len(active), 3), dtype="int32")
+            ids[:, 0] = p + off
+            ids[:, 1] = np.where(is_open, start + off, -1)
+            ids[:, 2] = np.where(is_open, p - 1 + off, -1)
+            scores = step(ids)
+            g0 = p + off
+            has1 = p + 1 < n
+            g1 = np.where(has1, g0 + 1, end)
+            iob0, type0, iob1, type1 = iob[g0], etype[g0], iob[g1], etype[g1]
+            ss1, sp0 = sent[g1], space[g0]
+            room = (n - p) >= 2
+            L = label[None, :]
+            same0 = L == type0[:, None]
+            c = lambda v: v[:, None]  # noqa: E731 - a column per document
+            begin = (c(~is_open & room & (iob0 != 1))
+                     & np.where(c(iob0 == 3), same0 & c(iob1 == 1),
+                                c((iob1 != 3) & (ss1 != 1) & ~sp0)) & ~nolabel)
+            inside = (c(is_open & room & (iob0 != 3) & (iob1 != 3)) & ~nolabel
+                      & (L == c(lab))
+                      & np.where(c(iob0 == 1), c((iob1 != 0) & (iob1 != 2)) & same0,
+                                 c(~(has1 & (ss1 == 1)))))
+            last = (c(is_open) & ~nolabel
+                    & np.where(c((iob0 == 1) & (iob1 != 1)), same0,
+                               (L == c(lab)) & c(iob1 != 1)))
+            unit = np.where(nolabel, c((type0 == 0) & (iob0 == 3)),
+                            c(~is_open & (iob1 != 1))
+                            & np.where(c(iob0 == 3), same0, c(~sp0)))
+            out = c(~is_open & (iob0 != 3) & (iob0 != 1))
+            valid = ((is_b & begin) | (is_i & inside) | (is_l & last) | (is_u & unit)
+                     | (is_o & out))
+            best = np.where(valid, scores, -np.inf).argmax(axis=1)
+            none = ~valid.any(axis=1)
+            k = kind[best]
+            opened = (k == self.BEGIN) & ~none
+            unit_ = (k == self.UNIT) & ~none
+            closed = (k == self.LAST) & ~none
+            for row in np.flatnonzero(unit_ | closed):
+                d = active[row]
+                a = int(p[row]) if unit_[row] else int(open_start[d])
+                ents[d].append((a, int(p[row]) + 1, int(label[best[row]])))
+            open_start[active[opened]] = p[opened]
+            open_label[active[opened]] = label[best[opened]]
+            open_start[active[closed]] = -1
+            # No valid move (spaCy's force_final): the document ends, an open entity is dropped.
+            pos[active] = np.where(none, n, p + 1)
+            active = active[pos[active] < n]
+        self._annotate(docs, ents)
+
+    @staticmethod
+    def _annotate(docs: list, ents: list) -> None:
+        """spaCy's ``BiluoPushDown.set_annotations``: the entities found, each with the knowledge
+        base id of its first token, set with the other tokens unmodified; then every token still
+        without a tag is outside any entity."""
+        from spacy.attrs import ENT_IOB
+        from spacy.tokens import Span
+
+        for doc, found in zip(docs, ents):
+            spans = [Span(doc, a, b, label=lab, kb_id=doc[a].ent_kb_id) for a, b, lab in found]
+            doc.set_ents(spans, default="unmodified")
+            missing = [doc[i:i + 1] for i in (doc.to_array(ENT_IOB) == 0).nonzero()[0].tolist()]
+            if missing:
+                doc.set_ents([], outside=missing, default="unmodified")
+
+
+@Language.factory("fast_parser")
+def make_fast_parser(nlp, name):
+    """Built from the pipeline's own ``parser``, which it then replaces (see load_nlp)."""
+    return FastParse(nlp.get_pipe("parser"))
+
+
+@Language.factory("fast_ner")
+def make_fast_ner(nlp, name):
+    """Built from the pipeline's own ``ner``, which it then replaces (see load_nlp)."""
+    return FastParse(nlp.get_pipe("ner"))
+
+
 @lru_cache(maxsize=1)
 def load_nlp():
     model = importlib.import_module(CONFIG["pipeline"]["spacy_model"])
@@ -211,6 +450,11 @@ def load_nlp():
         nlp.remove_pipe("lemmatizer")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True,
                                                                "phrase_matcher_attr": "ORTH"})
+    if CONFIG["pipeline"]["fast_parse"]:
+        for own, fast in (("parser", "fast_parser"), ("ner", "fast_ner")):
+            if own in nlp.pipe_names:
+                nlp.add_pipe(fast, before=own)
+                nlp.remove_pipe(own)
     patterns = []
     for e in alias_entries():
         label = TYPE_LABEL.get(e.get("type", "organization"), "ORG")

@@ -9,8 +9,29 @@ from __future__ import annotations
 
 import hashlib
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
+
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def asdict(obj: Any) -> Any:
+    """``dataclasses.asdict`` for these records, the same dict: fields in order, records, lists,
+    tuples and dicts converted recursively, other values deep-copied; strings, numbers, booleans
+    and None (nearly every value) are kept as they are instead of passing through deepcopy, which
+    returns them unchanged anyway. Storing a document converts a few hundred records."""
+    if isinstance(obj, _ATOMS):
+        return obj
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: asdict(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, list):
+        return [asdict(v) for v in obj]
+    if isinstance(obj, tuple) and not hasattr(obj, "_fields"):
+        return type(obj)(asdict(v) for v in obj)
+    if isinstance(obj, dict):
+        return type(obj)((asdict(k), asdict(v)) for k, v in obj.items())
+    return copy.deepcopy(obj)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""sitrep's lookup versions of the model's attribute ruler and lemmatizer give every token exactly
-what spaCy's own components give it: the later stages read the same parts of speech, morphology
-and lemmas, only sooner."""
+"""sitrep's lookup versions of the model's attribute ruler and lemmatizer, and its stepping of the
+model's parser and named-entity recogniser, give every token exactly what spaCy's own components
+give it: the later stages read the same parts of speech, morphology, lemmas, parse and entities,
+only sooner."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ TEXTS = [
 
 def _signature(doc):
     return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i, t.ent_type_,
-             t.ent_iob_) for t in doc]
+             t.ent_iob_, t.ent_id_, t.ent_kb_id_, t.is_sent_start) for t in doc]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,8 @@ def both_pipelines():
     fast = snlp.load_nlp()
     snlp.load_nlp.cache_clear()
     saved = dict(CONFIG["pipeline"])
-    CONFIG["pipeline"]["fast_attributes"] = CONFIG["pipeline"]["fast_lemmas"] = False
+    for key in ("fast_attributes", "fast_lemmas", "fast_parse"):
+        CONFIG["pipeline"][key] = False
     try:
         slow = snlp.load_nlp()
     finally:
@@ -49,6 +51,9 @@ def test_the_lookups_replace_spacys_components(both_pipelines):
     assert "fast_attributes" in fast.pipe_names and "attribute_ruler" not in fast.pipe_names
     assert "fast_lemmas" in fast.pipe_names and "lemmatizer" not in fast.pipe_names
     assert "attribute_ruler" in slow.pipe_names and "lemmatizer" in slow.pipe_names
+    assert "fast_parser" in fast.pipe_names and "parser" not in fast.pipe_names
+    assert "fast_ner" in fast.pipe_names and "ner" not in fast.pipe_names
+    assert "parser" in slow.pipe_names and "ner" in slow.pipe_names
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -69,3 +74,22 @@ def test_a_second_pass_over_the_same_text_gives_the_same_tokens(both_pipelines):
     """The lookups cache per form: a cached answer is the answer."""
     fast, _ = both_pipelines
     assert [_signature(d) for d in fast.pipe(TEXTS)] == [_signature(d) for d in fast.pipe(TEXTS)]
+
+
+def test_a_batch_gets_what_spacys_components_give_each_document(both_pipelines):
+    """Documents decoded together (length-sorted groups of a whole batch, not spaCy's quarter
+    batches) each get the parse and entities they get alone in spaCy's own pipeline."""
+    fast, slow = both_pipelines
+    texts = TEXTS + ["", "Kyiv.", " ".join(TEXTS)]
+    expected = [_signature(slow(t)) for t in texts]
+    for size in (1, 3, 32):
+        assert [_signature(d) for d in fast.pipe(texts, batch_size=size)] == expected
+
+
+def test_the_steps_keep_the_entities_the_alias_ruler_set(both_pipelines):
+    """Preset entities (the alias ruler's) constrain the stepped recogniser as they do spaCy's."""
+    fast, slow = both_pipelines
+    text = "The Syrian Observatory for Human Rights said 12 people died in Latakia on Friday."
+    got = [(e.text, e.label_, e.ent_id_) for e in fast(text).ents]
+    assert got == [(e.text, e.label_, e.ent_id_) for e in slow(text).ents]
+    assert any(e.ent_id_ for e in fast(text).ents)

@@ -276,6 +276,8 @@ def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
 def entities_stage(work: Work) -> None:
     """Resolve PERSON, ORG and NORP mentions to canonical entities with aliases."""
     doc = work.spacy_doc
+    # Doc.text joins every token each time it is read: once per document, not once per entity.
+    text = doc.text
     resolver = Resolver()
     ents = [e for e in doc.ents if e.label_ in LABEL_TYPE
             and not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)
@@ -283,24 +285,24 @@ def entities_stage(work: Work) -> None:
     places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
     spans = []
     for e in ents:
-        tail = person_tail(e, doc.text, places)
+        tail = person_tail(e, text, places)
         label, (a, b) = ("PERSON", tail) if tail else (e.label_, (e.start_char, e.end_char))
-        nation = national_before(doc.text, a, b) if not tail else None
+        nation = national_before(text, a, b) if not tail else None
         if nation is not None:
             # "the Nigerian Red Cross": the country's own society, one name with its demonym.
             while spans and spans[-1][2] >= nation:
                 spans.pop()
             label, a = "ORG", nation
-        owner = re.match(r"[’']s\s+", doc.text[a:b])
+        owner = re.match(r"[’']s\s+", text[a:b])
         if owner and b - a > owner.end() + 1:
             a += owner.end()  # "the group’s Al-Masirah TV": the possessive is the owner's
-        owner = re.search(r"[’']s\s+(?=[A-Z][\w’'-]+\s+[A-Z])", doc.text[a:b]) if label == "PERSON" else None
+        owner = re.search(r"[’']s\s+(?=[A-Z][\w’'-]+\s+[A-Z])", text[a:b]) if label == "PERSON" else None
         if owner:
             a += owner.end()  # "Al Jazeera’s Ada Obi": her employer is no part of her name
-        if spans and label == "PERSON" == spans[-1][1] and doc.text[spans[-1][3]:a] == " ":
+        if spans and label == "PERSON" == spans[-1][1] and text[spans[-1][3]:a] == " ":
             # "Muhammad Asim" + "Khan": one name the tagger cut in two.
             a = spans.pop()[2]
-        spans.append((doc.text[a:b], label, a, b))
+        spans.append((text[a:b], label, a, b))
     for surface, label, _, _ in spans:
         if label == "PERSON" and len(surface.split()) >= 2:
             resolver.add_full_name(clean_surface(surface))

@@ -313,7 +313,7 @@ def _agent(sent, number_at: int, status_end: int) -> bool:
     objects = [c for t in (tok, *(c for c in tok.children if c.dep_ == "conj")) for c in t.children
                if c.dep_ == "dobj"]
     return any(any(x.lower_ in VICTIM_WORDS for x in c.subtree) or find_numbers(
-        sent.doc.text[c.left_edge.idx:c.right_edge.idx + len(c.right_edge)]) for c in objects)
+        sent.doc[c.left_edge.i:c.right_edge.i + 1].text) for c in objects)
 
 
 # A partitive after the number with its own status word: ", many of them displaced", ", thousands
