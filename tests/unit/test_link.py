@@ -392,6 +392,14 @@ def test_a_spokesperson_is_the_organisation_in_every_report():
     assert names["b"] == "Coast Health Ministry"
 
 
+def test_a_spokesperson_spelled_another_way_is_still_the_organisation():
+    # One report gives "Varna regional governor" with Sergey Petrov speaking; another quotes
+    # "Sergei Petrov" alone; "Ivan Petrov" is another person.
+    names = _keys([_src_fig("a", "Varna regional governor", "Sergey Petrov"), _src_fig("b", "Sergei Petrov"),
+                   _src_fig("c", "Ivan Petrov")])
+    assert names["b"] == "Varna regional governor" and names["c"] == "Ivan Petrov"
+
+
 def test_a_person_introduced_as_an_organisations_role_holder_is_that_organisation():
     # One report: "Coast Health Organization (CHO) Director-General Ana Reyes said 70 died";
     # another: "the organisation said". A second person, introduced with no organisation,

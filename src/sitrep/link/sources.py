@@ -158,9 +158,22 @@ def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dic
         # a spokesperson read as "Niger Muhamed Tumba").
         orgs = {o for person, found in speaks_for.items()
                 if person == mine or (" " in mine and person.endswith(" " + mine))
+                or _spelled_alike(person, mine)
                 for o in found} - {key}
         if key not in target and len(orgs) == 1:
             target[key] = orgs.pop()
+
+
+def _spelled_alike(a: str, b: str) -> bool:
+    """Two full names of one person in two transliterations ("Sergei Melikov", "Sergey
+    Melikov"): the same number of words, the same surname, each first name alike by spelling
+    and four letters or more."""
+    wa, wb = a.split(), b.split()
+    if len(wa) < 2 or len(wa) != len(wb) or wa[-1] != wb[-1]:
+        return False
+    return all(x == y or (min(len(x), len(y)) >= 4 and
+                          fuzz.ratio(x, y) >= _cfg()["source_spelling_ratio"])
+               for x, y in zip(wa[:-1], wb[:-1]))
 
 
 @lru_cache(maxsize=1)
