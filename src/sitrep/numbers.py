@@ -28,6 +28,7 @@ VAGUE = {
     "scores": (40, None), "several dozen": (36, 99), "several hundred": (300, 999),
     "several dozens of": (36, 99), "several dozen of": (36, 99), "several hundreds of": (300, 999),
     "several hundred of": (300, 999), "several thousand": (3000, 9999),
+    "millions": (2_000_000, None), "millions of": (2_000_000, None),  # "displaced millions"
 }
 
 QUALIFIERS = [
@@ -144,6 +145,25 @@ _A_CLOSING_LIST = re.compile(r"\d[^.;]{0,60}\band\s+$")
 _ONE_PERSON = _one_person()
 
 
+def _another_one() -> re.Pattern[str]:
+    """"another" standing for one person: before a noun of one person ("another wounded person
+    died", "another body was found"), before "one" ("captured another one") or as a subject before
+    a linking or status verb ("one soldier was killed and another sustained injuries", "Another
+    dies of wounds"). "another 40" is a number of its own; "another attack" is no person."""
+    from .config import load_data
+
+    lex = load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON", merge="append_new")
+    verbs = set(lex.get("linking_verbs") or []) | {
+        w for ws in (lex.get("status_words") or {}).values() for w in ws if " " not in w}
+    verbs -= {"including", "toll", "lives", "kill", "die", "wound", "held", "bodies", "dead",
+              "death", "deaths", "security"}  # nouns and bare stems: no verb after a subject
+    alt = "|".join(re.escape(w) for w in sorted(verbs, key=len, reverse=True))
+    return re.compile(rf"\b(?<![\w-])(?P<n>[Aa]nother)(?=\s+(?:one\b|(?:{alt})\b)|{_ONE_PERSON.pattern})")
+
+
+_ANOTHER_ONE = _another_one()
+
+
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
     for m in PATTERN.finditer(text):
@@ -192,6 +212,10 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             elif q == "up_to":
                 hi = n
             out.append(NumberPhrase(start, end, m.group(0), n, lo, hi, q, num_start, is_word))
+    for m in _ANOTHER_ONE.finditer(text):
+        if not any(p.start <= m.start() < p.end for p in out):
+            out.append(NumberPhrase(m.start(), m.end("n"), m.group("n"), 1, 1, 1, "exact", m.start(), True))
+    out.sort(key=lambda p: p.start)
     return _bounds_joined(text, out)
 
 

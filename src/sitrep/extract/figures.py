@@ -194,7 +194,8 @@ UNKNOWN_VICTIMS = re.compile(rf"\b(?:{_alternation(LEX.get('unknown_victims') or
 _PARTITIVE_OF = re.compile(
     r"^\s*(?:of (?:its|their|his|her|our|my|the partner's|the group's)\s+(?P<own>[\w\s-]{3,40}?)(?=\s+(?:were|was|had|have|are|killed|died|and)\b|[,;.)]|$)"
     r"|(?:\s*\(|\s*,)?\s*of (?:them|whom|the dead|the victims|those killed|the injured|the wounded)"
-    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|\s+[“\"]|$))",
+    r"(?:\s+(?:were|was|are|being))?\s+(?:an?\s+)?(?!(?:have|has|had|no|not)\b)(?P<what>[\w\s-]{3,40}?)(?=[,;.)]|\s+(?:who|and|in|from|at|on)\b|\s+[“\"]|$)"
+    r"|\s*of the (?P<whole>[\w-]{3,30})\b)",  # "one of the attackers blew himself up"
     re.I)
 
 
@@ -204,7 +205,7 @@ def _partitive_victims(after: str) -> str | None:
     m = _PARTITIVE_OF.match(after)
     if not m:
         return None
-    words = m.group("own") or m.group("what")
+    words = m.group("own") or m.group("what") or m.group("whole")
     cat = _victims(words, None)
     return None if cat in ("all", "unknown") else cat
 
@@ -268,6 +269,23 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
         if w in ("and", "but", "while") and i + 1 < len(words) and rel + words[i + 1].start() in verbs:
             return None, 0
     return None, 0
+
+
+def _after_relative(sent, np_end: int, status_end: int | None) -> int | None:
+    """Where to read on past a relative clause ("who was injured in the strike") that opens right
+    after a number's noun phrase and holds the status word ending at ``status_end``: the verb the
+    noun is the subject of, else the clause's end (document offsets); None without one."""
+    rel = next((t for t in sent if t.idx >= np_end and not t.is_space), None)
+    if rel is None or rel.lower_ not in ("who", "that") or rel.head.dep_ != "relcl":
+        return None
+    clause = rel.head
+    noun = clause.head
+    last = clause.right_edge
+    if status_end is not None and not clause.left_edge.idx <= status_end - 1 <= last.idx + len(last):
+        return None
+    if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB" and noun.head.i > last.i:
+        return noun.head.idx  # the verb the noun is the subject of ("… died in hospital")
+    return last.idx + len(last)
 
 
 def _status_before(sent_text: str, rel: int) -> tuple[str | None, int]:
@@ -610,7 +628,8 @@ def figures_stage(work: Work) -> None:
                 rule = "after"
                 if status is not None and _agent(sent, a0, s0 + status_end):
                     continue  # "a few dozen of its fighters had killed and wounded hundreds"
-                described = re.match(r"\s+(?:[\w-]+\s+)??([\w-]+)\b(?=\s+(?:were|was|are|have|had|who)\b)", stext[status_end:])
+                described = re.match(r"\s+(?:[\w-]+\s+)??([\w-]+)\b(?=\s+(?:were|was|are|have|had|who|[a-z]+)\b)",
+                                     stext[status_end:])  # ("another wounded person died")
                 if status is not None and not np_tokens and described and \
                         described.group(1).lower() in VICTIM_WORDS:
                     # "nine displaced people were killed": the participle describes the people;
@@ -621,6 +640,14 @@ def figures_stage(work: Work) -> None:
                         np_text = text[a1:np_end]
                         np_tokens = [t for t in sent if a1 <= t.idx < np_end]
                         status, status_end = later, later_end
+                later = _after_relative(sent, np_end, s0 + status_end if status is not None else None)
+                if np_tokens and later is not None:
+                    # "four others who were critically injured died": the relative clause tells
+                    # who they were; the verb after it what happened to them ("the two gunmen
+                    # who stormed the hall blew themselves up": what they did is no status).
+                    later_status, later_end = _status_after(stext, later - s0, verbs)
+                    if later_status is not None and later_status != status:
+                        status, status_end = later_status, later_end
             if status is None and head == "lives" and (
                     LIVES.search(stext[max(0, num.start - 30):num.start])
                     or LIVES_LOST.match(stext, np_end - s0)):  # "Over 100 lives lost"

@@ -1137,7 +1137,12 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     # "A bomb killed five people in the town, the army said.": a tail attribution the parser
     # gave no clause; what it reports is the sentence up to the comma before the speaker.
     subs = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
-    if not subs or verb.dep_ != "ROOT":
+    # (The parser may hang the tail on the sentence's verb as a conjunct with no "and": "…
+    # were killed in Karma, a local prosecutor said late Sunday.")
+    if not subs or verb.dep_ != "ROOT" and not (
+            verb.dep_ == "conj" and verb.head.dep_ == "ROOT" and not any(
+                c.dep_ == "cc" for c in verb.children) and not any(
+                t.dep_ == "cc" for t in verb.doc[verb.head.i + 1:verb.i] if t.head.i == verb.head.i)):
         return None
     who = max(subs, key=lambda c: c.i)
     comma = who.left_edge.i - 1

@@ -155,6 +155,10 @@ class _Fig:
         self.n0, self.n1 = _number_at(f)
         s0, s1 = f.sentence.start, f.sentence.end
         self.before = text[max(s0, self.n0 - 120):self.n0]
+        self.another = text[self.n0:self.n1].lower() == "another"
+        if self.another:
+            # "another body was found": the word is the number (one) and the cue of a rise.
+            self.before = text[max(s0, self.n1 - 120):self.n1] + " "
         self.after = text[self.n1:min(s1, self.n1 + 80)]
         self.sentence = text[s0:s1]
         # The clause: from the number phrase's start to the next clause break after the span.
@@ -332,7 +336,8 @@ def _rise(g: _Fig, figs: list[_Fig]) -> bool:
         return False
     # "44 were killed and 13 wounded ... It said another 13 people were wounded": the same
     # count said again, not a rise.
-    if any(p.n0 < g.n0 and p.f.status == g.f.status and p.point == g.point and
+    # ("another body was found" is one more, whatever count of one came before it.)
+    if not g.another and any(p.n0 < g.n0 and p.f.status == g.f.status and p.point == g.point and
            p.point is not None and p.f.scope in (None, "whole") for p in figs):
         return False
     earlier = [p for p in figs if p.n0 < g.n0 and g.sent - p.sent <= 2]
