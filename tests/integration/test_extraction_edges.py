@@ -273,3 +273,40 @@ def test_victims_by_the_longest_phrase_and_elided_nouns(text, victims):
 ])
 def test_traps_of_round_two(text):
     assert all(f.count not in (39, 4, 9, 58) for f in figures(text))
+
+
+# --- office holders (source convention 3): who speaks as an office, who stays a person ---------
+
+@pytest.mark.parametrize("text, count, source, person", [
+    ("Varna regional governor Sava Petrov said 19 people died.", 19, "Varna regional governor", "Sava Petrov"),
+    ("Lina Haddad, mayor of Quetta, said 27 people had died.", 27, "mayor of Quetta", "Lina Haddad"),
+    ("Tom Ray, spokesman for the provincial government, said 8 people were killed.", 8,
+     "provincial government", "Tom Ray"),
+    # a bare title, a former or off-duty holder, a job that is no office, a chief of staff
+    ("Prime Minister Oleg Dimov said 22 people were killed.", 22, "Oleg Dimov", None),
+    ("Former president Ivo Danev said 14 people died.", 14, "Ivo Danev", None),
+    ("Ana Lee, a secretary at the village school, said 7 children were killed.", 7, "Ana Lee", None),
+    ("Head teacher Mira Kos said 3 pupils died.", 3, "Mira Kos", None),
+    ("The chief of staff of the army, General Ivo Petrov, said 12 soldiers were killed.", 12, "Ivo Petrov", None),
+])
+def test_a_named_person_speaks_as_the_office_the_text_gives_them(text, count, source, person):
+    found = _sources(text)
+    assert found[(count, "killed")] == (source, person)
+
+
+@pytest.mark.parametrize("text, source", [
+    ("At least 12 people were killed, according to police and officials on Wednesday.", "police and officials"),
+    ("Twelve people died in the hotel fire, according to the Mail on Sunday.", "Mail on Sunday"),
+])
+def test_a_time_after_an_unnamed_source_is_no_part_of_it_but_a_name_keeps_its_words(text, source):
+    [(got, _)] = _sources(text).values()
+    assert got == source
+
+
+def test_an_unattributed_headline_takes_the_bodys_one_source_and_only_one():
+    one = _sources("Blast at Kessa market kills 9\n\nA bomb killed nine people at the market in Kessa "
+                   "on Friday, the district police said.")
+    assert one[(9, "killed")] == ("district police", None)
+    two = figures("Blast at Kessa market kills 9\n\nA bomb killed nine people at the market in Kessa "
+                  "on Friday, the district police said. Hospital staff also said nine people had died.")
+    assert [f.source for f in two if f.span.text.startswith("kills")] == [None]

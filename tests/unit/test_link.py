@@ -398,6 +398,10 @@ def test_a_spokesperson_spelled_another_way_is_still_the_organisation():
     names = _keys([_src_fig("a", "Varna regional governor", "Sergey Petrov"), _src_fig("b", "Sergei Petrov"),
                    _src_fig("c", "Ivan Petrov")])
     assert names["b"] == "Varna regional governor" and names["c"] == "Ivan Petrov"
+    # Relatives share surnames: "Maria" is not "Mario", "Juana" not "Juan".
+    names = _keys([_src_fig("a", "Varna police", "Mario Lopes"), _src_fig("b", "Maria Lopes"),
+                   _src_fig("c", "Kessa police", "Juan Ortega"), _src_fig("d", "Juana Ortega")])
+    assert names["b"] == "Maria Lopes" and names["d"] == "Juana Ortega"
 
 
 def test_a_person_introduced_as_an_organisations_role_holder_is_that_organisation():

@@ -109,18 +109,32 @@ def info_source(phrase: str, start: int | None, work: Work) -> tuple[str | None,
 # A time written after an unnamed source is no part of it: "authorities on Thursday",
 # "reports on Wednesday (23 October)", "officials late on Saturday".
 _TRAILING_TIME = re.compile(
-    r"\s+(?:(?:late|early)\s+)?(?:on|this|last)\s+(?:" + "|".join(WEEKDAYS) + "|"
-    + "|".join(m.lower() for m in calendar.month_name[1:]) + r"|\d{1,2}\b|week|month|morning|evening)\b.*$",
-    re.I)
+    r"\s+(?:(?:late|early)\s+)?(?:on|this|last)\s+(?:(?:" + "|".join(WEEKDAYS) + r")(?:\s+(?:night|morning|"
+    r"afternoon|evening))?|week|month|morning|evening|night)?(?:\s*,?\s*\(?(?:\d{1,2}\s+(?:"
+    + "|".join(m.lower() for m in calendar.month_name[1:]) + r")|(?:" + "|".join(m.lower() for m in calendar.month_name[1:])
+    + r")\s+\d{1,2})(?:,?\s+\d{4})?\)?)?\s*$", re.I)
+
+
+def _cut_time(phrase: str, start: int | None = None, work: Work | None = None) -> str:
+    """A phrase without the time written after it ("authorities on Thursday", "reports on
+    Wednesday (23 October)"), unless the time is part of a name the text tags ("Mail on
+    Sunday")."""
+    when = _TRAILING_TIME.search(phrase)
+    if not when or when.start() == 0 or not when.group(0).strip(" ,()") or re.fullmatch(r"\s*(?:on|this|last)\s*", when.group(0), re.I):
+        return phrase
+    if work is not None and start is not None and any(
+            m.span.start < start + when.start() < m.span.end for m in work.mentions or []):
+        return phrase
+    if phrase[:when.start()].split()[-1][:1].isupper():
+        return phrase  # a name may run on ("the Mail on Sunday"): only descriptions are cut
+    return phrase[:when.start()]
 
 
 def _described(phrase: str) -> str | None:
     """An unnamed source as the text describes it after "according to": "non-governmental
     groups", "a local prosecutor" -> "local prosecutor"."""
     p = phrase.strip(" ,.\"“”")
-    when = _TRAILING_TIME.search(p)
-    if when and when.start() > 0:
-        p = p[:when.start()]
+    p = _cut_time(p)
     if not p or len(p.split()) > 6 or re.search(r"\d", p) or _NOT_DESCRIBED.search(p):
         return None
     if not re.match(r"(?:the|a|an|some|several|local|[a-z])", p):
@@ -615,10 +629,8 @@ def _according(sent, work: Work):
         acc_x = work.text[a0:a1]
     else:
         acc_x = acc.group("x")
-    when = _TRAILING_TIME.search(acc_x)
-    if when and when.start() > 0:
-        acc_x = acc_x[:when.start()]  # "according to authorities on Thursday"
-        a1 = a0 + len(acc_x)
+    acc_x = _cut_time(acc_x, a0, work)  # "according to authorities on Thursday"
+    a1 = a0 + len(acc_x)
     info = info_source(acc_x, a0, work)
     if info is not None and info[0] is None:
         # "according to a report issued on Monday, June 24, by the ministry": the "by" later on.
@@ -922,6 +934,8 @@ def _office_of(work: Work, name: str) -> tuple[str, str | None] | None:
 
 
 _OFFICE_BODY = set(_ROLES_DATA.get("office_bodies") or [])
+_NOT_OFFICE = {w.lower() for w in _ROLES_DATA.get("not_offices") or []}
+_TITLE_MODIFIER = {w.lower() for w in _ROLES_DATA.get("title_modifiers") or []}
 _ANAPHOR_OWNER = re.compile(rf"\b(?:{_alt('anaphor_owners')})[’']s\b", re.I)
 
 
@@ -932,18 +946,29 @@ def _office_body(office: str) -> str | None:
     "the mayor's spokesman")."""
     if _ANAPHOR_OWNER.search(office) or re.search(r"\b[a-z][\w-]*[’']s\b", office):
         return None  # "the city's mayor", "the mayor's spokesman": the owner is not named
-    roles = list(_OFFICES.finditer(office))
-    after = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?(.+)$", office[roles[0].end():]) if roles else None
-    before = office[:roles[0].start()].strip() if roles else ""
-    if after and re.fullmatch(r"[a-z][\w-]*", after.group(1)):
+    if any(w.lower().strip("-") in _NOT_OFFICE for w in re.split(r"[\s-]+", office)):
+        return None  # "former president", "off-duty police officer": no office held for this
+    roles = [r for r in _OFFICES.finditer(office)
+             if r.group(0).lower() != "head" or re.match(r"\s+of\b", office[r.end():])]
+    if not roles:
+        return None  # "head teacher": "head" is an office only as "head of"
+    after = re.match(r"\s+(?:of|for|at)\s+(?:the\s+)?(.+)$", office[roles[0].end():])
+    if after:
+        # "chief of staff of the army": the body is what the last "of" names.
+        tail = re.split(r"\s+(?:of|for|at)\s+(?:the\s+)?", after.group(1))[-1]
+        after = tail if tail else None
+    before = office[:roles[0].start()].strip()
+    if after is not None and re.fullmatch(r"[a-z][\w-]*", after):
         return None  # "spokesman for the mayor": which mayor, the text does not say here
-    for part in ([after.group(1)] if after else []) + [before]:
+    for part in ([after] if after else []) + [before]:
         words = part.split()
         if not words:
             continue
         last = words[-1]
         if last.lower() in _OFFICE_BODY or (last.isupper() and len(last) >= 2):
             return part if len(words) >= 2 else None
+    if not after and all(w.lower() in _TITLE_MODIFIER for w in before.split()):
+        return None  # "Prime Minister", "Deputy Mayor": a title, no place or level named
     return office
 
 

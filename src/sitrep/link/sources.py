@@ -165,14 +165,13 @@ def _join_spokespeople(figs: list[Row], links: dict[str, FigureLink], names: dic
 
 
 def _spelled_alike(a: str, b: str) -> bool:
-    """Two full names of one person in two transliterations ("Sergei Melikov", "Sergey
-    Melikov"): the same number of words, the same surname, each first name alike by spelling
-    and four letters or more."""
+    """Two full names of one person in two transliterations of a final -i / -y ("Sergei
+    Melikov", "Sergey Melikov"; "Dmitri", "Dmitry"): the same surname, the other first names
+    the same. "Juan" and "Juana", "Maria" and "Mario" are two people."""
     wa, wb = a.split(), b.split()
     if len(wa) < 2 or len(wa) != len(wb) or wa[-1] != wb[-1]:
         return False
-    return all(x == y or (min(len(x), len(y)) >= 4 and
-                          fuzz.ratio(x, y) >= _cfg()["source_spelling_ratio"])
+    return all(x == y or (len(x) == len(y) >= 4 and x[:-1] == y[:-1] and {x[-1], y[-1]} == {"i", "y"})
                for x, y in zip(wa[:-1], wb[:-1]))
 
 
