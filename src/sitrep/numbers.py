@@ -39,7 +39,7 @@ QUALIFIERS = [
     ("about", ["about", "around", "approximately", "nearly", "almost", "some", "roughly",
                "an estimated", "estimated", "close to", "approx.", "just over", "just under",
                "just below", "an approximate"]),
-    ("up_to", ["up to", "as many as", "at most", "no more than", "not more than"]),
+    ("up_to", ["up to", "as many as", "as high as", "at most", "no more than", "not more than"]),
 ]
 
 _word = "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))

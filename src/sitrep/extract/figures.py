@@ -395,8 +395,10 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
             r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I) and not (
             re.search(r"\bin\s*$", before) and _status_noun_after(after)):
         return True  # (but "the strike resulted in 22 fatalities": a status noun counts)
-    if PROJECTION.search(before):
-        return True
+    proj = PROJECTION.search(before)
+    if proj and not (proj.group(3).lower() == "be" and num.qualifier == "up_to"
+                     and not before[proj.end(3):].strip()):
+        return True  # (but "the toll could be as high as 80": an upper estimate, kept hedged)
     if num.count is not None and 1900 <= num.count <= 2100 and num.qualifier == "exact" and \
             re.fullmatch(r"\d{4}", num.text):
         return True  # a year ("in 2022"); "2,000 bodies" is a count
