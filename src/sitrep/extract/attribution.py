@@ -108,11 +108,12 @@ def info_source(phrase: str, start: int | None, work: Work) -> tuple[str | None,
 
 # A time written after an unnamed source is no part of it: "authorities on Thursday",
 # "reports on Wednesday (23 October)", "officials late on Saturday".
+_MONTHS = [m.lower() for m in calendar.month_name[1:]]
+_MONTH = "|".join(_MONTHS)
 _TRAILING_TIME = re.compile(
     r"\s+(?:(?:late|early)\s+)?(?:on|this|last)\s+(?:(?:" + "|".join(WEEKDAYS) + r")(?:\s+(?:night|morning|"
     r"afternoon|evening))?|week|month|morning|evening|night)?(?:\s*,?\s*\(?(?:\d{1,2}\s+(?:"
-    + "|".join(m.lower() for m in calendar.month_name[1:]) + r")|(?:" + "|".join(m.lower() for m in calendar.month_name[1:])
-    + r")\s+\d{1,2})(?:,?\s+\d{4})?\)?)?\s*$", re.I)
+    + _MONTH + r")|(?:" + _MONTH + r")\s+\d{1,2})(?:,?\s+\d{4})?\)?)?\s*$", re.I)
 
 
 def _cut_time(phrase: str, start: int | None = None, work: Work | None = None) -> str:
@@ -120,8 +121,8 @@ def _cut_time(phrase: str, start: int | None = None, work: Work | None = None) -
     Wednesday (23 October)"), unless the time is part of a name the text tags ("Mail on
     Sunday")."""
     when = _TRAILING_TIME.search(phrase)
-    if not when or when.start() == 0 or not when.group(0).strip(" ,()") or re.fullmatch(r"\s*(?:on|this|last)\s*", when.group(0), re.I):
-        return phrase
+    if not when or when.start() == 0 or re.fullmatch(r"\s*(?:on|this|last)\s*", when.group(0), re.I):
+        return phrase  # (a bare "on" at the end names no time)
     if work is not None and start is not None and any(
             m.span.start < start + when.start() < m.span.end for m in work.mentions or []):
         return phrase
@@ -381,8 +382,7 @@ def proper_name(head, scope, work: Work) -> str | None:
 _TITLE_WORDS = re.compile(r"^(Major|General|Colonel|President|Minister|Mr|Mrs|Ms|Dr)$")
 
 
-_CALENDAR = frozenset([*(m.lower() for m in calendar.month_name[1:]),
-                       *(m.lower() for m in calendar.month_abbr[1:]), *WEEKDAYS])
+_CALENDAR = frozenset([*_MONTHS, *(m.lower() for m in calendar.month_abbr[1:]), *WEEKDAYS])
 
 
 def _not_a_name(t) -> bool:
@@ -922,9 +922,7 @@ def _office_of(work: Work, name: str) -> tuple[str, str | None] | None:
             org = max((o for o in orgs if t0 <= o.span.start and o.span.end <= t1
                        and not any(p.span.start <= o.span.start and o.span.end <= p.span.end
                                    for p in work.place_mentions or [])
-                       # "the UN mission": a body inside the organisation, not it
-                       and not re.match(r"\s+(?!(?:in|at|on|of|and|for|from|near)\b)[a-z]",
-                                        work.text[o.span.end:o.span.end + 8])),
+                       and not _body_inside(work.text, o.span.end)),
                       key=lambda o: o.span.start, default=None)  # the nearest body, not a place
             if org is not None and _ANY_ROLE.search(text):
                 return work.entities[org.ref_id].name, org.ref_id
@@ -1099,6 +1097,13 @@ def _owned_body(work: Work, text: str, start: int, end: int) -> tuple[str, str |
     return f"{m.group('q')}'s {m.group('body')}", None
 
 
+def _body_inside(text: str, end: int) -> bool:
+    """The organisation name ending at ``end`` goes on in lower case: it names a body inside the
+    organisation ("the UN mission"), not the organisation ("Lady Reading Hospital in Peshawar"
+    is the hospital)."""
+    return re.match(r"\s+(?!(?:in|at|on|of|and|for|from|near)\b)[a-z]", text[end:end + 8]) is not None
+
+
 def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str | None] | None:
     """The organisation the person written at [start, end) speaks for, from the words around."""
     owned = _owned_body(work, text, start, end)
@@ -1113,8 +1118,7 @@ def _org_of(work: Work, text: str, orgs, start: int, end: int) -> tuple[str, str
     if after:
         # The org mention may hold the article ("the International Committee of …").
         org = next((o for o in orgs if end < o.span.start <= after.end() < o.span.end), None)
-        if org is not None and not re.match(r"\s+(?!(?:in|at|on|of|and|for|from|near)\b)[a-z]",
-                                            text[org.span.end:org.span.end + 8]):
+        if org is not None and not _body_inside(text, org.span.end):
             # ("the deputy head of the UN mission": a body inside the organisation, not it;
             # "a spokesman for Lady Reading Hospital in Peshawar" is the hospital's)
             return work.entities[org.ref_id].name, org.ref_id

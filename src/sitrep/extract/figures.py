@@ -721,10 +721,10 @@ def figures_stage(work: Work) -> None:
 
 def _headline_sources(figures: list[Figure], text: str) -> None:
     """A headline summarises its article: an unattributed figure in a title line (above the first
-    line of body prose, eight words or more ending a sentence; the title itself ends none) takes the source the body gives for the same
-    number, status and victims, when the body gives it exactly one source and never in its own
-    voice ("Strike kills 26" over "… killed at least 26 people, the ministry said"). The source
-    is marked inherited."""
+    line of body prose, eight words or more ending a sentence; the title itself ends none) takes
+    the source the body gives for the same number, status and victims, when the body gives it
+    exactly one source and never in its own voice ("Strike kills 26" over "… killed at least 26
+    people, the ministry said"). The source is marked inherited."""
     body = next((m.start() for m in re.finditer(r"[^\n]+", text)
                  if len(m.group().split()) >= 8 and m.group().rstrip().endswith((".", "”", '"', "!"))),
                 None)

@@ -22,8 +22,8 @@ from ..config import CONFIG, load_data
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
-from .entities import lookup
-from .attribution import (_cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .entities import _any_place, lookup
+from .attribution import (_ANY_ROLE, _cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           core_range, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -233,11 +233,8 @@ _PARTITIVE_LEAD = re.compile(r"^(?:\w+)\s+of\s+(?=(?:the|those|these)\b)", re.I)
 def _before_name_word(word: str, work: Work, first_name: str) -> bool:
     """A word written before a person's name that is no part of it: an office or rank
     (sources_roles.yaml ``roles`` and ``offices``), an abbreviation ("SHO"), or a place the
-    document names apart from the name ("Mastung"). Not a possessive owner, not a title that the name keeps
-    ("Pope", speech_roles.yaml ``role_titles``)."""
-    from .attribution import _ANY_ROLE
-    from .entities import _any_place
-
+    document names apart from the name ("Mastung"). Not a possessive owner, not a title that the
+    name keeps ("Pope", speech_roles.yaml ``role_titles``)."""
     if not word[:1].isupper() or word.endswith(("'s", "’s")) or word in _kept_titles():
         return False
     if _ANY_ROLE.fullmatch(word) or (word.isupper() and len(word) >= 2) or any(
@@ -280,7 +277,8 @@ def _tidy_speaker(q, work: Work) -> None:
         words = q.speaker.split()
         dropped = description_words()["dropped_determiners"]
         lead = _PARTITIVE_LEAD.match(q.speaker)
-        if lead and (lead.group(0).split()[0].lower() in dropped or lead.group(0).split()[0].isdigit()):
+        count = lead.group(0).split()[0] if lead else ""
+        if lead and (count.lower() in dropped or count.isdigit()):
             words = q.speaker[lead.end():].split()
         while len(words) > 1 and (words[0].lower() in dropped or words[0].isdigit()) \
                 and words[1].lower() != "of":  # "one of them" stays as written
