@@ -209,19 +209,35 @@ def _figure_attrs(s: Scores, key: str, p: dict[str, Any], g: dict[str, Any]) -> 
 def match_figures(gfigs: list[dict[str, Any]], preds: list[dict[str, Any]], used: set[str]
                   ) -> list[tuple[dict[str, Any], dict[str, Any] | None, bool]]:
     """Each gold figure of a document with the prediction it matches (or None) and whether the
-    match is exact; matched predictions are added to ``used``."""
-    out = []
-    for g in gfigs:
+    match is exact; matched predictions are added to ``used``. Exact matches are paired first,
+    so a gold figure without one cannot take another's; the rest take a prediction of their
+    sentence, one whose own span lies in the gold words first."""
+    def cands(g: dict[str, Any]) -> list[dict[str, Any]]:
         gt = _norm(g["text"])
-        cands = [p for p in preds if p["id"] not in used and (
+        return [p for p in preds if p["id"] not in used and (
             gt in _norm(p["sentence"]["text"]) or _norm(p["span"]["text"]) in gt)]
-        exact = [p for p in cands if (p["count"], p["min"], p["max"]) ==
+
+    found: dict[int, tuple[dict[str, Any] | None, bool]] = {}
+    for i, g in enumerate(gfigs):
+        exact = [p for p in cands(g) if (p["count"], p["min"], p["max"]) ==
                  (g.get("count"), g.get("min"), g.get("max"))]
-        p = exact[0] if exact else cands[0] if cands else None
-        if p is not None:
-            used.add(p["id"])
-        out.append((g, p, bool(exact)))
-    return out
+        if exact:
+            used.add(exact[0]["id"])
+            found[i] = (exact[0], True)
+    for i, g in enumerate(gfigs):
+        if i in found:
+            continue
+        gt = _norm(g["text"])
+        rest = sorted(cands(g), key=lambda p: not _spans_meet(_norm(p["span"]["text"]), gt))
+        found[i] = (rest[0], False) if rest else (None, False)
+        if rest:
+            used.add(rest[0]["id"])
+    return [(g, *found[i]) for i, g in enumerate(gfigs)]
+
+
+def _spans_meet(span: str, gold: str) -> bool:
+    """Whether a predicted span and a gold anchor share their words: one holds the other."""
+    return span in gold or gold in span
 
 
 def score(gold: dict[str, Any], data: dict[str, Any]) -> Scores:

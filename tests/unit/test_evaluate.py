@@ -56,6 +56,19 @@ def test_word_traps_count_and_removed_traps_leave_the_denominator():
     assert (s.traps, s.trap_hits) == (2, 1)
 
 
+def test_a_gold_figure_without_an_exact_match_does_not_take_another_figures_prediction():
+    from sitrep.evaluate import match_figures
+    sent = {"text": "The strike killed eight people, a boy among them, and injured over 50 others."}
+    gold = [{"text": "a boy among them", "count": 1, "min": 1, "max": 1},
+            {"text": "injured over 50 others", "count": 50, "min": 51, "max": None}]
+    preds = [{"id": "p1", "count": 8, "min": 8, "max": 8, "span": {"text": "killed eight people"},
+              "sentence": sent},
+             {"id": "p2", "count": 50, "min": 51, "max": None,
+              "span": {"text": "injured over 50 others"}, "sentence": sent}]
+    pairs = match_figures(gold, preds, set())
+    assert [(p and p["id"], exact) for _, p, exact in pairs] == [("p1", False), ("p2", True)]
+
+
 def test_command_line_without_arguments_prints_usage_not_a_traceback(capsys, tmp_path):
     from sitrep.evaluate import main
 
