@@ -92,8 +92,17 @@ def _possessive(name: str | None) -> bool:
 
 def name_key(name: str | None) -> tuple[str, ...]:
     """The canonical words of a name without articles, a possessive's "'s" left out."""
-    return tuple(w[:-2] if w.endswith("'s") else w
-                 for w in _state(_norm(_canonical(name)).split()) if w not in _ARTICLES)
+    words = (w[:-2] if w.endswith("'s") else w
+             for w in _state(_norm(_canonical(name)).split()) if w not in _ARTICLES)
+    return tuple(c for w in words for c in _demonyms().get(w, (w,)))
+
+
+def _demonyms() -> dict[str, tuple[str, ...]]:
+    """A demonym as its country's name words: "Ugandan police" is "Uganda police", as the
+    linker reads it."""
+    from .link.sources import demonyms
+
+    return demonyms()
 
 
 def _state(words: list[str]) -> list[str]:

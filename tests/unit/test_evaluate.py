@@ -15,6 +15,8 @@ from sitrep.evaluate import lenient_name, same_name, score
     ("Israel", "Government of Israel"),  # a country speaking is its government
     ("Kerman's emergency services", "Kerman emergency services"),  # one body, the text's forms
     ("the acting mayor of Chernihiv", "Chernihiv's acting mayor"),
+    ("Ugandan police", "Uganda Police"),  # a demonym is its country, as the linker reads it
+    ("Ukrainian Ministry of Internal Affairs", "Ministry of Internal Affairs of Ukraine"),
     (None, None),
 ])
 def test_the_same_name_matches(a, b):
@@ -28,6 +30,7 @@ def test_the_same_name_matches(a, b):
     ("medical source in Jableh", "medical source in Baniyas"),
     ("Syrian Observatory for Human Rights", None),
     ("Israel", "Government of Lebanon"),
+    ("Ugandan police", "Kenyan police"),
     ("Government of Hama", "Hama"),  # only a country's government is the country
     ("Israel", "Israel Defense Forces"),
     ("Interior Ministry", "Dagestan's Interior Ministry"),  # the place is part of the name

@@ -933,6 +933,7 @@ def _office_of(work: Work, name: str) -> tuple[str, str | None] | None:
 
 _OFFICE_BODY = set(_ROLES_DATA.get("office_bodies") or [])
 _NOT_OFFICE = {w.lower() for w in _ROLES_DATA.get("not_offices") or []}
+_NATIONAL_BODY = re.compile(_alt("national_bodies"), re.I)  # "police spokesman X": the police
 _TITLE_MODIFIER = {w.lower() for w in _ROLES_DATA.get("title_modifiers") or []}
 _ANAPHOR_OWNER = re.compile(rf"\b(?:{_alt('anaphor_owners')})[’']s\b", re.I)
 
@@ -964,7 +965,7 @@ def _office_body(office: str) -> str | None:
             continue
         last = words[-1]
         if last.lower() in _OFFICE_BODY or (last.isupper() and len(last) >= 2):
-            return part if len(words) >= 2 else None
+            return part if len(words) >= 2 or _NATIONAL_BODY.fullmatch(part) else None
     if not after and all(w.lower() in _TITLE_MODIFIER for w in before.split()):
         return None  # "Prime Minister", "Deputy Mayor": a title, no place or level named
     return office

@@ -23,8 +23,8 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import (ORG_TYPES, find_source, governing_source, hedged, info_source, office_of,
-                          source_of_number, speaks_for)
+from .attribution import (ORG_TYPES, _alt, find_source, governing_source, hedged, info_source,
+                          office_of, source_of_number, speaks_for)
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -713,10 +713,80 @@ def figures_stage(work: Work) -> None:
             last_fig = fig
     _source_after(figures, sentence_sources, text, para_of, work)
     _headline_sources(figures, text)
+    for f in figures:
+        body = _country_body(f.source, work) if f.source is not None else None
+        if body is not None:
+            f.source, f.source_id = body, None
     figures.sort(key=lambda f: (f.span.start, f.span.end))
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
+
+
+_KIND_BODY = re.compile(rf"^(?:the\s+)?(?:(?P<kind>{_alt('national_bodies')})|(?P<dom>[A-Z][a-z]+"
+                        r"(?:\s+[A-Z][a-z]+)?)\s+Ministry|Ministry\s+of\s+(?:the\s+)?[A-Z][a-z]+"
+                        r"(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})$", re.I)
+
+
+def _country_body(name: str, work: Work) -> str | None:
+    """A body named only by its kind ("police", "the Interior Ministry") is the body of the
+    country the text is about: with the one qualifier the text gives that body elsewhere, else
+    with the demonym of the story's country ("Somali police"), under its name in the alias
+    dictionary when it has one ("Sudanese army": Sudanese Armed Forces). None when the name is
+    not such a body, names its country already, or the country is not known."""
+    m = _KIND_BODY.match(name.strip())
+    if m is None or _names_a_country((m.group("dom") or "").split()[:1], work):
+        return None
+    body = m.group("kind").lower() if m.group("kind") else name.strip().removeprefix("the ").strip()
+    quals, main = _qualifiers(body, work), _story_demonym(work)
+    if len(quals) > 1 and main in quals:
+        quals = {main}
+    qual = next(iter(quals)) if len(quals) == 1 else main if not quals else ""
+    if not qual:
+        return None
+    known = lookup(f"{qual} {body}")
+    return known[0] if known and known[1] in ORG_TYPES else f"{qual} {body}"
+
+
+def _qualifiers(body: str, work: Work) -> set[str]:
+    """The countries or places the text writes before ``body``, as written ("the Gaza health
+    ministry", "Uganda police"; a country's possessive as its demonym: "Sudan's army" ->
+    Sudanese; a place's kept: "Dagestan's")."""
+    from ..link.sources import demonyms
+
+    of_country = {" ".join(words): d for d, words in demonyms().items()}
+    quals = set()
+    for q in re.finditer(rf"\b([A-Z][\w-]+)([’']s)?\s+{re.escape(body)}\b", work.text, re.I):
+        word, low = q.group(1), q.group(1).casefold()
+        if low in demonyms() or low in of_country and not q.group(2):
+            quals.add(word)
+        elif low in of_country:
+            quals.add(of_country[low].title())
+        elif any(p.text == word for p in work.place_mentions or []):
+            quals.add(word + (q.group(2) or ""))
+    return quals
+
+
+def _story_demonym(work: Work) -> str:
+    """The demonym of the country the places are in, when the text names that country or its
+    people ("democratic republic of the congo": Congolese, when "Congo" or "Congolese" is
+    written) or two thirds of at least two places are in it; else ""."""
+    from ..link.sources import demonyms
+
+    country, places = _main_country(work, sure=True)
+    return next((d for d, words in demonyms().items() for c in [" ".join(words)]
+                 if (country == c or country.endswith(" " + c))
+                 and (places or re.search(rf"\b(?:{c}|{d})\b", work.text, re.I))), "").title()
+
+
+def _names_a_country(words: list[str], work: Work) -> bool:
+    """Whether a first word names a country, a people or a place ("Iranian", "Gaza")."""
+    from ..link.sources import demonyms
+
+    low = words[0].casefold() if words else ""
+    countries = {" ".join(w) for w in demonyms().values()}
+    return bool(low) and (low in demonyms() or low in countries or any(
+        p.text.casefold() == low for p in work.place_mentions or []))
 
 
 def _headline_sources(figures: list[Figure], text: str) -> None:
@@ -998,14 +1068,16 @@ _PRESIDENT_TITLE = re.compile(r"(?<![Vv]ice )(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+
                               r"(?<![\w-])[Pp]resident\s+$")
 
 
-def _main_country(work: Work) -> str:
-    """The country (lower case) of the places the document names most."""
+def _main_country(work: Work, sure: bool = False):
+    """The country (lower case) of the places the document names most; with ``sure``, also
+    whether at least two place mentions and two thirds of them are in it."""
     from .. import gazetteer
 
     codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
                     for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
-    code = next((c for c, _ in codes.most_common(1)), None)
-    return gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
+    code, n = next(iter(codes.most_common(1)), (None, 0))
+    country = gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
+    return (country, n >= 2 and 3 * n >= 2 * sum(codes.values())) if sure else country
 
 
 def _titled_ministry(name: str, work: Work) -> str | None:
