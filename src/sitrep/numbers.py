@@ -164,11 +164,27 @@ def _another_one() -> re.Pattern[str]:
 _ANOTHER_ONE = _another_one()
 
 
+def _up_verbs() -> re.Pattern[str]:
+    """``up_verbs`` of data/figures_lexicon.yaml: verbs whose "up" goes with them, not with a
+    following "to N" ("the toll has gone up to 25" is 25, not at most 25)."""
+    from .config import load_data
+
+    lex = load_data("figures_lexicon.yaml", "SITREP_FIGURES_LEXICON", merge="append_new")
+    alt = "|".join(re.escape(w) for w in sorted(lex.get("up_verbs") or [], key=len, reverse=True))
+    return re.compile(rf"\b(?:{alt})\s+$", re.I) if alt else re.compile(r"(?!)")
+
+
+_UP_VERB = _up_verbs()
+
+
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
     for m in PATTERN.finditer(text):
         qual = _qualifier(m.group("qual"))
         start, end = m.start(), m.end()
+        if qual == "up_to" and m.group("qual").lower().startswith("up") and _UP_VERB.search(
+                text, max(0, start - 20), start):
+            qual, start = None, m.start("num") if m.group("num") else start  # "gone up to | 25"
         num_start = start
         for g in ("lo", "rlo", "wlo", "dozen", "vague", "num"):
             if m.group(g) is not None:
@@ -211,7 +227,7 @@ def find_numbers(text: str) -> list[NumberPhrase]:
                 lo = n + 1
             elif q == "up_to":
                 hi = n
-            out.append(NumberPhrase(start, end, m.group(0), n, lo, hi, q, num_start, is_word))
+            out.append(NumberPhrase(start, end, text[start:end], n, lo, hi, q, num_start, is_word))
     for m in _ANOTHER_ONE.finditer(text):
         if not any(p.start <= m.start() < p.end for p in out):
             out.append(NumberPhrase(m.start(), m.end("n"), m.group("n"), 1, 1, 1, "exact", m.start(), True))

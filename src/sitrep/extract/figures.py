@@ -67,7 +67,7 @@ MIXED = re.compile(rf"\s*(?:{_alternation(LEX['mixed_after'])})\b", re.I)
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
 TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|total (?:number of )?(?:fatalities|deaths|dead)|number of (?:the )?(?:dead|deceased|deaths|martyrs|bodies|people "
-                          r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|dead|"
+                          r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|died|dead|"
                           r"injured|wounded|missing|detained|forced from their homes|uprooted))\b", re.I)
 TOLL_VERB = re.compile(rf"\b(?:{_alternation(LEX['toll_verbs'])}|(?:running|run|runs|ran) "
                        r"into(?: the)?|in the)\s*$", re.I)
