@@ -548,15 +548,3 @@ def test_a_toll_its_report_sets_apart_as_background_is_no_shared_toll():
     profiles = profile_documents({**tiny(docs), "figures": figures})
     assert profiles[0].tolls == {("killed", 35)} and not profiles[1].tolls
 
-
-def test_a_report_dated_from_its_text_years_later_stays_out_through_undated_reports():
-    # A report whose text dates it two years on (a new bombing recalling this one) and an
-    # undated report close to both: the undated one may go either way, but the later report
-    # never joins the first reports' incident.
-    later = {**doc("f1", "2027-05-01", COAST.replace("Gunmen", "Bombers"), "Jableh bombing"),
-             "published_inferred": True}
-    docs = [doc("a1", "2025-03-07", COAST, "Coast clashes near Jableh"),
-            doc("a2", "2025-03-08", COAST.replace("Gunmen", "Armed men"), "Jableh raids"),
-            doc("u1", None, COAST.replace("Gunmen", "Bombers"), "Jableh bombing"), later]
-    groups = [sorted(i.doc_ids) for i in link(tiny(docs)).incidents]
-    assert not any({"a1", "f1"} <= set(g) for g in groups), groups

@@ -436,15 +436,6 @@ def _dated_apart(a: tuple[date | None, date | None], b: tuple[date | None, date 
     return max(a[0], b[0]) - min(a[1], b[1]) > timedelta(days=gap)
 
 
-def _floor_after(floor: date | None, a: tuple[date | None, date | None],
-                 b: tuple[date | None, date | None], gap: int) -> bool:
-    """A report dated only from its text (from ``floor`` on) more than ``gap`` days after every
-    dated report of the two clusters: that report is about something later (a bombing two years
-    on that recalls this one), whatever undated reports stand between them."""
-    ends = [d for d in (a[1], b[1]) if d]
-    return bool(floor and ends and (floor - max(ends)).days > gap)
-
-
 def _title_key(title: str) -> str:
     return " ".join(w for w in _WORD.findall(title.casefold()) if w not in _STOP and _zipf(w) < 5.5)
 
@@ -498,7 +489,6 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
         return (d, d)
 
     span = {k: _span(profiles[k]) if k in dated_set else (None, None) for k in range(n)}
-    floors = {k: profiles[k].day if profiles[k].floor else None for k in range(n)}
 
     def alt_span(k: int) -> tuple[date | None, date | None]:
         p = profiles[k]
@@ -519,10 +509,6 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
                 break
         else:
             continue
-        floor = max((f for f in (floors[a], floors[b]) if f), default=None)
-        if _floor_after(floor, span[a], span[b], gap):
-            continue
-        floors[a] = floor
         span[a] = (min(days), max(days)) if days else span[a]
         for c, v in sums.pop(b).items():
             sums[c].pop(b, None)
