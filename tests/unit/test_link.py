@@ -525,3 +525,26 @@ def test_a_far_capital_named_as_a_governments_seat_is_not_an_incident_place():
     docs = {f"d{k}": DocProfile(f"d{k}", None, "", Counter({"grodno": 4, "ravel_abroad": 2}),
                                 Counter(), Counter()) for k in range(2)}
     assert _core_places(list(docs), docs, rows) == ["grodno"]
+
+
+def test_a_place_name_inside_an_outlets_name_is_no_mention_of_the_place():
+    from sitrep.link.incidents import profile_documents
+
+    docs = [doc("d0", None, "Gunmen raided a village in the hills, the Jableh Times reported."),
+            doc("d1", None, "Gunmen raided villages near Jableh on Sunday.")]
+    profiles = profile_documents(tiny(docs))
+    assert "g1" not in profiles[0].places and profiles[1].places["g1"] == 1
+
+
+def test_a_toll_its_report_sets_apart_as_background_is_no_shared_toll():
+    from sitrep.link.incidents import profile_documents
+
+    def killed(d, n, scope):
+        return {"doc_id": d, "status": "killed", "count": n, "reported_on": None, "scope": scope}
+
+    docs = [doc("d0", None, "x"), doc("d1", None, "y")]
+    figures = [killed("d0", 35, "whole"), killed("d0", 1200, "background"),
+               killed("d1", 1200, "background")]
+    profiles = profile_documents({**tiny(docs), "figures": figures})
+    assert profiles[0].tolls == {("killed", 35)} and not profiles[1].tolls
+

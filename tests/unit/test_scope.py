@@ -286,3 +286,33 @@ def test_a_users_sources_roles_file_extends_the_hedge_words(tmp_path):
                                             if k != "SITREP_SOURCES_ROLES"})
     assert run.stdout.split() == ["True", "True"]
     assert plain.stdout.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize("later", [
+    "In a similar raid on a nearby market, 28 traders were killed.",
+    "The raid recalls previous attacks by the group, including an ambush where 30 soldiers died.",
+    "In response to the attack, jets struck rebel camps, killing 32 fighters.",
+    "The raid was part of a wider offensive that left 900 people dead across the region.",
+    "It was the worst attack in the region since 2015, when a truck bomb killed 76 people.",
+    "The pledge came a day after gunmen stormed a hotel and killed 21 guests.",
+    "The war was triggered by a cross-border raid in which 1,100 people were killed.",
+    "The district lies in a province where a 12-year insurgency has killed 40,000 people.",
+    "In January, 28 soldiers were killed near the same border post.",
+])
+def test_another_event_named_beside_the_article_is_background(later):
+    s = _scopes("Gunmen killed 14 villagers in Dorel on Sunday, officials said. " + later + "\n",
+                published="2024-04-24")
+    assert s[(14, "killed")] == "whole"
+    assert [v for (n, st), v in s.items() if n != 14] == ["background"], s
+
+
+def test_a_month_without_a_year_in_the_reports_own_month_is_not_background():
+    s = _scopes("Gunmen killed 14 villagers in Dorel on Sunday, officials said. In April, 6 "
+                "people were killed in the district.\n", published="2024-04-24")
+    assert s[(6, "killed")] == "whole"
+
+
+def test_the_toll_before_a_wider_offensive_it_was_part_of_stays_whole():
+    s = _scopes("The raid on Dorel killed 14 villagers and was part of a wider offensive that "
+                "left 900 people dead.\n", published="2024-04-24")
+    assert s[(14, "killed")] == "whole" and s[(900, "killed")] == "background"

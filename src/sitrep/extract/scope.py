@@ -191,16 +191,21 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _MONTH_YEAR = re.compile(rf"(?:({'|'.join(_MONTHS)})\s+)?((?:19|20)\d\d)$", re.I)
 
 
-def _month_or_year_end(text: str) -> date | None:
-    """The last day of a year or month-and-year the date parser left unresolved ("in 2021",
-    "since November 2021")."""
-    m = _MONTH_YEAR.search(text.strip())
-    if not m:
+def _month_or_year_end(text: str, event: date) -> date | None:
+    """The last day of a year, month-and-year or month the date parser left unresolved ("in
+    2021", "since November 2021", "in January": the last January before the event's month)."""
+    text = text.strip()
+    m = _MONTH_YEAR.search(text)
+    if m:
+        year = int(m.group(2))
+        if not m.group(1):
+            return date(year, 12, 31)
+        month = _MONTHS.index(m.group(1).lower()) + 1
+    elif text.lower() in _MONTHS and text[0].isupper():
+        month = _MONTHS.index(text.lower()) + 1
+        year = event.year - (month > event.month)
+    else:
         return None
-    year = int(m.group(2))
-    if not m.group(1):
-        return date(year, 12, 31)
-    month = _MONTHS.index(m.group(1).lower()) + 1
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
@@ -226,7 +231,7 @@ def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
     for m in work.dates or []:
         if not (s0 <= m.span.start < s1) or m.method == "duration":
             continue
-        d = _day(m.date) or _month_or_year_end(m.span.text)
+        d = _day(m.date) or _month_or_year_end(m.span.text, event)
         if d and d < event - slack and not _compared_since(work.text[s0:m.span.start], m.span.text):
             return f"dated {m.span.text!r}, well before the report"
     return None

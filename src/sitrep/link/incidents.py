@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from rapidfuzz import fuzz
 
+from ..extract.places import excluded
 from .background import MONTHS
 from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
 
@@ -26,9 +27,12 @@ from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
 class AliasIndex:
     """Finds the canonical ids whose aliases occur in a text, by word n-grams (case-insensitive;
     a one-word alias must be capitalised in the text). An alias shared by two ids is ambiguous and
-    ignored."""
+    ignored. ``veto(text, start, end)`` turns down a mention where it stands (a place's name
+    inside an outlet's: "the New York Times reported")."""
 
-    def __init__(self, rows: Iterable[Row], skip: Iterable[str] = ()):
+    def __init__(self, rows: Iterable[Row], skip: Iterable[str] = (),
+                 veto: Callable[[str, int, int], object] | None = None):
+        self.veto = veto
         skip_keys = {tuple(_WORD.findall(s.casefold())) for s in skip if s}
         ids: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for row in rows:
@@ -54,7 +58,8 @@ class AliasIndex:
                 continue
             for n in range(min(self.longest, len(tokens) - i), 0, -1):
                 hit = self.ids.get(tuple(low[i:i + n]))
-                if hit and (n > 1 or tokens[i].group()[0].isupper()):
+                if hit and (n > 1 or tokens[i].group()[0].isupper()) and not (
+                        self.veto and self.veto(text, tokens[i].start(), tokens[i + n - 1].end())):
                     found[hit] += 1
                     i += n - 1
                     break
@@ -192,7 +197,8 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
     if outlets is None:
         outlets = {d.get("outlet") for d in data["documents"]}
     # Outlets name themselves in datelines and credits; they are not actors of the event.
-    places = AliasIndex(data.get("places", []))
+    # As the place look-up does: not a name inside an outlet's or an armed group's.
+    places = AliasIndex(data.get("places", []), veto=excluded)
     entities = AliasIndex([e for e in data.get("entities", []) if e.get("type") != "media"],
                           skip=outlets)
     first_report: dict[str, str] = {}
@@ -207,7 +213,10 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
     gap_days = _cfg()["max_gap_days"]
     tolls: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for f in data.get("figures", []):
-        if f.get("status") in ("killed", "injured") and (f.get("count") or 0) >= toll_min:
+        # A toll its report sets apart as another event's or a war's ("the attack that started
+        # the war killed 1,200") is no sign that two reports tell of one incident.
+        if f.get("status") in ("killed", "injured") and (f.get("count") or 0) >= toll_min \
+                and f.get("scope") != "background":
             tolls[f["doc_id"]].add((f["status"], f["count"]))
     out = []
     # An outlet's name is not a mention of its home city ("the Kyiv Independent reported").
