@@ -270,8 +270,13 @@ def _tidy_speaker(q, work: Work) -> None:
                     _before_name_word(w, work, words[-k]) for w in words[:-k]):
                 q.speaker, q.speaker_id = person.name, person.id
                 return
+    titled = words[:-2] and all(w.rstrip(".") in name_titles() for w in words[:-2]) and all(
+        w[:1].isupper() for w in words[-2:])
+    if ent is not None and ent.type == "person" and titled:
+        q.speaker = " ".join(words[-2:])  # "Mallam Buba Adamu" -> "Buba Adamu"
+        return
     if q.speaker_id is None:
-        q.speaker = _cut_time(q.speaker)  # "authorities on Thursday" -> "authorities"
+        q.speaker = _cut_carrier(_cut_time(q.speaker))  # "authorities on Thursday" -> "authorities"
         if q.speaker.lower().startswith("of "):
             q.speaker = q.speaker[3:]  # "two of the witnesses" read without its count
         words = q.speaker.split()
@@ -284,6 +289,33 @@ def _tidy_speaker(q, work: Work) -> None:
                 and words[1].lower() != "of":  # "one of them" stays as written
             words = words[1:]
         q.speaker = " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _carrier_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """speech_roles.yaml ``carriers`` before "from/by/of X" and after "X", and the channels
+    of source_channels.yaml after "via/on"."""
+    d = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES")
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+")
+                   for w in sorted(d.get("carriers") or {}, key=len, reverse=True))
+    ch = _data("source_channels.yaml", "SITREP_SOURCE_CHANNELS").get("channels") or []
+    channels = "|".join(re.escape(w) for w in sorted(ch, key=len, reverse=True))
+    lead = re.compile(rf"^(?:(?:a|an|the)\s+)?(?:{alt})\s+(?:from|by|of)\s+(?:(?:a|an|the)\s+)?"
+                      r"(?P<x>.+)$", re.I)
+    # case as written after a name: "the Washington Post" is an outlet, not a post
+    tail = re.compile(rf"^(?P<x>.+?)\s+(?:(?:{alt})|(?:via|on)\s+(?:{channels}))$")
+    return lead, tail
+
+
+def _cut_carrier(speaker: str) -> str:
+    """The maker of a statement, not what carried it: "press release from the Sudanese Ministry
+    of Health" -> "Sudanese Ministry of Health", "police statement" -> "police", "Ada Obi via
+    Telegram" -> "Ada Obi"."""
+    for form in _carrier_forms():
+        m = form.match(speaker)
+        if m and m.group("x").strip():
+            return m.group("x").strip()
+    return speaker
 
 
 def described_as_written(noun, work: Work) -> str:
