@@ -266,3 +266,21 @@ def test_confirmed_by_names_who_said_it_and_who_she_is_next():
     text = ("Two drivers died at the district hospital in Kessa, confirmed by hospital director "
             "Ruth Amani Okello. She said the depot guard was still in surgery.")
     assert [s for _, s in speakers(text)] == ["Ruth Amani Okello", "Ruth Amani Okello"]
+
+
+def test_a_quotation_over_paragraphs_is_the_speaker_named_where_it_closes():
+    text = ("Gunmen raided two villages on Friday.\n\n"
+            "“They came at night and set the houses on fire.\n\n"
+            "Read more: Flood warning for the valley\n\n"
+            "“We have recovered nine bodies so far,’’ police spokesman Ado Bello said.")
+    found = speakers(text)
+    assert [s for _, s in found] == ["Ado Bello", "Ado Bello"]
+
+
+def test_a_run_does_not_cross_a_paragraph_of_prose():
+    text = ("Gunmen raided two villages on Friday.\n\n"
+            "“They came at night and set the houses on fire.\n\n"
+            "The army later sent troops to the area.\n\n"
+            "“We have recovered nine bodies so far,” police spokesman Ado Bello said.")
+    found = speakers(text)
+    assert ("They came at night and set the", "Ado Bello") not in found

@@ -115,7 +115,9 @@ class _QSpan:
     open_para: bool  # quote opened at paragraph start without closing: continues
 
 
-_CLOSERS = {"“": "”\"", '"': '"”', "«": "»"}
+# Closing marks per opening mark; scraped text mixes straight and curly marks ("…” or “…"), and
+# some wires close with two apostrophes ("…soon,’’ Alabo stated").
+_CLOSERS = {"“": ("”", '"', "’’", "''"), '"': ('"', "”"), "«": ("»",)}
 _OPENING = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
 
 
@@ -133,20 +135,46 @@ def find_quote_spans(text: str) -> list[_QSpan]:
             if ch == '"' and i > 0 and ptext[i - 1].isalnum():
                 i += 1
                 continue
-            # Scraped text mixes straight and curly marks ("…” or “…"): either closes.
-            close = min((c for c in (ptext.find(x, i + 1) for x in _CLOSERS[ch]) if c != -1), default=-1)
+            close, width = min(((c, len(x)) for x in _CLOSERS[ch] for c in [ptext.find(x, i + 1)]
+                                if c != -1), default=(-1, 0))
             if close == -1:
                 spans.append(_QSpan(p0 + i, p0 + len(ptext), True))
                 break
-            spans.append(_QSpan(p0 + i, p0 + close + 1, False))
-            i = close + 1
+            spans.append(_QSpan(p0 + i, p0 + close + width, False))
+            i = close + width
     return spans
+
+
+def quote_runs(text: str, spans: list[_QSpan]) -> dict[int, int]:
+    """A quotation over several paragraphs, each opened and only the last closed (the wire
+    style: "“On Monday … / “Findings … / “Investigation …,” Alabo stated"): the start of every
+    paragraph of the run but the last -> the start of the last, whose attribution names the
+    speaker. A line of page debris between two paragraphs (no closing stop) does not end it."""
+    out: dict[int, int] = {}
+    run: list[int] = []
+    for q in spans:
+        at_para = not text[_para_start(text, q.start):q.start].strip()
+        between = text[run and _para_end(text, run[-1]) or 0:q.start] if run else ""
+        if run and (not at_para or any(re.search(r"[.!?”\"]\s*$", line) for line in between.split("\n")
+                                       if line.strip())):
+            run = []
+        if at_para and q.open_para:
+            run.append(q.start)
+        elif run and at_para:
+            out.update({start: q.start for start in run})
+            run = []
+    return out
+
+
+def _para_end(text: str, pos: int) -> int:
+    i = text.find("\n\n", pos)
+    return len(text) if i < 0 else i
 
 
 def _inner(text: str, q: _QSpan) -> tuple[int, int]:
     a, b = q.start + 1, q.end
     if not q.open_para and b > a:
-        b -= 1
+        b -= 2 if text[b - 2:b] in ("’’", "''") else 1
     while a < b and text[a] in " ":
         a += 1
     while b > a and text[b - 1] in " ,":
@@ -1743,6 +1771,8 @@ def quotes_stage(work: Work) -> None:
     sents = list(doc.sents)
     qspans = find_quote_spans(text)
     qabs = [(q.start, q.end) for q in qspans]
+    runs = quote_runs(text, qspans)
+    pending: dict[int, list[tuple[int, int, int, int]]] = {}  # run end -> its earlier paragraphs
     speakers = _Speakers(work)
     quotes: list[Quote] = []
     events: list[tuple[int, str, object]] = [(q.start, "direct", q) for q in qspans]
@@ -1854,6 +1884,9 @@ def quotes_stage(work: Work) -> None:
                     prev_q.span.start >= prev_para):
                 # Stand-alone quotation right after another: the same speaker goes on.
                 speaker, speaker_id, rule = prev_q.speaker, prev_q.speaker_id, "continuation"
+            if speaker is None and q.start in runs:
+                pending.setdefault(runs[q.start], []).append((a, b, sent_lo, sent_hi))
+                continue  # its speaker is named where the run closes
             if speaker is None and n_words < 5:
                 continue  # a scare quote, not a statement
             if speaker is None and not verbs:
@@ -1872,6 +1905,9 @@ def quotes_stage(work: Work) -> None:
             quote = _new_quote(work, speaker, speaker_id, a, text[a:b], "direct", venue, said_on,
                                0.9 if rule == "subject" else 0.7, rule)
             quotes.append(quote)
+            for a0, b0, lo, hi in pending.pop(q.start, []):
+                quotes.append(_new_quote(work, speaker, speaker_id, a0, text[a0:b0], "direct", venue,
+                                         _said_on(work, lo, hi) or said_on, 0.7, "run"))
             if venue:
                 last_venue[speaker] = venue
             speakers.said(speaker, speaker_id)
