@@ -644,6 +644,36 @@ def _according(sent, work: Work):
     return found if found[0] else None
 
 
+def counted_subject_tail(verb):
+    """"… killed 100 people, mostly soldiers, an aid worker and local residents said": the
+    parser makes the reported count the verb's subject (or leaves the verb none, the count in
+    the clause before) and the speakers conjuncts of it. The speakers are the conjunct after
+    the last comma that runs up to the verb; None when the verb has a subject of its own."""
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is not None and not any(c.dep_ == "nummod" for c in subj.children):
+        return None
+    if subj is None and not any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+        return None
+    doc = verb.doc
+    commas = [t.i for t in doc[verb.sent.start:verb.i] if t.text == ","]
+    if not commas or subj is not None and commas[-1] < subj.i:
+        return None
+    return next((t for t in doc[commas[-1] + 1:verb.i] if t.dep_ in ("conj", "appos")
+                 and t.head.i < commas[-1] and t.right_edge.i == verb.i - 1), None)
+
+
+def counted_speakers(sent) -> list[tuple[int, int]]:
+    """Character ranges of the speakers ``counted_subject_tail`` finds in a sentence ("…, a
+    hospital official and a resident told AFP"): no count is read inside them."""
+    out = []
+    for tok in sent:
+        if tok.lemma_.lower() in REPORT_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+            tail = counted_subject_tail(tok)
+            if tail is not None:
+                out.append((tail.left_edge.idx, tail.right_edge.idx + len(tail.right_edge)))
+    return out
+
+
 def verb_sources(sent, work: Work) -> list:
     """Every reporting verb of the sentence with the source its subject (or "by" agent) names:
     [(verb token, (name, id)), ...] in sentence order. Cached per sentence."""
@@ -694,6 +724,8 @@ def verb_sources(sent, work: Work) -> list:
                 head = head.head
             subj = [c for c in head.children if c.dep_ == "nsubj"]
             borrowed = True
+        tail = counted_subject_tail(tok)
+        subj = [tail] if tail is not None else subj
         if tok.lemma_.lower() == "give" and not any(
                 c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in tok.children):
             continue  # "continued to give the same toll of 25", not "were given shelter"

@@ -23,8 +23,8 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import (ORG_TYPES, _alt, find_source, governing_source, hedged, info_source,
-                          office_of, source_of_number, speaks_for)
+from .attribution import (ORG_TYPES, _alt, counted_speakers, find_source, governing_source, hedged,
+                          info_source, office_of, source_of_number, speaks_for)
 from .entities import lookup
 
 CFG = CONFIG["figures"]
@@ -588,10 +588,13 @@ def figures_stage(work: Work) -> None:
             figures.append(fig)
             return fig
 
+        speakers_at = counted_speakers(sent)
         for num in find_numbers(stext):
             if num.start < withdrawn_until:
                 continue
             a0, a1 = s0 + num.num_start, s0 + num.end
+            if any(a <= a0 < b for a, b in speakers_at):
+                continue  # "…, a hospital official and a resident told AFP": who said it
             if _is_trap(stext, num, sent_ents, a0, a1) or not text[a1:].strip():
                 trapped = True  # (a part of it that follows is no figure either)
                 continue  # (a number that ends the document is a cut-off scrape: "…, 1")

@@ -24,7 +24,7 @@ from ..registry import stage
 from ..work import Work
 from .entities import _any_place, lookup
 from .attribution import (_ANY_ROLE, _cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
-                          core_range, describe, is_role, last_entity,
+                          core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
@@ -492,7 +492,7 @@ def _coordinated(subj, work: Work) -> str | None:
     if not any(t.lower_ == "and" and t.dep_ == "cc" for t in toks) or not any(t.dep_ == "conj" for t in toks):
         return None
     if len(toks) > 10 or any(t.pos_ not in _COORD_POS and t.lower_ != "of" and not (
-            t.text == "," and t.dep_ == "punct") for t in toks) or toks[-1].text == ",":
+            t.text == "," and t.dep_ == "punct") and t.dep_ != "nummod" for t in toks) or toks[-1].text == ",":
         return None
     for t in toks:
         if t.dep_ == "conj":
@@ -503,13 +503,18 @@ def _coordinated(subj, work: Work) -> str | None:
                     return None  # "the chief minister of Kessa and Lenvik, Ada Obi"
     if _NOT_SPEAKERS.search(work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]):
         return None  # "residents and footage posted online": footage says nothing
-    while toks and toks[0].pos_ == "DET" or (toks and toks[0].lower_ in ("both", "some", "several")):
+    while toks and (toks[0].pos_ == "DET" or toks[0].dep_ == "nummod" or toks[0].lower_ in (
+            "both", "some", "several")):
         toks = toks[1:]
     if len(toks) < 3 or toks[0].lower_ == "and" or toks[-1].lower_ == "and":
         return None
     if any(t.lower_ in PRONOUNS or t.lower_ in ("him", "her", "them", "other", "others") for t in toks):
         return None  # "Mr Obi and other witnesses said": Mr Obi's words
-    return work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
+    # "a hospital official and two residents" -> "hospital official and residents" (convention 4)
+    # ("the" stays: "Nordlys Radio and the Kessa Ledger" names an outlet)
+    counts = "|".join(w for w in description_words()["dropped_determiners"] if w != "the")
+    return re.sub(rf"\b(and|,)\s+(?:\d+|{counts})\s+", r"\1 ",
+                  work.text[toks[0].idx:toks[-1].idx + len(toks[-1])])
 
 
 def _not_a_place_object(subj, person, work: Work):
@@ -1257,6 +1262,9 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     """The verb's subject outside every quotation, nearest the verb."""
     subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
             and not any(a <= c.idx < b for a, b in qabs)]
+    tail = counted_subject_tail(verb)
+    if tail is not None:
+        return tail  # "…, an aid worker and local residents said"
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
     sent = verb.sent
