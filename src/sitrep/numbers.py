@@ -177,8 +177,12 @@ def _up_verbs() -> re.Pattern[str]:
 _UP_VERB = _up_verbs()
 
 
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+
+
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
+    clocks = [(c.start(), c.end()) for c in _CLOCK.finditer(text)]
     for m in PATTERN.finditer(text):
         qual = _qualifier(m.group("qual"))
         start, end = m.start(), m.end()
@@ -206,6 +210,8 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             out.append(NumberPhrase(start, end, m.group(0), None, lo, hi, "vague", num_start, True))
         else:
             raw = m.group("num")
+            if any(a <= m.start("num") < b for a, b in clocks):
+                continue  # "as of 07:00": a time of day
             if raw.lower() in ("a", "one") and not qual and not (
                     raw.lower() == "one" and (_PARTITIVE_ONE.match(text, end)
                                               or _ONE_PERSON.match(text, end)

@@ -353,3 +353,14 @@ def test_bounds_written_apart_make_one_range():
     # two counts of two things stay two
     assert [p.qualifier for p in find_numbers("at least 12 dead and up to 40 hurt in the blast")] == \
         ["at_least", "up_to"]
+
+
+def test_a_clock_time_is_no_count():
+    assert [p.count for p in find_numbers("As of 07:00, three people had been killed")] == [3]
+    assert [p.count for p in find_numbers("At 9:30 12 people were hurt")] == [12]
+
+
+def test_up_after_a_verb_of_rising_is_the_verbs():
+    phrase = only("the toll has gone up to 25")
+    assert (phrase.qualifier, phrase.count, phrase.min, phrase.max) == ("exact", 25, 25, 25)
+    assert only("up to 25 people may be missing").qualifier == "up_to"

@@ -662,6 +662,14 @@ def counted_subject_tail(verb):
                  and t.head.i < commas[-1] and t.right_edge.i == verb.i - 1), None)
 
 
+def acronym_spelled(name: str) -> str:
+    """"Poltava RMA" -> "Poltava Regional Military Administration" (sources_roles.yaml
+    ``body_acronyms``)."""
+    words = name.split()
+    full = (_ROLES_DATA.get("body_acronyms") or {}).get(words[-1]) if len(words) > 1 else None
+    return " ".join(words[:-1] + [full]) if full else name
+
+
 def counted_speakers(sent) -> list[tuple[int, int]]:
     """Character ranges of the speakers ``counted_subject_tail`` finds in a sentence ("…, a
     hospital official and a resident told AFP"): no count is read inside them."""

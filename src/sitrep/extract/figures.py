@@ -23,9 +23,10 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import (ORG_TYPES, _alt, counted_speakers, find_source, governing_source, hedged,
+from .attribution import (ORG_TYPES, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
                           info_source, office_of, source_of_number, speaks_for)
 from .entities import lookup
+from .quotes import cut_carrier
 
 CFG = CONFIG["figures"]
 VERSION = "figures@1"
@@ -716,7 +717,12 @@ def figures_stage(work: Work) -> None:
             last_fig = fig
     _source_after(figures, sentence_sources, text, para_of, work)
     _headline_sources(figures, text)
+    holders = _source_line_people(work)
     for f in figures:
+        held = holders.get(f.source or "") if f.source_person is None else None
+        if held is not None:
+            f.source, f.source_id, f.source_person = held[0], None, held[1]  # "Taburets reported"
+        f.source = acronym_spelled(cut_carrier(f.source)) if f.source is not None else None
         body = _country_body(f.source, work) if f.source is not None else None
         if body is not None:
             f.source, f.source_id = body, None
@@ -914,11 +920,21 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
         if body is not None:
             return body, None, person or (org if _is_person(org, org_id, work) else None)
     if org is not None and person is None and _is_person(org, org_id, work):
-        full = work.entities[org_id].name if org_id in work.entities else org
+        full = _full_name(work.entities[org_id].name if org_id in work.entities else org, work)
         office = office_of(work, full)
         if office is not None:
             return office[0], office[1], full  # "Varna regional governor Ivo Petrov"
     return org, org_id, person
+
+
+def _full_name(name: str, work: Work) -> str:
+    """A surname alone ("Taburets reported") as the one full name the text gives it ("Ihor
+    Taburets"); else the name as it is."""
+    if " " in name.strip():
+        return name
+    full = {e.name for e in work.entities.values() if e.type == "person" and len(e.name.split()) > 1
+            and e.name.split()[-1] == name.strip()}
+    return next(iter(full)) if len(full) == 1 else name
 
 
 _FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
@@ -1177,7 +1193,7 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
         this_report = _THIS_REPORT.match(text[n0:n1])
         if not this_report and (not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1])):
             continue
-        subject = _THIS_SUBJECT.search(text[n0:n1]) if this_report else None
+        subject = (_QUOTING.search(text[n0:n1]) or _THIS_SUBJECT.search(text[n0:n1])) if this_report else None
         if subject is not None:
             # "According to Radio X, the authorities in the territory disclosed this": the
             # subject disclosed it; the outlet only relays.
@@ -1218,6 +1234,8 @@ _THIS_REPORT = re.compile(r"^\W*(?:(?:this|that|it|the (?:figure|toll|news))\s+(
                           r"the figures?)\W*$)", re.I)
 _THIS_SUBJECT = re.compile(r"(?:^|,\s*)(?P<x>[^,]{3,80}?)\s+(?:disclosed|announced|reported|confirmed|"
                            r"stated)\s+(?:this|these figures|the figures?)\W*$", re.I)
+# "This was reported by the agency X, quoting the governor of the region, Ivan P.": the one quoted.
+_QUOTING = re.compile(r",\s+(?:quoting|citing)\s+(?P<x>[^,.;]{3,80}?)(?=\s*(?:,|\.|$))", re.I)
 _TRAILING_REPORT = re.compile(r",\s+(?:the\s+)?[^,\d]{2,60}?\s+(?:added|said|says|reported|stated|"
                               r"confirmed)(?:\s+on\s+\w+day)?\W*$")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
@@ -1225,13 +1243,17 @@ _PLATFORMS = re.compile(r"^(?:twitter|x|telegram|facebook|instagram|youtube|tikt
                         r"social media|getty images|reuters|afp|ap|xinhua|anadolu|news\b.*)$", re.I)
 
 
+def _source_lines(work: Work) -> list[str]:
+    """The document's "Source: …" lines, those the cleaner dropped as page furniture first."""
+    lines = [r.before for r in work.repairs or [] if r.kind.startswith("drop:")]
+    return lines + [m.group(0) for m in _SOURCE_LINE.finditer(work.text)]
+
+
 def _source_line(work: Work) -> tuple[str, str | None, str | None] | None:
     """The "Source: …" line of a document (often dropped by the cleaner as page furniture):
     an organisation, or a person with their role in one ("Head of the X Administration, Ivan
     P."). Platforms, wires and the outlet itself are not sources."""
-    lines = [r.before for r in work.repairs or [] if r.kind.startswith("drop:")]
-    lines += [m.group(0) for m in _SOURCE_LINE.finditer(work.text)]
-    for ln in lines:
+    for ln in _source_lines(work):
         m = _SOURCE_LINE.match(ln)
         if not m:
             continue
@@ -1249,6 +1271,31 @@ def _source_line(work: Work) -> tuple[str, str | None, str | None] | None:
             hit = lookup(x)
             return (hit[0] if hit else x), None, None
     return None
+
+
+def _source_line_people(work: Work) -> dict[str, tuple[str, str]]:
+    """The office holders a "Source: …" line names ("Source: Ihor Taburets, Head of Cherkasy
+    Oblast Military Administration, on Telegram; …"): full name and surname -> (the body, the
+    full name)."""
+    out: dict[str, tuple[str, str]] = {}
+    for ln in _source_lines(work):
+        m = _SOURCE_LINE.match(ln)
+        for item in re.split(r"\s*;\s*", m.group("x")) if m else []:
+            parts = [p.strip() for p in item.split(",")]
+            org_part = next((p for p in parts if ROLE_OF.search(p)), None)
+            person = next((p for p in parts if re.fullmatch(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", p)
+                           and p is not org_part), None)
+            if org_part is not None and person is not None:
+                role = ROLE_OF.search(org_part)
+                org = _channel_cut(role.group("org").strip())
+                if role.group(0).lower().startswith("minister"):
+                    org = "Ministry of " + org  # "Minister of Internal Affairs of Ukraine"
+                out[person] = out[person.split()[-1]] = (org, person)
+    return out
+
+
+def _channel_cut(name: str) -> str:
+    return re.sub(r"\s+on\s+(?:Telegram|Facebook|X|Twitter)$", "", name)
 
 
 ROLE_OF = re.compile(r"\b(?:head|chief|director|spokes\w+|press secretary|governor|chairman|"

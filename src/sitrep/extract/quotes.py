@@ -24,7 +24,7 @@ from ..registry import stage
 from ..work import Work
 from .entities import _any_place, lookup
 from .attribution import (_ANY_ROLE, _cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
-                          core_range, counted_subject_tail, describe, is_role, last_entity,
+                          acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
@@ -303,8 +303,11 @@ def _tidy_speaker(q, work: Work) -> None:
     if ent is not None and ent.type == "person" and titled:
         q.speaker = " ".join(words[-2:])  # "Mallam Buba Adamu" -> "Buba Adamu"
         return
+    if " " not in q.speaker.strip() and (ent is None or ent.type in ("person", "organization")) \
+            and lookup(q.speaker.strip()) is None:
+        q.speaker = _surname_in_full(q.speaker.strip(), work)  # "Holub" after "Ivan Holub"
     if q.speaker_id is None:
-        q.speaker = _cut_carrier(_cut_time(q.speaker))  # "authorities on Thursday" -> "authorities"
+        q.speaker = acronym_spelled(cut_carrier(_cut_time(q.speaker)))  # "authorities on Thursday" -> "authorities"
         if q.speaker.lower().startswith("of "):
             q.speaker = q.speaker[3:]  # "two of the witnesses" read without its count
         words = q.speaker.split()
@@ -335,15 +338,38 @@ def _carrier_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
-def _cut_carrier(speaker: str) -> str:
+def cut_carrier(speaker: str) -> str:
     """The maker of a statement, not what carried it: "press release from the Sudanese Ministry
     of Health" -> "Sudanese Ministry of Health", "police statement" -> "police", "Ada Obi via
     Telegram" -> "Ada Obi"."""
+    carriers = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("carriers") or {}
     for form in _carrier_forms():
         m = form.match(speaker)
-        if m and m.group("x").strip():
-            return m.group("x").strip()
+        x = re.sub(r"[’']s?$", "", m.group("x").strip()) if m else ""  # "officials' statements"
+        bare = re.sub(r"^(?:the|a|an|its|his|her|their|this|that)\b\s*", "", x.lower())
+        if bare and bare.rstrip("s") not in carriers:
+            return x  # ("Posts on social media" carried nothing: posts are no maker)
     return speaker
+
+
+def _surname_in_full(surname: str, work: Work) -> str:
+    """A surname alone as the one full name the text writes for it ("Holub" after "Source:
+    Ivan Holub, Head of …", a line the cleaner may have dropped), titles, common words, peoples
+    and places not counted as a first name; else the surname."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from ..link.sources import demonyms
+
+    if not surname[:1].isupper():
+        return surname
+    dropped = "\n".join(r.before for r in work.repairs or [] if r.kind.startswith("drop:"))
+    firsts = {m.group(1) for m in re.finditer(rf"\b([A-Z][\w’'-]+)\s+{re.escape(surname)}\b",
+                                              work.text + "\n" + dropped)
+              if m.group(1) not in name_titles() and m.group(1).lower() not in STOP_WORDS
+              and not re.search(r"[’']", m.group(1))  # "Syria's Sweida": no first name
+              and m.group(1).casefold() not in demonyms()
+              and not any(p.text == m.group(1) for p in work.place_mentions or [])}
+    return f"{firsts.pop()} {surname}" if len(firsts) == 1 else surname
 
 
 def described_as_written(noun, work: Work) -> str:
