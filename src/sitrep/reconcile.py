@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from .config import CONFIG
@@ -502,6 +503,10 @@ def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, 
         if f.get("scope") != "background" or lk is None or lk.background:
             continue
         inc = by_id.get(lk.incident_id or "")
+        if _dated_within(f, inc):
+            f["scope"], f["scope_reason"] = "whole", (
+                f"{f.get('scope_reason')}, but within its incident's reports")
+            continue
         lk.background, lk.incident_id, lk.counted = True, None, False
         lk.background_reason = f"scope: {f.get('scope_reason') or 'background in its document'}"
         if inc is not None and f["id"] in inc.figure_ids:
@@ -509,6 +514,22 @@ def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, 
             inc.background_figure_ids.append(f["id"])
     for f in figures:
         _own_part_of_a_wider_toll(f, links, by_id)
+
+
+# The date the scope stage read for a figure it set apart only for being dated before its report.
+_DATED_BEFORE = re.compile(r"(?:^dated .*\((\d{4}-\d\d-\d\d)\)|^its period ends (\d{4}-\d\d-\d\d))"
+                           r", well before the report$")
+
+
+def _dated_within(f: Row, inc: Incident | None) -> bool:
+    """A figure its document sets apart only for its date ("the killing of 400 on 18 June" in a
+    release a month on) is its incident's own when that date is no more than ``max_gap_days``
+    before the incident's first report: the release is late, not about another event."""
+    m = _DATED_BEFORE.match(f.get("scope_reason") or "")
+    if not (m and inc and inc.start):
+        return False
+    day = date.fromisoformat(m.group(1) or m.group(2))
+    return day >= date.fromisoformat(inc.start[:10]) - timedelta(days=CONFIG["link"]["max_gap_days"])
 
 
 def _own_part_of_a_wider_toll(f: Row, links: dict[str, FigureLink],

@@ -329,6 +329,22 @@ def test_a_figure_background_in_its_document_is_background_across_documents():
     assert (t["low"], t["best"], t["high"]) == (61, 61, 61)
 
 
+def test_a_toll_dated_to_its_incident_in_a_late_report_is_the_incidents_own():
+    # A rights group's release weeks on: "the killing of 90 villagers on 7 March". Its
+    # document sets the toll apart as dated well before the report; the incident began that
+    # day, so it is the incident's toll. A toll dated a year back stays background.
+    first = figure("a:f0", 61, "2025-03-08")
+    late = part_figure("r:f0", 90, "2025-03-20", "background",
+                       "dated '7 March' (2025-03-07), well before the report")
+    old = part_figure("r:f1", 300, "2025-03-20", "background",
+                      "dated '2024' (2024-12-31), well before the report")
+    out = linked(corpus([first, late, old]))
+    figs = {f["id"]: f for f in out["figures"]}
+    assert figs["r:f0"]["scope"] == "whole" and figs["r:f1"]["scope"] == "background"
+    [t] = [t for t in out["tallies"] if t["victims"] == "all"]
+    assert (t["best"], t["high"]) == (90, 90)
+
+
 def test_the_incidents_own_part_of_a_wider_background_total_is_its_whole_toll():
     # "Strikes across the country killed 400 since the war began; the toll includes 33 in
     # Jableh": the wider total is background, the part at the incident's own town is its toll.
