@@ -138,6 +138,9 @@ class Tally:
     # On an "all" tally: the category whose best raised ``high`` ("156 civilians" above every
     # total claim: the total is at least that many people).
     high_from_category: str | None = None
+    # ... and the category whose best, an institution's or a named person's count, raised
+    # ``best`` ("at least 400 civilians", Amnesty said, above every total claim).
+    best_from_category: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -463,6 +466,24 @@ def _breakdown_row(c: Claim) -> dict[str, Any]:
             "parent_figure_id": c.parent_figure_id, "hedged": c.hedged}
 
 
+# An institution (1) or a named person (2): a category count of theirs is a floor on the total.
+FLOOR_TIER = 2
+
+
+def _best_tier(t: Tally) -> int:
+    """The tier of the source that set the tally's best."""
+    return min((s["tier"] for s in t.sources if s.get("source") == t.best_source), default=4)
+
+
+def _raise_best(t: Tally, cats: list[Tally]) -> None:
+    """A category's best that a named source gave ("at least 400 civilians were killed", the
+    rights group said) is a floor on the total's best."""
+    cat = max(cats, key=lambda c: (c.best, c.victims), default=None)
+    if cat is not None and t.best is not None and cat.best > t.best:
+        t.best, t.best_source, t.best_figure_ids = cat.best, cat.best_source, cat.best_figure_ids
+        t.best_from_category = cat.victims
+
+
 def _add_parts(tallies: list[Tally]) -> None:
     """On each "all" tally, the best of the disjoint categories of the same incident and status,
     and their sum; a sum above the total's high is listed as a contradiction."""
@@ -471,11 +492,12 @@ def _add_parts(tallies: list[Tally]) -> None:
         if t.victims != "all":
             continue
         # Every category is a count of people, so the total is at least its best.
-        cat = max((c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
-                   and c.victims != "all" and c.best is not None),
-                  key=lambda c: (c.best, c.victims), default=None)
+        cats = [c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
+                and c.victims != "all" and c.best is not None]
+        cat = max(cats, key=lambda c: (c.best, c.victims), default=None)
         if cat is not None and t.high is not None and cat.best > t.high:
             t.high, t.high_from_category = cat.best, cat.victims
+        _raise_best(t, [c for c in cats if _best_tier(c) <= FLOOR_TIER])
         parts = {v: index[(t.incident_id, t.status, v)].best for v in DISJOINT
                  if (t.incident_id, t.status, v) in index}
         parts = {v: b for v, b in parts.items() if b is not None}

@@ -434,10 +434,24 @@ def test_a_named_sources_hedged_claim_outranks_the_outlets_own_voice():
 
 
 def test_a_category_above_every_total_raises_the_all_tallys_high():
+    # A described source's "151 civilians" above every total: the total is at least that many,
+    # but only the high says so.
+    civilians = figure("b:f0", 151, "2025-03-11", victims="civilians", source_id=None)
+    civilians["source"] = "local residents"
+    out = linked(corpus([figure("a:f0", 140, "2025-03-08"), civilians]))
+    total = next(t for t in out["tallies"] if t["victims"] == "all")
+    assert (total["best"], total["high"], total["high_from_category"]) == (140, 151, "civilians")
+    assert total["best_from_category"] is None
+
+
+def test_an_institutions_category_count_above_every_total_raises_the_best():
+    # The monitor's later "151 civilians were killed" above every total claim (140): the toll
+    # is at least 151 people, and an institution says so.
     out = linked(corpus([figure("a:f0", 140, "2025-03-08"),
                          figure("b:f0", 151, "2025-03-11", victims="civilians")]))
     total = next(t for t in out["tallies"] if t["victims"] == "all")
-    assert (total["best"], total["high"], total["high_from_category"]) == (140, 151, "civilians")
+    assert (total["best"], total["high"], total["best_from_category"]) == (151, 151, "civilians")
+    assert total["best_figure_ids"] == ["b:f0"]
 
 
 def test_a_demonym_and_its_country_are_one_source():
