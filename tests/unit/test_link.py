@@ -93,14 +93,18 @@ def test_wording_earlier_counts():
             ("Initially, 12 villagers were reported dead.", "12 villagers"),
             ("The governor revised the death toll from 95 to 84.", "95"),
             ("It is a sharp rise from the five deaths initially reported.", "five deaths"),
-            ("While initial reports had said 20 died, the toll kept climbing.", "20")]:
+            ("While initial reports had said 20 died, the toll kept climbing.", "20"),
+            # The pluperfect of a report set against the newer count the story leads with.
+            ("The capital's officials had said that some 90 people had died.", "some 90 people"),
+            ("A local monitor had put the death toll at 40.", "40")]:
         assert figure_wording(fig(sentence, span))["earlier"], sentence
     for sentence, span in [
             ("The governor revised the death toll from 95 to 84.", "84"),
             ("Authorities initially reported a toll of 58, but the office later said 132.", "132"),
             ("Some 25 injured patients were initially treated and sent home.", "25 injured"),
             ("At least 30 people were killed in the earlier of the two blasts.", "30 people"),
-            ("Rescuers said 41 people were killed.", "41 people")]:
+            ("Rescuers said 41 people were killed.", "41 people"),
+            ("Police said the gunmen had killed 41 people.", "41 people")]:
         assert not figure_wording(fig(sentence, span))["earlier"], sentence
 
 
