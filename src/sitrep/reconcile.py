@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from .config import CONFIG
@@ -137,6 +138,9 @@ class Tally:
     # On an "all" tally: the category whose best raised ``high`` ("156 civilians" above every
     # total claim: the total is at least that many people).
     high_from_category: str | None = None
+    # ... and the category whose best, an institution's or a named person's count, raised
+    # ``best`` ("at least 400 civilians", Amnesty said, above every total claim).
+    best_from_category: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -462,6 +466,24 @@ def _breakdown_row(c: Claim) -> dict[str, Any]:
             "parent_figure_id": c.parent_figure_id, "hedged": c.hedged}
 
 
+# An institution (1) or a named person (2): a category count of theirs is a floor on the total.
+FLOOR_TIER = 2
+
+
+def _best_tier(t: Tally) -> int:
+    """The tier of the source that set the tally's best."""
+    return min((s["tier"] for s in t.sources if s.get("source") == t.best_source), default=4)
+
+
+def _raise_best(t: Tally, cats: list[Tally]) -> None:
+    """A category's best that a named source gave ("at least 400 civilians were killed", the
+    rights group said) is a floor on the total's best."""
+    cat = max(cats, key=lambda c: (c.best, c.victims), default=None)
+    if cat is not None and t.best is not None and cat.best > t.best:
+        t.best, t.best_source, t.best_figure_ids = cat.best, cat.best_source, cat.best_figure_ids
+        t.best_from_category = cat.victims
+
+
 def _add_parts(tallies: list[Tally]) -> None:
     """On each "all" tally, the best of the disjoint categories of the same incident and status,
     and their sum; a sum above the total's high is listed as a contradiction."""
@@ -470,11 +492,12 @@ def _add_parts(tallies: list[Tally]) -> None:
         if t.victims != "all":
             continue
         # Every category is a count of people, so the total is at least its best.
-        cat = max((c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
-                   and c.victims != "all" and c.best is not None),
-                  key=lambda c: (c.best, c.victims), default=None)
+        cats = [c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
+                and c.victims != "all" and c.best is not None]
+        cat = max(cats, key=lambda c: (c.best, c.victims), default=None)
         if cat is not None and t.high is not None and cat.best > t.high:
             t.high, t.high_from_category = cat.best, cat.victims
+        _raise_best(t, [c for c in cats if _best_tier(c) <= FLOOR_TIER])
         parts = {v: index[(t.incident_id, t.status, v)].best for v in DISJOINT
                  if (t.incident_id, t.status, v) in index}
         parts = {v: b for v, b in parts.items() if b is not None}
@@ -502,6 +525,10 @@ def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, 
         if f.get("scope") != "background" or lk is None or lk.background:
             continue
         inc = by_id.get(lk.incident_id or "")
+        if _dated_within(f, inc):
+            f["scope"], f["scope_reason"] = "whole", (
+                f"{f.get('scope_reason')}, but within its incident's reports")
+            continue
         lk.background, lk.incident_id, lk.counted = True, None, False
         lk.background_reason = f"scope: {f.get('scope_reason') or 'background in its document'}"
         if inc is not None and f["id"] in inc.figure_ids:
@@ -509,6 +536,22 @@ def apply_scope(figures: list[Row], incidents: list[Incident], links: dict[str, 
             inc.background_figure_ids.append(f["id"])
     for f in figures:
         _own_part_of_a_wider_toll(f, links, by_id)
+
+
+# The date the scope stage read for a figure it set apart only for being dated before its report.
+_DATED_BEFORE = re.compile(r"(?:^dated .*\((\d{4}-\d\d-\d\d)\)|^its period ends (\d{4}-\d\d-\d\d))"
+                           r", well before the report$")
+
+
+def _dated_within(f: Row, inc: Incident | None) -> bool:
+    """A figure its document sets apart only for its date ("the killing of 400 on 18 June" in a
+    release a month on) is its incident's own when that date is no more than ``max_gap_days``
+    before the incident's first report: the release is late, not about another event."""
+    m = _DATED_BEFORE.match(f.get("scope_reason") or "")
+    if not (m and inc and inc.start):
+        return False
+    day = date.fromisoformat(m.group(1) or m.group(2))
+    return day >= date.fromisoformat(inc.start[:10]) - timedelta(days=CONFIG["link"]["max_gap_days"])
 
 
 def _own_part_of_a_wider_toll(f: Row, links: dict[str, FigureLink],

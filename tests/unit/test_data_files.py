@@ -13,14 +13,15 @@ import yaml
 
 from sitrep import clean, gazetteer, nlp, numbers
 from sitrep.extract import attribution, figures, places, quotes, scope
-from sitrep.link import background, sources
+from sitrep.link import background, sites, sources
 
 # Every cached reader of a data file: cleared around each test so it reads the file again.
 CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_supplement,
           gazetteer.country_names, gazetteer.lookup, clean.lexicon, sources.description_kinds,
           sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
-          quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide)
+          quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
+          sites._lexicon)
 
 
 def _clear():
@@ -122,6 +123,13 @@ def test_earlier_count_cues_are_appended(tmp_path, monkeypatch):
     before, after = background._earlier_cues()
     assert before.search("the count given at dawn was ") and before.search("had previously said ")
     assert after.match(" deaths initially reported")
+
+
+def test_attack_sites_kinds_merged_and_words_appended(tmp_path, monkeypatch):
+    _extend(monkeypatch, tmp_path, "SITREP_ATTACK_SITES",
+            {"sites": {"hospital": ["infirmary"], "stadium": ["stadium"]}})
+    kinds = sites._lexicon()["kinds"]
+    assert kinds["infirmary"] == kinds["hospital"] == "hospital" and kinds["stadium"] == "stadium"
 
 
 def test_speech_files_maps_merged_lists_appended_numbers_replaced(tmp_path, monkeypatch):
@@ -242,6 +250,7 @@ READERS = {
     "SITREP_DEMONYMS": sources.demonyms,
     "SITREP_SOURCE_CHANNELS": sources._channel_end,
     "SITREP_EARLIER_COUNTS": background._earlier_cues,
+    "SITREP_ATTACK_SITES": sites._lexicon,
     "SITREP_SPEECH_VERBS": quotes.speech_verbs,
     "SITREP_SPEECH_TITLES": quotes.name_titles,
     "SITREP_SPEECH_ROLES": quotes.common_roles,
@@ -383,7 +392,7 @@ def test_the_readme_table_names_every_data_file_and_its_variable():
     calls = {m.groups() for p in (root / "src/sitrep").rglob("*.py")
              for m in re.finditer(r'_data\("([\w.]+)"(?:, "(SITREP_\w+)")?',  # load_data, quotes' _data
                                   p.read_text(encoding="utf-8"))}
-    assert len({var for _, var in calls if var}) == 14
+    assert len({var for _, var in calls if var}) == 15
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, var in calls:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")

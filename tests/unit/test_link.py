@@ -93,14 +93,18 @@ def test_wording_earlier_counts():
             ("Initially, 12 villagers were reported dead.", "12 villagers"),
             ("The governor revised the death toll from 95 to 84.", "95"),
             ("It is a sharp rise from the five deaths initially reported.", "five deaths"),
-            ("While initial reports had said 20 died, the toll kept climbing.", "20")]:
+            ("While initial reports had said 20 died, the toll kept climbing.", "20"),
+            # The pluperfect of a report set against the newer count the story leads with.
+            ("The capital's officials had said that some 90 people had died.", "some 90 people"),
+            ("A local monitor had put the death toll at 40.", "40")]:
         assert figure_wording(fig(sentence, span))["earlier"], sentence
     for sentence, span in [
             ("The governor revised the death toll from 95 to 84.", "84"),
             ("Authorities initially reported a toll of 58, but the office later said 132.", "132"),
             ("Some 25 injured patients were initially treated and sent home.", "25 injured"),
             ("At least 30 people were killed in the earlier of the two blasts.", "30 people"),
-            ("Rescuers said 41 people were killed.", "41 people")]:
+            ("Rescuers said 41 people were killed.", "41 people"),
+            ("Police said the gunmen had killed 41 people.", "41 people")]:
         assert not figure_wording(fig(sentence, span))["earlier"], sentence
 
 
@@ -548,3 +552,32 @@ def test_a_toll_its_report_sets_apart_as_background_is_no_shared_toll():
     profiles = profile_documents({**tiny(docs), "figures": figures})
     assert profiles[0].tolls == {("killed", 35)} and not profiles[1].tolls
 
+
+
+def test_undated_reports_of_two_attacked_sites_in_one_town_stay_apart():
+    # Two attacks in one town, reported without dates: one on a clinic, one on a wedding party.
+    # The places and actors alike, the sites their leads name tell them apart; a report that
+    # names no site joins whichever is closer.
+    clinic = ("A drone strike hit the main clinic in Jableh overnight, killing patients and "
+              "staff; rescuers pulled bodies from the rubble of the clinic.")
+    wedding = ("Gunmen opened fire on a wedding in Jableh, killing guests; survivors said the "
+               "wedding had just begun when the shooting started near Jableh.")
+    docs = [doc("h1", None, clinic, "Strike on Jableh clinic"),
+            doc("h2", None, clinic.replace("overnight", "before dawn"), "Jableh clinic hit"),
+            doc("w1", None, wedding, "Jableh wedding attack"),
+            doc("w2", None, wedding.replace("guests", "relatives"), "Gunmen attack Jableh wedding")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["h1", "h2"], ["w1", "w2"]]
+
+
+def test_the_sites_a_lead_names_leave_out_where_the_wounded_went_and_recalled_attacks():
+    from sitrep.link.sites import site_kinds
+
+    assert site_kinds("Blast on a beach", "Twelve died at the beach. The wounded were taken to "
+                      "hospital, hospital officials said.") == {"beach"}
+    # A sentence recalling an earlier attack names that attack's site.
+    assert site_kinds("", "A bomb killed 30 on the beach front on Friday evening. It was the "
+                      "deadliest attack in the city since a truck bomb hit a market in 2017."
+                      ) == {"beach"}
+    assert site_kinds("Clashes in the hills", "Fighting went on for a third day, residents said."
+                      ) == frozenset()

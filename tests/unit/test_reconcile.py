@@ -329,6 +329,22 @@ def test_a_figure_background_in_its_document_is_background_across_documents():
     assert (t["low"], t["best"], t["high"]) == (61, 61, 61)
 
 
+def test_a_toll_dated_to_its_incident_in_a_late_report_is_the_incidents_own():
+    # A rights group's release weeks on: "the killing of 90 villagers on 7 March". Its
+    # document sets the toll apart as dated well before the report; the incident began that
+    # day, so it is the incident's toll. A toll dated a year back stays background.
+    first = figure("a:f0", 61, "2025-03-08")
+    late = part_figure("r:f0", 90, "2025-03-20", "background",
+                       "dated '7 March' (2025-03-07), well before the report")
+    old = part_figure("r:f1", 300, "2025-03-20", "background",
+                      "dated '2024' (2024-12-31), well before the report")
+    out = linked(corpus([first, late, old]))
+    figs = {f["id"]: f for f in out["figures"]}
+    assert figs["r:f0"]["scope"] == "whole" and figs["r:f1"]["scope"] == "background"
+    [t] = [t for t in out["tallies"] if t["victims"] == "all"]
+    assert (t["best"], t["high"]) == (90, 90)
+
+
 def test_the_incidents_own_part_of_a_wider_background_total_is_its_whole_toll():
     # "Strikes across the country killed 400 since the war began; the toll includes 33 in
     # Jableh": the wider total is background, the part at the incident's own town is its toll.
@@ -418,10 +434,24 @@ def test_a_named_sources_hedged_claim_outranks_the_outlets_own_voice():
 
 
 def test_a_category_above_every_total_raises_the_all_tallys_high():
+    # A described source's "151 civilians" above every total: the total is at least that many,
+    # but only the high says so.
+    civilians = figure("b:f0", 151, "2025-03-11", victims="civilians", source_id=None)
+    civilians["source"] = "local residents"
+    out = linked(corpus([figure("a:f0", 140, "2025-03-08"), civilians]))
+    total = next(t for t in out["tallies"] if t["victims"] == "all")
+    assert (total["best"], total["high"], total["high_from_category"]) == (140, 151, "civilians")
+    assert total["best_from_category"] is None
+
+
+def test_an_institutions_category_count_above_every_total_raises_the_best():
+    # The monitor's later "151 civilians were killed" above every total claim (140): the toll
+    # is at least 151 people, and an institution says so.
     out = linked(corpus([figure("a:f0", 140, "2025-03-08"),
                          figure("b:f0", 151, "2025-03-11", victims="civilians")]))
     total = next(t for t in out["tallies"] if t["victims"] == "all")
-    assert (total["best"], total["high"], total["high_from_category"]) == (140, 151, "civilians")
+    assert (total["best"], total["high"], total["best_from_category"]) == (151, 151, "civilians")
+    assert total["best_figure_ids"] == ["b:f0"]
 
 
 def test_a_demonym_and_its_country_are_one_source():

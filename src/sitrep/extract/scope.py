@@ -233,7 +233,7 @@ def _dated_before(g: _Fig, work: Work, event: date | None) -> str | None:
             continue
         d = _day(m.date) or _month_or_year_end(m.span.text, event)
         if d and d < event - slack and not _compared_since(work.text[s0:m.span.start], m.span.text):
-            return f"dated {m.span.text!r}, well before the report"
+            return f"dated {m.span.text!r} ({d.isoformat()}), well before the report"
     return None
 
 

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from ..extract.places import excluded
 from .background import MONTHS
 from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
+from .sites import site_kinds, sites_apart
 
 # --- mentions of known entities and places in a text ------------------------------------------
 
@@ -91,6 +92,8 @@ class DocProfile:
     # report six weeks on): that date, when more than max_gap_days and at most event_lag_days
     # before publication. Time is measured from it too.
     event_day: date | None = None
+    # Kinds of site its lead says were attacked (a hospital, a festival): ``sites.py``.
+    sites: frozenset[str] = frozenset()
 
 
 _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(MONTHS.split("|"))}
@@ -250,7 +253,8 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
             event_day = min(lag, default=None)
         out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
                               entities.find(text), _rare_words(text, max_zipf), month_days,
-                              frozenset(tolls[d["id"]]), floor, event_day))
+                              frozenset(tolls[d["id"]]), floor, event_day,
+                              site_kinds(d.get("title") or "", d.get("text") or "")))
     return out
 
 
@@ -422,6 +426,8 @@ class DocScorer:
                    cfg["toll_weight"] * max((self.toll_idf[t] for t in a.tolls & b.tolls),
                                             default=0.0))
         total = time * (cfg["w_place"] * place + cfg["w_actors"] * actors + cfg["w_text"] * text)
+        if sites_apart(a.sites, b.sites):
+            total *= cfg["sites_apart_factor"]  # a hospital struck, a festival stormed
         return PairScore(round(time, 3), round(place, 3), round(actors, 3), round(text, 3), total)
 
 
