@@ -10,13 +10,14 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
+from ..records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
 from .background import MONTHS
 from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
 
