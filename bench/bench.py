@@ -176,9 +176,9 @@ def worker_pipeline(a: argparse.Namespace) -> dict[str, Any]:
         snlp.load_nlp = lambda: timed_nlp
         real_read = ingest.read_paths
         ingest.read_paths = lambda *p, **k: _timed_iter(real_read(*p, **k), "read", timings)
-        store.Store.add = _timed(store.Store.add, "store", timings)
-    # ingest_paths calls process_documents with its default batch size; honour --batch-size.
-    pipeline.process_documents = functools.partial(pipeline.process_documents, batch_size=a.batch_size)
+        store.Store.add_rows = _timed(store.Store.add_rows, "store", timings)
+    # ingest_paths calls process_batches with its default batch size; honour --batch-size.
+    pipeline.process_batches = functools.partial(pipeline.process_batches, batch_size=a.batch_size)
 
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     all0 = cpu_s()

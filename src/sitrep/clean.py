@@ -89,35 +89,46 @@ def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+# Every character ``normalise`` drops or replaces: the invisible ones, odd spaces, and the control
+# characters (Unicode category Cc: all below U+00A0) except the line feed.
+_ODD_CHARS = re.compile("[%s]" % re.escape("".join(
+    sorted(_INVISIBLE | _SPACES | {chr(c) for c in range(0xA0)
+                                   if unicodedata.category(chr(c)) == "Cc" and c != 0x0A}))))
+
+
 def normalise(src: MappedText) -> tuple[MappedText, list[Repair]]:
     """Unify line breaks, drop invisible characters, turn odd spaces into plain spaces."""
     b = Builder(src)
     text = src.text
-    i, n, run_start = 0, len(text), 0
-    while i < n:
-        ch = text[i]
-        if ch in _INVISIBLE or ch == "\r" or ch in _SPACES or (
-                unicodedata.category(ch) == "Cc" and ch != "\n"):
-            b.copy(run_start, i)
-            if ch == "\r":
-                if i + 1 < n and text[i + 1] == "\n":
-                    pass  # the following \n is kept
-                else:
-                    b.replace(i, i + 1, "\n")
-            elif ch in _SPACES:
-                b.replace(i, i + 1, " ")
-            run_start = i + 1
-        i += 1
+    n, run_start = len(text), 0
+    for m in _ODD_CHARS.finditer(text):
+        i, ch = m.start(), m.group()
+        b.copy(run_start, i)
+        if ch == "\r":
+            if i + 1 < n and text[i + 1] == "\n":
+                pass  # the following \n is kept
+            else:
+                b.replace(i, i + 1, "\n")
+        elif ch in _SPACES:
+            b.replace(i, i + 1, " ")
+        run_start = i + 1
     b.copy(run_start, n)
     return b.build(), []
 
 
-def _letters_latin_share(line: str) -> float:
-    letters = [c for c in line if c.isalpha()]
+# A letter outside Latin script: not below U+0250 and not in Latin Extended Additional.
+_NOT_LATIN = re.compile("[^\u0000-\u024f\u1e00-\u1eff]")
+
+
+def _letters(line: str) -> str:
+    """The line's letters (``str.isalpha``), in order."""
+    return "".join(filter(str.isalpha, line))
+
+
+def _latin_share(letters: str) -> float:
     if not letters:
         return 1.0
-    latin = sum(1 for c in letters if ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF)
-    return latin / len(letters)
+    return (len(letters) - len(_NOT_LATIN.findall(letters))) / len(letters)
 
 
 def _norm_key(line: str) -> str:
@@ -226,10 +237,10 @@ def _line_kind(line: str, language: str | None) -> str | None:
         return "counter"
     if RELATED.match(line) and not line.endswith((".", "”", '"')):
         return "related_link"
-    if (language or "en").startswith("en") and _letters_latin_share(line) < 0.5:
+    letters = _letters(line)
+    if (language or "en").startswith("en") and _latin_share(letters) < 0.5:
         return "foreign_caption"
     words = line.split()
-    letters = [c for c in line if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(words) <= 12:
         return "heading"
     if len(words) <= CFG["caption_max_words"] and not line.endswith(TERMINAL):

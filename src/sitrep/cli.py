@@ -21,7 +21,7 @@ from .config import CONFIG
 from .outfiles import OutputError, atomic_dir, atomic_file
 from .ray_runner import RayRunnerError  # no ray import: ray loads only for --runner ray
 from .records import Problem, RawDocument
-from .store import Store, StoreError, default_db, display, is_url, mask_secrets
+from .store import Rows, Store, StoreError, default_db, display, is_url, mask_secrets, rows_of
 from .store import exists as store_exists
 
 # psycopg logs what it could not roll back on a lost connection; the command says it in one line.
@@ -102,14 +102,32 @@ def _report(problem, verb: str = "skipped") -> None:
     say(f"{verb} {problem.line()}")
 
 
-def _process(todo: Iterable[RawDocument], workers: int, runner: str):
+def _process(todo: Iterable[RawDocument], workers: int, runner: str) -> Iterator[list]:
+    """Batches of processed documents (the store's ``Rows``) and Problems, in input order."""
     if runner == Runner.ray:
         from .ray_runner import process_documents as process_on_ray
 
-        return process_on_ray(todo, workers=workers)
-    from .pipeline import process_documents
+        return ([r if isinstance(r, Problem) else rows_of(r)]
+                for r in process_on_ray(todo, workers=workers))
+    from .pipeline import process_batches
 
-    return process_documents(todo, workers=workers)
+    return process_batches(todo, workers=workers)
+
+
+def _store_batch(store: Store, batch: list, counts: dict[str, int]) -> None:
+    """Store a batch's documents in one transaction (each run of them between Problems)."""
+    run: list[Rows] = []
+    for item in [*batch, None]:
+        if isinstance(item, Rows):
+            run.append(item)
+            continue
+        for stored in store.add_rows(run) if run else []:
+            counts["stored" if stored else "unchanged"] += 1
+        run = []
+        if item is not None:
+            _report(item)
+            store.add_problem(item)
+            counts["problems"] += 1
 
 
 def extracts(language: str | None) -> bool:
@@ -185,16 +203,9 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
                   TimeElapsedColumn(), console=err, disable=quiet or total == 0,
                   transient=True) as progress:
         task = progress.add_task("processing", total=total)
-        for result in _process(todo, workers, runner):
-            if isinstance(result, Problem):
-                _report(result)
-                store.add_problem(result)
-                counts["problems"] += 1
-            elif store.add(result):
-                counts["stored"] += 1
-            else:
-                counts["unchanged"] += 1
-            progress.advance(task)
+        for batch in _process(todo, workers, runner):
+            _store_batch(store, batch, counts)
+            progress.advance(task, len(batch))
     if languages:
         say(f"{sum(languages.values())} new document(s) in a language sitrep does not extract yet "
             f"(stored, no figures or quotes): "

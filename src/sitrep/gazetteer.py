@@ -30,11 +30,15 @@ CITIES = "cities500.json"
 _local = threading.local()
 
 
+_POSSESSIVE = re.compile(r"'s$")
+_THE = re.compile(r"^(the)\s+", re.I)
+
+
 def key(name: str) -> str:
     """Lookup key of a place name: case-folded, no leading "the", no possessive."""
     t = name.replace("’", "'").strip()
-    t = re.sub(r"'s$", "", t)
-    t = re.sub(r"^(the)\s+", "", t, flags=re.I)
+    t = _POSSESSIVE.sub("", t)
+    t = _THE.sub("", t)
     return t.casefold()
 
 

@@ -35,21 +35,29 @@ def paragraph_breaks(doc):
     token's own trailing whitespace is one space at most), so only whitespace tokens are read.
     Within a line, a comma or semicolon never starts a sentence, nor does a lower-case word after
     a word ("…, officials said." stays with the clause it reports; the parser alone cut there)."""
-    from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, ORTH
+    from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, ORTH, SENT_START
 
     if len(doc) < 2:
         return doc
     arr = doc.to_array([IS_SPACE, ORTH, IS_LOWER, IS_ALPHA, IS_PUNCT])
     strings = doc.vocab.strings
-    for i in arr[:-1, 0].nonzero()[0].tolist():
-        if strings[int(arr[i, 1])].startswith("\n"):
-            doc[i + 1].is_sent_start = True
+    starts = [i + 1 for i in arr[:-1, 0].nonzero()[0].tolist()
+              if strings[int(arr[i, 1])].startswith("\n")]
     comma, semicolon = strings[","], strings[";"]
     prev_word = (arr[:-1, 0] == 0)
     joins = prev_word & ((arr[1:, 1] == comma) | (arr[1:, 1] == semicolon)
                          | ((arr[1:, 2] == 1) & (arr[1:, 3] == 1) & (arr[:-1, 4] == 0)))
-    for i in joins.nonzero()[0].tolist():
-        doc[i + 1].is_sent_start = False
+    inside = (joins.nonzero()[0] + 1).tolist()
+    if not starts and not inside:
+        return doc
+    # What ``token.is_sent_start = True / False`` sets, written as one array: spaCy's setter
+    # scans the whole document for a parse each time it is called.
+    if doc.has_annotation("DEP"):
+        raise ValueError("paragraph_breaks must run before the parser")
+    sent = doc.to_array([SENT_START]).astype("int64")
+    sent[starts] = 1
+    sent[inside] = -1
+    doc.from_array([SENT_START], sent.astype("uint64"))
     return doc
 
 

@@ -7,7 +7,7 @@ import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import clean as _clean  # noqa: F401  (registers the stage)
 from . import nlp as _nlp
@@ -18,6 +18,7 @@ from .extract import scope as _scope  # noqa: F401
 from .extract import source_rank as _source_rank  # noqa: F401
 from .records import Document, Problem, RawDocument, Result
 from .registry import run_stages
+from .store import rows_of
 from .work import Work
 
 
@@ -55,45 +56,64 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
     """Process documents in order, yielding one ``Result`` each (or a ``Problem`` if one fails:
     a bad document never stops the batch). With ``workers`` > 1 the whole pipeline runs in that
     many worker processes; this one only hands out documents and yields their results."""
+    for batch in process_batches(raws, batch_size, workers, _same):
+        yield from batch
+
+
+def process_batches(raws: Iterable[RawDocument], batch_size: int = 32, workers: int = 1,
+                    convert: Callable[[Result], Any] = rows_of) -> Iterator[list[Any]]:
+    """``process_documents`` a batch at a time, each ``Result`` passed through ``convert`` where
+    it was made (by default the store's ready-to-insert ``Rows``, built in the worker process,
+    so the process that stores only inserts). Input is read only between batches."""
     if workers <= 1:
-        yield from _serial(raws, batch_size)
+        yield from _serial(raws, batch_size, convert)
     else:
-        yield from _Parallel(workers, batch_size).run(raws)
+        yield from _Parallel(workers, batch_size, convert).run(raws)
 
 
-def _serial(raws: Iterable[RawDocument], batch_size: int) -> Iterator[Result | Problem]:
+def _same(result: Result) -> Result:
+    return result
+
+
+def _serial(raws: Iterable[RawDocument], batch_size: int,
+            convert: Callable[[Result], Any]) -> Iterator[list[Any]]:
     """The whole pipeline in this process: the stages before spaCy per document, spaCy a batch at
     a time with ``nlp.pipe``, the stages after it per document."""
     before, after = _stage_names()
     nlp = _nlp.load_nlp()
     batch: list[Work] = []
 
-    def flush() -> Iterator[Result | Problem]:
+    def flush() -> list[Any]:
         docs = nlp.pipe([_nlp.nlp_text(w) for w in batch], batch_size=batch_size)
-        for work, doc in zip(batch, docs):
-            work.spacy_doc = doc
-            work.done.append("nlp@1")
-            try:
-                run_stages(work, after)
-                result: Result | Problem = to_result(work)
-            except Exception as exc:  # noqa: BLE001 - reported per document, batch goes on
-                result = _failed(work, exc)
-            work.spacy_doc = None  # free the parse: results carry everything needed
-            yield result
+        out = [_finish(work, doc, after, convert) for work, doc in zip(batch, docs)]
         batch.clear()
+        return out
 
     for raw in raws:
         work = Work(raw=raw)
         try:
             run_stages(work, before)
         except Exception as exc:  # noqa: BLE001
-            yield _failed(work, exc)
+            yield [_failed(work, exc)]
             continue
         batch.append(work)
         if len(batch) >= batch_size:
-            yield from flush()
+            yield flush()
     if batch:
-        yield from flush()
+        yield flush()
+
+
+def _finish(work: Work, doc: Any, after: list[str], convert: Callable[[Result], Any]) -> Any:
+    """The stages after spaCy on one parsed document: its converted result, or a Problem."""
+    work.spacy_doc = doc
+    work.done.append("nlp@1")
+    try:
+        run_stages(work, after)
+        return convert(to_result(work))
+    except Exception as exc:  # noqa: BLE001 - reported per document, batch goes on
+        return _failed(work, exc)
+    finally:
+        work.spacy_doc = None  # free the parse: results carry everything needed
 
 
 def _worker_start() -> None:
@@ -101,8 +121,9 @@ def _worker_start() -> None:
     _nlp.load_nlp()
 
 
-def _worker_chunk(raws: list[RawDocument], batch_size: int) -> list[Result | Problem]:
-    return list(_serial(raws, batch_size))
+def _worker_chunk(raws: list[RawDocument], batch_size: int,
+                  convert: Callable[[Result], Any]) -> list[Any]:
+    return [item for batch in _serial(raws, batch_size, convert) for item in batch]
 
 
 def chunks(raws: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -123,8 +144,8 @@ class _Parallel:
     documents and yields their results in input order. At most ``2 × workers`` chunks are out at
     once, so memory does not grow with the input."""
 
-    def __init__(self, workers: int, batch_size: int):
-        self.workers, self.batch_size = workers, batch_size
+    def __init__(self, workers: int, batch_size: int, convert: Callable[[Result], Any]):
+        self.workers, self.batch_size, self.convert = workers, batch_size, convert
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -135,21 +156,22 @@ class _Parallel:
         return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_start)
 
     def _submit(self, chunk: list[RawDocument]) -> Future:
-        return self.pool.submit(_worker_chunk, chunk, self.batch_size)
+        return self.pool.submit(_worker_chunk, chunk, self.batch_size, self.convert)
 
-    def run(self, raws: Iterable[RawDocument]) -> Iterator[Result | Problem]:
+    def run(self, raws: Iterable[RawDocument]) -> Iterator[list[Any]]:
+        """Each chunk's results, a list per chunk, in input order."""
         pending: deque[tuple[list[RawDocument], Future]] = deque()
         try:
             for chunk in chunks(raws, self.batch_size):
                 pending.append((chunk, self._submit(chunk)))
                 while len(pending) >= 2 * self.workers:
-                    yield from self._oldest(pending)
+                    yield self._oldest(pending)
             while pending:
-                yield from self._oldest(pending)
+                yield self._oldest(pending)
         finally:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def _oldest(self, pending: deque) -> Iterator[Result | Problem]:
+    def _oldest(self, pending: deque) -> list[Any]:
         chunk, future = pending.popleft()
         try:
             results = future.result()
@@ -161,9 +183,9 @@ class _Parallel:
             rest = [c for c, _ in pending]
             pending.clear()
             pending.extend((c, self._submit(c)) for c in rest)
-        yield from results
+        return results
 
-    def _one_by_one(self, chunk: list[RawDocument]) -> Iterator[Result | Problem]:
+    def _one_by_one(self, chunk: list[RawDocument]) -> Iterator[Any]:
         self._renew()
         for raw in chunk:
             try:

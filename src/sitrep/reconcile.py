@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from .records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
 from .config import CONFIG
 from .link import FigureLink, Incident
 

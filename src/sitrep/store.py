@@ -1,9 +1,9 @@
 """The store: embedded SQLite by default, PostgreSQL by URL, one schema and one logic for both.
 
-``Store(target)`` takes a SQLite file path or a ``postgresql://`` URL. One transaction per
-document, idempotent by content hash: a document whose ``raw_sha256`` is already stored is skipped
-whole, so re-ingesting a corpus changes nothing, and an interrupted run leaves only complete
-documents behind. Entities and places are shared across documents; their alias lists are merged,
+``Store(target)`` takes a SQLite file path or a ``postgresql://`` URL. One transaction per batch
+of documents (ingest: each chunk a worker returns, its rows built in the worker), idempotent by
+content hash: a document whose ``raw_sha256`` is already stored is skipped whole, so re-ingesting
+a corpus changes nothing, and an interrupted run leaves only complete documents behind. Entities and places are shared across documents; their alias lists are merged,
 never overwritten.
 
 The two backends differ only in what ``_SQLite`` and ``_Postgres`` say: how to connect, the
@@ -20,6 +20,7 @@ import os
 import re
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -103,6 +104,66 @@ LINKED_EXTRA = {"figures": ("record_figures", "figure_id"), "quotes": ("record_q
 # Tables read back in insertion order (the order documents were ingested in).
 ORDERED = ("documents", "figures", "quotes", "posts")
 COUNTED = ("documents", "figures", "quotes", "entities", "places", "posts")
+
+
+# What ``Store.add_rows`` inserts for a document after its ``documents`` row, table by table, in
+# this order (an alias after its entity or place).
+_INSERTS = (
+    ("figures", "INSERT INTO figures (id, doc_id, status, victims, source_id, data) "
+                "VALUES (?, ?, ?, ?, ?, ?)"),
+    ("quotes", "INSERT INTO quotes (id, doc_id, speaker_id, statement_id, data) VALUES (?, ?, ?, ?, ?)"),
+    ("posts", "INSERT INTO posts (id, doc_id, data) VALUES (?, ?, ?)"),
+    ("repairs", "INSERT INTO repairs (doc_id, seq, data) VALUES (?, ?, ?)"),
+    ("entities", "INSERT INTO entities (id, name, type, from_dictionary) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT DO NOTHING"),
+    ("entity_aliases", "INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?) "
+                       "ON CONFLICT DO NOTHING"),
+    ("doc_entities", "INSERT INTO doc_entities (doc_id, entity_id) VALUES (?, ?) "
+                     "ON CONFLICT DO NOTHING"),
+    ("places", "INSERT INTO places (id, data) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+    ("place_aliases", "INSERT INTO place_aliases (place_id, alias) VALUES (?, ?) "
+                      "ON CONFLICT DO NOTHING"),
+    ("doc_places", "INSERT INTO doc_places (doc_id, place_id) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+)
+
+
+@dataclass
+class Rows:
+    """One processed document as the store writes it: every row built, every record serialised.
+    Built where the document was processed (a worker process), so storing only inserts."""
+
+    doc_id: str
+    source_path: str
+    replaces: bool  # a new version of a stored document: the old one goes first
+    document: tuple  # the ``documents`` row without ``ingested_at`` (set when stored)
+    # each table's rows after the ``documents`` row, by table name (``_INSERTS``)
+    tables: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t, _ in _INSERTS})
+
+
+def rows_of(result: Result) -> Rows:
+    """The rows ``Store.add_rows`` writes for ``result``."""
+    doc = result.document
+    rows = Rows(doc.id, doc.source_path, bool(doc.metadata_changes),
+                (doc.id, doc.raw_sha256, doc.source_path, doc.published, doc.outlet,
+                 _json(doc.as_dict()), doc.identity))
+    t = rows.tables
+    t["figures"] = [(f.id, f.doc_id, f.status, f.victims, f.source_id, _json(f.as_dict()))
+                    for f in result.figures]
+    t["quotes"] = [(q.id, q.doc_id, q.speaker_id, q.statement_id, _json(q.as_dict()))
+                   for q in result.quotes]
+    t["posts"] = [(p.id, p.doc_id, _json(p.as_dict())) for p in result.posts]
+    t["repairs"] = [(doc.id, i, _json(r.as_dict())) for i, r in enumerate(result.repairs)]
+    for e in result.entities:
+        t["entities"].append((e.id, e.name, e.type, int(e.from_dictionary)))
+        t["entity_aliases"] += [(e.id, a) for a in sorted(set(e.aliases))]
+        t["doc_entities"].append((doc.id, e.id))
+    for p in result.places:
+        body = p.as_dict()
+        body.pop("aliases")
+        t["places"].append((p.id, _json(body)))
+        t["place_aliases"] += [(p.id, a) for a in sorted(set(p.aliases))]
+        t["doc_places"].append((doc.id, p.id))
+    return rows
 
 
 # Ids per "IN (...)" list: no statement grows with the corpus.
@@ -194,6 +255,7 @@ class _Backend:
     order = "rowid"  # the column that keeps insertion order
     seq = ""  # the schema text that adds it, where the backend has no rowid
     no_limit = "-1"  # LIMIT with this is no limit (an OFFSET needs a LIMIT in SQLite)
+    retry: tuple[type[BaseException], ...] = ()  # errors after which a batch is stored doc by doc
     conn: Any
 
     def sql(self, statement: str) -> str:
@@ -259,6 +321,7 @@ class _Postgres(_Backend):
 
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self.retry = (psycopg.errors.DeadlockDetected,)
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise StoreError(f"{display(url)}: cannot connect to PostgreSQL "
@@ -379,54 +442,50 @@ class Store:
 
     def add(self, result: Result) -> bool:
         """Store one processed document atomically. Returns False if it was already stored."""
-        doc = result.document
-        with self._db.transaction():
-            if doc.metadata_changes:
-                # A new version of a stored document (same URL and text, new metadata): it
-                # replaces the old one under the same id, with what changed recorded.
-                self._delete_document(doc.id)
-            cur = self.execute(
-                "INSERT INTO documents (id, raw_sha256, source_path, published, outlet, data, "
-                "ingested_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (doc.id, doc.raw_sha256, doc.source_path, doc.published, doc.outlet,
-                 _json(doc.as_dict()), _now(), doc.identity))
-            if cur.rowcount == 0:
-                return False  # nothing else was written: the empty transaction commits
-            self._bump()
-            # A file that failed before and now reads is no longer a problem; a field dropped
-            # from this very document (sitrep/meta.py) still is.
-            self.execute("DELETE FROM problems WHERE path = ? AND message NOT LIKE ?",
-                         (doc.source_path, "field %"))
-            self.executemany(
-                "INSERT INTO figures (id, doc_id, status, victims, source_id, data) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(f.id, f.doc_id, f.status, f.victims, f.source_id, _json(f.as_dict()))
-                 for f in result.figures])
-            self.executemany(
-                "INSERT INTO quotes (id, doc_id, speaker_id, statement_id, data) VALUES (?, ?, ?, ?, ?)",
-                [(q.id, q.doc_id, q.speaker_id, q.statement_id, _json(q.as_dict()))
-                 for q in result.quotes])
-            self.executemany("INSERT INTO posts (id, doc_id, data) VALUES (?, ?, ?)",
-                             [(p.id, p.doc_id, _json(p.as_dict())) for p in result.posts])
-            self.executemany("INSERT INTO repairs (doc_id, seq, data) VALUES (?, ?, ?)",
-                             [(doc.id, i, _json(r.as_dict())) for i, r in enumerate(result.repairs)])
-            for e in result.entities:
-                self.execute("INSERT INTO entities (id, name, type, from_dictionary) "
-                             "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                             (e.id, e.name, e.type, int(e.from_dictionary)))
-                self.executemany("INSERT INTO entity_aliases (entity_id, alias) VALUES (?, ?) "
-                                 "ON CONFLICT DO NOTHING", [(e.id, a) for a in sorted(set(e.aliases))])
-                self.execute("INSERT INTO doc_entities (doc_id, entity_id) VALUES (?, ?) "
-                             "ON CONFLICT DO NOTHING", (doc.id, e.id))
-            for p in result.places:
-                body = p.as_dict()
-                body.pop("aliases")
-                self.execute("INSERT INTO places (id, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                             (p.id, _json(body)))
-                self.executemany("INSERT INTO place_aliases (place_id, alias) VALUES (?, ?) "
-                                 "ON CONFLICT DO NOTHING", [(p.id, a) for a in sorted(set(p.aliases))])
-                self.execute("INSERT INTO doc_places (doc_id, place_id) VALUES (?, ?) "
-                             "ON CONFLICT DO NOTHING", (doc.id, p.id))
+        return self.add_rows([rows_of(result)])[0]
+
+    def add_rows(self, batch: list["Rows"]) -> list[bool]:
+        """Store processed documents (``rows_of``) in one transaction, in order; for each, False
+        if it was already stored. If PostgreSQL finds the transaction deadlocked with another
+        writer's, each document is stored again in a transaction of its own."""
+        try:
+            with self._db.transaction():
+                return self._insert(batch)
+        except self._db.retry:
+            if len(batch) == 1:
+                raise
+            return [self.add_rows([rows])[0] for rows in batch]
+
+    def _insert(self, batch: list["Rows"]) -> list[bool]:
+        # A document that replaces a stored one starts a new part: the documents before it are
+        # written whole before it deletes (it could replace one of them).
+        starts = [i for i, rows in enumerate(batch) if i == 0 or rows.replaces] + [len(batch)]
+        now = _now()
+        return [ok for a, b in zip(starts, starts[1:]) for ok in self._insert_part(batch[a:b], now)]
+
+    def _insert_part(self, batch: list["Rows"], now: str) -> list[bool]:
+        stored = [self._insert_document(rows, now) for rows in batch]
+        new = [rows for rows, ok in zip(batch, stored) if ok]
+        # A file that failed before and now reads is no longer a problem; a field dropped
+        # from this very document (sitrep/meta.py) still is.
+        self.executemany("DELETE FROM problems WHERE path = ? AND message NOT LIKE ?",
+                         [(rows.source_path, "field %") for rows in new])
+        for table, statement in _INSERTS:
+            self.executemany(statement, [row for rows in new for row in rows.tables[table]])
+        return stored
+
+    def _insert_document(self, rows: "Rows", now: str) -> bool:
+        if rows.replaces:
+            # A new version of a stored document (same URL and text, new metadata): it
+            # replaces the old one under the same id, with what changed recorded.
+            self._delete_document(rows.doc_id)
+        cur = self.execute(
+            "INSERT INTO documents (id, raw_sha256, source_path, published, outlet, data, "
+            "ingested_at, identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            rows.document[:6] + (now,) + rows.document[6:])
+        if cur.rowcount == 0:
+            return False  # nothing else is written for it
+        self._bump()
         return True
 
     def remove_document(self, doc_id: str) -> None:

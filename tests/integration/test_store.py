@@ -6,6 +6,7 @@ they fail without it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 
@@ -17,7 +18,7 @@ from sitrep.export import collect
 from sitrep.ingest import read_paths
 from sitrep.pipeline import process_documents
 from sitrep.records import Document, Entity, Place, Post, Problem, RawSpan, Result
-from sitrep.store import Store, display
+from sitrep.store import Store, display, rows_of
 from tests.corpus import DEMO
 from tests.pg import fresh_database
 
@@ -190,3 +191,40 @@ def test_display_masks_the_password():
     assert display("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
     assert display("postgresql://u@h/db") == "postgresql://u@h/db"
     assert display("data/sitrep.db") == "data/sitrep.db"
+
+
+# --- batches --------------------------------------------------------------------------------
+
+def _new_version(result: Result, outlet: str) -> Result:
+    """The same document said again with new metadata: it replaces the stored one, same id."""
+    doc = dataclasses.replace(result.document, outlet=outlet, raw_sha256=outlet + result.document.raw_sha256,
+                              metadata_changes=[{"field": "outlet", "old": None, "new": outlet}])
+    return dataclasses.replace(result, document=doc)
+
+
+def test_a_batch_stores_what_one_document_at_a_time_stores(target, tmp_path, demo_results):
+    # Two new versions of the first document in the same batch: each replaces the one before.
+    results = demo_results + [_new_version(demo_results[0], "A"), _new_version(demo_results[0], "B")]
+    one_by_one = str(tmp_path / "one.db")
+    with Store(one_by_one) as store:
+        assert [store.add(r) for r in results] == [True] * len(results)
+    with Store(target) as store:
+        assert store.add_rows([rows_of(r) for r in results]) == [True] * len(results)
+        assert store.add_rows([rows_of(r) for r in demo_results[1:3]]) == [False, False]
+    assert export(target) == export(one_by_one)
+
+
+def test_a_batch_that_must_be_retried_is_stored_one_document_at_a_time(tmp_path, demo_results,
+                                                                        monkeypatch):
+    with Store(str(tmp_path / "s.db")) as store:
+        insert = Store._insert_part
+
+        def deadlocked(self, batch, now):
+            if len(batch) > 1:
+                raise ZeroDivisionError  # stands in for PostgreSQL's DeadlockDetected
+            return insert(self, batch, now)
+
+        monkeypatch.setattr(Store, "_insert_part", deadlocked)
+        store._db.retry = (ZeroDivisionError,)
+        assert store.add_rows([rows_of(r) for r in demo_results[:3]]) == [True] * 3
+        assert store.counts()["documents"] == 3

@@ -93,3 +93,28 @@ def test_the_steps_keep_the_entities_the_alias_ruler_set(both_pipelines):
     got = [(e.text, e.label_, e.ent_id_) for e in fast(text).ents]
     assert got == [(e.text, e.label_, e.ent_id_) for e in slow(text).ents]
     assert any(e.ent_id_ for e in fast(text).ents)
+
+
+def _breaks_token_by_token(doc):
+    """``paragraph_breaks`` as it was written before: spaCy's setter on each token."""
+    from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, ORTH
+
+    arr = doc.to_array([IS_SPACE, ORTH, IS_LOWER, IS_ALPHA, IS_PUNCT])
+    strings = doc.vocab.strings
+    for i in arr[:-1, 0].nonzero()[0].tolist():
+        if strings[int(arr[i, 1])].startswith("\n"):
+            doc[i + 1].is_sent_start = True
+    joins = (arr[:-1, 0] == 0) & ((arr[1:, 1] == strings[","]) | (arr[1:, 1] == strings[";"])
+                                  | ((arr[1:, 2] == 1) & (arr[1:, 3] == 1) & (arr[:-1, 4] == 0)))
+    for i in joins.nonzero()[0].tolist():
+        doc[i + 1].is_sent_start = False
+    return doc
+
+
+@pytest.mark.parametrize("text", TEXTS + ["x", "One\ntwo, three\n\nfour; five six.\n"])
+def test_paragraph_breaks_set_what_the_token_setter_sets(text):
+    import spacy
+
+    blank = spacy.blank("en")
+    want = [t.is_sent_start for t in _breaks_token_by_token(blank(text))]
+    assert [t.is_sent_start for t in snlp.paragraph_breaks(blank(text))] == want

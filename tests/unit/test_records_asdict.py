@@ -36,3 +36,17 @@ def test_nested_containers_are_copies_not_the_records_own():
     assert records.asdict(value) == {"a": [1, (2, 3)], "b": {"c": {"start": 3, "end": 5, "text": "12"}}}
     other = {1, 2}
     assert records.asdict(other) == other and records.asdict(other) is not other
+
+
+def test_the_records_of_linking_and_reconciliation_convert_as_dataclasses_asdict_converts_them():
+    from sitrep.link import FigureLink, Incident
+    from sitrep.link.statements import QuoteLink
+    from sitrep.reconcile import Tally
+
+    tally = Tally(incident_id="i1", status="killed", victims="all", low=3, best=5, high=9,
+                  grade="B", sources=[{"key": "un", "figures": ["f1"], "span": (1, 2)}],
+                  contradictions=[], parts={"civilians": 4}, breakdowns=[{"by": "place"}])
+    incident = Incident(id="i1", title="t", start=None, end="2025-01-02", place_ids=["p1"],
+                        doc_ids=["d1"], figure_ids=[], split_to=[{"id": "i2", "doc_ids": ["d2"]}])
+    for record in (tally, incident, FigureLink("i1", claim_id="f1"), QuoteLink("s1", "s1", 2)):
+        assert json.dumps(record.as_dict()) == json.dumps(dataclasses.asdict(record))

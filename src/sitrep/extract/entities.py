@@ -20,18 +20,28 @@ _TITLES = re.compile(r"^(president|prime minister|defen[cs]e minister|minister|g
                      r"colonel|commander|sheikh|dr\.?|mr\.?|mrs\.?|ms\.?)\s+", re.I)
 
 
+# Compiled once: Python's own cache of patterns (512) is emptied by the per-name patterns of
+# the extraction stages, and these run for every mention.
+_POSSESSIVE = re.compile(r"'s$")
+_CURLY_POSSESSIVE = re.compile(r"[’']s$")
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
+_THE = re.compile(r"^(the)\s+", re.I)
+_SPACES = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
 @lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     t = text.replace("’", "'").replace("‘", "'").strip()
-    t = re.sub(r"'s$", "", t)
-    t = re.sub(r"^(the|a|an)\s+", "", t, flags=re.I)
-    t = re.sub(r"\s+", " ", t)
+    t = _POSSESSIVE.sub("", t)
+    t = _ARTICLE.sub("", t)
+    t = _SPACES.sub(" ", t)
     return t.casefold()
 
 
 def slug(name: str) -> str:
     s = norm(name)
-    s = re.sub(r"[^\w]+", "-", s, flags=re.UNICODE).strip("-")
+    s = _NON_WORD.sub("-", s).strip("-")
     return s
 
 
@@ -50,7 +60,7 @@ def alias_index() -> dict[str, tuple[str, str]]:
 
 def _index_key(form: str) -> str:
     # Acronyms match case-sensitively: "WHO" is the health agency, "who" is a pronoun.
-    bare = re.sub(r"^(the)\s+", "", form.strip(), flags=re.I)
+    bare = _THE.sub("", form.strip())
     if bare.isupper() and len(bare.replace(".", "")) <= 6:
         return "ACR:" + bare
     return norm(form)
@@ -128,8 +138,8 @@ def guess_type(label: str, text: str) -> str:
 
 
 def clean_surface(text: str) -> str:
-    t = re.sub(r"[’']s$", "", text.strip())
-    t = re.sub(r"^(the)\s+", "", t, flags=re.I)
+    t = _CURLY_POSSESSIVE.sub("", text.strip())
+    t = _THE.sub("", t)
     return _TITLES.sub("", t)
 
 

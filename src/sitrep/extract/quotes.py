@@ -1485,6 +1485,7 @@ _ORG_HEADS = {"Ministry", "Department", "Office", "Commission", "Council", "Comm
               "Directorate", "Authority", "Bureau", "Centre", "Center", "Federation", "Union"}
 
 
+@lru_cache(maxsize=65536)
 def _name_key(word: str) -> str:
     """Transliteration-blind surname key: Kyrylenko and Kirilenko are one name."""
     w = "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if c.isalnum())

@@ -4,9 +4,10 @@ the earliest report is the original and the others carry ``repeat_of``."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
+from ..records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
 from .common import Row, _cfg, _day
 
 @dataclass

@@ -10,7 +10,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Callable, Iterable
@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 from rapidfuzz import fuzz
 
 from ..extract.places import excluded
+from ..records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
 from .background import MONTHS
 from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
 from .sites import site_kinds, sites_apart

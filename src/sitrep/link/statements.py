@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any, Iterable
@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
+from ..records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
 from .common import _STOP, _WORD, Row, _cfg, _day, _hash
 
 @dataclass
