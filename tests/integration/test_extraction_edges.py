@@ -310,3 +310,39 @@ def test_an_unattributed_headline_takes_the_bodys_one_source_and_only_one():
     two = figures("Blast at Kessa market kills 9\n\nA bomb killed nine people at the market in Kessa "
                   "on Friday, the district police said. Hospital staff also said nine people had died.")
     assert [f.source for f in two if f.span.text.startswith("kills")] == [None]
+
+
+# A national body named by its kind: the story's country, never another country the text names
+# elsewhere; a country the sentence ties to the body wins (review of the sixth session).
+@pytest.mark.parametrize("text, source", [
+    ("Blast in Garissa\n\nGunmen attacked a market in Garissa and Wajir, Kenya, on Monday. Police "
+     "said 12 people were killed. Somali police later arrested a suspect.", "Kenyan police"),
+    ("Raid near the border\n\nA bomb exploded in Garissa and Wajir, Kenya, on Monday. Police in "
+     "neighbouring Somalia said 4 suspects were killed in a raid.", "Somali police"),
+    ("Attack in Mali\n\nGunmen attacked a camp near Mopti and Gao in Mali. The French Foreign "
+     "Ministry said two French nationals were killed.", "French Foreign Ministry"),
+])
+def test_a_body_named_by_its_kind_is_the_right_countrys(text, source):
+    assert [f.source for f in figures(text)][-1] == source
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Police shot up to 30 people dead in the square.", [(None, 30)]),   # "shot" keeps "up to"
+    ("They massacred 200 cows and burned the granary.", []),             # livestock are no people
+])
+def test_rising_verbs_and_livestock(text, expected):
+    assert [(f.min, f.max) for f in figures(text) if f.status == "killed"] == expected
+
+
+def test_a_statements_carrier_is_cut_only_when_a_maker_is_left():
+    found = figures("Attack in Mopti\n\nGunmen attacked a village near Mopti. A joint statement "
+                    "said 14 people were killed.")
+    assert [f.source for f in found] == ["joint statement"]
+
+
+def test_a_weekday_is_no_first_name():
+    result = sitrep.process("Strike in Lubny\n\nSource: Ivan Holub, Head of Poltava Oblast Military "
+                            "Administration, on Telegram\n\nOn Tuesday Holub said 12 people were "
+                            "killed.", published="2025-03-09")[0]
+    assert {q.speaker for q in result.quotes} <= {"Ivan Holub", "Holub"}
+    assert "Tuesday Holub" not in {q.speaker for q in result.quotes}

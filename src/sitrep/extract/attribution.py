@@ -644,6 +644,10 @@ def _according(sent, work: Work):
     return found if found[0] else None
 
 
+_VICTIMS_ONLY = {"child", "woman", "man", "people", "person", "civilian", "boy", "girl", "baby",
+                 "infant", "student", "pupil", "worshipper", "villager"}
+
+
 def counted_subject_tail(verb):
     """"… killed 100 people, mostly soldiers, an aid worker and local residents said": the
     parser makes the reported count the verb's subject (or leaves the verb none, the count in
@@ -658,8 +662,12 @@ def counted_subject_tail(verb):
     commas = [t.i for t in doc[verb.sent.start:verb.i] if t.text == ","]
     if not commas or subj is not None and commas[-1] < subj.i:
         return None
-    return next((t for t in doc[commas[-1] + 1:verb.i] if t.dep_ in ("conj", "appos")
+    tail = next((t for t in doc[commas[-1] + 1:verb.i] if t.dep_ in ("conj", "appos")
                  and t.head.i < commas[-1] and t.right_edge.i == verb.i - 1), None)
+    nouns = [t.lemma_.lower() for t in tail.subtree if t.pos_ == "NOUN"] if tail is not None else []
+    if nouns and all(n in _VICTIMS_ONLY for n in nouns):
+        return None  # "killed 12 people, 4 children and 3 women reported": who died, not who spoke
+    return tail
 
 
 def acronym_spelled(name: str) -> str:

@@ -108,6 +108,9 @@ TRAP_BEFORE = re.compile(r"(\b(?:january|february|march|april|may|june|july|augu
                          r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|until|through))?|"
                          rf"\$|£|€|{_alternation(LEX['age_before'] + LEX['reference_before'])}|"
                          r"\bof the|\bin|\bsince|\buntil|\bby)\s*$", re.I)
+_FLED_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:who\s+(?:have\s+|had\s+)?fled|displaced|uprooted)\b", re.I)
+# The earlier items of a list of ages ("aged one-and-a-half, 16, and …").
+_AGE_LIST = re.compile(r"(?:(?:\d+|[a-z]+(?:-[a-z]+)*)\s*(?:,\s*(?:and\s+)?|\s+and\s+))+$", re.I)
 AGE_BEFORE = re.compile(rf"\b({_alternation(LEX['age_before'])})\s*$", re.I)
 # A count of people rescued or freed (``rescue_before``): no casualty figure.
 RESCUE_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('rescue_before') or ['-'])})\s+"
@@ -386,12 +389,15 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
         return True  # a reference mark: "discharged.[2]"
     if num.qualifier in ("more_than", "at_least") and THRESHOLD_BEFORE.search(before):
         return True
-    if AGE_BEFORE.search(before):
-        return True  # "aged 10-20", "over the age of 70"
+    if AGE_BEFORE.search(before) or (AGE_BEFORE.search(_AGE_LIST.sub("", before))
+                                     and not _people_word_after(after)):
+        return True  # "aged 10-20", "over the age of 70", "aged eight, 11, and 14"
+    if re.search(r"\d/$", before) or re.match(r"/\d", after):
+        return True  # "Wednesday (1/3)": a date or a fraction
     if RESCUE_BEFORE.search(before):
         return True  # "troops rescued four hostages": brought out of harm
-    if POPULATION_BEFORE.search(before):
-        return True  # "a camp home to 85,000 refugees": who live there
+    if POPULATION_BEFORE.search(before) and not _FLED_AFTER.match(after):
+        return True  # "a camp home to 85,000 refugees": who live there (not "… people who fled")
     if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
             r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I) and not (
             re.search(r"\bin\s*$", before) and _status_noun_after(after)):
@@ -723,7 +729,7 @@ def figures_stage(work: Work) -> None:
         if held is not None:
             f.source, f.source_id, f.source_person = held[0], None, held[1]  # "Taburets reported"
         f.source = acronym_spelled(cut_carrier(f.source)) if f.source is not None else None
-        body = _country_body(f.source, work) if f.source is not None else None
+        body = _country_body(f.source, work, f.sentence.text) if f.source is not None else None
         if body is not None:
             f.source, f.source_id = body, None
     figures.sort(key=lambda f: (f.span.start, f.span.end))
@@ -732,60 +738,98 @@ def figures_stage(work: Work) -> None:
     work.figures = figures
 
 
-_KIND_BODY = re.compile(rf"^(?:the\s+)?(?:(?P<kind>{_alt('national_bodies')})|(?P<dom>[A-Z][a-z]+"
-                        r"(?:\s+[A-Z][a-z]+)?)\s+Ministry|Ministry\s+of\s+(?:the\s+)?[A-Z][a-z]+"
-                        r"(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})$", re.I)
+_KIND_BODY = re.compile(rf"^(?:[Tt]he\s+)?(?:(?P<kind>(?i:{_alt('national_bodies')}))|(?P<dom>[A-Z][a-z]+"
+                        r"(?:\s+[A-Z][a-z]+)?)\s+[Mm]inistry|[Mm]inistry\s+of\s+(?:the\s+)?[A-Z][a-z]+"
+                        r"(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})$")
 
 
-def _country_body(name: str, work: Work) -> str | None:
+def _country_body(name: str, work: Work, sentence: str = "") -> str | None:
     """A body named only by its kind ("police", "the Interior Ministry") is the body of the
-    country the text is about: with the one qualifier the text gives that body elsewhere, else
-    with the demonym of the story's country ("Somali police"), under its name in the alias
-    dictionary when it has one ("Sudanese army": Sudanese Armed Forces). None when the name is
-    not such a body, names its country already, or the country is not known."""
+    country the text is about, under its alias-dictionary name when it has one ("Sudanese army":
+    Sudanese Armed Forces). Which country: the one the figure's sentence ties to the body ("police
+    in neighbouring Somalia"), else a place of the story's country the text writes before it
+    ("Dagestan's Interior Ministry"), else the story's country ("Somali police"), else, when the
+    story's country is not known, the one qualifier the text gives the body ("the Gaza health
+    ministry"). None when the name is not such a body, names its country already, or no country
+    is known."""
     m = _KIND_BODY.match(name.strip())
     if m is None or _names_a_country((m.group("dom") or "").split()[:1], work):
         return None
-    body = m.group("kind").lower() if m.group("kind") else name.strip().removeprefix("the ").strip()
-    quals, main = _qualifiers(body, work), _story_demonym(work)
-    if len(quals) > 1 and main in quals:
-        quals = {main}
-    qual = next(iter(quals)) if len(quals) == 1 else main if not quals else ""
+    body = m.group("kind").lower() if m.group("kind") else re.sub(r"^[Tt]he\s+", "", name.strip())
+    main, code = _story_demonym(work)
+    here = _tied_country(body, sentence)
+    places = {q for q, c in _qualifiers(body, work) if c is not None and c in (code, "")}
+    others = {q for q, _ in _qualifiers(body, work)}
+    qual = here or (places.pop() if len(places) == 1 else main) or (
+        others.pop() if len(others) == 1 and not main else "")
     if not qual:
         return None
     known = lookup(f"{qual} {body}")
     return known[0] if known and known[1] in ORG_TYPES else f"{qual} {body}"
 
 
-def _qualifiers(body: str, work: Work) -> set[str]:
-    """The countries or places the text writes before ``body``, as written ("the Gaza health
-    ministry", "Uganda police"; a country's possessive as its demonym: "Sudan's army" ->
-    Sudanese; a place's kept: "Dagestan's")."""
+def _tied_country(body: str, sentence: str) -> str:
+    """The demonym of a country the sentence writes right after the body ("Police in
+    neighbouring Somalia", "the Ministry of Interior of Somalia"), else ""."""
     from ..link.sources import demonyms
 
     of_country = {" ".join(words): d for d, words in demonyms().items()}
+    for m in re.finditer(rf"(?i:\b{re.escape(body)})\s+(?:in|of)\s+(?:the\s+)?(?:neighbou?ring\s+)?"
+                         r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", sentence):
+        for name in (m.group(1), m.group(1).split()[0]):
+            if name.casefold() in of_country:
+                return of_country[name.casefold()].title()
+    return ""
+
+
+def _qualifiers(body: str, work: Work) -> set[tuple[str, str | None]]:
+    """The countries or places the text writes before ``body``, as written ("the Gaza health
+    ministry", "Uganda police"; a country's possessive as its demonym: "Sudan's army" ->
+    Sudanese; a place's kept: "Dagestan's"), each with the country code of a place (None for a
+    country). The tail of a longer name ("South Sudan's") is none."""
+    from ..link.sources import demonyms
+
+    of_country = {" ".join(words): d for d, words in demonyms().items()}
+    places = {p.text: getattr(work.places.get(p.ref_id), "country_code", "") or ""
+              for p in work.place_mentions or []}  # "" for a region the gazetteer gives no country
     quals = set()
     for q in re.finditer(rf"\b([A-Z][\w-]+)([’']s)?\s+{re.escape(body)}\b", work.text, re.I):
         word, low = q.group(1), q.group(1).casefold()
+        lead = re.search(r"([A-Z][\w-]*)[ \t]+$", work.text[max(0, q.start() - 20):q.start()])
+        if lead and lead.group(1).lower() not in _STOP_WORDS():
+            continue  # "South Sudan's army": not Sudan's ("The Israeli police" is Israeli)
         if low in demonyms() or low in of_country and not q.group(2):
-            quals.add(word)
+            quals.add((word, None))
         elif low in of_country:
-            quals.add(of_country[low].title())
-        elif any(p.text == word for p in work.place_mentions or []):
-            quals.add(word + (q.group(2) or ""))
+            quals.add((of_country[low].title(), None))
+        elif word in places:
+            quals.add((word + (q.group(2) or ""), places[word]))
     return quals
 
 
-def _story_demonym(work: Work) -> str:
-    """The demonym of the country the places are in, when the text names that country or its
-    people ("democratic republic of the congo": Congolese, when "Congo" or "Congolese" is
-    written) or two thirds of at least two places are in it; else ""."""
+def _story_demonym(work: Work) -> tuple[str, str | None]:
+    """The demonym of the country the places are in and its code, when the text names that
+    country or its people or two thirds of at least two places are in it; else ("", None). A
+    long official name ends in the short one ("democratic republic of the congo": Congolese)."""
     from ..link.sources import demonyms
 
-    country, places = _main_country(work, sure=True)
-    return next((d for d, words in demonyms().items() for c in [" ".join(words)]
-                 if (country == c or country.endswith(" " + c))
-                 and (places or re.search(rf"\b(?:{c}|{d})\b", work.text, re.I))), "").title()
+    country, places, code = _main_country(work, sure=True)
+    for d, words in demonyms().items():
+        c = " ".join(words)
+        long_form = country.endswith(" " + c) and country[:-len(c)].strip() in _LONG_FORMS
+        if (country == c or long_form) and (places or re.search(rf"\b(?:{c}|{d})\b", work.text, re.I)):
+            return d.title(), code
+    return "", None
+
+
+@lru_cache(maxsize=1)
+def _STOP_WORDS() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+_LONG_FORMS = {"democratic republic of the", "republic of the", "republic of", "federal republic of"}
 
 
 def _names_a_country(words: list[str], work: Work) -> bool:
@@ -920,21 +964,11 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
         if body is not None:
             return body, None, person or (org if _is_person(org, org_id, work) else None)
     if org is not None and person is None and _is_person(org, org_id, work):
-        full = _full_name(work.entities[org_id].name if org_id in work.entities else org, work)
+        full = work.entities[org_id].name if org_id in work.entities else org
         office = office_of(work, full)
         if office is not None:
             return office[0], office[1], full  # "Varna regional governor Ivo Petrov"
     return org, org_id, person
-
-
-def _full_name(name: str, work: Work) -> str:
-    """A surname alone ("Taburets reported") as the one full name the text gives it ("Ihor
-    Taburets"); else the name as it is."""
-    if " " in name.strip():
-        return name
-    full = {e.name for e in work.entities.values() if e.type == "person" and len(e.name.split()) > 1
-            and e.name.split()[-1] == name.strip()}
-    return next(iter(full)) if len(full) == 1 else name
 
 
 _FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
@@ -1089,14 +1123,14 @@ _PRESIDENT_TITLE = re.compile(r"(?<![Vv]ice )(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+
 
 def _main_country(work: Work, sure: bool = False):
     """The country (lower case) of the places the document names most; with ``sure``, also
-    whether at least two place mentions and two thirds of them are in it."""
+    whether at least two place mentions and two thirds of them are in it, and its code."""
     from .. import gazetteer
 
     codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
                     for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
     code, n = next(iter(codes.most_common(1)), (None, 0))
     country = gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
-    return (country, n >= 2 and 3 * n >= 2 * sum(codes.values())) if sure else country
+    return (country, n >= 2 and 3 * n >= 2 * sum(codes.values()), code) if sure else country
 
 
 def _titled_ministry(name: str, work: Work) -> str | None:
@@ -1277,6 +1311,8 @@ def _source_line_people(work: Work) -> dict[str, tuple[str, str]]:
     """The office holders a "Source: …" line names ("Source: Ihor Taburets, Head of Cherkasy
     Oblast Military Administration, on Telegram; …"): full name and surname -> (the body, the
     full name)."""
+    from ..link.sources import _channel_end
+
     out: dict[str, tuple[str, str]] = {}
     for ln in _source_lines(work):
         m = _SOURCE_LINE.match(ln)
@@ -1287,15 +1323,11 @@ def _source_line_people(work: Work) -> dict[str, tuple[str, str]]:
                            and p is not org_part), None)
             if org_part is not None and person is not None:
                 role = ROLE_OF.search(org_part)
-                org = _channel_cut(role.group("org").strip())
+                org = _channel_end().sub("", role.group("org").strip())
                 if role.group(0).lower().startswith("minister"):
                     org = "Ministry of " + org  # "Minister of Internal Affairs of Ukraine"
                 out[person] = out[person.split()[-1]] = (org, person)
     return out
-
-
-def _channel_cut(name: str) -> str:
-    return re.sub(r"\s+on\s+(?:Telegram|Facebook|X|Twitter)$", "", name)
 
 
 ROLE_OF = re.compile(r"\b(?:head|chief|director|spokes\w+|press secretary|governor|chairman|"

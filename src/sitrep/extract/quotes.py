@@ -23,7 +23,7 @@ from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _alt, _cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -154,7 +154,7 @@ def quote_runs(text: str, spans: list[_QSpan]) -> dict[int, int]:
     run: list[int] = []
     for q in spans:
         at_para = not text[_para_start(text, q.start):q.start].strip()
-        between = text[run and _para_end(text, run[-1]) or 0:q.start] if run else ""
+        between = text[_para_end(text, run[-1]):q.start] if run else ""
         if run and (not at_para or any(re.search(r"[.!?”\"]\s*$", line) for line in between.split("\n")
                                        if line.strip())):
             run = []
@@ -338,6 +338,12 @@ def _carrier_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
+# A body or a role that can make a statement ("police statement", "post from a rescue agency").
+_MAKER_WORD = re.compile(rf"(?:{_alt('office_bodies')}|{_alt('national_bodies')}|{_alt('offices')}|group|"
+                         r"agency|organi[sz]ation|ministry|council|committee|authorities|officials?)s?\s*$",
+                         re.I)
+
+
 def cut_carrier(speaker: str) -> str:
     """The maker of a statement, not what carried it: "press release from the Sudanese Ministry
     of Health" -> "Sudanese Ministry of Health", "police statement" -> "police", "Ada Obi via
@@ -347,9 +353,15 @@ def cut_carrier(speaker: str) -> str:
         m = form.match(speaker)
         x = re.sub(r"[’']s?$", "", m.group("x").strip()) if m else ""  # "officials' statements"
         bare = re.sub(r"^(?:the|a|an|its|his|her|their|this|that)\b\s*", "", x.lower())
-        if bare and bare.rstrip("s") not in carriers:
+        maker = x[:1].isupper() or _MAKER_WORD.search(bare)  # "joint statement": no maker left
+        if bare and bare.rstrip("s") not in carriers and maker:
             return x  # ("Posts on social media" carried nothing: posts are no maker)
     return speaker
+
+
+_CALENDAR = {d.lower() for d in ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January "
+                                 "February March April May June July August September October "
+                                 "November December").split()}
 
 
 def _surname_in_full(surname: str, work: Work) -> str:
@@ -365,7 +377,7 @@ def _surname_in_full(surname: str, work: Work) -> str:
     dropped = "\n".join(r.before for r in work.repairs or [] if r.kind.startswith("drop:"))
     firsts = {m.group(1) for m in re.finditer(rf"\b([A-Z][\w’'-]+)\s+{re.escape(surname)}\b",
                                               work.text + "\n" + dropped)
-              if m.group(1) not in name_titles() and m.group(1).lower() not in STOP_WORDS
+              if m.group(1) not in name_titles() and m.group(1).lower() not in STOP_WORDS | _CALENDAR
               and not re.search(r"[’']", m.group(1))  # "Syria's Sweida": no first name
               and m.group(1).casefold() not in demonyms()
               and not any(p.text == m.group(1) for p in work.place_mentions or [])}
@@ -1226,7 +1238,11 @@ def _reported_clause(verb) -> tuple[int, int] | None:
         return first.idx, last.idx + len(last)
     if clauses:
         clause = clauses[-1]
-        return clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge)
+        tail = counted_subject_tail(verb)
+        end = tail.left_edge.i - 1 if tail is not None and clause.right_edge.i >= tail.i else clause.right_edge.i
+        while end > clause.left_edge.i and verb.doc[end].is_punct:
+            end -= 1  # "…killed 12 people, | two soldiers and a policeman said": up to the comma
+        return clause.left_edge.idx, verb.doc[end].idx + len(verb.doc[end])
     doc = verb.doc
     if verb.lemma_.lower() in _PLEDGES:
         # "The governor vowed to find those responsible": what was promised, from "to".
