@@ -27,6 +27,7 @@ from .attribution import (ORG_TYPES, _alt, acronym_spelled, counted_speakers, fi
                           info_source, office_of, source_of_number, speaks_for)
 from .entities import lookup
 from .quotes import cut_carrier
+from .spans import ByStart
 
 CFG = CONFIG["figures"]
 VERSION = "figures@1"
@@ -439,6 +440,10 @@ def _status_noun_after(after: str) -> bool:
 BARE_COUNT = re.compile(rf"(?:(?:{_QUAL_WORDS})\s+)?\d{{1,3}}(?:,\d{{3}})*", re.I)
 
 
+def _span_start(x: Any) -> int:
+    return x.span.start
+
+
 @stage("figures", needs=("nlp", "dates", "entities", "places", "quotes"), sets=("figures",))
 def figures_stage(work: Work) -> None:
     """Extract casualty figures with status, victims, group, source, hedging, period and place."""
@@ -453,6 +458,9 @@ def figures_stage(work: Work) -> None:
     para_of = _paragraph_index(text)
     # Doc.ents walks the whole document: once per document, not once per sentence.
     doc_ents = [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+    # Each sentence's dates, places and entities by bisection, not a scan of the document.
+    dates_at, places_at = ByStart(work.dates, _span_start), ByStart(work.place_mentions, _span_start)
+    ents_at = ByStart(doc_ents, lambda e: e[0])
     last_source: dict[int, tuple[str | None, str | None]] = {}
     last_fig: Figure | None = None
     intro_para = -1  # the last paragraph that is no bullet item
@@ -466,7 +474,7 @@ def figures_stage(work: Work) -> None:
         if retracted:
             stop = re.search(r"[;:]|\s[—–]\s|\.\s", stext[retracted.end():])
             withdrawn_until = retracted.end() + stop.start() if stop else len(stext)
-        sent_dates = [d for d in work.dates if s0 <= d.span.start < s1]
+        sent_dates = dates_at.within(s0, s1)
         source, source_id = find_source(sent, work)
         if source is not None and (source_id is None and any(
                 e[2] in ("GPE", "LOC", "FAC") and e[3].casefold() == source.casefold() for e in doc_ents)
@@ -490,8 +498,7 @@ def figures_stage(work: Work) -> None:
             last_source[para_of(s0)] = (source, source_id)
         sentence_sources.append((s0, s1, source, source_id))
         is_hedged = hedged(stext)
-        places = sorted({m.ref_id for m in work.place_mentions
-                         if m.ref_id and s0 <= m.span.start < s1})
+        places = sorted({m.ref_id for m in places_at.within(s0, s1) if m.ref_id})
         prev: Figure | None = None
         prev_end = prev_np_end = 0
         among_m = AMONG_HEAD.match(stext)
@@ -508,7 +515,7 @@ def figures_stage(work: Work) -> None:
         # Verbs that give a clause its own predicate ("including" only opens a list).
         own_verbs = frozenset(t.idx - s0 for t in sent if t.pos_ == "VERB"
                               and t.lemma_.lower() not in ("include", "exclude", "accord"))
-        sent_ents = [e for e in doc_ents if s0 <= e[0] < s1]
+        sent_ents = ents_at.within(s0, s1)
 
         def emit(num, np_tokens, np_end, status, rule, status_end, fig_start):
             a1 = s0 + num.end

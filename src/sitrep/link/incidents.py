@@ -159,6 +159,19 @@ def text_dates(text: str, events: bool = True) -> tuple[list[date], set[tuple[in
     return full, partial
 
 
+class _TextDates:
+    """``text_dates`` of one text, each reading (with or without events) made once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.made: dict[bool, tuple[list[date], set[tuple[int, int]]]] = {}
+
+    def get(self, events: bool) -> tuple[list[date], set[tuple[int, int]]]:
+        if events not in self.made:
+            self.made[events] = text_dates(self.text, events)
+        return self.made[events]
+
+
 def _nearest(month_day: tuple[int, int], day: date) -> date:
     """The date with this month and day nearest ``day`` (in its year or the one before/after)."""
     best = None
@@ -185,12 +198,10 @@ def _last_before(month_day: tuple[int, int], day: date) -> date | None:
 
 
 def _rare_words(text: str, max_zipf: float) -> Counter[str]:
-    out: Counter[str] = Counter()
-    for w in _WORD.findall(text):
-        lw = w.casefold()
-        if len(lw) >= 4 and not lw.isdigit() and _zipf(lw) <= max_zipf:
-            out[lw] += 1
-    return out
+    # Each distinct word judged once; counts in the order the words first occur.
+    words = Counter(map(str.casefold, _WORD.findall(text)))
+    return Counter({w: n for w, n in words.items()
+                    if len(w) >= 4 and not w.isdigit() and _zipf(w) <= max_zipf})
 
 
 def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | None = None
@@ -235,20 +246,21 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         floor = bool(day and d.get("published_inferred"))
         month_days: frozenset[tuple[int, int]] = frozenset()
         event_day = None
-        if floor and text_dates(text)[0] and not text_dates(text, events=False)[0]:
+        dates = _TextDates(text)
+        if floor and dates.get(True)[0] and not dates.get(False)[0]:
             # A publication date inferred from dates that all start a period or name an earlier
             # event ("since October 7, 2023"): the report may be from any time after.
             day = None
         if day is None:
             # No publication date: the text's latest full date, else its dates without a year.
-            full, partial = text_dates(text, events=False)
+            full, partial = dates.get(False)
             day = max(full, default=None)
             floor = day is not None
             month_days = frozenset(partial) if day is None else frozenset()
         elif not floor:
             # Full dates, and dates without a year read as the last such day on or before the
             # report ("on 3 September" in a report of 3 October).
-            full, partial = text_dates(text)
+            full, partial = dates.get(True)
             lag = [x for x in [*full, *(_last_before(md, day) for md in partial)]
                    if x and gap_days < (day - x).days <= _cfg()["event_lag_days"]]
             event_day = min(lag, default=None)
