@@ -644,8 +644,7 @@ def _according(sent, work: Work):
     return found if found[0] else None
 
 
-_VICTIMS_ONLY = {"child", "woman", "man", "people", "person", "civilian", "boy", "girl", "baby",
-                 "infant", "student", "pupil", "worshipper", "villager"}
+_VICTIMS_ONLY = frozenset(_ROLES_DATA.get("victim_only_nouns") or [])
 
 
 def counted_subject_tail(verb):
