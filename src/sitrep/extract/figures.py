@@ -17,6 +17,8 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from ..config import CONFIG, load_data
 from ..numbers import _QUAL as _QUAL_WORDS
 from ..numbers import NumberPhrase, find_numbers
@@ -765,8 +767,9 @@ def _country_body(name: str, work: Work, sentence: str = "") -> str | None:
     body = m.group("kind").lower() if m.group("kind") else re.sub(r"^[Tt]he\s+", "", name.strip())
     main, code = _story_demonym(work)
     here = _tied_country(body, sentence)
-    places = {q for q, c in _qualifiers(body, work) if c is not None and c in (code, "")}
-    others = {q for q, _ in _qualifiers(body, work)}
+    quals = _qualifiers(body, work)
+    places = {q for q, c in quals if c is not None and c in (code, "")}
+    others = {q for q, _ in quals}
     qual = here or (places.pop() if len(places) == 1 else main) or (
         others.pop() if len(others) == 1 and not main else "")
     if not qual:
@@ -778,9 +781,9 @@ def _country_body(name: str, work: Work, sentence: str = "") -> str | None:
 def _tied_country(body: str, sentence: str) -> str:
     """The demonym of a country the sentence writes right after the body ("Police in
     neighbouring Somalia", "the Ministry of Interior of Somalia"), else ""."""
-    from ..link.sources import demonyms
+    from ..link.sources import demonym_of
 
-    of_country = {" ".join(words): d for d, words in demonyms().items()}
+    of_country = demonym_of()
     for m in re.finditer(rf"(?i:\b{re.escape(body)})\s+(?:in|of)\s+(?:the\s+)?(?:neighbou?ring\s+)?"
                          r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", sentence):
         for name in (m.group(1), m.group(1).split()[0]):
@@ -794,16 +797,16 @@ def _qualifiers(body: str, work: Work) -> set[tuple[str, str | None]]:
     ministry", "Uganda police"; a country's possessive as its demonym: "Sudan's army" ->
     Sudanese; a place's kept: "Dagestan's"), each with the country code of a place (None for a
     country). The tail of a longer name ("South Sudan's") is none."""
-    from ..link.sources import demonyms
+    from ..link.sources import demonym_of, demonyms
 
-    of_country = {" ".join(words): d for d, words in demonyms().items()}
+    of_country = demonym_of()
     places = {p.text: getattr(work.places.get(p.ref_id), "country_code", "") or ""
               for p in work.place_mentions or []}  # "" for a region the gazetteer gives no country
     quals = set()
     for q in re.finditer(rf"\b([A-Z][\w-]+)([’']s)?\s+{re.escape(body)}\b", work.text, re.I):
         word, low = q.group(1), q.group(1).casefold()
         lead = re.search(r"([A-Z][\w-]*)[ \t]+$", work.text[max(0, q.start() - 20):q.start()])
-        if lead and lead.group(1).lower() not in _STOP_WORDS():
+        if lead and lead.group(1).lower() not in STOP_WORDS:
             continue  # "South Sudan's army": not Sudan's ("The Israeli police" is Israeli)
         if low in demonyms() or low in of_country and not q.group(2):
             quals.add((word, None))
@@ -829,23 +832,15 @@ def _story_demonym(work: Work) -> tuple[str, str | None]:
     return "", None
 
 
-@lru_cache(maxsize=1)
-def _STOP_WORDS() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
 _LONG_FORMS = {"democratic republic of the", "republic of the", "republic of", "federal republic of"}
 
 
 def _names_a_country(words: list[str], work: Work) -> bool:
     """Whether a first word names a country, a people or a place ("Iranian", "Gaza")."""
-    from ..link.sources import demonyms
+    from ..link.sources import demonym_of, demonyms
 
     low = words[0].casefold() if words else ""
-    countries = {" ".join(w) for w in demonyms().values()}
-    return bool(low) and (low in demonyms() or low in countries or any(
+    return bool(low) and (low in demonyms() or low in demonym_of() or any(
         p.text.casefold() == low for p in work.place_mentions or []))
 
 
@@ -1145,7 +1140,7 @@ def _titled_ministry(name: str, work: Work) -> str | None:
     as written: "Interior Minister X" -> "Interior Ministry", "Minister of Internal Affairs X" ->
     "Ministry of Internal Affairs", "Iran's Interior Minister X" -> "Iranian Interior Ministry"
     (the country as its demonym, ``data/demonyms.yaml``)."""
-    from ..link.sources import demonyms
+    from ..link.sources import demonym_of
 
     text = work.text
     for x in re.finditer(re.escape(name), text):
@@ -1153,7 +1148,7 @@ def _titled_ministry(name: str, work: Work) -> str | None:
         if head is not None:
             # "President X" speaks as the government of the country the document is about.
             country = (head.group("q") or "").casefold() or _main_country(work)
-            demonym = next((d for d, words in demonyms().items() if " ".join(words) == country), None)
+            demonym = demonym_of().get(country)
             if demonym:
                 return f"{demonym.title()} government"
             continue
@@ -1162,8 +1157,7 @@ def _titled_ministry(name: str, work: Work) -> str | None:
             continue
         dom, dom2 = (m.group("dom") or "").split(), (m.group("dom2") or "").split()
         country = (m.group("q") or "").casefold()
-        countries = {" ".join(words) for words in demonyms().values()}
-        if len(dom2) > 1 and dom2[-1].casefold() in countries:
+        if len(dom2) > 1 and dom2[-1].casefold() in demonym_of():
             country = dom2.pop().casefold()  # "Minister of Internal Affairs Niger X"
         if dom2:
             body = f"Ministry of {' '.join(dom2)}"
@@ -1171,7 +1165,7 @@ def _titled_ministry(name: str, work: Work) -> str | None:
             body = f"{' '.join(dom)} Ministry"
         else:
             continue
-        demonym = next((d for d, words in demonyms().items() if " ".join(words) == country), None)
+        demonym = demonym_of().get(country)
         for form in ([f"{country} {body}", f"{demonym} {body}", f"{body} of {country}"] if country else []):
             hit = _ALIAS_EXACT().get(norm_key(form))
             if hit is not None and hit[1] in ORG_TYPES:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..clean import zipf
 from ..config import CONFIG, load_data
@@ -368,8 +369,6 @@ def _surname_in_full(surname: str, work: Work) -> str:
     """A surname alone as the one full name the text writes for it ("Holub" after "Source:
     Ivan Holub, Head of …", a line the cleaner may have dropped), titles, common words, peoples
     and places not counted as a first name; else the surname."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     from ..link.sources import demonyms
 
     if not surname[:1].isupper():

@@ -45,6 +45,16 @@ def demonyms() -> dict[str, tuple[str, ...]]:
     return {str(k).casefold(): tuple(str(v).casefold().split()) for k, v in data.items()}
 
 
+def demonym_of() -> dict[str, str]:
+    """A country's name words (lower case, joined) -> its demonym: ``demonyms()`` turned round."""
+    return _turned(tuple(demonyms().items()))
+
+
+@lru_cache(maxsize=2)
+def _turned(pairs: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    return {" ".join(words): d for d, words in pairs}
+
+
 @lru_cache(maxsize=1)
 def _channel_end() -> re.Pattern[str]:
     """``data/source_channels.yaml`` plus ``$SITREP_SOURCE_CHANNELS``: "on Telegram" at the end
