@@ -581,3 +581,21 @@ def test_the_sites_a_lead_names_leave_out_where_the_wounded_went_and_recalled_at
                       ) == {"beach"}
     assert site_kinds("Clashes in the hills", "Fighting went on for a third day, residents said."
                       ) == frozenset()
+
+
+def test_undated_reports_of_two_nearby_towns_do_not_join_events_their_dated_reports_keep_apart():
+    # A shelter struck in one town, and twelve days later a raid on a camp in a town 20 km away.
+    # The undated reports of each match the other's on place alone (the towns are near), but the
+    # dated reports, whose time apart is known, do not match: two incidents.
+    first = ("An air strike hit tents of displaced families in Jableh, killing 45 people; "
+             "medics in Jableh said fires spread through the tents.")
+    second = ("Special forces raided a camp in Baniyas to free hostages; health officials in "
+              "Baniyas said 274 residents were killed in the raid.")
+    docs = [doc("a1", "2025-03-01", first, "Tents struck in Jableh"),
+            doc("a2", "2025-03-01", first.replace("An air strike", "A strike"), "Jableh strike"),
+            doc("ua", None, first.replace("tents", "shelters"), "Jableh shelters hit"),
+            doc("b1", "2025-03-13", second, "Baniyas raid"),
+            doc("ub", None, second.replace("residents", "people"), "Raid on Baniyas camp"),
+            doc("ub2", None, second.replace("Special forces", "Commandos"), "Baniyas camp raid")]
+    groups = sorted(sorted(i.doc_ids) for i in link(tiny(docs)).incidents)
+    assert groups == [["a1", "a2", "ua"], ["b1", "ub", "ub2"]], groups

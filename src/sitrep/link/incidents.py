@@ -455,6 +455,20 @@ def _dated_apart(a: tuple[date | None, date | None], b: tuple[date | None, date 
     return max(a[0], b[0]) - min(a[1], b[1]) > timedelta(days=gap)
 
 
+def _fold(sums: dict[int, dict[int, float]], cnt: dict[int, dict[int, int]], a: int, b: int) -> None:
+    """Cluster ``b`` merges into ``a``: its pair sums and counts with every other cluster add to
+    ``a``'s."""
+    for c, v in sums.pop(b, {}).items():
+        sums[c].pop(b, None)
+        k = cnt[c].pop(b)
+        if c != a:
+            sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + v
+            cnt[a][c] = cnt[c][a] = cnt[a].get(c, 0) + k
+    cnt.pop(b, None)
+    sums[a].pop(b, None)
+    cnt[a].pop(b, None)
+
+
 def _title_key(title: str) -> str:
     return " ".join(w for w in _WORD.findall(title.casefold()) if w not in _STOP and _zipf(w) < 5.5)
 
@@ -492,12 +506,18 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
                      and abs((profiles[i].event_day - profiles[j].day).days) <= gap})
     sums: dict[int, dict[int, float]] = defaultdict(dict)
     cnt: dict[int, dict[int, int]] = defaultdict(dict)
+    # The same sums over pairs of dated reports only: the pairs whose time factor is known.
+    dsums: dict[int, dict[int, float]] = defaultdict(dict)
+    dcnt: dict[int, dict[int, int]] = defaultdict(dict)
     for i, j in pairs:
         if scorer.too_far(i, j):
             continue  # an undated report's dates put it too far from this one: not comparable
         sc = scorer.score(i, j)
         sums[i][j] = sums[j][i] = sc.total if sc else 0.0
         cnt[i][j] = cnt[j][i] = 1
+        if i in dated_set and j in dated_set:
+            dsums[i][j] = dsums[j][i] = sums[i][j]
+            dcnt[i][j] = dcnt[j][i] = 1
     size = {k: 1 for k in range(n)}
     members = {k: [k] for k in range(n)}
     # An incident's dated reports span at most ``max_span_days``: two clusters bridged by undated
@@ -518,6 +538,10 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
         neg, a, b = heapq.heappop(heap)
         if a not in size or b not in size or -neg != sums[a][b] / cnt[a][b]:
             continue  # a cluster merged away, or a stale score
+        if dcnt[a].get(b) and dsums[a][b] / dcnt[a][b] < threshold:
+            # Their dated reports, whose time apart is known, do not match: undated reports,
+            # matching both on place alone (two towns of one strip), do not outweigh them.
+            continue
         # A date read from a report's text may date something else ("services resumed on 11
         # October"): a single report stands in the span by its event date or, failing that, by
         # its publication date.
@@ -529,15 +553,8 @@ def cluster_documents(profiles: list[DocProfile], places: list[Row]) -> list[lis
         else:
             continue
         span[a] = (min(days), max(days)) if days else span[a]
-        for c, v in sums.pop(b).items():
-            sums[c].pop(b, None)
-            k = cnt[c].pop(b)
-            if c != a:
-                sums[a][c] = sums[c][a] = sums[a].get(c, 0.0) + v
-                cnt[a][c] = cnt[c][a] = cnt[a].get(c, 0) + k
-        del cnt[b]
-        sums[a].pop(b, None)
-        cnt[a].pop(b, None)
+        _fold(sums, cnt, a, b)
+        _fold(dsums, dcnt, a, b)
         size[a] += size.pop(b)
         members[a] += members.pop(b)
         for c, v in sums[a].items():
