@@ -243,7 +243,7 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
 
 
 # Role nouns that name an unnamed speaker or source: "a medical source", "hospital officials".
-ROLE_NOUNS = {"source", "sources", "official", "officials", "resident", "residents", "witness",
+ROLE_NOUNS = {"source", "sources", "official", "officials", "resident", "residents", "witness", "eyewitness",
               "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "doctor",
               "doctors", "medic", "medics", "activist", "activists", "survivor", "survivors",
               "relative", "relatives", "man", "woman", "father", "mother", "fighter", "officer",

@@ -26,6 +26,8 @@ _POSSESSIVE = re.compile(r"'s$")
 _CURLY_POSSESSIVE = re.compile(r"[’']s$")
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
 _THE = re.compile(r"^(the)\s+", re.I)
+# A dateline in capitals glued to the name by a dash ("MEXICO CITY-Police in Mexico say").
+_DATELINE_LEAD = re.compile(r"^[A-Z][A-Z.'’]+(?:\s+[A-Z][A-Z.'’]+)*[-–—](?=[A-Z][a-z])")
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -138,7 +140,7 @@ def guess_type(label: str, text: str) -> str:
 
 
 def clean_surface(text: str) -> str:
-    t = _CURLY_POSSESSIVE.sub("", text.strip())
+    t = _CURLY_POSSESSIVE.sub("", _DATELINE_LEAD.sub("", text.strip()))
     t = _THE.sub("", t)
     return _TITLES.sub("", t)
 

@@ -25,7 +25,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import (ORG_TYPES, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
+from .attribution import (ORG_TYPES, REPORT_NOUNS, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
                           info_source, office_of, source_of_number, speaks_for)
 from .entities import lookup
 from .quotes import cut_carrier
@@ -578,6 +578,15 @@ def figures_stage(work: Work) -> None:
             if quote is not None and (src is None or quote.kind == "direct" or src_id is None):
                 # A figure inside a quotation, or inside reported speech, is the speaker's claim.
                 src, src_id = quote.speaker, quote.speaker_id
+            if src is not None and src_id is None and src.split()[-1].lower() in REPORT_NOUNS:
+                # "The mayor said preliminary reports indicated …": the reports the mayor cites
+                # are the mayor's claim.
+                outer = min((q for q in work.quotes if q.speaker and q.speaker != src
+                             and q.speaker.split()[-1].lower() not in REPORT_NOUNS
+                             and q.span.start <= s0 + num.start < q.span.end),
+                            key=lambda q: q.span.end - q.span.start, default=None)
+                if outer is not None:
+                    src, src_id = outer.speaker, outer.speaker_id
             if src is not None and src != source and _is_dateline(src, text):
                 src, src_id = source, source_id  # the dateline's city is no speaker
             if src is not None and _is_outlet(src, work):

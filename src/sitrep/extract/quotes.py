@@ -299,6 +299,11 @@ def _tidy_speaker(q, work: Work) -> None:
                     _before_name_word(w, work, words[-k]) for w in words[:-k]):
                 q.speaker, q.speaker_id = person.name, person.id
                 return
+    if 3 <= len(words) <= 4 and words[0].lower() in ROLE_NOUNS and words[0][:1].isupper() and all(
+            w[:1].isupper() and w.rstrip(".") not in name_titles() and w.lower() not in ROLE_NOUNS
+            for w in words[1:]):
+        q.speaker = " ".join(words[1:])  # "Eyewitness Ada Obi" -> "Ada Obi"
+        return
     titled = words[:-2] and all(w.rstrip(".") in name_titles() for w in words[:-2]) and all(
         w[:1].isupper() for w in words[-2:])
     if ent is not None and ent.type == "person" and titled:
@@ -657,6 +662,17 @@ class _Speakers:
         """"the pontiff" -> the person named with the title "Pope" before ``before``."""
         title = (_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {}).get(lemma) \
             if lemma in _role_title_nouns() else None
+        if not title and lemma in ("governor", "mayor", "president", "commissioner"):
+            # "Governor Ada Obi of Kessa State ordered … the governor said", the name the tagger
+            # missed: the one person written with that title before.
+            names = {m.group(1) for m in re.finditer(
+                rf"\b{lemma.capitalize()} ((?:[A-Z][\w’'-]+ ){{1,2}}[A-Z][\w’'-]+)\b", self.work.text[:before])
+                if not set(m.group(1).split()) & name_titles()}
+            if len(names) != 1:
+                return None
+            name = names.pop()
+            ent = next((e for e in self.work.entities.values() if e.type == "person" and e.name == name), None)
+            return (name, ent.id if ent is not None else None)
         if not title:
             return None
         text = self.work.text
@@ -746,11 +762,14 @@ class _Speakers:
             # The name the head word is part of, else the first name before it.
             own = next((m for m in self.work.mentions or [] if m.ref_id and m.span.start <= subj.idx < m.span.end
                         and self.work.entities[m.ref_id].type == "person"), None)
+            role = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.text.islower()]
+            # A name before the role noun qualifies the role, whatever the tagger took it for
+            # ("Cali mayor Ada Obi said": the mayor of Cali): the person is named after it.
+            start = role[-1].idx + len(role[-1]) if role else subj.left_edge.idx
             head_person = (self.work.entities[own.ref_id].name, own.ref_id) if own is not None else named_person(
-                self.work, subj.left_edge.idx, subj.idx + len(subj))
+                self.work, start, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
-            role = [t for t in subj.lefts if t.dep_ == "compound" and t.pos_ == "NOUN" and t.text.islower()]
             if role:
                 # "MDA medic Ada Obi said": the name after a role noun is a person's, whatever
                 # the tagger took it for.
@@ -867,8 +886,11 @@ class _Speakers:
             # "Depot staff said …", "Aid organisations reported …": people described, no article.
             return described_as_written(subj, self.work), None, "subject-described"
         if subj.pos_ == "NOUN" and subj.dep_ in ("nsubj", "nsubjpass") and re.match(
-                r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6:
-            # "the regional emergency office said": the subject of a speech verb, as described.
+                r"^(the|a|an)\b", phrase, re.I) and len(phrase.split()) <= 6 and (
+                subj.dep_ == "nsubjpass" or any(v.lemma_.lower() in SPEECH for v in (
+                    subj.head, *(c for c in subj.head.children if c.dep_ in ("conj", "advcl"))))):
+            # "the regional emergency office said": the subject of a speech verb, as described
+            # (not "The attack damaged 18 buildings, the governor said": a subject of the claim).
             return described_as_written(subj, self.work), None, "subject-described"
         name = proper_name(subj, subj, self.work) if subj.pos_ == "PROPN" else None
         if name and len(name.split()) <= 4:
@@ -1234,6 +1256,9 @@ def _reported_clause(verb) -> tuple[int, int] | None:
                 t.like_num or t.lower_ in _QUANTIFIERS or (t.pos_ == "NOUN" and t.doc[t.i - 1].like_num)
                 for t in gap):
             first = gap[0]
+        elif len(gap) and gap[0].lower_ == "among" and gap[0].head.i == verb.i and \
+                gap[0].right_edge.i == first.i - 1:
+            first = gap[0]  # "said among the dead were 21 civilians": the clause inverted
         return first.idx, last.idx + len(last)
     if clauses:
         clause = clauses[-1]
@@ -2016,10 +2041,18 @@ def quotes_stage(work: Work) -> None:
                     and q.speaker_rule in ("anonymous", "surface-anonymous", "subject-described")
                     and _desc_head(q.speaker) in (role, role + "s") and not q.speaker.endswith("s")):
                 q.speaker, q.speaker_id, q.speaker_rule = person[0], person[1], "named-later"
+    from .figures import _country_body
+
     names = _Names(work)
     for q in quotes:
         names.complete(q)
         _tidy_speaker(q, work)
+        if q.speaker and q.speaker_id is None:
+            # "police said", as a figure's source is named: the body of the story's country.
+            sent = next((x for x in sents if x.start_char <= q.span.start < x.end_char), None)
+            body = _country_body(q.speaker, work, sent.text if sent is not None else "")
+            if body is not None:
+                q.speaker = body
         q.statement_id = statement_id(q.speaker_id or q.speaker, q.text)
     # Ids follow reading order once interview answers and speech events are merged.
     quotes.sort(key=lambda q: q.span.start)
