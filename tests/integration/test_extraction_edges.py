@@ -346,3 +346,23 @@ def test_a_weekday_is_no_first_name():
                             "killed.", published="2025-03-09")[0]
     assert {q.speaker for q in result.quotes} <= {"Ivan Holub", "Holub"}
     assert "Tuesday Holub" not in {q.speaker for q in result.quotes}
+
+
+@pytest.mark.parametrize("text, source", [
+    # A present-tense tail the tagger reads as a noun ("Human Rights reports").
+    ("Seven soldiers were killed in the strike, the Kessa Observatory for Human Rights reports.",
+     "Kessa Observatory for Human Rights"),
+    # An outlet citing a group: the group's claim.
+    ("The raid killed at least 40 people, the Valley Courier reports, citing local rights groups.",
+     "local rights groups"),
+    # The modifiers of a modifier are part of a description.
+    ("At least 20 people were killed, a civil emergency official said.", "civil emergency official"),
+])
+def test_a_reports_tail_and_a_description_keep_the_source_the_text_gives(text, source):
+    assert [f.source for f in figures(text)] == [source]
+
+
+def test_the_army_named_by_its_kind_is_not_the_organisation_that_spoke_before():
+    found = figures("Strike in Mopti\n\nNine people were killed in the strike near Mopti, Mali, the "
+                    "Kessa Observatory said.\n\nThe military said 14 fighters were killed in Mali.")
+    assert [f.source for f in found if f.count == 14] == ["Malian Armed Forces"]

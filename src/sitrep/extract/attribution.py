@@ -74,6 +74,7 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
 
 
 REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
+_NATIONAL_BODIES = frozenset(w.lower() for w in _ROLES_DATA.get("national_bodies") or [])
 INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
 # "the latest information from local media", "a report issued on Monday by the ministry": who
 # gave it is after the preposition.
@@ -218,6 +219,8 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
                 found = _qualified(work, body)
                 if found:
                     return found
+        elif anaphor.group(1).lower() in _NATIONAL_BODIES:
+            pass  # "the army said" with no army named: the country's army, not the last speaker
         elif work.last_source is not None and work.last_source[1] is not None:
             return work.last_source
         else:
@@ -421,6 +424,11 @@ def describe(noun, work: Work) -> str:
             # "a Civil Hospital Quetta spokesperson": the whole name the role is of.
             words += [c.text for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod")
                       and c.text[:1].isupper()] + [t.text]
+        elif t.dep_ == "compound":
+            # "local rights groups", "a civil emergency official": the modifiers of the
+            # modifier are part of the description.
+            words += [c.text for c in t.subtree if c.i < t.i and c.dep_ in ("compound", "amod")
+                      and c.pos_ in ("ADJ", "NOUN", "PROPN") and not c.like_num] + [t.text]
         else:
             words.append(t.text)
     for prep in noun.rights:
@@ -781,6 +789,27 @@ _TOLL_NOUNS = {"toll", "figure", "count", "tally", "number", "estimate", "death"
 _PRONOUNS = {"it", "they", "he", "she", "we"}
 
 
+# "…, the Observatory reports." / "…, the outlet reports, citing rights groups.": a present-tense
+# tail the tagger reads as a plural noun ("Human Rights reports").
+_REPORTS_TAIL = re.compile(r",\s+(?P<x>[^,;]{2,90}?)\s+(?:reports|says)(?:,\s+citing\s+(?P<y>[^,;.]{3,80}))?"
+                           r"\s*\.?\s*$")
+
+
+def _reports_tail(sent, work: Work) -> tuple[tuple[str, str | None], bool] | None:
+    """The source a sentence-final "…, X reports[, citing Y]." names: Y when cited, else X; and
+    whether it was cited."""
+    m = _REPORTS_TAIL.search(sent.text)
+    if m is None:
+        return None
+    key = "y" if m.group("y") else "x"
+    a0, a1 = sent.start_char + m.start(key), sent.start_char + m.end(key)
+    phrase = _cut_time(m.group(key), a0, work)
+    found = resolve_phrase(phrase, a0, a0 + len(phrase), work)
+    if found[0] is None:
+        found = (_described(phrase), None)
+    return (found, key == "y") if found[0] else None
+
+
 def find_source(sent, work: Work) -> tuple[str | None, str | None]:
     """Source a sentence attributes its content to, or (None, None)."""
     found: tuple[str | None, str | None] = _according(sent, work) or (None, None)
@@ -788,6 +817,9 @@ def find_source(sent, work: Work) -> tuple[str | None, str | None]:
         verbs = verb_sources(sent, work)
         if verbs:
             found = verbs[0][1]
+    tail = _reports_tail(sent, work)
+    if tail is not None and (found[0] is None or tail[1]):
+        found = tail[0]  # (the reporter's tail the parser left without a subject, or whom it cites)
     if found[1] is not None:
         work.last_source = found
     return found

@@ -17,8 +17,6 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from ..config import CONFIG, load_data
 from ..numbers import _QUAL as _QUAL_WORDS
 from ..numbers import NumberPhrase, find_numbers
@@ -27,8 +25,8 @@ from ..registry import stage
 from ..work import Work
 from .attribution import (ORG_TYPES, REPORT_NOUNS, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
                           info_source, office_of, source_of_number, speaks_for)
+from .bodies import country_body, cut_carrier, main_country
 from .entities import lookup
-from .quotes import cut_carrier
 from .spans import ByStart
 
 CFG = CONFIG["figures"]
@@ -747,110 +745,13 @@ def figures_stage(work: Work) -> None:
         if held is not None:
             f.source, f.source_id, f.source_person = held[0], None, held[1]  # "Taburets reported"
         f.source = acronym_spelled(cut_carrier(f.source)) if f.source is not None else None
-        body = _country_body(f.source, work, f.sentence.text) if f.source is not None else None
+        body = country_body(f.source, work, f.sentence.text) if f.source is not None else None
         if body is not None:
             f.source, f.source_id = body, None
     figures.sort(key=lambda f: (f.span.start, f.span.end))
     for i, f in enumerate(figures):
         f.id = f"{work.doc_id}:f{i}"
     work.figures = figures
-
-
-_KIND_BODY = re.compile(rf"^(?:[Tt]he\s+)?(?:(?P<kind>(?i:{_alt('national_bodies')}))|(?P<dom>[A-Z][a-z]+"
-                        r"(?:\s+[A-Z][a-z]+)?)\s+[Mm]inistry|[Mm]inistry\s+of\s+(?:the\s+)?[A-Z][a-z]+"
-                        r"(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})$")
-
-
-def _country_body(name: str, work: Work, sentence: str = "") -> str | None:
-    """A body named only by its kind ("police", "the Interior Ministry") is the body of the
-    country the text is about, under its alias-dictionary name when it has one ("Sudanese army":
-    Sudanese Armed Forces). Which country: the one the figure's sentence ties to the body ("police
-    in neighbouring Somalia"), else a place of the story's country the text writes before it
-    ("Dagestan's Interior Ministry"), else the story's country ("Somali police"), else, when the
-    story's country is not known, the one qualifier the text gives the body ("the Gaza health
-    ministry"). None when the name is not such a body, names its country already, or no country
-    is known."""
-    m = _KIND_BODY.match(name.strip())
-    if m is None or _names_a_country((m.group("dom") or "").split()[:1], work):
-        return None
-    body = m.group("kind").lower() if m.group("kind") else re.sub(r"^[Tt]he\s+", "", name.strip())
-    main, code = _story_demonym(work)
-    here = _tied_country(body, sentence)
-    quals = _qualifiers(body, work)
-    places = {q for q, c in quals if c is not None and c in (code, "")}
-    others = {q for q, _ in quals}
-    qual = here or (places.pop() if len(places) == 1 else main) or (
-        others.pop() if len(others) == 1 and not main else "")
-    if not qual:
-        return None
-    known = lookup(f"{qual} {body}")
-    return known[0] if known and known[1] in ORG_TYPES else f"{qual} {body}"
-
-
-def _tied_country(body: str, sentence: str) -> str:
-    """The demonym of a country the sentence writes right after the body ("Police in
-    neighbouring Somalia", "the Ministry of Interior of Somalia"), else ""."""
-    from ..link.sources import demonym_of
-
-    of_country = demonym_of()
-    for m in re.finditer(rf"(?i:\b{re.escape(body)})\s+(?:in|of)\s+(?:the\s+)?(?:neighbou?ring\s+)?"
-                         r"([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", sentence):
-        for name in (m.group(1), m.group(1).split()[0]):
-            if name.casefold() in of_country:
-                return of_country[name.casefold()].title()
-    return ""
-
-
-def _qualifiers(body: str, work: Work) -> set[tuple[str, str | None]]:
-    """The countries or places the text writes before ``body``, as written ("the Gaza health
-    ministry", "Uganda police"; a country's possessive as its demonym: "Sudan's army" ->
-    Sudanese; a place's kept: "Dagestan's"), each with the country code of a place (None for a
-    country). The tail of a longer name ("South Sudan's") is none."""
-    from ..link.sources import demonym_of, demonyms
-
-    of_country = demonym_of()
-    places = {p.text: getattr(work.places.get(p.ref_id), "country_code", "") or ""
-              for p in work.place_mentions or []}  # "" for a region the gazetteer gives no country
-    quals = set()
-    for q in re.finditer(rf"\b([A-Z][\w-]+)([’']s)?\s+{re.escape(body)}\b", work.text, re.I):
-        word, low = q.group(1), q.group(1).casefold()
-        lead = re.search(r"([A-Z][\w-]*)[ \t]+$", work.text[max(0, q.start() - 20):q.start()])
-        if lead and lead.group(1).lower() not in STOP_WORDS:
-            continue  # "South Sudan's army": not Sudan's ("The Israeli police" is Israeli)
-        if low in demonyms() or low in of_country and not q.group(2):
-            quals.add((word, None))
-        elif low in of_country:
-            quals.add((of_country[low].title(), None))
-        elif word in places:
-            quals.add((word + (q.group(2) or ""), places[word]))
-    return quals
-
-
-def _story_demonym(work: Work) -> tuple[str, str | None]:
-    """The demonym of the country the places are in and its code, when the text names that
-    country or its people or two thirds of at least two places are in it; else ("", None). A
-    long official name ends in the short one ("democratic republic of the congo": Congolese)."""
-    from ..link.sources import demonyms
-
-    country, places, code = _main_country(work, sure=True)
-    for d, words in demonyms().items():
-        c = " ".join(words)
-        long_form = country.endswith(" " + c) and country[:-len(c)].strip() in _LONG_FORMS
-        if (country == c or long_form) and (places or re.search(rf"\b(?:{c}|{d})\b", work.text, re.I)):
-            return d.title(), code
-    return "", None
-
-
-_LONG_FORMS = {"democratic republic of the", "republic of the", "republic of", "federal republic of"}
-
-
-def _names_a_country(words: list[str], work: Work) -> bool:
-    """Whether a first word names a country, a people or a place ("Iranian", "Gaza")."""
-    from ..link.sources import demonym_of, demonyms
-
-    low = words[0].casefold() if words else ""
-    return bool(low) and (low in demonyms() or low in demonym_of() or any(
-        p.text.casefold() == low for p in work.place_mentions or []))
 
 
 def _headline_sources(figures: list[Figure], text: str) -> None:
@@ -1132,18 +1033,6 @@ _PRESIDENT_TITLE = re.compile(r"(?<![Vv]ice )(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+
                               r"(?<![\w-])[Pp]resident\s+$")
 
 
-def _main_country(work: Work, sure: bool = False):
-    """The country (lower case) of the places the document names most; with ``sure``, also
-    whether at least two place mentions and two thirds of them are in it, and its code."""
-    from .. import gazetteer
-
-    codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
-                    for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
-    code, n = next(iter(codes.most_common(1)), (None, 0))
-    country = gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
-    return (country, n >= 2 and 3 * n >= 2 * sum(codes.values()), code) if sure else country
-
-
 def _titled_ministry(name: str, work: Work) -> str | None:
     """A minister the alias dictionary does not know speaks for the ministry their title names,
     as written: "Interior Minister X" -> "Interior Ministry", "Minister of Internal Affairs X" ->
@@ -1156,7 +1045,7 @@ def _titled_ministry(name: str, work: Work) -> str | None:
         head = _PRESIDENT_TITLE.search(text, max(0, x.start() - 40), x.start())
         if head is not None:
             # "President X" speaks as the government of the country the document is about.
-            country = (head.group("q") or "").casefold() or _main_country(work)
+            country = (head.group("q") or "").casefold() or main_country(work)
             demonym = demonym_of().get(country)
             if demonym:
                 return f"{demonym.title()} government"

@@ -23,8 +23,9 @@ from ..config import CONFIG, load_data
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
+from .bodies import country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _alt, _cut_time, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _REPORTS_TAIL, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -256,6 +257,8 @@ def _qualifier(noun, work: Work) -> tuple[str, str]:
     return "", ""
 
 
+# A dateline opening a sentence: "TOWN (Agency) – ".
+_DATELINE_LEAD = re.compile(r"^[A-Z][A-Z .'’-]+(?:\([^)]*\))?\s*[–—-]\s*")
 _PARTITIVE_LEAD = re.compile(r"^(?:\w+)\s+of\s+(?=(?:the|those|these)\b)", re.I)
 
 
@@ -326,43 +329,6 @@ def _tidy_speaker(q, work: Work) -> None:
                 and words[1].lower() != "of":  # "one of them" stays as written
             words = words[1:]
         q.speaker = " ".join(words)
-
-
-@lru_cache(maxsize=1)
-def _carrier_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """speech_roles.yaml ``carriers`` before "from/by/of X" and after "X", and the channels
-    of source_channels.yaml after "via/on"."""
-    d = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES")
-    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+")
-                   for w in sorted(d.get("carriers") or {}, key=len, reverse=True))
-    ch = _data("source_channels.yaml", "SITREP_SOURCE_CHANNELS").get("channels") or []
-    channels = "|".join(re.escape(w) for w in sorted(ch, key=len, reverse=True))
-    lead = re.compile(rf"^(?:(?:a|an|the)\s+)?(?:{alt})\s+(?:from|by|of)\s+(?:(?:a|an|the)\s+)?"
-                      r"(?P<x>.+)$", re.I)
-    # case as written after a name: "the Washington Post" is an outlet, not a post
-    tail = re.compile(rf"^(?P<x>.+?)\s+(?:(?:{alt})|(?:via|on)\s+(?:{channels}))$")
-    return lead, tail
-
-
-# A body or a role that can make a statement ("police statement", "post from a rescue agency").
-_MAKER_WORD = re.compile(rf"(?:{_alt('office_bodies')}|{_alt('national_bodies')}|{_alt('offices')}|group|"
-                         r"agency|organi[sz]ation|ministry|council|committee|authorities|officials?)s?\s*$",
-                         re.I)
-
-
-def cut_carrier(speaker: str) -> str:
-    """The maker of a statement, not what carried it: "press release from the Sudanese Ministry
-    of Health" -> "Sudanese Ministry of Health", "police statement" -> "police", "Ada Obi via
-    Telegram" -> "Ada Obi"."""
-    carriers = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("carriers") or {}
-    for form in _carrier_forms():
-        m = form.match(speaker)
-        x = re.sub(r"[’']s?$", "", m.group("x").strip()) if m else ""  # "officials' statements"
-        bare = re.sub(r"^(?:the|a|an|its|his|her|their|this|that)\b\s*", "", x.lower())
-        maker = x[:1].isupper() or _MAKER_WORD.search(bare)  # "joint statement": no maker left
-        if bare and bare.rstrip("s") not in carriers and maker:
-            return x  # ("Posts on social media" carried nothing: posts are no maker)
-    return speaker
 
 
 _CALENDAR = {d.lower() for d in ("Monday Tuesday Wednesday Thursday Friday Saturday Sunday January "
@@ -1881,6 +1847,18 @@ def quotes_stage(work: Work) -> None:
             if len(text[c0:c1].split()) < 4:
                 continue
             events.append((tok.idx, "according", acc))
+    for sent in sents:
+        # "CLAUSE, the Observatory reports[, citing X]." where the parse gave the verb no subject
+        # (or read it as a noun): the tail's source said it.
+        if any(sent.start_char <= e[0] < sent.end_char for e in events):
+            continue
+        tail = _reports_tail(sent, work)
+        m = _REPORTS_TAIL.search(sent.text) if tail is not None else None
+        if m is not None:
+            lead = _DATELINE_LEAD.match(sent.text)
+            c0, c1 = sent.start_char + (lead.end() if lead else 0), sent.start_char + m.start()
+            if len(text[c0:c1].split()) >= 4:
+                events.append((sent.start_char, "tail", (sent, tail[0], c0, c1)))
     quotes.extend(_interview_answers(work))
     events.sort(key=lambda e: e[0])
     prev_q: Quote | None = None
@@ -1995,6 +1973,10 @@ def quotes_stage(work: Work) -> None:
             prev_q = indirect(speaker, speaker_id, c0, c1, sent,
                               _venue(work, (sent.start_char, sent.end_char)), 0.7,
                               "reported-by:" + rule)
+        elif kind == "tail":
+            sent, (speaker, speaker_id), c0, c1 = item
+            prev_q = indirect(speaker, speaker_id, c0, c1, sent,
+                              _venue(work, (sent.start_char, sent.end_char)), 0.6, "reports-tail")
         elif kind == "according":
             tok, who, c0, c1 = item
             speaker, speaker_id, rule = _resolve_according(speakers, who, tok.idx)
@@ -2041,8 +2023,6 @@ def quotes_stage(work: Work) -> None:
                     and q.speaker_rule in ("anonymous", "surface-anonymous", "subject-described")
                     and _desc_head(q.speaker) in (role, role + "s") and not q.speaker.endswith("s")):
                 q.speaker, q.speaker_id, q.speaker_rule = person[0], person[1], "named-later"
-    from .figures import _country_body
-
     names = _Names(work)
     for q in quotes:
         names.complete(q)
@@ -2050,7 +2030,7 @@ def quotes_stage(work: Work) -> None:
         if q.speaker and q.speaker_id is None:
             # "police said", as a figure's source is named: the body of the story's country.
             sent = next((x for x in sents if x.start_char <= q.span.start < x.end_char), None)
-            body = _country_body(q.speaker, work, sent.text if sent is not None else "")
+            body = country_body(q.speaker, work, sent.text if sent is not None else "")
             if body is not None:
                 q.speaker = body
         q.statement_id = statement_id(q.speaker_id or q.speaker, q.text)
