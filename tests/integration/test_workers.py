@@ -83,3 +83,49 @@ def test_a_document_that_kills_its_worker_is_one_problem_and_the_batch_goes_on(m
     # every other document is there, in input order
     assert [r.document.source_path for r in out if not isinstance(r, Problem)] == \
         [r.source_path for r in raws if r.source_path != victim]
+
+
+def test_what_linking_needs_from_one_document_comes_from_the_workers(tmp_path, monkeypatch):
+    """Rare words, text dates, sites, figure wording and quote words are read where a document
+    is processed; the relink after the ingest only reads them, and links exactly as it does
+    computing them itself."""
+    import os
+
+    from sitrep.cli import ingest_items
+    from sitrep.export import _arrays
+    from sitrep.link import doc_parts, incidents, link
+    from sitrep.store import Rows, Store
+
+    main = os.getpid()
+    calls: list[int] = []
+    real = incidents._rare_words
+
+    def spy(text, max_zipf):
+        calls.append(os.getpid())
+        return real(text, max_zipf)
+
+    monkeypatch.setattr(incidents, "_rare_words", spy)
+    raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
+    with Store(str(tmp_path / "parts.db")) as store:
+        counts = ingest_items(store, iter(raws), quiet=True, workers=2)
+        assert counts["stored"] == len(raws)
+        assert main not in calls  # the main process read no document's rare words
+        monkeypatch.setattr(incidents, "_rare_words", real)
+        data = _arrays(store)
+        # What the workers carry is what the stored rows give.
+        from sitrep.pipeline import process_batches
+
+        rows = [r for batch in process_batches(raws, workers=2) for r in batch]
+        assert all(isinstance(r, Rows) and r.parts is not None for r in rows)
+        figs = {d["id"]: [f for f in data["figures"] if f["doc_id"] == d["id"]]
+                for d in data["documents"]}
+        quotes = {d["id"]: [q for q in data["quotes"] if q["doc_id"] == d["id"]]
+                  for d in data["documents"]}
+        parts = {r.doc_id: r.parts for r in rows}
+        for d in data["documents"]:
+            assert parts[d["id"]] == doc_parts(d, figs[d["id"]], quotes[d["id"]])
+        with_parts, without = link(data, None, parts=parts), link(data, None)
+        assert [i.as_dict() for i in with_parts.incidents] == \
+            [i.as_dict() for i in without.incidents]
+        assert with_parts.figures == without.figures and with_parts.quotes == without.quotes
+        assert with_parts.record == without.record
