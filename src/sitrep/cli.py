@@ -115,9 +115,10 @@ def _process(todo: Iterable[RawDocument], workers: int, runner: str) -> Iterator
 
 
 def _store_batch(store: Store, batch: list, counts: dict[str, int],
-                 parts: dict[str, Any] | None = None) -> None:
+                 parts: dict[str, Any] | None = None, held_max: int = 0) -> None:
     """Store a batch's documents in one transaction (each run of them between Problems); the
-    ``Rows.parts`` of those stored go into ``parts``, by document id, for the linking after."""
+    ``Rows.parts`` of those stored go into ``parts``, by document id, for the linking after,
+    while it holds fewer than ``held_max`` (linking computes the others' itself)."""
     run: list[Rows] = []
     for item in [*batch, None]:
         if isinstance(item, Rows):
@@ -126,7 +127,8 @@ def _store_batch(store: Store, batch: list, counts: dict[str, int],
         for rows, stored in zip(run, store.add_rows(run) if run else []):
             counts["stored" if stored else "unchanged"] += 1
             if parts is not None:
-                if stored and rows.parts is not None:
+                if stored and rows.parts is not None and (rows.doc_id in parts
+                                                          or len(parts) < held_max):
                     parts[rows.doc_id] = rows.parts
                 else:
                     parts.pop(rows.doc_id, None)
@@ -205,14 +207,17 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
     counts = {"stored": 0, "unchanged": 0, "problems": 0}
     languages: dict[str, int] = {}
     todo = _pending(store, items, counts, languages)
-    parts: dict[str, Any] = {}  # what linking needs from each stored document alone
+    # What linking needs from each stored document alone, held for at most held_max documents
+    # (``ingest.held_parts_max_documents``), so memory does not grow with the corpus.
+    parts: dict[str, Any] = {}
+    held_max = CONFIG["ingest"]["held_parts_max_documents"]
     total = None
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, disable=quiet or total == 0,
                   transient=True) as progress:
         task = progress.add_task("processing", total=total)
         for batch in _process(todo, workers, runner):
-            _store_batch(store, batch, counts, parts)
+            _store_batch(store, batch, counts, parts, held_max)
             progress.advance(task, len(batch))
     if languages:
         say(f"{sum(languages.values())} new document(s) in a language sitrep does not extract yet "

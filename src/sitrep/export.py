@@ -198,7 +198,6 @@ def _refresh(store: Store, new: list[str], dirty: set[str],
     """``keep_incidents`` for a store with a kept record: link what the new documents touch."""
     from .link import link
     from .link.incidents import profile_documents
-    from .link.parts import quote_tokens
     from .link.statements import _statements
 
     cfg = CONFIG["link"]
@@ -255,9 +254,7 @@ def _refresh(store: Store, new: list[str], dirty: set[str],
     result = link(data, stored, outlets=outlets, profiled={p.doc_id: p for p in probe},
                   parts=parts)
     part = _part(data, result, stored, touched)
-    tokens = quote_tokens(parts)
-    part["quotes"] = _restatement(
-        store, doc_ids, part["days"], lambda quotes, days: _statements(quotes, days, tokens))
+    part["quotes"] = _restatement(store, doc_ids, part["days"], _statements)
     store.save_linked(part)
     # What this refresh linked again, for the scale bench and anyone curious.
     store.last_refresh = {"new_documents": len(new), "incidents_linked_again": len(touched),

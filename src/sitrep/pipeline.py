@@ -81,14 +81,13 @@ def _same(result: Result) -> Result:
 
 def ready_rows(result: Result) -> Rows:
     """``rows_of`` with ``Rows.parts``: what linking needs from this document alone (its rare
-    words, text dates, sites, figure wording, quote words), read from the rows as the store will
+    words, text dates, sites, title key, figure wording), read from the rows as the store will
     give them back, so linking after the ingest finds exactly what it would compute itself. If
     they cannot be read the rows go without; linking computes them then."""
     rows = rows_of(result)
     try:
         rows.parts = doc_parts(json.loads(rows.document[5]),
-                               [json.loads(r[-1]) for r in rows.tables["figures"]],
-                               [json.loads(r[-1]) for r in rows.tables["quotes"]])
+                               [json.loads(r[-1]) for r in rows.tables["figures"]])
     except Exception:  # noqa: BLE001 - linking reads the document itself then
         rows.parts = None
     return rows

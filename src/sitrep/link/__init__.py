@@ -25,7 +25,7 @@ from .background import background_reason, figure_wording
 from .claims import FigureLink, _repeats
 from .common import Row, _cfg, _day
 from .ids import Record, assign_ids, empty_record
-from .parts import DocParts, doc_parts, quote_tokens
+from .parts import DocParts, doc_parts
 from .incidents import (AliasIndex, DocProfile, DocScorer, Incident, PairScore, _core_places,
                         _headline, _title, cluster_documents, profile_documents)
 from .sources import _merge_sources, source_key
@@ -124,5 +124,4 @@ def link(data: dict[str, list[Row]], stored: Record | None = None,
             merged_ids=list(entry["merged_ids"]), split_from=list(entry["split_from"]),
             split_to=[dict(s) for s in entry["split_to"]]))
     incidents.sort(key=lambda i: (i.start or "9999", i.id))
-    return Linked(incidents, links, _statements(data.get("quotes", []), doc_day, quote_tokens(parts)),
-                  record, profiles)
+    return Linked(incidents, links, _statements(data.get("quotes", []), doc_day), record, profiles)

@@ -1,6 +1,6 @@
 """What linking needs from one document that depends on that document alone: its rare words, the
-dates its text gives, the kinds of site its lead names, the wording around each figure and each
-quote's words. Ingest computes them where the document is processed (a worker process, alongside
+dates its text gives, the kinds of site its lead names, its title key and the wording around each
+figure. Ingest computes them where the document is processed (a worker process, alongside
 its rows), so the process that stores and links only reads them; linking computes them itself for
 documents that come without (read back from the store)."""
 
@@ -21,25 +21,18 @@ class DocParts:
     # ``text_dates`` of the title and text, with and without dates that name an event
     dates: dict[bool, tuple[list[date], set[tuple[int, int]]]]
     wording: dict[str, dict[str, bool]] = field(default_factory=dict)  # figure id -> wording
-    tokens: dict[str, tuple[str, ...]] = field(default_factory=dict)  # quote id -> its words
 
 
-def doc_parts(doc: Row, figures: list[Row], quotes: list[Row]) -> DocParts:
+def doc_parts(doc: Row, figures: list[Row]) -> DocParts:
     """The parts of one document, from its rows as the store gives them back."""
     from .background import figure_wording
     from .incidents import _rare_words, _title_key, text_dates
     from .sites import site_kinds
-    from .statements import _tokens
 
     title, body = doc.get("title") or "", doc.get("text") or ""
     text = title + "\n" + body
     return DocParts(_rare_words(text, _cfg()["rare_word_max_zipf"]), site_kinds(title, body),
                     _title_key(title),
                     {True: text_dates(text, True), False: text_dates(text, False)},
-                    {f["id"]: figure_wording(f) for f in figures},
-                    {q["id"]: tuple(_tokens(q.get("text") or "")) for q in quotes})
+                    {f["id"]: figure_wording(f) for f in figures})
 
-
-def quote_tokens(parts: dict[str, DocParts] | None) -> dict[str, tuple[str, ...]]:
-    """Every quote's words the parts carry, by quote id."""
-    return {q: t for p in (parts or {}).values() for q, t in p.tokens.items()}

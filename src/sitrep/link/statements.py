@@ -70,16 +70,11 @@ class _Group:
         return best
 
 
-def _statements(quotes: list[Row], doc_day: dict[str, str],
-                tokens: dict[str, tuple[str, ...]] | None = None) -> dict[str, QuoteLink]:
-    """``tokens``: quotes' words already read (``parts.DocParts.tokens``), by quote id."""
+def _statements(quotes: list[Row], doc_day: dict[str, str]) -> dict[str, QuoteLink]:
     window = _cfg()["statement_window_days"]
-    tokens = tokens or {}
     said = []
     for q in quotes:
-        words = tokens.get(q["id"])
-        if words is None:
-            words = tuple(_tokens(q.get("text") or ""))
+        words = tuple(_tokens(q.get("text") or ""))
         said.append(_Said(q, _day(q.get("said_on") or doc_day.get(q["doc_id"])), words))
     said.sort(key=lambda x: (x.day or date.max, doc_day.get(x.quote["doc_id"]) or "9999",
                              x.quote["doc_id"], x.quote.get("span", {}).get("start", 0),
