@@ -10,7 +10,7 @@ import time
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -114,15 +114,24 @@ def _process(todo: Iterable[RawDocument], workers: int, runner: str) -> Iterator
     return process_batches(todo, workers=workers)
 
 
-def _store_batch(store: Store, batch: list, counts: dict[str, int]) -> None:
-    """Store a batch's documents in one transaction (each run of them between Problems)."""
+def _store_batch(store: Store, batch: list, counts: dict[str, int],
+                 parts: dict[str, Any] | None = None, held_max: int = 0) -> None:
+    """Store a batch's documents in one transaction (each run of them between Problems); the
+    ``Rows.parts`` of those stored go into ``parts``, by document id, for the linking after,
+    while it holds fewer than ``held_max`` (linking computes the others' itself)."""
     run: list[Rows] = []
     for item in [*batch, None]:
         if isinstance(item, Rows):
             run.append(item)
             continue
-        for stored in store.add_rows(run) if run else []:
+        for rows, stored in zip(run, store.add_rows(run) if run else []):
             counts["stored" if stored else "unchanged"] += 1
+            if parts is not None:
+                if stored and rows.parts is not None and (rows.doc_id in parts
+                                                          or len(parts) < held_max):
+                    parts[rows.doc_id] = rows.parts
+                else:
+                    parts.pop(rows.doc_id, None)
         run = []
         if item is not None:
             _report(item)
@@ -198,13 +207,17 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
     counts = {"stored": 0, "unchanged": 0, "problems": 0}
     languages: dict[str, int] = {}
     todo = _pending(store, items, counts, languages)
+    # What linking needs from each stored document alone, held for at most held_max documents
+    # (``ingest.held_parts_max_documents``), so memory does not grow with the corpus.
+    parts: dict[str, Any] = {}
+    held_max = CONFIG["ingest"]["held_parts_max_documents"]
     total = None
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, disable=quiet or total == 0,
                   transient=True) as progress:
         task = progress.add_task("processing", total=total)
         for batch in _process(todo, workers, runner):
-            _store_batch(store, batch, counts)
+            _store_batch(store, batch, counts, parts, held_max)
             progress.advance(task, len(batch))
     if languages:
         say(f"{sum(languages.values())} new document(s) in a language sitrep does not extract yet "
@@ -213,7 +226,7 @@ def ingest_items(store: Store, items, quiet: bool = False, workers: int = 1,
     # Incidents are kept in the store, so they keep their ids as documents join them.
     from .export import keep_incidents
 
-    keep_incidents(store)
+    keep_incidents(store, parts=parts)
     return counts
 
 

@@ -126,7 +126,7 @@ def newest_part(store: Store, limit: int) -> tuple[dict[str, list[dict[str, Any]
             "posts": [p for p in store.posts() if p["doc_id"] in set(doc_ids)]}, len(incidents)
 
 
-def keep_incidents(store: Store, full: bool = False) -> bool:
+def keep_incidents(store: Store, full: bool = False, parts: dict[str, Any] | None = None) -> bool:
     """Refresh the kept record after documents were added or removed (ingest calls this once
     per run, after its documents are stored). Only what the new documents can touch is linked
     and reconciled again: the stored incidents within ``max_gap_days`` of a new document that
@@ -134,16 +134,19 @@ def keep_incidents(store: Store, full: bool = False) -> bool:
     within ``max_span_days`` of the batch's dated documents), and the incidents that lost a
     document; their rows, ids and the statements of their speakers
     around those days are kept anew. A store without a kept record, or ``full``, is linked whole
-    (``sitrep relink``). Returns whether the record changed."""
+    (``sitrep relink``). ``parts``: what depends on one document alone
+    (``link.parts.DocParts``), by document id, for the documents ingest just stored: computed
+    where they were processed, so they are not read again here. Returns whether the record
+    changed."""
     if full or not store.record_kept():
         if not full and not store.counts()["documents"]:
             return False
-        return _relink_all(store)
+        return _relink_all(store, parts)
     new = store.unlinked_documents()
     dirty = store.dirty_incidents()
     if not new and not dirty:
         return False
-    _refresh(store, new, dirty)
+    _refresh(store, new, dirty, parts)
     return True
 
 
@@ -180,17 +183,18 @@ def _reach(doc_ids: list[str], profiles: dict[str, Any], places: list[dict[str, 
             "places": sorted(p for p in named if rows[p].get("precision") != "country")}
 
 
-def _relink_all(store: Store) -> bool:
+def _relink_all(store: Store, parts: dict[str, Any] | None = None) -> bool:
     from .link import link
 
     stored = store.incident_record()
     data = _arrays(store)
-    result = link(data, stored)
+    result = link(data, stored, parts=parts)
     store.save_linked(_part(data, result, stored, [i["id"] for i in store.kept_incidents()]))
     return True
 
 
-def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
+def _refresh(store: Store, new: list[str], dirty: set[str],
+             parts: dict[str, Any] | None = None) -> None:
     """``keep_incidents`` for a store with a kept record: link what the new documents touch."""
     from .link import link
     from .link.incidents import profile_documents
@@ -203,7 +207,8 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
     outlets = store.outlets()
     new_docs = list(store.iter_documents(new))
     probe = profile_documents({"documents": new_docs, "figures": list(store.figures_of(new)),
-                               "places": places, "entities": entities}, outlets=outlets)
+                               "places": places, "entities": entities}, outlets=outlets,
+                              parts=parts)
     rows = {p["id"]: p for p in places}
     touched = set(dirty)
     reach = store.incident_reach()
@@ -246,7 +251,8 @@ def _refresh(store: Store, new: list[str], dirty: set[str]) -> None:
     data = {"documents": list(store.iter_documents(doc_ids)),
             "figures": list(store.figures_of(doc_ids)), "quotes": [],
             "entities": entities, "places": places, "posts": []}
-    result = link(data, stored, outlets=outlets, profiled={p.doc_id: p for p in probe})
+    result = link(data, stored, outlets=outlets, profiled={p.doc_id: p for p in probe},
+                  parts=parts)
     part = _part(data, result, stored, touched)
     part["quotes"] = _restatement(store, doc_ids, part["days"], _statements)
     store.save_linked(part)

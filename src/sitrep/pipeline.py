@@ -3,6 +3,7 @@ than one worker, run the whole pipeline in a pool of worker processes."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,7 +19,8 @@ from .extract import scope as _scope  # noqa: F401
 from .extract import source_rank as _source_rank  # noqa: F401
 from .records import Document, Problem, RawDocument, Result
 from .registry import run_stages
-from .store import rows_of
+from .link.parts import doc_parts
+from .store import Rows, rows_of
 from .work import Work
 
 
@@ -61,10 +63,12 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
 
 
 def process_batches(raws: Iterable[RawDocument], batch_size: int = 32, workers: int = 1,
-                    convert: Callable[[Result], Any] = rows_of) -> Iterator[list[Any]]:
+                    convert: Callable[[Result], Any] | None = None) -> Iterator[list[Any]]:
     """``process_documents`` a batch at a time, each ``Result`` passed through ``convert`` where
-    it was made (by default the store's ready-to-insert ``Rows``, built in the worker process,
-    so the process that stores only inserts). Input is read only between batches."""
+    it was made (by default ``ready_rows``: the store's ready-to-insert ``Rows`` and what linking
+    needs from the document alone, built in the worker process, so the process that stores only
+    inserts and links). Input is read only between batches."""
+    convert = convert or ready_rows
     if workers <= 1:
         yield from _serial(raws, batch_size, convert)
     else:
@@ -73,6 +77,20 @@ def process_batches(raws: Iterable[RawDocument], batch_size: int = 32, workers: 
 
 def _same(result: Result) -> Result:
     return result
+
+
+def ready_rows(result: Result) -> Rows:
+    """``rows_of`` with ``Rows.parts``: what linking needs from this document alone (its rare
+    words, text dates, sites, title key, figure wording), read from the rows as the store will
+    give them back, so linking after the ingest finds exactly what it would compute itself. If
+    they cannot be read the rows go without; linking computes them then."""
+    rows = rows_of(result)
+    try:
+        rows.parts = doc_parts(json.loads(rows.document[5]),
+                               [json.loads(r[-1]) for r in rows.tables["figures"]])
+    except Exception:  # noqa: BLE001 - linking reads the document itself then
+        rows.parts = None
+    return rows
 
 
 def _serial(raws: Iterable[RawDocument], batch_size: int,

@@ -138,6 +138,9 @@ class Rows:
     document: tuple  # the ``documents`` row without ``ingested_at`` (set when stored)
     # each table's rows after the ``documents`` row, by table name (``_INSERTS``)
     tables: dict[str, list[tuple]] = field(default_factory=lambda: {t: [] for t, _ in _INSERTS})
+    # what linking needs from this document alone (``link.parts.DocParts``), when computed where
+    # it was processed; not stored: handed to the linking that follows the ingest
+    parts: Any = None
 
 
 def rows_of(result: Result) -> Rows:

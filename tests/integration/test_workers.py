@@ -83,3 +83,103 @@ def test_a_document_that_kills_its_worker_is_one_problem_and_the_batch_goes_on(m
     # every other document is there, in input order
     assert [r.document.source_path for r in out if not isinstance(r, Problem)] == \
         [r.source_path for r in raws if r.source_path != victim]
+
+
+def test_what_linking_needs_from_one_document_comes_from_the_workers(tmp_path, monkeypatch):
+    """Rare words, text dates, sites, title key and figure wording are read where a document is
+    processed; the relink after the ingest only reads them, and links exactly as it does
+    computing them itself."""
+    import os
+
+    from sitrep.cli import ingest_items
+    from sitrep.export import _arrays
+    from sitrep.link import doc_parts, incidents, link
+    from sitrep.store import Rows, Store
+
+    main = os.getpid()
+    calls: list[int] = []
+    real = incidents._rare_words
+
+    def spy(text, max_zipf):
+        calls.append(os.getpid())
+        return real(text, max_zipf)
+
+    monkeypatch.setattr(incidents, "_rare_words", spy)
+    raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
+    with Store(str(tmp_path / "parts.db")) as store:
+        counts = ingest_items(store, iter(raws), quiet=True, workers=2)
+        assert counts["stored"] == len(raws)
+        assert main not in calls  # the main process read no document's rare words
+        monkeypatch.setattr(incidents, "_rare_words", real)
+        data = _arrays(store)
+        # What the workers carry is what the stored rows give.
+        from sitrep.pipeline import process_batches
+
+        rows = [r for batch in process_batches(raws, workers=2) for r in batch]
+        assert all(isinstance(r, Rows) and r.parts is not None for r in rows)
+        figs = {d["id"]: [f for f in data["figures"] if f["doc_id"] == d["id"]]
+                for d in data["documents"]}
+        parts = {r.doc_id: r.parts for r in rows}
+        for d in data["documents"]:
+            assert parts[d["id"]] == doc_parts(d, figs[d["id"]])
+        with_parts, without = link(data, None, parts=parts), link(data, None)
+        assert [i.as_dict() for i in with_parts.incidents] == \
+            [i.as_dict() for i in without.incidents]
+        assert with_parts.figures == without.figures and with_parts.quotes == without.quotes
+        assert with_parts.record == without.record
+
+
+def _tables(db: str) -> dict[str, list[str]]:
+    """Every table of a SQLite store, rows sorted, the times of storing masked."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    out = {}
+    for (t,) in con.execute("select name from sqlite_master where type='table' order by name"):
+        cols = [r[1] for r in con.execute(f"pragma table_info({t})")]
+        out[t] = sorted(repr(tuple("*" if c in ("ingested_at", "seen_at") else v
+                                   for c, v in zip(cols, r)))
+                        for r in con.execute(f"select * from {t}"))
+    con.close()
+    return out
+
+
+def test_parts_beyond_the_held_cap_are_read_by_linking_to_the_same_record(tmp_path, monkeypatch):
+    """The ingest holds the workers' parts for at most ``held_parts_max_documents`` documents, so
+    its memory does not grow with the corpus; linking reads the rest itself, and the record is
+    the one every document's parts give (and ingesting again changes nothing)."""
+    import os
+
+    from sitrep.cli import ingest_items
+    from sitrep.config import CONFIG
+    from sitrep.link import incidents
+    from sitrep.store import Store
+
+    main = os.getpid()
+    calls: list[int] = []
+    real = incidents._rare_words
+
+    def spy(text, max_zipf):
+        calls.append(os.getpid())
+        return real(text, max_zipf)
+
+    raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
+    cap = 5
+    tables = {}
+    for name, held in (("capped", cap), ("all", len(raws))):
+        monkeypatch.setitem(CONFIG["ingest"], "held_parts_max_documents", held)
+        monkeypatch.setattr(incidents, "_rare_words", spy)
+        calls.clear()
+        db = str(tmp_path / f"{name}.db")
+        with Store(db) as store:
+            assert ingest_items(store, iter(raws), quiet=True, workers=2)["stored"] == len(raws)
+        # linking in the main process read the rare words of the documents beyond the cap only
+        assert calls.count(main) == len(raws) - held
+        monkeypatch.setattr(incidents, "_rare_words", real)
+        tables[name] = _tables(db)
+    assert len(raws) > cap and tables["capped"]["incidents"]
+    assert tables["capped"] == tables["all"]
+    with Store(str(tmp_path / "capped.db")) as store:
+        again = ingest_items(store, iter(raws), quiet=True, workers=2)
+    assert again == {"stored": 0, "unchanged": len(raws), "problems": 0}
+    assert _tables(str(tmp_path / "capped.db")) == tables["capped"]

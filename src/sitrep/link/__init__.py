@@ -25,13 +25,14 @@ from .background import background_reason, figure_wording
 from .claims import FigureLink, _repeats
 from .common import Row, _cfg, _day
 from .ids import Record, assign_ids, empty_record
+from .parts import DocParts, doc_parts
 from .incidents import (AliasIndex, DocProfile, DocScorer, Incident, PairScore, _core_places,
                         _headline, _title, cluster_documents, profile_documents)
 from .sources import _merge_sources, source_key
 from .statements import QuoteLink, _statements, same_statement
 
-__all__ = ["AliasIndex", "DocProfile", "DocScorer", "FigureLink", "Incident", "Linked", "PairScore",
-           "QuoteLink", "Record", "assign_ids", "background_reason", "cluster_documents", "figure_wording", "link",
+__all__ = ["AliasIndex", "DocParts", "DocProfile", "DocScorer", "FigureLink", "Incident", "Linked", "PairScore",
+           "QuoteLink", "Record", "assign_ids", "background_reason", "cluster_documents", "doc_parts", "figure_wording", "link",
            "profile_documents", "same_statement", "source_key"]
 
 @dataclass
@@ -55,11 +56,14 @@ def _incident_days(doc_ids: list[str], profiles: dict[str, DocProfile]) -> list[
 
 def link(data: dict[str, list[Row]], stored: Record | None = None,
          outlets: set[str | None] | None = None,
-         profiled: dict[str, DocProfile] | None = None) -> Linked:
+         profiled: dict[str, DocProfile] | None = None,
+         parts: dict[str, DocParts] | None = None) -> Linked:
     """Incidents, figure links and statement links for one exported corpus. ``stored`` is the
     incident record kept from the last linking (see ``ids``): incidents keep their ids; without
     one, ids are those of a first linking. ``Linked.record`` is the record to keep. ``outlets``: every
-    outlet of the store, when ``data`` is only part of it (see ``profile_documents``)."""
+    outlet of the store, when ``data`` is only part of it (see ``profile_documents``). ``parts``:
+    what depends on one document alone, computed where documents were processed
+    (``parts.DocParts``, by document id); what is missing is computed here."""
     place_rows = {p["id"]: p for p in data.get("places", [])}
     docs = {d["id"]: d for d in data["documents"]}
     entities = {e["id"]: e for e in data.get("entities", [])}
@@ -68,12 +72,13 @@ def link(data: dict[str, list[Row]], stored: Record | None = None,
     profiled = profiled or {}
     rest = {**data, "documents": [d for d in data["documents"] if d["id"] not in profiled]}
     profiles = {**{d["id"]: profiled[d["id"]] for d in data["documents"] if d["id"] in profiled},
-                **{p.doc_id: p for p in profile_documents(rest, outlets=outlets)}}
+                **{p.doc_id: p for p in profile_documents(rest, outlets=outlets, parts=parts)}}
     profiles = {d["id"]: profiles[d["id"]] for d in data["documents"]}
     doc_day = {k: p.day.isoformat() if p.day else "" for k, p in profiles.items()}
     figs_by_doc: dict[str, list[Row]] = defaultdict(list)
     for f in data.get("figures", []):
         figs_by_doc[f["doc_id"]].append(f)
+    wording = {f: w for p in (parts or {}).values() for f, w in p.wording.items()}
     links: dict[str, FigureLink] = {}
     incidents = []
     clusters = cluster_documents(list(profiles.values()), data.get("places", []))
@@ -94,7 +99,8 @@ def link(data: dict[str, list[Row]], stored: Record | None = None,
                 why = background_reason(f, first, core_rows, place_rows, before)
                 links[f["id"]] = FigureLink(
                     None if why else iid, bool(why), why,
-                    source_key=source_key(f, docs[d].get("outlet")), **figure_wording(f))
+                    source_key=source_key(f, docs[d].get("outlet")),
+                    **(wording.get(f["id"]) or figure_wording(f)))
                 (background if why else counted).append(f["id"])
                 if not why:
                     inc_figs.append(f)

@@ -8,8 +8,6 @@ import re
 from datetime import date
 from typing import Any
 
-from wordfreq import zipf_frequency
-
 from ..config import CONFIG
 
 Row = dict[str, Any]
@@ -47,5 +45,9 @@ _ZIPF: dict[str, float] = {}
 
 def _zipf(word: str) -> float:
     if word not in _ZIPF:
+        # Imported on first use: a process that links documents whose rare words were read
+        # where they were processed (``parts``) never loads the word list (about a second).
+        from wordfreq import zipf_frequency
+
         _ZIPF[word] = zipf_frequency(word, "en")
     return _ZIPF[word]

@@ -21,6 +21,7 @@ from ..extract.places import excluded
 from ..records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
 from .background import MONTHS
 from .common import _STOP, _WORD, Row, _cfg, _day, _km, _zipf
+from .parts import DocParts
 from .sites import site_kinds, sites_apart
 
 # --- mentions of known entities and places in a text ------------------------------------------
@@ -95,6 +96,8 @@ class DocProfile:
     event_day: date | None = None
     # Kinds of site its lead says were attacked (a hospital, a festival): ``sites.py``.
     sites: frozenset[str] = frozenset()
+    # ``_title_key`` of the title, when read where the document was processed (``DocParts``).
+    title_key: str | None = None
 
 
 _MONTH_NUM = {m[:3]: i + 1 for i, m in enumerate(MONTHS.split("|"))}
@@ -160,11 +163,13 @@ def text_dates(text: str, events: bool = True) -> tuple[list[date], set[tuple[in
 
 
 class _TextDates:
-    """``text_dates`` of one text, each reading (with or without events) made once."""
+    """``text_dates`` of one text, each reading (with or without events) made once (or given:
+    ``DocParts.dates``)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str,
+                 made: dict[bool, tuple[list[date], set[tuple[int, int]]]] | None = None):
         self.text = text
-        self.made: dict[bool, tuple[list[date], set[tuple[int, int]]]] = {}
+        self.made = dict(made) if made else {}
 
     def get(self, events: bool) -> tuple[list[date], set[tuple[int, int]]]:
         if events not in self.made:
@@ -204,11 +209,14 @@ def _rare_words(text: str, max_zipf: float) -> Counter[str]:
                     if len(w) >= 4 and not w.isdigit() and _zipf(w) <= max_zipf})
 
 
-def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | None = None
-                      ) -> list[DocProfile]:
+def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | None = None,
+                      parts: dict[str, DocParts] | None = None) -> list[DocProfile]:
     """What the clusterer compares: date, places, actors and rare words of each document.
     ``outlets`` are the corpus's outlets when ``data`` holds only some of its documents (an
-    outlet's name is not a mention; default: the outlets of ``data``)."""
+    outlet's name is not a mention; default: the outlets of ``data``). ``parts``: what depends
+    on one document alone (``parts.DocParts``), by document id, already computed where the
+    document was processed; the documents without are read here."""
+    parts = parts or {}
     if outlets is None:
         outlets = {d.get("outlet") for d in data["documents"]}
     # Outlets name themselves in datelines and credits; they are not actors of the event.
@@ -239,6 +247,7 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         {o for o in outlets if o and len(o) >= 4}, key=len, reverse=True)) or "(?!)")
     for d in data["documents"]:
         text = (d.get("title") or "") + "\n" + (d.get("text") or "")
+        own = parts.get(d["id"])
         found_places = places.find(outlet_names.sub(" ", text))
         for p in fig_places[d["id"]]:
             found_places[p] = max(found_places[p], 1)
@@ -246,7 +255,7 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
         floor = bool(day and d.get("published_inferred"))
         month_days: frozenset[tuple[int, int]] = frozenset()
         event_day = None
-        dates = _TextDates(text)
+        dates = _TextDates(text, own.dates if own else None)
         if floor and dates.get(True)[0] and not dates.get(False)[0]:
             # A publication date inferred from dates that all start a period or name an earlier
             # event ("since October 7, 2023"): the report may be from any time after.
@@ -264,10 +273,15 @@ def profile_documents(data: dict[str, list[Row]], outlets: set[str | None] | Non
             lag = [x for x in [*full, *(_last_before(md, day) for md in partial)]
                    if x and gap_days < (day - x).days <= _cfg()["event_lag_days"]]
             event_day = min(lag, default=None)
+        if own is None:
+            own_words = _rare_words(text, max_zipf)
+            own_sites = site_kinds(d.get("title") or "", d.get("text") or "")
+        else:
+            own_words, own_sites = own.words, own.sites
         out.append(DocProfile(d["id"], day, d.get("title") or "", found_places,
-                              entities.find(text), _rare_words(text, max_zipf), month_days,
-                              frozenset(tolls[d["id"]]), floor, event_day,
-                              site_kinds(d.get("title") or "", d.get("text") or "")))
+                              entities.find(text), own_words, month_days,
+                              frozenset(tolls[d["id"]]), floor, event_day, own_sites,
+                              own.title_key if own else None))
     return out
 
 
@@ -338,7 +352,8 @@ class DocScorer:
     def _title(self, i: int) -> str:
         """The title's rare words (``_title_key``), once per document."""
         if i not in self._title_keys:
-            self._title_keys[i] = _title_key(self.profiles[i].title)
+            p = self.profiles[i]
+            self._title_keys[i] = p.title_key if p.title_key is not None else _title_key(p.title)
         return self._title_keys[i]
 
     def _local(self, i: int) -> list[str]:
