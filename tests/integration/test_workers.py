@@ -97,13 +97,7 @@ def test_what_linking_needs_from_one_document_comes_from_the_workers(tmp_path, m
     from sitrep.store import Rows, Store
 
     main = os.getpid()
-    calls: list[int] = []
-    real = incidents._rare_words
-
-    def spy(text, max_zipf):
-        calls.append(os.getpid())
-        return real(text, max_zipf)
-
+    calls, spy, real = _rare_word_spy()
     monkeypatch.setattr(incidents, "_rare_words", spy)
     raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
     with Store(str(tmp_path / "parts.db")) as store:
@@ -127,6 +121,23 @@ def test_what_linking_needs_from_one_document_comes_from_the_workers(tmp_path, m
             [i.as_dict() for i in without.incidents]
         assert with_parts.figures == without.figures and with_parts.quotes == without.quotes
         assert with_parts.record == without.record
+
+
+def _rare_word_spy():
+    """linking's rare-word reader wrapped to record the process each call runs in: (the calls,
+    the wrapper, the real reader)."""
+    import os
+
+    from sitrep.link import incidents
+
+    calls: list[int] = []
+    real = incidents._rare_words
+
+    def spy(text, max_zipf):
+        calls.append(os.getpid())
+        return real(text, max_zipf)
+
+    return calls, spy, real
 
 
 def _tables(db: str) -> dict[str, list[str]]:
@@ -156,13 +167,7 @@ def test_parts_beyond_the_held_cap_are_read_by_linking_to_the_same_record(tmp_pa
     from sitrep.store import Store
 
     main = os.getpid()
-    calls: list[int] = []
-    real = incidents._rare_words
-
-    def spy(text, max_zipf):
-        calls.append(os.getpid())
-        return real(text, max_zipf)
-
+    calls, spy, real = _rare_word_spy()
     raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
     cap = 5
     tables = {}
