@@ -366,3 +366,41 @@ def test_the_army_named_by_its_kind_is_not_the_organisation_that_spoke_before():
     found = figures("Strike in Mopti\n\nNine people were killed in the strike near Mopti, Mali, the "
                     "Kessa Observatory said.\n\nThe military said 14 fighters were killed in Mali.")
     assert [f.source for f in found if f.count == 14] == ["Malian Armed Forces"]
+
+
+def _said(text):
+    r = sitrep.process("Title line\n\n" + text, published="2025-04-13")[0]
+    return [f.source for f in r.figures], [(q.speaker, q.text) for q in r.quotes]
+
+
+# Review of the seventh session: what the new tail, title, dateline and role rules must not take.
+def test_a_says_tail_that_disputes_or_is_a_pronoun_names_no_new_source():
+    sources, quotes = _said("At least 20 people died in the blast in Kessa, far more than the government says.")
+    assert not any("than" in (s or "") for s in sources) and not any("than" in (q or "") for q, _ in quotes)
+    sources, _ = _said("Ada Obi, a nurse at the Kessa clinic, spoke to reporters. Gunmen killed 12 people "
+                       "in the village on Sunday, she says.")
+    assert sources == ["Ada Obi"]
+
+
+def test_former_holders_acronym_prefixes_and_organisations_keep_their_names():
+    _, quotes = _said("Former President Ada Obi condemned the attack in Kessa. President Tinubu visited the "
+                      "town on Monday. \u201cWe will act,\u201d the president said.")
+    assert quotes[-1][0] == "Tinubu"
+    _, quotes = _said("The Witness Protection Unit said that three informants were killed in the town.")
+    assert quotes[0][0] == "Witness Protection Unit"
+    sources, _ = _said("ISIS-Khorasan claimed the bombing, which killed 14 people in Kabul, Afghanistan.")
+    assert sources == ["ISIS-Khorasan"]
+    _, quotes = _said("A US-led coalition strike killed 20 people in Idlib on Sunday, the Kessa Observatory "
+                      "for Human Rights reports.")
+    assert quotes[0][1].startswith("A US-led coalition strike")
+
+
+def test_the_military_after_the_army_spoke_by_its_acronym_is_that_army():
+    sources, _ = _said("The IDF said it struck a Hamas command centre in Gaza City. A strike killed 20 "
+                       "people in Khan Younis in Gaza, the military said.")
+    assert sources == ["Israel Defense Forces"]
+
+
+def test_among_is_an_inverted_clause_only_before_the_verb_be():
+    _, quotes = _said("The minister said among other things that 20 people died in Kessa.")
+    assert quotes[0][1].startswith("20 people died")

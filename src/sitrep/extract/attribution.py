@@ -74,6 +74,7 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
 
 
 REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
+_ARMY_NAME = re.compile(r"\b(?:army|military|armed forces|defen[cs]e forces)\b", re.I)
 _NATIONAL_BODIES = frozenset(w.lower() for w in _ROLES_DATA.get("national_bodies") or [])
 INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
 # "the latest information from local media", "a report issued on Monday by the ministry": who
@@ -220,7 +221,11 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
                 if found:
                     return found
         elif anaphor.group(1).lower() in _NATIONAL_BODIES:
-            pass  # "the army said" with no army named: the country's army, not the last speaker
+            # "the military said" after "The IDF said": that army; after another body spoke (an
+            # observatory), the country's army, not the last speaker.
+            last = work.entities.get(work.last_source[1]) if work.last_source and work.last_source[1] else None
+            if last is not None and _ARMY_NAME.search(last.name):
+                return work.last_source
         elif work.last_source is not None and work.last_source[1] is not None:
             return work.last_source
         else:
@@ -791,6 +796,9 @@ _PRONOUNS = {"it", "they", "he", "she", "we"}
 
 # "…, the Observatory reports." / "…, the outlet reports, citing rights groups.": a present-tense
 # tail the tagger reads as a plural noun ("Human Rights reports").
+# Words that make a "…, X says." tail no attribution: "far more than the government says",
+# "whatever the army says", "as the minister says".
+_TAIL_NOT_SOURCE = {"than", "whatever", "what", "as", "unlike", "contrary", "if", "whether", "despite"}
 _REPORTS_TAIL = re.compile(r",\s+(?P<x>[^,;]{2,90}?)\s+(?:reports|says)(?:,\s+citing\s+(?P<y>[^,;.]{3,80}))?"
                            r"\s*\.?\s*$")
 
@@ -801,6 +809,10 @@ def _reports_tail(sent, work: Work) -> tuple[tuple[str, str | None], bool] | Non
     m = _REPORTS_TAIL.search(sent.text)
     if m is None:
         return None
+    x = m.group("x").split()
+    if not re.match(r"(?:the|a|an)\b|[A-Z]", m.group("x")) or x[0].lower() in _PRONOUNS or \
+            x[-1].lower() in INFO_NOUNS or any(w.lower() in _TAIL_NOT_SOURCE for w in x):
+        return None  # "far more than the government says", "she says", "the report says"
     key = "y" if m.group("y") else "x"
     a0, a1 = sent.start_char + m.start(key), sent.start_char + m.end(key)
     phrase = _cut_time(m.group(key), a0, work)

@@ -139,8 +139,22 @@ def guess_type(label: str, text: str) -> str:
     return kind
 
 
+def _cut_dateline(text: str) -> str:
+    """"MEXICO CITY-Police" -> "Police": a place in capitals glued by a dash, when the gazetteer
+    knows it (not "ISIS-Khorasan", "UN-Women", "US-Africa Command")."""
+    m = _DATELINE_LEAD.match(text)
+    if m is None:
+        return text
+    from .places import candidates
+
+    place = m.group(0)[:-1].strip()
+    if len(place.replace(" ", "")) < 4 or not candidates(place.title()):
+        return text
+    return text[m.end():]
+
+
 def clean_surface(text: str) -> str:
-    t = _CURLY_POSSESSIVE.sub("", _DATELINE_LEAD.sub("", text.strip()))
+    t = _CURLY_POSSESSIVE.sub("", _cut_dateline(text.strip()))
     t = _THE.sub("", t)
     return _TITLES.sub("", t)
 

@@ -257,8 +257,12 @@ def _qualifier(noun, work: Work) -> tuple[str, str]:
     return "", ""
 
 
-# A dateline opening a sentence: "TOWN (Agency) – ".
-_DATELINE_LEAD = re.compile(r"^[A-Z][A-Z .'’-]+(?:\([^)]*\))?\s*[–—-]\s*")
+# A dateline opening a sentence: "TOWN (Agency) – ", "TOWN – " (not "US-led").
+_DATELINE_LEAD = re.compile(r"^[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*)*(?:\s*\([^)]*\)\s*|\s+)[–—-]\s*")
+# Words before a title that say its bearer does not hold the office ("Former President …").
+# Role words written before a person's name as if a title ("Eyewitness Ada Obi said").
+_NAME_LEADING_ROLES = {"eyewitness", "witness", "resident", "survivor", "villager"}
+_NOT_HOLDING = {"former", "vice", "deputy", "lieutenant", "ex", "late"}
 _PARTITIVE_LEAD = re.compile(r"^(?:\w+)\s+of\s+(?=(?:the|those|these)\b)", re.I)
 
 
@@ -302,10 +306,10 @@ def _tidy_speaker(q, work: Work) -> None:
                     _before_name_word(w, work, words[-k]) for w in words[:-k]):
                 q.speaker, q.speaker_id = person.name, person.id
                 return
-    if 3 <= len(words) <= 4 and words[0].lower() in ROLE_NOUNS and words[0][:1].isupper() and all(
-            w[:1].isupper() and w.rstrip(".") not in name_titles() and w.lower() not in ROLE_NOUNS
-            for w in words[1:]):
-        q.speaker = " ".join(words[1:])  # "Eyewitness Ada Obi" -> "Ada Obi"
+    if 3 <= len(words) <= 4 and words[0].lower() in _NAME_LEADING_ROLES and (ent is None or ent.type == "person") \
+            and all(w[:1].isupper() and w.rstrip(".") not in name_titles() for w in words[1:]) \
+            and zipf(words[1].lower()) < 4.0:
+        q.speaker = " ".join(words[1:])  # "Eyewitness Ada Obi" -> "Ada Obi" (not "Witness Protection Unit")
         return
     titled = words[:-2] and all(w.rstrip(".") in name_titles() for w in words[:-2]) and all(
         w[:1].isupper() for w in words[-2:])
@@ -630,15 +634,22 @@ class _Speakers:
             if lemma in _role_title_nouns() else None
         if not title and lemma in ("governor", "mayor", "president", "commissioner"):
             # "Governor Ada Obi of Kessa State ordered … the governor said", the name the tagger
-            # missed: the one person written with that title before.
-            names = {m.group(1) for m in re.finditer(
-                rf"\b{lemma.capitalize()} ((?:[A-Z][\w’'-]+ ){{1,2}}[A-Z][\w’'-]+)\b", self.work.text[:before])
-                if not set(m.group(1).split()) & name_titles()}
-            if len(names) != 1:
+            # missed: the one person written with that title before (not a former, vice or
+            # deputy holder; a person the tagger found under the title is the holder's rules').
+            text = self.work.text[:before]
+            names = set()
+            for m in re.finditer(rf"\b{lemma.capitalize()} ((?:[A-Z][\w’'-]+ ){{0,2}}[A-Z][\w-]+)", text):
+                lead = re.search(r"([\w-]+)\s*$", text[:m.start()])
+                if lead and lead.group(1).lower() in _NOT_HOLDING:
+                    continue
+                names.add(m.group(1))
+            if len(names) != 1 or any(set(n.split()) & name_titles() for n in names):
                 return None
             name = names.pop()
-            ent = next((e for e in self.work.entities.values() if e.type == "person" and e.name == name), None)
-            return (name, ent.id if ent is not None else None)
+            if len(name.split()) < 2 or any(e.type == "person" and e.name.split()[-1] == name.split()[-1]
+                                            for e in self.work.entities.values()):
+                return None
+            return name, None
         if not title:
             return None
         text = self.work.text
@@ -1223,7 +1234,7 @@ def _reported_clause(verb) -> tuple[int, int] | None:
                 for t in gap):
             first = gap[0]
         elif len(gap) and gap[0].lower_ == "among" and gap[0].head.i == verb.i and \
-                gap[0].right_edge.i == first.i - 1:
+                gap[0].right_edge.i == first.i - 1 and first.lemma_ == "be":
             first = gap[0]  # "said among the dead were 21 civilians": the clause inverted
         return first.idx, last.idx + len(last)
     if clauses:
@@ -2027,12 +2038,12 @@ def quotes_stage(work: Work) -> None:
     for q in quotes:
         names.complete(q)
         _tidy_speaker(q, work)
-        if q.speaker and q.speaker_id is None:
+        if q.speaker:
             # "police said", as a figure's source is named: the body of the story's country.
             sent = next((x for x in sents if x.start_char <= q.span.start < x.end_char), None)
             body = country_body(q.speaker, work, sent.text if sent is not None else "")
             if body is not None:
-                q.speaker = body
+                q.speaker, q.speaker_id = body, None
         q.statement_id = statement_id(q.speaker_id or q.speaker, q.text)
     # Ids follow reading order once interview answers and speech events are merged.
     quotes.sort(key=lambda q: q.span.start)
