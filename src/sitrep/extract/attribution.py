@@ -74,8 +74,8 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
 
 
 REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
-_ARMY_NAME = re.compile(r"\b(?:army|military|armed forces|defen[cs]e forces)\b", re.I)
-_NATIONAL_BODIES = frozenset(w.lower() for w in _ROLES_DATA.get("national_bodies") or [])
+_ARMY_NAME = re.compile(_words("army_name_words"), re.I)
+_NATIONAL_BODY = re.compile(_alt("national_bodies"), re.I)  # "police", "the army": a country's body
 INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
 # "the latest information from local media", "a report issued on Monday by the ministry": who
 # gave it is after the preposition.
@@ -220,7 +220,7 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
                 found = _qualified(work, body)
                 if found:
                     return found
-        elif anaphor.group(1).lower() in _NATIONAL_BODIES:
+        elif _NATIONAL_BODY.fullmatch(anaphor.group(1)):
             # "the military said" after "The IDF said": that army; after another body spoke (an
             # observatory), the country's army, not the last speaker.
             last = work.entities.get(work.last_source[1]) if work.last_source and work.last_source[1] else None
@@ -796,16 +796,14 @@ _PRONOUNS = {"it", "they", "he", "she", "we"}
 
 # "…, the Observatory reports." / "…, the outlet reports, citing rights groups.": a present-tense
 # tail the tagger reads as a plural noun ("Human Rights reports").
-# Words that make a "…, X says." tail no attribution: "far more than the government says",
-# "whatever the army says", "as the minister says".
-_TAIL_NOT_SOURCE = {"than", "whatever", "what", "as", "unlike", "contrary", "if", "whether", "despite"}
+_TAIL_NOT_SOURCE = frozenset(_ROLES_DATA.get("tail_not_source") or [])
 _REPORTS_TAIL = re.compile(r",\s+(?P<x>[^,;]{2,90}?)\s+(?:reports|says)(?:,\s+citing\s+(?P<y>[^,;.]{3,80}))?"
                            r"\s*\.?\s*$")
 
 
-def _reports_tail(sent, work: Work) -> tuple[tuple[str, str | None], bool] | None:
-    """The source a sentence-final "…, X reports[, citing Y]." names: Y when cited, else X; and
-    whether it was cited."""
+def _reports_tail(sent, work: Work) -> tuple[tuple[str, str | None], bool, int] | None:
+    """The source a sentence-final "…, X reports[, citing Y]." names: Y when cited, else X;
+    whether it was cited; and where the tail starts in the text (the comma)."""
     m = _REPORTS_TAIL.search(sent.text)
     if m is None:
         return None
@@ -819,7 +817,7 @@ def _reports_tail(sent, work: Work) -> tuple[tuple[str, str | None], bool] | Non
     found = resolve_phrase(phrase, a0, a0 + len(phrase), work)
     if found[0] is None:
         found = (_described(phrase), None)
-    return (found, key == "y") if found[0] else None
+    return (found, key == "y", sent.start_char + m.start()) if found[0] else None
 
 
 def find_source(sent, work: Work) -> tuple[str | None, str | None]:
@@ -1024,7 +1022,6 @@ def _office_of(work: Work, name: str) -> tuple[str, str | None] | None:
 
 _OFFICE_BODY = set(_ROLES_DATA.get("office_bodies") or [])
 _NOT_OFFICE = {w.lower() for w in _ROLES_DATA.get("not_offices") or []}
-_NATIONAL_BODY = re.compile(_alt("national_bodies"), re.I)  # "police spokesman X": the police
 _TITLE_MODIFIER = {w.lower() for w in _ROLES_DATA.get("title_modifiers") or []}
 _ANAPHOR_OWNER = re.compile(rf"\b(?:{_alt('anaphor_owners')})[’']s\b", re.I)
 

@@ -25,7 +25,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _REPORTS_TAIL, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -92,6 +92,13 @@ def description_words() -> dict:
 @lru_cache(maxsize=1)
 def _role_title_nouns() -> frozenset[str]:
     return frozenset(_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {})
+
+
+@lru_cache(maxsize=None)
+def _role_words(key: str) -> frozenset[str]:
+    """A word list of speech_roles.yaml (``titled_offices``, ``title_not_holding``,
+    ``name_leading_roles``), lower case."""
+    return frozenset(w.lower() for w in _data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get(key) or [])
 
 
 SPEECH, INDIRECT, _AFTER_FORMS = speech_verbs()
@@ -259,10 +266,6 @@ def _qualifier(noun, work: Work) -> tuple[str, str]:
 
 # A dateline opening a sentence: "TOWN (Agency) – ", "TOWN – " (not "US-led").
 _DATELINE_LEAD = re.compile(r"^[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*)*(?:\s*\([^)]*\)\s*|\s+)[–—-]\s*")
-# Words before a title that say its bearer does not hold the office ("Former President …").
-# Role words written before a person's name as if a title ("Eyewitness Ada Obi said").
-_NAME_LEADING_ROLES = {"eyewitness", "witness", "resident", "survivor", "villager"}
-_NOT_HOLDING = {"former", "vice", "deputy", "lieutenant", "ex", "late"}
 _PARTITIVE_LEAD = re.compile(r"^(?:\w+)\s+of\s+(?=(?:the|those|these)\b)", re.I)
 
 
@@ -306,7 +309,7 @@ def _tidy_speaker(q, work: Work) -> None:
                     _before_name_word(w, work, words[-k]) for w in words[:-k]):
                 q.speaker, q.speaker_id = person.name, person.id
                 return
-    if 3 <= len(words) <= 4 and words[0].lower() in _NAME_LEADING_ROLES and (ent is None or ent.type == "person") \
+    if 3 <= len(words) <= 4 and words[0].lower() in _role_words("name_leading_roles") and (ent is None or ent.type == "person") \
             and all(w[:1].isupper() and w.rstrip(".") not in name_titles() for w in words[1:]) \
             and zipf(words[1].lower()) < 4.0:
         q.speaker = " ".join(words[1:])  # "Eyewitness Ada Obi" -> "Ada Obi" (not "Witness Protection Unit")
@@ -632,7 +635,7 @@ class _Speakers:
         """"the pontiff" -> the person named with the title "Pope" before ``before``."""
         title = (_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("role_titles") or {}).get(lemma) \
             if lemma in _role_title_nouns() else None
-        if not title and lemma in ("governor", "mayor", "president", "commissioner"):
+        if not title and lemma in _role_words("titled_offices"):
             # "Governor Ada Obi of Kessa State ordered … the governor said", the name the tagger
             # missed: the one person written with that title before (not a former, vice or
             # deputy holder; a person the tagger found under the title is the holder's rules').
@@ -640,7 +643,7 @@ class _Speakers:
             names = set()
             for m in re.finditer(rf"\b{lemma.capitalize()} ((?:[A-Z][\w’'-]+ ){{0,2}}[A-Z][\w-]+)", text):
                 lead = re.search(r"([\w-]+)\s*$", text[:m.start()])
-                if lead and lead.group(1).lower() in _NOT_HOLDING:
+                if lead and lead.group(1).lower() in _role_words("title_not_holding"):
                     continue
                 names.add(m.group(1))
             if len(names) != 1 or any(set(n.split()) & name_titles() for n in names):
@@ -1864,10 +1867,9 @@ def quotes_stage(work: Work) -> None:
         if any(sent.start_char <= e[0] < sent.end_char for e in events):
             continue
         tail = _reports_tail(sent, work)
-        m = _REPORTS_TAIL.search(sent.text) if tail is not None else None
-        if m is not None:
+        if tail is not None:
             lead = _DATELINE_LEAD.match(sent.text)
-            c0, c1 = sent.start_char + (lead.end() if lead else 0), sent.start_char + m.start()
+            c0, c1 = sent.start_char + (lead.end() if lead else 0), tail[2]
             if len(text[c0:c1].split()) >= 4:
                 events.append((sent.start_char, "tail", (sent, tail[0], c0, c1)))
     quotes.extend(_interview_answers(work))
