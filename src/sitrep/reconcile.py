@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
-from .config import CONFIG
+from .config import CONFIG, load_data
 from .link import FigureLink, Incident
 
 Row = dict[str, Any]
@@ -65,6 +65,8 @@ class Claim:
     # The date the text gives for the claim ("as of Wednesday") when before the report date.
     as_of: str | None = None
     revised_down: bool = False
+    # The source is a party to the fighting (an armed group claiming its own attack's toll).
+    party: bool = False
 
     @property
     def day(self) -> str:
@@ -224,8 +226,26 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
             earlier=all(links[f["id"]].earlier for f in figs),
             scope=scope, scope_reason=part.get("scope_reason"),
             parent_figure_id=part.get("parent_figure_id"),
-            place_ids=list(part.get("place_ids") or []), as_of=as_of))
+            place_ids=list(part.get("place_ids") or []), as_of=as_of,
+            party=is_party(lk.source_key, label, entity_types)))
     return claims
+
+
+def _party_words() -> re.Pattern[str]:
+    words = load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new").get(
+        "party_words") or []
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b" if words else "(?!)", re.I)
+
+
+_PARTY = _party_words()
+
+
+def is_party(source_key: str | None, label: str, entity_types: dict[str, str]) -> bool:
+    """A source that is a party to the fighting: an armed group of the alias dictionary, or a
+    description naming one ("the jihadist group", "rebels")."""
+    if source_key and source_key in entity_types:
+        return entity_types[source_key] == "armed_group"
+    return bool(_PARTY.search(label))
 
 
 def _newest(claims: list[Claim]) -> Claim | None:
@@ -343,6 +363,9 @@ def _best_candidates(basis: list[Claim], hedged: list[Claim]) -> list[Claim]:
     hedged claim ("about 700 were reportedly killed, the agency said") outranks the outlet's
     own voice; only when no one is named at all does the outlet's voice set best."""
     named = [c for c in basis if c.tier <= NAMED_TIER and not c.hedged]
+    # An armed group's count of its own attack's dead is propaganda as often as not: it sets best
+    # only when no one else named gives a toll.
+    named = [c for c in named if not c.party] or named
     if named:
         newest = max(c.day for c in named)
         return named + [c for c in basis if c.tier > NAMED_TIER and not c.hedged

@@ -59,6 +59,16 @@ def test_war_wide_and_earlier_tolls_are_background():
     assert reason(nationwide) == "a war-wide or year-wide toll given as context"
 
 
+def test_a_month_weeks_before_the_incident_dates_a_figure_as_background():
+    # The incident's first report is 12 April: a count the text puts in February (its end six
+    # weeks before) is another event's; one in April, or late March, may be this one's.
+    feb = fig("The group was accused in February of killing hundreds of civilians.",
+              "killing hundreds of civilians")
+    assert reason(feb) == "dated 'in February', before the incident"
+    assert reason(fig("Gunmen killed 12 people in April.", "killed 12 people")) is None
+    assert reason(fig("Gunmen killed 12 people in late March.", "killed 12 people")) is None
+
+
 def test_a_far_away_place_is_background_but_a_near_or_same_place_is_not():
     far = fig("Gunmen killed 12 people in El Geneina.", "killed 12 people", places=["g4"])
     assert "km from the incident" in reason(far)
@@ -581,6 +591,12 @@ def test_the_sites_a_lead_names_leave_out_where_the_wounded_went_and_recalled_at
                       ) == {"beach"}
     assert site_kinds("Clashes in the hills", "Fighting went on for a third day, residents said."
                       ) == frozenset()
+    # Where the wounded were visited or brought is not a site attacked; where they were hurt is.
+    assert site_kinds("Toll of the wedding bombings rises", "The governor visited the wounded at "
+                      "a general hospital in the capital on Monday. Forty were brought to the "
+                      "specialist hospital, he said.") == {"wedding"}
+    assert site_kinds("", "Gunmen killed ten and injured twenty at a market on Sunday."
+                      ) == {"market"}
 
 
 def test_undated_reports_of_two_nearby_towns_do_not_join_events_their_dated_reports_keep_apart():

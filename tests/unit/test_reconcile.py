@@ -59,6 +59,27 @@ def test_best_is_the_highest_current_claim_of_a_named_source_not_the_outlets_voi
     assert t.best == 40
 
 
+def test_an_armed_groups_own_count_sets_best_only_when_no_one_else_named_gives_one():
+    # The group that claimed the attack says 20; the state news agency 15: best is the agency's,
+    # the group's claim still bounds the high.
+    group = claim("e_is", 20, tier=3)
+    group.party = True
+    t = reconcile_one("i", "killed", "all", [claim(UN, 15), group])
+    assert (t.best, t.best_source, t.high) == (15, "UN", 20)
+    alone = claim("e_is", 20, tier=3)
+    alone.party = True
+    assert reconcile_one("i", "killed", "all", [alone, claim("outlet:wire", 12, tier=4)]).best == 20
+
+
+def test_a_party_is_an_armed_group_of_the_dictionary_or_a_description_naming_one():
+    from sitrep.reconcile import is_party
+
+    assert is_party("e_is", "Islamic State", {"e_is": "armed_group"})
+    assert not is_party("e_un", "UN", {"e_un": "organization"})
+    assert is_party(None, "radical jihadist group", {}) and is_party(None, "rebels", {})
+    assert not is_party(None, "local officials", {})
+
+
 def test_hedged_claims_stay_out_of_low_best_high_but_are_shown():
     t = reconcile_one("i", "killed", "all", [
         claim(SOHR, 1000, qualifier="more_than"),

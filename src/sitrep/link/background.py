@@ -95,16 +95,18 @@ def figure_wording(f: Row) -> dict[str, bool]:
             "earlier": _earlier(f)}
 
 
-def _earlier_date(text: str, start: date, slack: int) -> str | None:
-    """The first date phrase in the text more than ``slack`` days before ``start``, unless it
-    dates a superlative ("the deadliest since 2000")."""
+def _earlier_date(text: str, start: date, slack: int, month_slack: int | None = None) -> str | None:
+    """The first date phrase in the text more than ``slack`` days before ``start`` (a phrase
+    naming a month: its end more than ``month_slack`` days before), unless it dates a
+    superlative ("the deadliest since 2000")."""
     for m in _DATED.finditer(text):
         month_name, year = m.group(1), m.group(2)
         if not month_name and not year:
             continue
         month = MONTHS.split("|").index(month_name.lower()) + 1 if month_name else 12
         y = int(year) if year else start.year - (month > start.month)
-        if (start - date(y, month, 28)).days > slack and not _SUPERLATIVE.search(text[:m.start()][-80:]):
+        within = slack if month_name is None or month_slack is None else month_slack
+        if (start - date(y, month, 28)).days > within and not _SUPERLATIVE.search(text[:m.start()][-80:]):
             return m.group(0).strip()
     for m in _EVENT_YEAR.finditer(text):
         if (start - date(int(m.group(1)), 12, 31)).days > slack:
@@ -129,7 +131,7 @@ def background_reason(f: Row, start: date | None, core_places: list[Row],
     sentence = (f.get("sentence") or {}).get("text") or ""
     if start:
         text = before + " " + sentence if before and _SINCE_THEN.search(sentence) else sentence
-        when = _earlier_date(text, start, slack)
+        when = _earlier_date(text, start, slack, cfg.get("background_month_slack_days"))
         if when:
             return f"dated {when!r}, before the incident"
     if war_wide().search(sentence):

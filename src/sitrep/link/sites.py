@@ -23,6 +23,9 @@ def _lexicon() -> dict[str, Any]:
              for w in words or []}
     return {"kinds": kinds,
             "care": {w.casefold() for w in data.get("care_before") or []},
+            "care_near": {w.casefold() for w in data.get("care_near") or []},
+            "care_window": int(data.get("care_window") or 0),
+            "care_kinds": set(data.get("care_kinds") or []),
             "speaker": {w.casefold() for w in data.get("speaker_after") or []},
             "lead": int(data.get("lead_sentences") or 0),
             "recalls": re.compile("|".join(f"(?:{c})" for c in data.get("recalls") or [])
@@ -44,15 +47,30 @@ def _lead(title: str, text: str, sentences: int) -> str:
     return "\n".join([title, *kept])
 
 
+def _of_care(toks: list[str], i: int, lex: dict[str, Any]) -> bool:
+    """The site word at ``i`` is where the wounded went or were visited: right after "to" or
+    "in", or a few words after "wounded", "brought", "visit" within its sentence."""
+    if i and toks[i - 1] in lex["care"]:
+        return True
+    if lex["kinds"].get(toks[i]) not in lex["care_kinds"]:
+        return False
+    for tok in reversed(toks[max(0, i - lex["care_window"]):i]):
+        if tok in ".!?;:":
+            return False
+        if tok in lex["care_near"]:
+            return True
+    return False
+
+
 def site_kinds(title: str, text: str) -> frozenset[str]:
-    """Kinds of site the lead names, leaving out where the wounded went ("taken to hospital")
-    and who spoke ("hospital officials said")."""
+    """Kinds of site the lead names, leaving out where the wounded went ("taken to hospital",
+    "visited the wounded at a general hospital") and who spoke ("hospital officials said")."""
     lex = _lexicon()
     toks = [t.casefold() for t in _TOKEN.findall(_lead(title, text, lex["lead"]))]
     out = set()
     for i, tok in enumerate(toks):
         kind = lex["kinds"].get(tok)
-        if not kind or (i and toks[i - 1] in lex["care"]) \
+        if not kind or _of_care(toks, i, lex) \
                 or (i + 1 < len(toks) and toks[i + 1] in lex["speaker"]):
             continue
         out.add(kind)
