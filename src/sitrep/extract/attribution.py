@@ -14,7 +14,7 @@ from .. import gazetteer
 from ..config import load_data
 from ..work import Work
 from .dates import WEEKDAYS
-from .entities import lookup
+from .entities import _nations, lookup
 
 REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "document", "record",
                  "count", "estimate", "put", "cite", "add", "claim", "declare", "note", "write",
@@ -54,7 +54,8 @@ ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region
 # (hedge_words); "claimed" and "could not be verified" stay here for their exceptions and options:
 # "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
 HEDGE = re.compile(_words("hedge_words") + r"|\b(?:(?:claims?|claimed|claiming)"
-                   r"(?!\s+(?:the\s+lives|[\w,\s]{0,25}?\blives\b))|not (?:be )?independently verified|"
+                   r"(?!\s+(?:the\s+lives|[\w,\s]{0,25}?\blives\b|(?:(?:an?|the)\s+(?:[\w-]+\s+)?)?"
+                   rf"(?:{_alt('claimed_acts')})\b))|not (?:be )?independently verified|"
                    r"could not (?:be )?(?:independently )?(?:verified|confirmed))\b", re.I)
 # Words that make a phrase an unnamed source as described ("hospital officials", "locals"): data,
 # ``data/sources_roles.yaml`` (generic_sources).
@@ -74,6 +75,8 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
 
 
 REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
+# Nouns of what carries a statement ("statement", "post", "communique"): speech_verbs.yaml.
+_DOCUMENTS = frozenset(load_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("document_nouns") or {})
 _ARMY_NAME = re.compile(_words("army_name_words"), re.I)
 _NATIONAL_BODY = re.compile(_alt("national_bodies"), re.I)  # "police", "the army": a country's body
 INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
@@ -187,8 +190,32 @@ _TERRITORY_OF = re.compile(r"^(?:the\s+)?(?:enclave|territory|strip|country|regi
                            r"[’']s\s+(.+)$", re.I)
 
 
+_CONTROLLER_WORDS = frozenset(_ROLES_DATA.get("controller_suffixes") or [])
+# "Hamas-run ", "Houthi-controlled ": a name that runs the body it qualifies (a leading one is cut
+# with ``_CONTROLLER.sub``; ``_controlled_body`` matches the suffix after a mention).
+_CONTROLLER = re.compile(rf"^[\w’']+-(?:{_alt('controller_suffixes')})\b\s+", re.I)
+_CONTROLLER_SUFFIX = re.compile(rf"-(?:{_alt('controller_suffixes')})\b\s+", re.I)
+
+
+def _controlled_body(phrase: str, start: int, work: Work) -> tuple[str, int] | None:
+    """"the Hamas-run health ministry" -> ("the health ministry", where it starts): the phrase
+    less a leading name that runs the body it qualifies, when the name is a mention of its own
+    (the dictionary's "Saudi-led coalition" is one name and stays)."""
+    lead = re.match(r"(?:the\s+)?", phrase)
+    for m in work.mentions or []:
+        if m.span.start == start + lead.end() and m.ref_id:
+            after = _CONTROLLER_SUFFIX.match(work.text, m.span.end)
+            if after and after.end() < start + len(phrase):
+                cut = after.end() - start
+                return lead.group() + phrase[cut:], start + cut - lead.end()
+    return None
+
+
 def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str | None, str | None]:
     """(canonical name, entity id) for an attribution phrase at [start, end) of the clean text."""
+    controlled = _controlled_body(phrase, start, work)
+    if controlled:
+        return resolve_phrase(controlled[0], controlled[1], end, work)
     gov = government_of(phrase, start, work)
     if gov:
         return gov
@@ -203,6 +230,11 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         if found:
             return found
     m = _mention_in(work, start, end)
+    if m is not None and m.span.end < end:
+        # "the Burkinabè army" (the tagger took the demonym for a name): the country's army.
+        rest = work.text[m.span.end:end].strip(" ,.")
+        if _NATIONAL_BODY.fullmatch(rest) and m.text.casefold() in _nations():
+            return f"{m.text} {rest}", None
     if m is not None:
         ent = work.entities[m.ref_id]
         return ent.name, ent.id
@@ -420,6 +452,9 @@ def describe(noun, work: Work) -> str:
             continue
         if t.like_num or "year" in t.lower_ or (t.lower_ == "old" and t.i > 0
                                                    and t.doc[t.i - 1].text == "-"):
+            continue
+        if t.lower_ in _CONTROLLER_WORDS and t.i > t.left_edge.i and t.doc[t.i - 1].text == "-":
+            words.append(t.doc[t.left_edge.i:t.i + 1].text)  # "the Saudi-led coalition"
             continue
         name = _entity_name_at(work, t.idx)
         if name is not None:
@@ -702,6 +737,27 @@ def counted_speakers(sent) -> list[tuple[int, int]]:
     return out
 
 
+def made_by(tok):
+    """"A statement issued by the regional command", "a report released by the monitor": the
+    agent of a participle clause on ``tok`` (its maker), else None."""
+    for c in tok.children:
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            for a in c.children:
+                if a.dep_ == "agent":
+                    return next((g for g in a.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def claims_an_act(tok) -> bool:
+    """"claimed the attack", "claimed responsibility for a bombing that killed 9": a claim of
+    the act, not a report of its toll (unlike "claimed a toll of 20", "claimed that 20 died")."""
+    if tok.lemma_.lower() != "claim":
+        return False
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ in ("responsibility", "credit"):
+        return True  # (the parser may hang "responsibility" elsewhere)
+    return any(c.dep_ == "dobj" and c.lemma_.lower() not in _TOLL_NOUNS for c in tok.children)
+
+
 def verb_sources(sent, work: Work) -> list:
     """Every reporting verb of the sentence with the source its subject (or "by" agent) names:
     [(verb token, (name, id)), ...] in sentence order. Cached per sentence."""
@@ -718,7 +774,9 @@ def verb_sources(sent, work: Work) -> list:
             c.dep_ == "nsubjpass" and tok.lemma_.lower() in ("quote", "cite"))]  # "X was quoted as saying"
         borrowed = inverted = False
         if subj and subj[0].lower_ in _RELATIVE and tok.dep_ == "relcl":
-            subj = [tok.head]  # "Amnesty, which said 100 were killed": the noun the clause is on
+            # "Amnesty, which said 100 were killed": the noun the clause is on; "an attack that
+            # state media said killed 13" (the parser gave "said" both): the one not relative.
+            subj = [c for c in subj if c.lower_ not in _RELATIVE] or [tok.head]
         elif subj and subj[0].lower_ in _PRONOUNS and tok.dep_ in ("advcl", "relcl", "conj"):
             # "the toll local officials gave, when they spoke of 20 dead": the subject of the
             # clause this one hangs from.
@@ -757,6 +815,8 @@ def verb_sources(sent, work: Work) -> list:
         if tok.lemma_.lower() == "give" and not any(
                 c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in tok.children):
             continue  # "continued to give the same toll of 25", not "were given shelter"
+        if claims_an_act(tok):
+            continue  # "IS claimed the attack, which killed 15": the attack, not its toll
         if tok.lemma_.lower() == "see" and not (subj and (is_role(subj[0], work) or GENERIC_SOURCE.fullmatch(subj[0].text))):
             continue  # "Reporters saw 20 bodies" is a report; "the city saw" is not
         if tok.lemma_.lower() == "accuse" and not any(c.dep_ == "dobj" for c in tok.children):
@@ -765,6 +825,8 @@ def verb_sources(sent, work: Work) -> list:
         if agent and any(c.dep_ == "auxpass" for c in tok.children):
             subj, borrowed = [], False  # "(he) had been told by a medical worker that …"
         for s in subj + agent:
+            if s.lemma_.lower() in _DOCUMENTS and made_by(s) is not None:
+                s = made_by(s)  # "a statement issued by the command said"
             if s.lemma_.lower() in INFO_NOUNS or s.lower_ in INFO_NOUNS:
                 a, b = s.left_edge.idx, s.right_edge.idx + len(s.right_edge)
                 info = info_source(work.text[a:b], a, work)

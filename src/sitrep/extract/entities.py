@@ -291,8 +291,9 @@ def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
                  if not ent.start_char <= m.start() < ent.end_char
                  and not re.search(rf"{re.escape(tail[-2].text)}\s+$", text[max(0, m.start() - 40):m.start()])]
         head = text[toks[0].idx:tail[0].idx].strip()
-        # "the mayor of Kyiv Ada Obi": the place ends the title before the name.
-        after_of = re.search(r"\bof\s+$", text[max(0, toks[0].idx - 4):toks[0].idx]) is not None
+        # "the mayor of Kyiv Ada Obi", "Representative for Sudan Ada Obi": the place ends the
+        # title before the name.
+        after_of = re.search(r"\b(?:of|for)\s+$", text[max(0, toks[0].idx - 5):toks[0].idx]) is not None
         if (alone or after_of and size == 2) and (_placed_head(head, places) or after_of and _any_place(head)):
             return tail[0].idx, ent.end_char
     return None

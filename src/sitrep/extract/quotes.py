@@ -25,7 +25,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _CONTROLLER, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -447,6 +447,46 @@ def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
 _COORD_POS = {"DET", "PROPN", "NOUN", "ADJ", "CCONJ", "PART"}
 
 
+def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] | None:
+    """"the Emir of Kessa said" after "The Emir of Kessa, Alhaji Musa Dan, confirmed": the
+    person the same title was set beside earlier."""
+    toks = [t for t in subj.subtree if t.dep_ != "det"]
+    toks = toks[:next((k for k, t in enumerate(toks) if t.is_punct), len(toks))]
+    if len(toks) < 2:
+        return None
+    title = work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
+    if len(title.split()) < 2:
+        return None
+    for m in re.finditer(re.escape(title) + r",\s+", work.text[:before]):
+        person = named_person(work, m.end(), m.end() + 3)
+        if person:
+            return person
+        # A name the tagger missed: the capitalised words up to the closing comma.
+        run = re.match(r"((?:[A-Z][\w’'-]+ ){1,4}[A-Z][\w’'-]+),", work.text[m.end():before])
+        name = _strip_titles(run.group(1)) if run else ""
+        if 2 <= len(name.split()) <= 4:
+            return name, None
+    return None
+
+
+def _person_after_role(subj, work: Work) -> tuple[str, str] | None:
+    """"UNICEF Representative for Sudan Ada Obi said": the person named at the end of the role's
+    "for" / "of" phrase (the tagger glued the place to the name, or the parser hung the name on
+    the preposition)."""
+    if not _ANY_ROLE.fullmatch(subj.text):
+        return None
+    prep = next((c for c in subj.rights if c.dep_ == "prep" and c.lower_ in ("for", "of")), None)
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if obj is None:
+        return None
+    end = obj.idx + len(obj)
+    for m in work.mentions or []:
+        ent = work.entities.get(m.ref_id) if m.ref_id else None
+        if ent is not None and ent.type == "person" and m.span.start <= obj.idx < m.span.end <= end + 1:
+            return ent.name, ent.id
+    return None
+
+
 def _qualified_by_main_place(work: Work, body: str) -> tuple[str, str | None] | None:
     """"interior ministry" -> "Niger interior ministry": the places the story names, most named
     first, that make a body the dictionary knows (a story about Lebanon that mentions Gaza once
@@ -701,6 +741,9 @@ class _Speakers:
         return found
 
     def _resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
+        maker = made_by(subj) if subj.lemma_.lower() in document_nouns() else None
+        if maker is not None:
+            return self._resolve(maker, before)  # "A statement issued by the command said"
         text = self.work.text
         left, right = core_range(subj)
         phrase = text[left:right]
@@ -750,6 +793,13 @@ class _Speakers:
                 self.work, start, subj.idx + len(subj))
             if head_person:
                 return head_person[0], head_person[1], "subject"
+            after = _person_after_role(subj, self.work)
+            if after:
+                return after[0], after[1], "subject-role-of"
+            if any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+                named = _named_earlier_as(self.work, subj, before)
+                if named:
+                    return named[0], named[1], "role->person"
             if role:
                 # "MDA medic Ada Obi said": the name after a role noun is a person's, whatever
                 # the tagger took it for.
@@ -822,6 +872,7 @@ class _Speakers:
             # "the interior ministry said" in a story about one country: that country's ministry
             # when the text names the country and the dictionary knows the body.
             bare = re.sub(r"^(?:the\s+)?(?:country|nation)[’']s\s+|^the\s+", "", phrase, flags=re.I)
+            bare = _CONTROLLER.sub("", bare)  # "the Hamas-run health ministry": the ministry
             found = _qualified_by_main_place(self.work, bare) if bare.islower() else None
             if found:
                 return found[0], found[1], "subject-qualified"
@@ -1196,7 +1247,7 @@ def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
     """Speech verbs in a sentence whose token lies outside every quotation."""
     for tok in sent:
         if tok.lemma_.lower() in SPEECH and tok.pos_ in ("VERB", "AUX") and not any(
-                a <= tok.idx < b for a, b in qspans_abs):
+                a <= tok.idx < b for a, b in qspans_abs) and not claims_an_act(tok):
             yield tok
 
 
@@ -1314,6 +1365,14 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
     sent = verb.sent
+    # "Confirming the incident to journalists, the Emir of Kessa, said:": the parser hung the
+    # subject, set off by commas, on the object before it as an apposition.
+    if verb.i > sent.start + 1 and verb.doc[verb.i - 1].text == ",":
+        appos = next((t for t in sent if t.dep_ == "appos" and t.i < verb.i
+                      and t.right_edge.i == verb.i - 2 and t.pos_ in ("PROPN", "NOUN")
+                      and t.head.dep_ == "pobj" and t.head.head.head.dep_ == "advcl"), None)
+        if appos is not None:
+            return appos
     # "…, reported Geo News.": the inverted subject the parser took for an object.
     if verb.i > sent.start and verb.doc[verb.i - 1].text == ",":
         obj = next((c for c in verb.rights if c.dep_ in ("dobj", "attr", "dep") and c.pos_ in ("PROPN", "NOUN")
@@ -1811,8 +1870,8 @@ def _colon_speaker(work: Work, speakers: "_Speakers", q_start: int, floor: int):
         return None
     sent = span[0].sent
     root = sent.root
-    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or root.lemma_.lower() not in SPEECH:
+    subj = _subject(root) if root.lemma_.lower() in SPEECH else None
+    if subj is None:
         return None
     found = speakers.resolve(subj, sent.start_char)
     return found if found[0] else None
