@@ -589,6 +589,22 @@ def _qualifier(subj, work: Work, cut=None) -> str:
     return " " + work.text[prep.idx:end]
 
 
+_BODY_ANAPHORS = frozenset(_ROLES_DATA.get("anaphor_heads") or []) & {
+    "agency", "group", "charity", "committee", "organisation", "organization", "office", "body",
+    "ngo", "network", "mission", "service", "watchdog", "monitor", "observatory"}
+
+
+def body_anaphor(subj, last: tuple[str | None, str | None] | None, work: Work):
+    """"The agency said" (the article and the noun alone) right after an organisation spoke:
+    that organisation (name, id), else None."""
+    if subj.text not in _BODY_ANAPHORS or [t.lower_ for t in subj.lefts] != ["the"] \
+            or any(not t.is_punct for t in subj.rights):
+        return None  # (not "The Office of the UN High Commissioner said")
+    if not last or not last[1] or work.entities.get(last[1]) is None:
+        return None
+    return last if work.entities[last[1]].type in ORG_TYPES else None
+
+
 def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
     parts = _conjuncts(subj)
     if len(parts) == 2:
@@ -643,6 +659,9 @@ def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
                             (subj.lower_, subj.lemma_.lower())), None)
             if earlier is not None:
                 return earlier[1], None
+            body = body_anaphor(subj, work.last_source, work)
+            if body is not None:
+                return body  # "The agency indicated …" after "according to the Health Ministry"
         desc = describe(subj, work) + _qualifier(subj, work, cut)
         if not hasattr(work, "_described"):
             work._described = []  # type: ignore[attr-defined]

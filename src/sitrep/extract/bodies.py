@@ -63,7 +63,7 @@ def cut_carrier(speaker: str) -> str:
     return speaker
 
 
-_KIND_BODY = re.compile(rf"^(?:[Tt]he\s+)?(?:(?P<kind>(?i:{_alt('national_bodies')}))|(?P<dom>[A-Z][a-z]+"
+KIND_BODY = re.compile(rf"^(?:[Tt]he\s+)?(?:(?P<kind>(?i:{_alt('national_bodies')}))|(?P<dom>[A-Z][a-z]+"
                         r"(?:\s+[A-Z][a-z]+)?)\s+[Mm]inistry|[Mm]inistry\s+of\s+(?:the\s+)?[A-Z][a-z]+"
                         r"(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})$")
 
@@ -77,7 +77,7 @@ def country_body(name: str, work: Work, sentence: str = "") -> str | None:
     story's country is not known, the one qualifier the text gives the body ("the Gaza health
     ministry"). None when the name is not such a body, names its country already, or no country
     is known."""
-    m = _KIND_BODY.match(name.strip())
+    m = KIND_BODY.match(name.strip())
     if m is None or _names_a_country((m.group("dom") or "").split()[:1], work):
         return None
     body = m.group("kind").lower() if m.group("kind") else re.sub(r"^[Tt]he\s+", "", name.strip())

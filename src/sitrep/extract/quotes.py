@@ -23,9 +23,9 @@ from ..config import CONFIG, load_data
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
-from .bodies import country_body, cut_carrier
+from .bodies import KIND_BODY, country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _CONTROLLER, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _CONTROLLER, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -894,6 +894,9 @@ class _Speakers:
             held = self.holder(subj)
             if held:
                 return held[0], held[1], "role->person"
+        body = body_anaphor(subj, self.last, self.work)
+        if body is not None:
+            return body[0], body[1], "anaphor->last_speaker"
         if is_role(subj, self.work) and not re.match(r"^(the|this|that)\b", phrase, re.I):
             desc = described_as_written(subj, self.work)
             self.last_anon = desc
@@ -2105,6 +2108,12 @@ def quotes_stage(work: Work) -> None:
             body = country_body(q.speaker, work, sent.text if sent is not None else "")
             if body is not None:
                 q.speaker, q.speaker_id = body, None
+            elif KIND_BODY.match(q.speaker):
+                # "the Health Ministry" in a story about Gaza: the dictionary's body of the
+                # place the story names most, as a figure's source is named.
+                found = _qualified_by_main_place(work, q.speaker.casefold())
+                if found:
+                    q.speaker, q.speaker_id = found
         q.statement_id = statement_id(q.speaker_id or q.speaker, q.text)
     # Ids follow reading order once interview answers and speech events are merged.
     quotes.sort(key=lambda q: q.span.start)
