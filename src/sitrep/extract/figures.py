@@ -400,7 +400,8 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
     if POPULATION_BEFORE.search(before) and not _FLED_AFTER.match(after):
         return True  # "a camp home to 85,000 refugees": who live there (not "… people who fled")
     if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
-            r"(killing|wounding|injuring|toll of|rose to|\bto)\s*$", before, re.I) and not (
+            r"(killing|wounding|injuring|toll of|rose to|\bto|(?:rose|risen|climbed|increased|jumped|grew|"
+            r"went up) by)\s*$", before, re.I) and not (
             re.search(r"\bin\s*$", before) and _status_noun_after(after)):
         return True  # (but "the strike resulted in 22 fatalities": a status noun counts)
     proj = PROJECTION.search(before)
@@ -414,8 +415,10 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
         if start < abs_end and abs_start < end and label in (
                 "DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"):
             if label in ("DATE", "TIME") and (BARE_COUNT.fullmatch(etext) or re.match(
-                    r"(?:the\s+)?ages?\b", etext, re.I)):
-                continue  # "put the toll at 63", "Kills 70 People": the tagger's bare number is no date
+                    r"(?:the\s+)?ages?\b", etext, re.I) or etext == num.text):
+                # "put the toll at 63", "Kills 70 People", "Forty others were wounded": the
+                # tagger's bare number is no date (a unit after it is a trap above)
+                continue
             return True
     return False
 
