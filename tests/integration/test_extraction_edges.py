@@ -407,3 +407,13 @@ def test_the_military_after_the_army_spoke_by_its_acronym_is_that_army():
 def test_among_is_an_inverted_clause_only_before_the_verb_be():
     _, quotes = _said("The minister said among other things that 20 people died in Kessa.")
     assert quotes[0][1].startswith("20 people died")
+
+
+def test_a_press_releases_bracketed_dateline_is_no_place_of_its_figures():
+    # "(Nairobi) - …" opens a rights group's release about a massacre 4,000 km away: the city
+    # it was written in is no place of the massacre, so its toll is not set apart as far away.
+    r = sitrep.process("Army linked to massacre\n\n(Nairobi) - Authorities should open an inquiry "
+                       "into the killing of at least 156 civilians in Burkina Faso, the group said "
+                       "today.", published="2023-05-04")[0]
+    assert "Nairobi" not in [p.name for p in r.places]
+    assert "Burkina Faso" in [p.name for p in r.places]

@@ -49,6 +49,7 @@ def exclusions() -> Exclusions:
 
 
 _DATELINE_END = re.compile(r"\s*(?:[:,(]|[-–—]\s)")
+_PAREN_DATELINE_END = re.compile(r"\)\s*[-–—]\s")
 
 
 def excluded(text: str, start: int, end: int) -> str | None:
@@ -66,6 +67,9 @@ def excluded(text: str, start: int, end: int) -> str | None:
             and (start == 0 or text[start - 1] == "\n" or text[:start].strip() == "") \
             and _DATELINE_END.match(text, end):
         return "dateline"
+    if ex.datelines and start > 0 and text[start - 1] == "(" and (start == 1 or text[start - 2] == "\n") \
+            and _PAREN_DATELINE_END.match(text, end):
+        return "dateline"  # a press release's "(Nairobi) - …"
     return None
 
 
