@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from sitrep import clean, gazetteer, nlp, numbers
-from sitrep.extract import attribution, figures, places, quotes, scope
+from sitrep.extract import attribution, bodies, figures, places, quotes, scope
 from sitrep.link import background, sites, sources
 
 # Every cached reader of a data file: cleared around each test so it reads the file again.
@@ -21,7 +21,7 @@ CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_suppl
           sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
-          sites._lexicon)
+          sites._lexicon, bodies._carrier_forms, bodies._carriers)
 
 
 def _clear():

@@ -749,7 +749,7 @@ def counted_speakers(sent) -> list[tuple[int, int]]:
     hospital official and a resident told AFP"): no count is read inside them."""
     out = []
     for tok in sent:
-        if tok.lemma_.lower() in REPORT_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in REPORT_LEMMAS:
             tail = counted_subject_tail(tok)
             if tail is not None:
                 out.append((tail.left_edge.idx, tail.right_edge.idx + len(tail.right_edge)))
@@ -787,7 +787,7 @@ def verb_sources(sent, work: Work) -> list:
         return cache[sent.start_char]
     out = []
     for tok in sent:
-        if tok.lemma_.lower() not in REPORT_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in REPORT_LEMMAS:
             continue
         subj = [c for c in tok.children if c.dep_ == "nsubj" or (
             c.dep_ == "nsubjpass" and tok.lemma_.lower() in ("quote", "cite"))]  # "X was quoted as saying"

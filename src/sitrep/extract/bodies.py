@@ -42,6 +42,12 @@ def _carrier_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
+@lru_cache(maxsize=1)
+def _carriers() -> frozenset[str]:
+    """speech_roles.yaml ``carriers``: read once, not on every speaker."""
+    return frozenset(_speech_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("carriers") or {})
+
+
 # A body or a role that can make a statement ("police statement", "post from a rescue agency").
 _MAKER_WORD = re.compile(rf"(?:{_alt('office_bodies')}|{_alt('national_bodies')}|{_alt('offices')}|group|"
                          r"agency|organi[sz]ation|ministry|council|committee|authorities|officials?)s?\s*$",
@@ -52,7 +58,7 @@ def cut_carrier(speaker: str) -> str:
     """The maker of a statement, not what carried it: "press release from the Sudanese Ministry
     of Health" -> "Sudanese Ministry of Health", "police statement" -> "police", "Ada Obi via
     Telegram" -> "Ada Obi"."""
-    carriers = _speech_data("speech_roles.yaml", "SITREP_SPEECH_ROLES").get("carriers") or {}
+    carriers = _carriers()
     for form in _carrier_forms():
         m = form.match(speaker)
         x = re.sub(r"[’']s?$", "", m.group("x").strip()) if m else ""  # "officials' statements"

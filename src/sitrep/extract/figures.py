@@ -500,6 +500,9 @@ def figures_stage(work: Work) -> None:
             # 30 people were killed.").
             last_source[para_of(s0)] = (source, source_id)
         sentence_sources.append((s0, s1, source, source_id))
+        numbers = find_numbers(stext)
+        if not numbers:
+            continue  # (what follows reads the sentence for its numbers' sake only)
         is_hedged = hedged(stext)
         places = sorted({m.ref_id for m in places_at.within(s0, s1) if m.ref_id})
         prev: Figure | None = None
@@ -615,7 +618,7 @@ def figures_stage(work: Work) -> None:
             return fig
 
         speakers_at = counted_speakers(sent)
-        for num in find_numbers(stext):
+        for num in numbers:
             if num.start < withdrawn_until:
                 continue
             a0, a1 = s0 + num.num_start, s0 + num.end
@@ -803,7 +806,7 @@ def _minister_subject(sent, work: Work) -> tuple[str | None, str | None]:
     from .attribution import REPORT_LEMMAS
 
     for tok in sent:
-        if tok.lemma_.lower() in REPORT_LEMMAS and tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in REPORT_LEMMAS:
             for c in tok.lefts:
                 if c.dep_ not in ("nsubj", "npadvmod", "appos", "dep"):
                     continue

@@ -1249,7 +1249,7 @@ def _passive_report(sent, qabs: list[tuple[int, int]]):
 def _speech_verb(sent, qspans_abs: list[tuple[int, int]]):
     """Speech verbs in a sentence whose token lies outside every quotation."""
     for tok in sent:
-        if tok.lemma_.lower() in SPEECH and tok.pos_ in ("VERB", "AUX") and not any(
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH and not any(
                 a <= tok.idx < b for a, b in qspans_abs) and not claims_an_act(tok):
             yield tok
 

@@ -173,10 +173,18 @@ def _cue(kind: str, g: _Fig) -> str | None:
     for at, text in (("before", g.before), ("after", g.after), ("near", g.near),
                      ("sentence", g.sentence)):
         rx = table.get((kind, at))
-        m = rx.search(text) if rx else None
-        if m:
-            return m.group(0).strip() or at
+        found = _first(rx, text) if rx else None
+        if found is not None:
+            return found.strip() or at
     return None
+
+
+@lru_cache(maxsize=4096)
+def _first(rx: re.Pattern[str], text: str) -> str | None:
+    """What ``rx`` first finds in ``text``: a sentence holding several figures is searched once
+    for each kind of cue, not once per figure."""
+    m = rx.search(text)
+    return m.group(0) if m else None
 
 
 def _day(value: str | None) -> date | None:

@@ -131,20 +131,31 @@ def text_dates(text: str, events: bool = True) -> tuple[list[date], set[tuple[in
     """Explicit dates in a text: those with a year as dates, those without as (month, day);
     a date without a year that names an event or starts a period is left out (with a year too
     when ``events`` is false: the dates of the report's own time)."""
-    full: list[date] = []
-    partial: set[tuple[int, int]] = set()
+    return text_dates_both(text, (events,))[events]
+
+
+def text_dates_both(text: str, readings: tuple[bool, ...] = (True, False)
+                    ) -> dict[bool, tuple[list[date], set[tuple[int, int]]]]:
+    """``text_dates`` of the text for each of ``readings`` (with and without events), from one
+    reading of the text."""
+    out: dict[bool, tuple[list[date], set[tuple[int, int]]]] = {e: ([], set()) for e in readings}
 
     def add(y: str | int | None, m: int, d: int, span: tuple[int, int] = (0, 0)) -> None:
         try:
-            if (not y or not events) and _names_event(text, *span):
-                return
-            if y:
-                full.append(date(int(y), m, d))
-            else:
-                date(2000, m, d)
-                partial.add((m, d))
+            day = date(int(y), m, d) if y else date(2000, m, d)
         except ValueError:
-            pass
+            return
+        names_event = None
+        for events, (full, partial) in out.items():
+            if not y or not events:
+                if names_event is None:
+                    names_event = _names_event(text, *span)
+                if names_event:
+                    continue
+            if y:
+                full.append(day)
+            else:
+                partial.add((m, d))
 
     for m in _DAY_MONTH.finditer(text):
         add(m.group(3), _MONTH_NUM[m.group(2)[:3].lower()], int(m.group(1)), m.span())
@@ -159,7 +170,7 @@ def text_dates(text: str, events: bool = True) -> tuple[list[date], set[tuple[in
                 add(m.group(3), b, a)
             elif b > 12 >= a:
                 add(m.group(3), a, b)
-    return full, partial
+    return out
 
 
 class _TextDates:

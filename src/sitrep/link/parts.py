@@ -26,13 +26,13 @@ class DocParts:
 def doc_parts(doc: Row, figures: list[Row]) -> DocParts:
     """The parts of one document, from its rows as the store gives them back."""
     from .background import figure_wording
-    from .incidents import _rare_words, _title_key, text_dates
+    from .incidents import _rare_words, _title_key, text_dates_both
     from .sites import site_kinds
 
     title, body = doc.get("title") or "", doc.get("text") or ""
     text = title + "\n" + body
     return DocParts(_rare_words(text, _cfg()["rare_word_max_zipf"]), site_kinds(title, body),
                     _title_key(title),
-                    {True: text_dates(text, True), False: text_dates(text, False)},
+                    text_dates_both(text),
                     {f["id"]: figure_wording(f) for f in figures})
 
