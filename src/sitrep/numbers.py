@@ -199,6 +199,15 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             hi = parse_number(m.group("hi") or m.group("rhi") or m.group("whi"))
             if lo is None or hi is None or hi <= lo:
                 continue
+            hig = next(g for g in ("hi", "rhi", "whi") if m.group(g) is not None)
+            if _BY_BEFORE.search(text, max(0, start - 6), start) and re.match(
+                    r"\s*to\s*$", text[m.end(next(g for g in ("lo", "rlo", "wlo") if m.group(g))):m.start(hig)]):
+                # "the toll rose by 12 to 85": a rise and the toll it reached, not a range.
+                lg = next(g for g in ("lo", "rlo", "wlo") if m.group(g))
+                for g, n in ((lg, lo), (hig, hi)):
+                    out.append(NumberPhrase(m.start(g), m.end(g), m.group(g), n, n, n, "exact", m.start(g),
+                                            not m.group(g)[0].isdigit()))
+                continue
             out.append(NumberPhrase(start, end, m.group(0), None, lo, hi, "range", num_start, False))
         elif m.group("dozen"):
             n = 6 if m.group("dozen").lower().startswith("half") else 12
@@ -241,6 +250,7 @@ def find_numbers(text: str) -> list[NumberPhrase]:
     return _bounds_joined(text, out)
 
 
+_BY_BEFORE = re.compile(r"\bby\s+$", re.I)
 # "at least 127 deaths and up to 150 deaths": one range, its two bounds written apart.
 _AND_UP_TO = re.compile(r"(\s+[a-z]+)?\s+and\s+")
 

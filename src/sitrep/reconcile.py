@@ -234,10 +234,13 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
 def _party_words() -> re.Pattern[str]:
     words = load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new").get(
         "party_words") or []
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b" if words else "(?!)", re.I)
+    # (not "anti-gang unit", "counter-terrorism police": a hyphen before the word)
+    return re.compile(r"(?<![-\w])(?:" + "|".join(map(re.escape, words)) + r")\b" if words else "(?!)", re.I)
 
 
 _PARTY = _party_words()
+_QUALIFIER = re.compile(r"\b(?:of|in|who|that|which|from|at|on|near|with|for|against|by)\b", re.I)
+_PARTY_VICTIM = re.compile(r"\b(?:victims?|survivors?|expert|experts|analysts?|researchers?)\b", re.I)
 
 
 def is_party(source_key: str | None, label: str, entity_types: dict[str, str]) -> bool:
@@ -245,7 +248,10 @@ def is_party(source_key: str | None, label: str, entity_types: dict[str, str]) -
     description naming one ("the jihadist group", "rebels")."""
     if source_key and source_key in entity_types:
         return entity_types[source_key] == "armed_group"
-    return bool(_PARTY.search(label))
+    # The description's own head, not what qualifies it ("officials in rebel-held Idlib", "a
+    # resident who fled the militants", "victims of the gang attack").
+    head = _QUALIFIER.split(label, maxsplit=1)[0]
+    return bool(_PARTY.search(head)) and not _PARTY_VICTIM.search(head)
 
 
 def _newest(claims: list[Claim]) -> Claim | None:

@@ -417,3 +417,34 @@ def test_a_press_releases_bracketed_dateline_is_no_place_of_its_figures():
                        "today.", published="2023-05-04")[0]
     assert "Nairobi" not in [p.name for p in r.places]
     assert "Burkina Faso" in [p.name for p in r.places]
+
+
+# Review of the eighth session: what the new status, increment, maker, claim and anaphor rules
+# must not take.
+def test_going_somewhere_and_rising_prices_are_no_tolls_but_a_toll_rising_by_n_to_m_is_two():
+    counts = lambda text: [(f.count, f.status) for f in sitrep.process(
+        "Title line\n\n" + text, published="2025-04-13")[0].figures]
+    assert counts("About 300 people went to the funeral of those killed in the attack.") == []
+    assert counts("Fuel prices increased by 15 after the attack that killed 8 people.") == [(8, "killed")]
+    assert counts("The death toll rose by 12 to 85.") == [(12, "killed"), (85, "killed")]
+    assert counts("As of Tuesday, 18 people were killed and 36 went missing.") == [
+        (18, "killed"), (36, "missing")]
+
+
+def test_who_read_a_statement_is_not_its_maker_and_a_claimed_toll_stays_a_hedged_claim():
+    sources, quotes = _said("A government statement obtained by AFP said 40 people were killed.")
+    assert "Agence France-Presse" not in sources and all(q != "Agence France-Presse" for q, _ in quotes)
+    r = sitrep.process("Title line\n\nThe Russian defence ministry claimed the strike killed 40 "
+                       "Ukrainian soldiers.", published="2025-04-13")[0]
+    assert [(f.count, f.hedged) for f in r.figures] == [(40, True)]
+    sources, _ = _said("JNIM claimed the killing of 50 soldiers in the attack.")
+    assert sources == ["Jama'at Nusrat al-Islam wal-Muslimin"]
+
+
+def test_the_group_is_the_organisation_named_since_the_last_speaker_and_a_body_is_no_person():
+    _, quotes = _said("The Red Crescent said 14 people were killed. Islamic State later claimed the "
+                      "attack. The group said 30 soldiers were killed.")
+    assert quotes[-1][0] == "Islamic State"
+    _, quotes = _said("The spokesman of the Defence Ministry, Edward Buba, spoke on Monday.\n\nThe "
+                      "Defence Ministry said 30 bandits were killed.")
+    assert quotes[-1][0] != "Edward Buba"

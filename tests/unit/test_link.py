@@ -61,12 +61,15 @@ def test_war_wide_and_earlier_tolls_are_background():
 
 def test_a_month_weeks_before_the_incident_dates_a_figure_as_background():
     # The incident's first report is 12 April: a count the text puts in February (its end six
-    # weeks before) is another event's; one in April, or late March, may be this one's.
+    # weeks before) is another event's; one in April, or late March, may be this one's, and so
+    # may a day or a period a month back ("on 28 February", "since February": within 60 days).
     feb = fig("The group was accused in February of killing hundreds of civilians.",
               "killing hundreds of civilians")
     assert reason(feb) == "dated 'in February', before the incident"
     assert reason(fig("Gunmen killed 12 people in April.", "killed 12 people")) is None
     assert reason(fig("Gunmen killed 12 people in late March.", "killed 12 people")) is None
+    assert reason(fig("Gunmen killed 12 people on 28 February.", "killed 12 people")) is None
+    assert reason(fig("Since February, 300 people have been killed.", "300 people")) is None
 
 
 def test_a_far_away_place_is_background_but_a_near_or_same_place_is_not():
@@ -597,6 +600,11 @@ def test_the_sites_a_lead_names_leave_out_where_the_wounded_went_and_recalled_at
                       "specialist hospital, he said.") == {"wedding"}
     assert site_kinds("", "Gunmen killed ten and injured twenty at a market on Sunday."
                       ) == {"market"}
+    # ... and a hospital where the wounded were shot is a site attacked.
+    assert site_kinds("", "Gunmen shot dead ten wounded patients at the district hospital.") == {
+        "hospital"}
+    assert site_kinds("", "Gunmen killed ten at the wedding. The governor visited the wounded at a "
+                      "general hospital.") == {"wedding"}
 
 
 def test_undated_reports_of_two_nearby_towns_do_not_join_events_their_dated_reports_keep_apart():

@@ -53,9 +53,11 @@ ANAPHORA = re.compile(r"^(?:the\s+)?(?:(?:enclave|territory|strip|country|region
 # Words that hedge a figure ("reportedly", "unconfirmed"): data, ``data/sources_roles.yaml``
 # (hedge_words); "claimed" and "could not be verified" stay here for their exceptions and options:
 # "claimed" hedges a claim, not a toll that "claimed the lives of 40" / "claimed 12 lives".
-HEDGE = re.compile(_words("hedge_words") + r"|\b(?:(?:claims?|claimed|claiming)"
+HEDGE = re.compile(_words("hedge_words") + rf"(?!\s+(?:[\w-]+\s+)?(?:{_alt('hedge_not_before')})\b)"
+                   + r"|\b(?:(?:claims?|claimed|claiming)"
                    r"(?!\s+(?:the\s+lives|[\w,\s]{0,25}?\blives\b|(?:(?:an?|the)\s+(?:[\w-]+\s+)?)?"
-                   rf"(?:{_alt('claimed_acts')})\b))|not (?:be )?independently verified|"
+                   rf"(?:{_alt('claimed_acts')})\b(?!\s+(?:{_alt('claimed_act_verbs')})\b)))|"
+                   r"not (?:be )?independently verified|"
                    r"could not (?:be )?(?:independently )?(?:verified|confirmed))\b", re.I)
 # Words that make a phrase an unnamed source as described ("hospital officials", "locals"): data,
 # ``data/sources_roles.yaml`` (generic_sources).
@@ -76,7 +78,9 @@ _NOT_DESCRIBED = re.compile(r"\b(data|figures|statistics|information|estimates?|
 
 REPORT_NOUNS = frozenset(_ROLES_DATA.get("report_nouns") or [])
 # Nouns of what carries a statement ("statement", "post", "communique"): speech_verbs.yaml.
-_DOCUMENTS = frozenset(load_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("document_nouns") or {})
+_SPEECH_DATA = load_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS")
+_DOCUMENTS = frozenset(_SPEECH_DATA.get("document_nouns") or {})
+_MAKING = frozenset(_SPEECH_DATA.get("making_participles") or [])
 _ARMY_NAME = re.compile(_words("army_name_words"), re.I)
 _NATIONAL_BODY = re.compile(_alt("national_bodies"), re.I)  # "police", "the army": a country's body
 INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
@@ -194,18 +198,25 @@ _CONTROLLER_WORDS = frozenset(_ROLES_DATA.get("controller_suffixes") or [])
 # "Hamas-run ", "Houthi-controlled ": a name that runs the body it qualifies (a leading one is cut
 # with ``_CONTROLLER.sub``; ``_controlled_body`` matches the suffix after a mention).
 _CONTROLLER = re.compile(rf"^[\w’']+-(?:{_alt('controller_suffixes')})\b\s+", re.I)
+# ... when what it runs is a body or an outlet ("ministry", "office", "television"), not a
+# coalition it leads.
+_BODY_END = re.compile(rf"\b(?:{_alt('office_bodies')}|{_alt('media_words')}|authorities)$", re.I)
+_OWNED_BODY = re.compile(rf"[’']s\s+(?=(?:[\w-]+\s+)?(?:{_alt('office_bodies')})\b)", re.I)
 _CONTROLLER_SUFFIX = re.compile(rf"-(?:{_alt('controller_suffixes')})\b\s+", re.I)
 
 
 def _controlled_body(phrase: str, start: int, work: Work) -> tuple[str, int] | None:
-    """"the Hamas-run health ministry" -> ("the health ministry", where it starts): the phrase
-    less a leading name that runs the body it qualifies, when the name is a mention of its own
-    (the dictionary's "Saudi-led coalition" is one name and stays)."""
-    lead = re.match(r"(?:the\s+)?", phrase)
+    """"the Hamas-run health ministry" -> ("the health ministry", where it starts), "Gaza's
+    Hamas-run health ministry" -> "Gaza's health ministry", "Hamas's health ministry" -> "health
+    ministry": the phrase less a leading name that runs the body it qualifies, when the name is a
+    mention of its own (the dictionary's "Saudi-led coalition" is one name and stays)."""
+    lead = re.match(r"(?:the\s+|[\w-]+[’']s\s+)?", phrase, re.I)
     for m in work.mentions or []:
         if m.span.start == start + lead.end() and m.ref_id:
-            after = _CONTROLLER_SUFFIX.match(work.text, m.span.end)
-            if after and after.end() < start + len(phrase):
+            after = _CONTROLLER_SUFFIX.match(work.text, m.span.end) or (
+                # "Hamas's health ministry": a group's body is the body, not the group.
+                work.entities[m.ref_id].type == "armed_group" and _OWNED_BODY.match(work.text, m.span.end))
+            if after and after.end() < start + len(phrase) and _BODY_END.search(phrase):
                 cut = after.end() - start
                 return lead.group() + phrase[cut:], start + cut - lead.end()
     return None
@@ -259,9 +270,14 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
             if last is not None and _ARMY_NAME.search(last.name):
                 return work.last_source
         elif work.last_source is not None and work.last_source[1] is not None:
-            return work.last_source
+            # ... unless another organisation was named since ("The Red Crescent said 14 were
+            # killed. Islamic State later claimed the attack. The group said …": Islamic State).
+            since = last_entity(work, start, ORG_TYPES)
+            return since if since and since[1] != work.last_source[1] and _fits(
+                anaphor.group(1), since[1], work) and _named_after(
+                work, since[1], work.last_source[1], start) else work.last_source
         else:
-            org = last_entity(work, start, ("organization",))
+            org = last_entity(work, start, ("organization", "armed_group"))
             if org:
                 return org
     elif anaphor and work.last_source is not None:
@@ -589,6 +605,21 @@ def _qualifier(subj, work: Work, cut=None) -> str:
     return " " + work.text[prep.idx:end]
 
 
+def _fits(head: str, eid: str, work: Work) -> bool:
+    """The anaphor's noun fits the entity: its name holds the word ("the monitor": the Syrian
+    Observatory… only if named "monitor"), or "the group" for an armed group."""
+    ent = work.entities[eid]
+    word = head.split()[-1].casefold()
+    return word in ent.name.casefold().split() or (word == "group" and ent.type == "armed_group")
+
+
+def _named_after(work: Work, eid: str, other: str, before: int) -> bool:
+    """Entity ``eid`` is named after every mention of ``other`` before ``before``."""
+    last = {e: max((m.span.start for m in work.mentions or [] if m.ref_id == e and m.span.end <= before),
+                   default=-1) for e in (eid, other)}
+    return last[eid] > last[other]
+
+
 _BODY_ANAPHORS = frozenset(_ROLES_DATA.get("anaphor_heads") or []) & {
     "agency", "group", "charity", "committee", "organisation", "organization", "office", "body",
     "ngo", "network", "mission", "service", "watchdog", "monitor", "observatory"}
@@ -602,7 +633,13 @@ def body_anaphor(subj, last: tuple[str | None, str | None] | None, work: Work):
         return None  # (not "The Office of the UN High Commissioner said")
     if not last or not last[1] or work.entities.get(last[1]) is None:
         return None
-    return last if work.entities[last[1]].type in ORG_TYPES else None
+    if work.entities[last[1]].type not in ORG_TYPES:
+        return None
+    # Another organisation named since ("… Islamic State later claimed the attack. The group
+    # said …"): the noun may be that one's; no guess.
+    nearest = max((m for m in work.mentions or [] if m.ref_id and m.span.end <= subj.idx
+                   and work.entities[m.ref_id].type in ORG_TYPES), key=lambda m: m.span.start, default=None)
+    return last if nearest is None or nearest.ref_id == last[1] else None
 
 
 def resolve_subject(subj, work: Work) -> tuple[str | None, str | None]:
@@ -758,13 +795,17 @@ def counted_speakers(sent) -> list[tuple[int, int]]:
 
 def made_by(tok):
     """"A statement issued by the regional command", "a report released by the monitor": the
-    agent of a participle clause on ``tok`` (its maker), else None."""
+    agent of a participle of making on ``tok`` (its maker), else None ("a report seen by a news
+    agency" names a reader)."""
     for c in tok.children:
-        if c.dep_ == "acl" and c.tag_ == "VBN":
+        if c.dep_ == "acl" and c.tag_ == "VBN" and c.lower_ in _MAKING:
             for a in c.children:
                 if a.dep_ == "agent":
                     return next((g for g in a.children if g.dep_ == "pobj"), None)
     return None
+
+
+_CLAIMED_ACTS = frozenset(_ROLES_DATA.get("claimed_acts") or [])
 
 
 def claims_an_act(tok) -> bool:
@@ -774,7 +815,9 @@ def claims_an_act(tok) -> bool:
         return False
     if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ in ("responsibility", "credit"):
         return True  # (the parser may hang "responsibility" elsewhere)
-    return any(c.dep_ == "dobj" and c.lemma_.lower() not in _TOLL_NOUNS for c in tok.children)
+    if any(t.lower_ in ("lives", "life") for t in tok.doc[tok.i + 1:tok.i + 6]):
+        return True  # "has claimed thousands of lives": a toll, not a claim
+    return any(c.dep_ == "dobj" and c.lower_ in _CLAIMED_ACTS for c in tok.children)
 
 
 def verb_sources(sent, work: Work) -> list:
@@ -1251,6 +1294,9 @@ def _speaks_for_map(work: Work) -> dict[str, tuple[str, str | None]]:
 
 _BODY_NOUNS = "|".join(sorted(_ROLES_DATA.get("body_nouns") or ["-"], key=len, reverse=True))
 # "Iran's emergency services": a body described, owned by a place.
+# ... when what it runs is a body or an outlet ("ministry", "office", "television"), not a
+# coalition it leads.
+_BODY_END = re.compile(rf"\b(?:{_alt('office_bodies')}|{_alt('media_words')}|authorities)$", re.I)
 _OWNED_BODY = re.compile(rf"(?P<q>[A-Z][\w-]+)[’']s\s+(?P<body>(?:[a-z]+\s+){{0,3}}(?:{_BODY_NOUNS}))\b")
 _OWNED_BODY_AFTER = re.compile(rf"^\s*[,–—-]?\s*(?:the\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s+(?:of|for|at)\s+"
                                rf"(?:the\s+)?{_OWNED_BODY.pattern}", re.I)

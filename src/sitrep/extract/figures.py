@@ -400,8 +400,9 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
     if POPULATION_BEFORE.search(before) and not _FLED_AFTER.match(after):
         return True  # "a camp home to 85,000 refugees": who live there (not "… people who fled")
     if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
-            r"(killing|wounding|injuring|toll of|rose to|\bto|(?:rose|risen|climbed|increased|jumped|grew|"
-            r"went up) by)\s*$", before, re.I) and not (
+            r"(killing|wounding|injuring|toll of|rose to|\bto|(?:toll|dead|deaths|casualties|number of "
+            r"[\w ]+?)\b[^.;]{0,60}?(?:rose|risen|climbed|increased|jumped|grew|went up) by)\s*$", before,
+            re.I) and not (
             re.search(r"\bin\s*$", before) and _status_noun_after(after)):
         return True  # (but "the strike resulted in 22 fatalities": a status noun counts)
     proj = PROJECTION.search(before)

@@ -25,7 +25,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import KIND_BODY, country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _CONTROLLER, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _CONTROLLER, _ROLES_DATA, _controlled_body, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -447,6 +447,9 @@ def _apposed_person(subj, work: Work) -> tuple[str, str | None] | None:
 _COORD_POS = {"DET", "PROPN", "NOUN", "ADJ", "CCONJ", "PART"}
 
 
+_OFFICE_BODIES = frozenset(w.casefold() for w in _ROLES_DATA.get("office_bodies") or [])
+
+
 def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] | None:
     """"the Emir of Kessa said" after "The Emir of Kessa, Alhaji Musa Dan, confirmed": the
     person the same title was set beside earlier."""
@@ -455,9 +458,12 @@ def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] |
     if len(toks) < 2:
         return None
     title = work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
-    if len(title.split()) < 2:
-        return None
-    for m in re.finditer(re.escape(title) + r",\s+", work.text[:before]):
+    if len(title.split()) < 2 or KIND_BODY.match(title) or subj.lower_ in _OFFICE_BODIES:
+        return None  # a body's words are its own ("The Defence Ministry said"), not a person's
+    # The nearest earlier "[The] TITLE, NAME," where the title opens its phrase (not "the former
+    # Emir of Kessa, NAME").
+    for m in reversed(list(re.finditer(r"(?:^|(?<=[\n.!?]\s)|(?<=\n)|(?<=\b[Tt]he\s))" + re.escape(title)
+                                       + r",\s+", work.text[:before]))):
         person = named_person(work, m.end(), m.end() + 3)
         if person:
             return person
@@ -748,6 +754,21 @@ class _Speakers:
         left, right = core_range(subj)
         phrase = text[left:right]
         low = subj.lower_
+        controlled = _controlled_body(phrase, left, self.work)
+        if controlled:
+            # "The Hamas-run health ministry said": the ministry, as the figure's source is named.
+            known = lookup(re.sub(r"^the\s+", "", controlled[0], flags=re.I))
+            if known and known[1] in ("organization", "government"):
+                ent = self.work.resolver.resolve(known[0], "ORG")
+                return known[0], ent.id if ent is not None else None, "subject"
+            name, eid = resolve_phrase(controlled[0], controlled[1], right, self.work)
+            if eid:
+                return name, eid, "subject"
+            bare = re.sub(r"^the\s+", "", controlled[0], flags=re.I)
+            found = _qualified_by_main_place(self.work, bare.casefold())
+            # (else as written, with who runs it: "the Hamas-run media office")
+            return (found[0], found[1], "subject-qualified") if found else (
+                re.sub(r"^the\s+", "", phrase, flags=re.I), None, "subject-described")
         if low in ("who", "which", "that") and subj.head.dep_ == "relcl":
             head = subj.head.head
             if low == "who" and head.dep_ in ("pobj", "appos") and subj.i and subj.doc[subj.i - 1].text == ",":
@@ -2108,7 +2129,7 @@ def quotes_stage(work: Work) -> None:
             body = country_body(q.speaker, work, sent.text if sent is not None else "")
             if body is not None:
                 q.speaker, q.speaker_id = body, None
-            elif KIND_BODY.match(q.speaker):
+            elif KIND_BODY.match(q.speaker.title()) and lookup(q.speaker) is None:
                 # "the Health Ministry" in a story about Gaza: the dictionary's body of the
                 # place the story names most, as a figure's source is named.
                 found = _qualified_by_main_place(work, q.speaker.casefold())

@@ -105,7 +105,11 @@ def _earlier_date(text: str, start: date, slack: int, month_slack: int | None = 
             continue
         month = MONTHS.split("|").index(month_name.lower()) + 1 if month_name else 12
         y = int(year) if year else start.year - (month > start.month)
-        within = slack if month_name is None or month_slack is None else month_slack
+        # A bare month "in October" (no day, no period it starts: not "since March", "began in
+        # March") dates something weeks before when it ended more than ``month_slack`` days before.
+        bare = month_name is not None and m.group(0).lower().startswith("in ") and not re.search(
+            r"\d", m.group(0).replace(year or "", ""))
+        within = month_slack if bare and month_slack is not None else slack
         if (start - date(y, month, 28)).days > within and not _SUPERLATIVE.search(text[:m.start()][-80:]):
             return m.group(0).strip()
     for m in _EVENT_YEAR.finditer(text):

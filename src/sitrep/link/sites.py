@@ -26,6 +26,7 @@ def _lexicon() -> dict[str, Any]:
             "care_near": {w.casefold() for w in data.get("care_near") or []},
             "care_window": int(data.get("care_window") or 0),
             "care_kinds": set(data.get("care_kinds") or []),
+            "attack_near": {w.casefold() for w in data.get("attack_near") or []},
             "speaker": {w.casefold() for w in data.get("speaker_after") or []},
             "lead": int(data.get("lead_sentences") or 0),
             "recalls": re.compile("|".join(f"(?:{c})" for c in data.get("recalls") or [])
@@ -54,12 +55,14 @@ def _of_care(toks: list[str], i: int, lex: dict[str, Any]) -> bool:
         return True
     if lex["kinds"].get(toks[i]) not in lex["care_kinds"]:
         return False
-    for tok in reversed(toks[max(0, i - lex["care_window"]):i]):
-        if tok in ".!?;:":
-            return False
-        if tok in lex["care_near"]:
-            return True
-    return False
+    start = i
+    while start > 0 and toks[start - 1] not in ".!?;:":
+        start -= 1
+    clause = toks[start:i]  # the sentence up to the site word
+    if not any(w in lex["care_near"] for w in clause[-lex["care_window"]:]):
+        return False
+    # (an attack verb earlier in the sentence: "a strike killed nine wounded at the hospital")
+    return not any(w in lex["attack_near"] for w in clause)
 
 
 def site_kinds(title: str, text: str) -> frozenset[str]:
