@@ -512,7 +512,7 @@ def _qualified_by_main_place(work: Work, body: str) -> tuple[str, str | None] | 
         if m.text[:1].isupper() and len(m.text.split()) <= 3 and m.text not in counts:
             counts[m.text] = 0
     main = max(countries, key=countries.get) if countries else None
-    for form in sorted(counts, key=lambda f: -counts[f]):
+    for form in sorted(counts, key=lambda f: (-counts[f], f)):  # (ties by name: no set order)
         if main and country_of.get(form) not in (main, None):
             continue  # a place in another country the story mentions
 
