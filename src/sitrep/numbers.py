@@ -179,11 +179,38 @@ _UP_VERB = _up_verbs()
 
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 
+# PATTERN tried at every character costs 3 ms a document: most of it is its long alternations
+# tried at the start of every word. A match starts a word (a run of \w not after "." "," "-")
+# whose first run is a digit or one of these words ("at" of "at least", "approx" of "approx."),
+# so only those runs are tried. re.I also matches "ſ" to "s" and "K" (Kelvin) to "k": a word
+# with any non-ASCII character is always tried. ``_matches`` gives what PATTERN.finditer gives
+# (tests/unit/test_numbers_fast.py).
+_FIRST_WORDS = frozenset(
+    re.match(r"\w+", alt).group(0).lower()
+    for alt in [q for _, qs in QUALIFIERS for q in qs] + ["between", "a dozen", "half a dozen", "a", "one"]
+    + list(UNITS) + list(TENS) + list(VAGUE))
+_WORD_RUN = re.compile(r"(?<![\w.,-])\w+")
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    out = []
+    end = 0
+    for run in _WORD_RUN.finditer(text):
+        start = run.start()
+        if start >= end:
+            word = run.group()
+            if word.lower() in _FIRST_WORDS or word[0].isdecimal() or not word.isascii():
+                m = PATTERN.match(text, start)
+                if m is not None:
+                    end = m.end()
+                    out.append(m)
+    return out
+
 
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
-    clocks = [(c.start(), c.end()) for c in _CLOCK.finditer(text)]
-    for m in PATTERN.finditer(text):
+    clocks = [(c.start(), c.end()) for c in _CLOCK.finditer(text)] if ":" in text else []
+    for m in _matches(text):
         qual = _qualifier(m.group("qual"))
         start, end = m.start(), m.end()
         if qual == "up_to" and m.group("qual").lower().startswith("up") and _UP_VERB.search(
@@ -243,7 +270,7 @@ def find_numbers(text: str) -> list[NumberPhrase]:
             elif q == "up_to":
                 hi = n
             out.append(NumberPhrase(start, end, text[start:end], n, lo, hi, q, num_start, is_word))
-    for m in _ANOTHER_ONE.finditer(text):
+    for m in _ANOTHER_ONE.finditer(text) if "nother" in text else ():
         if not any(p.start <= m.start() < p.end for p in out):
             out.append(NumberPhrase(m.start(), m.end("n"), m.group("n"), 1, 1, 1, "exact", m.start(), True))
     out.sort(key=lambda p: p.start)
