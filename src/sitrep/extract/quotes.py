@@ -505,14 +505,14 @@ def _qualified_by_main_place(work: Work, body: str) -> tuple[str, str | None] | 
         code = place.country_code if place else None
         if code:
             countries[code] = countries.get(code, 0) + 1
-        for form in {m.text, place.name if place else None} - {None}:
+        for form in dict.fromkeys(f for f in (m.text, place.name if place else None) if f):
             counts[form] = counts.get(form, 0) + 1
             country_of[form] = code
     for m in work.mentions or []:  # places the entity tagger took ("Kessa Town")
         if m.text[:1].isupper() and len(m.text.split()) <= 3 and m.text not in counts:
             counts[m.text] = 0
     main = max(countries, key=countries.get) if countries else None
-    for form in sorted(counts, key=lambda f: (-counts[f], f)):  # (ties by name: no set order)
+    for form in sorted(counts, key=lambda f: -counts[f]):  # (ties: the first named)
         if main and country_of.get(form) not in (main, None):
             continue  # a place in another country the story mentions
 
