@@ -207,6 +207,10 @@ def _matches(text: str) -> list[re.Match[str]]:
     return out
 
 
+# "the toll rose by 12 to 85": a rise and the toll it reached (find_numbers).
+_BY_BEFORE = re.compile(r"\bby\s+$", re.I)
+
+
 def find_numbers(text: str) -> list[NumberPhrase]:
     out = []
     clocks = [(c.start(), c.end()) for c in _CLOCK.finditer(text)] if ":" in text else []
@@ -277,7 +281,6 @@ def find_numbers(text: str) -> list[NumberPhrase]:
     return _bounds_joined(text, out)
 
 
-_BY_BEFORE = re.compile(r"\bby\s+$", re.I)
 # "at least 127 deaths and up to 150 deaths": one range, its two bounds written apart.
 _AND_UP_TO = re.compile(r"(\s+[a-z]+)?\s+and\s+")
 
