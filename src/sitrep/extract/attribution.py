@@ -197,12 +197,14 @@ _TERRITORY_OF = re.compile(r"^(?:the\s+)?(?:enclave|territory|strip|country|regi
 _CONTROLLER_WORDS = frozenset(_ROLES_DATA.get("controller_suffixes") or [])
 # "Hamas-run ", "Houthi-controlled ": a name that runs the body it qualifies (a leading one is cut
 # with ``_CONTROLLER.sub``; ``_controlled_body`` matches the suffix after a mention).
-_CONTROLLER = re.compile(rf"^[\w’']+-(?:{_alt('controller_suffixes')})\b\s+", re.I)
+_CONTROLLER_SUFFIX = re.compile(rf"-(?:{_alt('controller_suffixes')})\b\s+", re.I)
+_CONTROLLER = re.compile(r"^[\w’']+" + _CONTROLLER_SUFFIX.pattern, re.I)
 # ... when what it runs is a body or an outlet ("ministry", "office", "television"), not a
 # coalition it leads.
 _BODY_END = re.compile(rf"\b(?:{_alt('office_bodies')}|{_alt('media_words')}|authorities)$", re.I)
-_OWNED_BODY = re.compile(rf"[’']s\s+(?=(?:[\w-]+\s+)?(?:{_alt('office_bodies')})\b)", re.I)
-_CONTROLLER_SUFFIX = re.compile(rf"-(?:{_alt('controller_suffixes')})\b\s+", re.I)
+# "Hamas's health ministry": an armed group's body (a name of its own: the later _OWNED_BODY is
+# a place's body before a role).
+_GROUP_BODY = re.compile(rf"[’']s\s+(?=(?:[\w-]+\s+)?(?:{_alt('office_bodies')})\b)", re.I)
 
 
 def _controlled_body(phrase: str, start: int, work: Work) -> tuple[str, int] | None:
@@ -215,7 +217,7 @@ def _controlled_body(phrase: str, start: int, work: Work) -> tuple[str, int] | N
         if m.span.start == start + lead.end() and m.ref_id:
             after = _CONTROLLER_SUFFIX.match(work.text, m.span.end) or (
                 # "Hamas's health ministry": a group's body is the body, not the group.
-                work.entities[m.ref_id].type == "armed_group" and _OWNED_BODY.match(work.text, m.span.end))
+                work.entities[m.ref_id].type == "armed_group" and _GROUP_BODY.match(work.text, m.span.end))
             if after and after.end() < start + len(phrase) and _BODY_END.search(phrase):
                 cut = after.end() - start
                 return lead.group() + phrase[cut:], start + cut - lead.end()
@@ -1294,9 +1296,6 @@ def _speaks_for_map(work: Work) -> dict[str, tuple[str, str | None]]:
 
 _BODY_NOUNS = "|".join(sorted(_ROLES_DATA.get("body_nouns") or ["-"], key=len, reverse=True))
 # "Iran's emergency services": a body described, owned by a place.
-# ... when what it runs is a body or an outlet ("ministry", "office", "television"), not a
-# coalition it leads.
-_BODY_END = re.compile(rf"\b(?:{_alt('office_bodies')}|{_alt('media_words')}|authorities)$", re.I)
 _OWNED_BODY = re.compile(rf"(?P<q>[A-Z][\w-]+)[’']s\s+(?P<body>(?:[a-z]+\s+){{0,3}}(?:{_BODY_NOUNS}))\b")
 _OWNED_BODY_AFTER = re.compile(rf"^\s*[,–—-]?\s*(?:the\s+)?(?:[\w’'-]+\s+){{0,2}}?(?:{_ROLE})\s+(?:of|for|at)\s+"
                                rf"(?:the\s+)?{_OWNED_BODY.pattern}", re.I)
