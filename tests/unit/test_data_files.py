@@ -17,7 +17,7 @@ from sitrep.link import background, sites, sources
 
 # Every cached reader of a data file: cleared around each test so it reads the file again.
 CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_supplement,
-          gazetteer.country_names, gazetteer.lookup, clean.lexicon, sources.description_kinds,
+          gazetteer.country_names, gazetteer.lookup, gazetteer._admin1_rules, clean.lexicon, sources.description_kinds,
           sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
@@ -245,6 +245,7 @@ READERS = {
     "SITREP_PLACE_EXCLUSIONS": places.exclusions,
     "SITREP_ALIASES": nlp.alias_entries,
     "SITREP_COUNTRY_NAMES": gazetteer.country_names,
+    "SITREP_ADMIN1_NAMES": gazetteer._admin1_rules,
     "SITREP_CLEAN_LEXICON": clean.lexicon,
     "SITREP_SOURCE_DESCRIPTIONS": sources.description_kinds,
     "SITREP_DEMONYMS": sources.demonyms,
@@ -392,8 +393,22 @@ def test_the_readme_table_names_every_data_file_and_its_variable():
     calls = {m.groups() for p in (root / "src/sitrep").rglob("*.py")
              for m in re.finditer(r'_data\("([\w.]+)"(?:, "(SITREP_\w+)")?',  # load_data, quotes' _data
                                   p.read_text(encoding="utf-8"))}
-    assert len({var for _, var in calls if var}) == 15
+    assert len({var for _, var in calls if var}) == 16
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, var in calls:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")
         assert row and (var is None or f"`{var}`" in row), (name, var)
+
+
+def test_a_users_division_names_build_their_own_index_and_are_looked_up(tmp_path):
+    # The index file's name carries the division names, so an extension is never served an index
+    # built without it; the alias reaches the province (a fresh process: the index is cached).
+    extra = tmp_path / "admin1.yaml"
+    extra.write_text('aliases:\n  "CD/Ituri": [Ituriland]\n', encoding="utf-8")
+    env = {**os.environ, "SITREP_ADMIN1_NAMES": str(extra), "SITREP_CACHE": str(tmp_path / "cache")}
+    code = ("from sitrep import gazetteer; print(gazetteer.index_path().name); "
+            "print([(p.name, p.country_code, p.precision) for p, _ in gazetteer.lookup('Ituriland')])")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=300, check=True).stdout.splitlines()
+    assert out[0] != gazetteer.index_path().name
+    assert out[1] == "[('Ituri', 'CD', 'province')]"

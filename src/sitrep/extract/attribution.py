@@ -224,6 +224,9 @@ def _controlled_body(phrase: str, start: int, work: Work) -> tuple[str, int] | N
     return None
 
 
+_PLACE_BODY = re.compile(rf"(?:(?:{_alt('place_body_levels')})\s+)?(?:{_alt('place_body_words')})", re.I)
+
+
 def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str | None, str | None]:
     """(canonical name, entity id) for an attribution phrase at [start, end) of the clean text."""
     controlled = _controlled_body(phrase, start, work)
@@ -247,6 +250,9 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
         # "the Burkinabè army" (the tagger took the demonym for a name): the country's army.
         rest = work.text[m.span.end:end].strip(" ,.")
         if _NATIONAL_BODY.fullmatch(rest) and m.text.casefold() in _nations():
+            return f"{m.text} {rest}", None
+        if _PLACE_BODY.fullmatch(rest) and work.entities[m.ref_id].type in ("person", "place"):
+            # "the Tigray regional government" (the tagger took the region for a person's name)
             return f"{m.text} {rest}", None
     if m is not None:
         ent = work.entities[m.ref_id]
@@ -753,6 +759,33 @@ def _according(sent, work: Work):
 _VICTIMS_ONLY = frozenset(_ROLES_DATA.get("victim_only_nouns") or [])
 
 
+_QUOTING_VERBS = frozenset({"quote", "cite"})
+
+
+def quoted_as_saying(verb):
+    """"Reuters quoted a local official as saying 12 died", "the agency cited police as saying":
+    the one quoted speaks; who quotes (often an outlet) only carries it. Given the quoting verb
+    or the "saying" under its "as" (which the parser may hang on a clause of the object: "quoted
+    an official, who asked not to be named, as saying"), the quoted object, else None."""
+    if verb.lower_ in ("saying", "stating") and verb.dep_ == "pcomp" and verb.head.lower_ == "as":
+        up = verb.head.head
+        for _ in range(3):
+            if up.lemma_.lower() in _QUOTING_VERBS or up.head is up:
+                break
+            up = up.head
+        verb = up
+    if verb.lemma_.lower() not in _QUOTING_VERBS or verb.tag_ not in ("VBD", "VBZ", "VBP") \
+            or any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None  # "a report quoting X as saying": the participle's own reading stands
+    quoted = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if quoted is None or not any(t.dep_ == "prep" and t.lower_ == "as" and any(
+            g.dep_ == "pcomp" and g.lower_ in ("saying", "stating") for g in t.children)
+            for t in verb.subtree if t.i > quoted.i):
+        return None
+    # "Reuters quoted her as saying": who "her" is is the anaphora rules' job, not this one's.
+    return None if quoted.pos_ == "PRON" else quoted
+
+
 def counted_subject_tail(verb):
     """"… killed 100 people, mostly soldiers, an aid worker and local residents said": the
     parser makes the reported count the verb's subject (or leaves the verb none, the count in
@@ -876,6 +909,9 @@ def verb_sources(sent, work: Work) -> list:
             borrowed = True
         tail = counted_subject_tail(tok)
         subj = [tail] if tail is not None else subj
+        quoted = quoted_as_saying(tok)
+        if quoted is not None:
+            subj, borrowed = [quoted], False
         if tok.lemma_.lower() == "give" and not any(
                 c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in tok.children):
             continue  # "continued to give the same toll of 25", not "were given shelter"

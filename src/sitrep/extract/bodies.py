@@ -177,7 +177,11 @@ def main_country_of(work: Work) -> tuple[str, bool, str | None]:
 
     codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
                     for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
-    code, n = next(iter(codes.most_common(1)), (None, 0))
+    # On a tie, the country named outright most ("Turkey" twice against two Pakistani
+    # provinces in a page that carries another story first).
+    named = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
+                    for p in [work.places.get(m.ref_id)] if p is not None and p.precision == "country")
+    code, n = max(codes.items(), key=lambda kv: (kv[1], named[kv[0]]), default=(None, 0))
     country = gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
     return country, n >= 2 and 3 * n >= 2 * sum(codes.values()), code
 

@@ -216,8 +216,21 @@ def is_place_not_entity(ent) -> bool:
 
     if ent.label_ not in ("ORG", "NORP") or lookup(ent.text) is not None:
         return False
-    # Only rare words: "Arab" is also a town in Alabama, but here it is a people.
-    return zipf(ent.text.lower()) < 3.5 and bool(candidates(ent.text))
+    # Only rare words: "Arab" is also a town in Alabama, but here it is a people. A people is
+    # often its province's namesake ("Kachin", "Amhara", "Rakhine"): a NORP stays a people
+    # unless a town has its name.
+    division = ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in _division_words()
+    return zipf(ent.text.lower()) < 3.5 and any(
+        ent.label_ == "ORG" or division or c.precision != "province" for c in candidates(ent.text))
+
+
+@lru_cache(maxsize=1)
+def _division_words() -> frozenset[str]:
+    """"province", "state", "region" ... (data/admin1_names.yaml): "Ituri province" is a place
+    even where the tagger took "Ituri" for a people."""
+    from ..gazetteer import _admin1_rules
+
+    return frozenset(w.casefold() for w in _admin1_rules().get("suffixes", []))
 
 
 _WEAPON_NOUNS = {"missile", "rocket", "drone", "jet", "tank", "launcher", "howitzer", "warplane",
@@ -261,8 +274,8 @@ def _placed_head(head: str, places: set[str]) -> bool:
     # A city the gazetteer knows as large, or a country ("Sumy Ada Obi").
     from .places import candidates, population
 
-    return len(words) == 1 and any(p.precision == "country" or population(p) >= 200_000
-                                   for p in candidates(words[0]))
+    return len(words) == 1 and any(p.precision == "country" or p.precision == "town"
+                                   and population(p) >= 200_000 for p in candidates(words[0]))
 
 
 def _any_place(head: str) -> bool:

@@ -26,7 +26,7 @@ from ..work import Work
 from .bodies import KIND_BODY, country_body, cut_carrier
 from .entities import _any_place, lookup
 from .attribution import (_ANY_ROLE, _CONTROLLER, _ROLES_DATA, _controlled_body, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
-                          acronym_spelled, core_range, counted_subject_tail, describe, is_role, last_entity,
+                          acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
 VERSION = "quotes@2"
@@ -1294,6 +1294,16 @@ def _reporting_tail(clause, verb) -> bool:
                     for g in clause.children))
 
 
+_SAID_IN = frozenset(w.split()[-1] for w in _data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("said_in_nouns") or [])
+
+
+def _too_short(sent, c0: int, c1: int) -> bool:
+    """Under four words says too little to be a statement ("said so", "said it was"), unless it
+    gives a count ("police said 6 people died")."""
+    return len(sent.doc.text[c0:c1].split()) < 4 and not any(
+        t.like_num for t in sent if c0 <= t.idx < c1)
+
+
 def _reported_clause(verb) -> tuple[int, int] | None:
     """Character range of what the speech verb reports: its clausal complement after the verb
     ("said [that] X"), else before it ("X, officials said"). A number the parser hung on the verb
@@ -1301,6 +1311,13 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     # "…, NAME said on Monday, the Courier reported": a bare reporting tail the parser hung on
     # the verb is not what it reports.
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and not _reporting_tail(c, verb)]
+    if not clauses:
+        # "said in a statement that two fighters were wounded": the parser hung the clause on
+        # the noun of the "in" phrase; it is still what the verb reports.
+        clauses = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "in" and c.i > verb.i
+                   for n in c.children if n.dep_ == "pobj" and n.lemma_.lower() in _SAID_IN
+                   for g in n.children if g.dep_ in ("acl", "relcl", "ccomp") and g.i > n.i
+                   and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)][:1]
     after = [c for c in clauses if c.i > verb.i]
     if after:
         clause = after[0]
@@ -1386,6 +1403,9 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     tail = counted_subject_tail(verb)
     if tail is not None:
         return tail  # "…, an aid worker and local residents said"
+    quoted = quoted_as_saying(verb)
+    if quoted is not None:
+        return quoted  # "Reuters quoted a local official as saying …"
     if subs:
         return min(subs, key=lambda c: abs(c.i - verb.i))
     sent = verb.sent
@@ -1603,11 +1623,13 @@ def name_prefixes() -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _place_word(word: str, long_name: bool) -> bool:
-    """A country, or (before three more words) a large city: "CCPO Kessa Ada Obi Bello"."""
+    """A country, or (before three more words) a large city: "CCPO Kessa Ada Obi Bello". Not a
+    province: its name is often its people's ("Kachin Independence Army")."""
     from .places import candidates, population
 
     for p in candidates(word):
-        if p.precision == "country" or (long_name and population(p) >= 200_000):
+        if p.precision == "country" or (long_name and p.precision == "town"
+                                        and population(p) >= 200_000):
             return True
     return False
 
@@ -1926,7 +1948,7 @@ def quotes_stage(work: Work) -> None:
                     events.append((verb.idx, "indirect", (verb, *span, sent)))
                 continue
             c0, c1 = span
-            if _is_quotation(text, c0, c1, qabs) or len(text[c0:c1].split()) < 4:
+            if _is_quotation(text, c0, c1, qabs) or _too_short(sent, c0, c1):
                 continue
             events.append((verb.idx, "indirect", (verb, c0, c1, sent)))
     for sent in sents:
@@ -1941,7 +1963,7 @@ def quotes_stage(work: Work) -> None:
                 continue  # "said that according to early findings ...": inside another's words
             if any(c0 <= e[2][0].idx < c1 and not _impersonal(e[2][0]) for e in events if e[1] == "indirect"):
                 continue  # "According to residents, survivors said ...": the survivors' statement
-            if len(text[c0:c1].split()) < 4:
+            if _too_short(sent, c0, c1):
                 continue
             events.append((tok.idx, "according", acc))
     for sent in sents:
