@@ -255,10 +255,12 @@ def is_party(source_key: str | None, label: str, entity_types: dict[str, str]) -
 
 
 def _newest(claims: list[Claim]) -> Claim | None:
-    """The newest claim (first reported last); on one day the largest, as running tolls rise."""
+    """The newest claim (first reported last); on one day a number before a vague amount ("more
+    than 45 were killed" beside "its fighters have killed hundreds"), then the largest, as
+    running tolls rise."""
     if not claims:
         return None
-    return max(claims, key=lambda c: (c.day, c.point, c.figure_ids[0]))
+    return max(claims, key=lambda c: (c.day, c.qualifier != "vague", c.point, c.figure_ids[0]))
 
 
 def _ref(c: Claim) -> dict[str, Any]:
@@ -367,11 +369,18 @@ def _best_candidates(basis: list[Claim], hedged: list[Claim]) -> list[Claim]:
     voice joins them only with a toll newer than every named claim (an update the outlet gives
     without naming its source again); when no named source has a firm claim, a named source's
     hedged claim ("about 700 were reportedly killed, the agency said") outranks the outlet's
-    own voice; only when no one is named at all does the outlet's voice set best."""
+    own voice; only when no one is named at all does the outlet's voice set best. A party's own
+    count and a vague amount set best only when no one else named gives a number."""
     named = [c for c in basis if c.tier <= NAMED_TIER and not c.hedged]
     # An armed group's count of its own attack's dead is propaganda as often as not: it sets best
     # only when no one else named gives a toll.
     named = [c for c in named if not c.party] or named
+    # A vague amount ("hundreds", "dozens") says less than any number: it sets best only when no
+    # one named gives a number ("its fighters have killed hundreds", beside a camp's 45 dead).
+    numbers = [c.day for c in named if c.qualifier != "vague"]
+    newest_number = max((d for d in numbers if d), default=None) if numbers else None
+    named = [c for c in named if c.qualifier != "vague" or (
+        newest_number is not None and c.day and c.day > newest_number)] or named
     if named:
         newest = max(c.day for c in named)
         return named + [c for c in basis if c.tier > NAMED_TIER and not c.hedged

@@ -71,6 +71,25 @@ def test_an_armed_groups_own_count_sets_best_only_when_no_one_else_named_gives_o
     assert reconcile_one("i", "killed", "all", [alone, claim("outlet:wire", 12, tier=4)]).best == 20
 
 
+def test_a_vague_amount_sets_best_only_when_no_one_named_gives_a_number():
+    # "Its fighters have killed hundreds of civilians, according to the UN" beside the mission's
+    # "more than 45" and a chief's 46: best is a number; "hundreds" still bounds the high.
+    vague = claim(UN, None, "2025-03-09", qualifier="vague", lo=200, hi=999)
+    t = reconcile_one("i", "killed", "all", [
+        claim(SOHR, 45, "2025-03-09", qualifier="more_than"), claim("src:chief", 46, "2025-03-10", tier=2), vague])
+    assert t.best == 46 and t.high >= 200
+    # ... and so within one source: its number of the day is its current claim, not "hundreds".
+    same = reconcile_one("i", "killed", "all", [
+        claim(UN, 45, "2025-03-09", qualifier="more_than"), claim(UN, None, "2025-03-09", qualifier="vague", lo=200, hi=999)])
+    assert same.best == 45 and same.sources[0]["current"]["count"] == 45
+    # A newer "dozens" from another named source is news, not vagueness beside an old number.
+    newer = reconcile_one("i", "killed", "all", [
+        claim(UN, 12, "2025-03-01"), claim("src:mayor", None, "2025-03-09", tier=3, qualifier="vague", lo=24, hi=99)])
+    assert newer.best == 24
+    alone = claim(UN, None, qualifier="vague", lo=200, hi=999)
+    assert reconcile_one("i", "killed", "all", [alone, claim("outlet:wire", 12, tier=4)]).best == 200
+
+
 def test_a_party_is_an_armed_group_of_the_dictionary_or_a_description_naming_one():
     from sitrep.reconcile import is_party
 
