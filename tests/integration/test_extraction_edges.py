@@ -531,3 +531,9 @@ def test_captured_is_detained_not_the_status_of_the_clause_before():
     r = sitrep.process("Title line\n\nThe army said six of its members were killed and four were "
                        "captured.", published="2025-04-13")[0]
     assert [(f.count, f.status) for f in r.figures] == [(6, "killed"), (4, "detained")]
+
+
+def test_a_peoples_liberation_front_is_an_organisation_not_a_person_owned():
+    sources, quotes = _said("The Tigray People's Liberation Front said 15 people were killed.")
+    assert sources == ["Tigray People's Liberation Front"] and quotes[0][0] == sources[0]
+    assert _said("Al Jazeera's Ada Obi said 15 people were killed.")[0] == ["Ada Obi"]

@@ -208,6 +208,14 @@ class Resolver:
         return ent
 
 
+@lru_cache(maxsize=1)
+def _org_name_heads() -> frozenset[str]:
+    from ..config import load_data
+
+    return frozenset(load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
+                     .get("organisation_name_heads") or [])
+
+
 def is_place_not_entity(ent) -> bool:
     """spaCy often tags towns as ORG or NORP ("Jableh", "Tartus"); the gazetteer knows better."""
     from .places import candidates
@@ -337,6 +345,11 @@ def entities_stage(work: Work) -> None:
         if owner and b - a > owner.end() + 1:
             a += owner.end()  # "the group’s Al-Masirah TV": the possessive is the owner's
         owner = re.search(r"[’']s\s+(?=[A-Z][\w’'-]+\s+[A-Z])", text[a:b]) if label == "PERSON" else None
+        if owner and text[a:b].split()[-1] in _org_name_heads():
+            # "The Tigray People's Liberation Front": an organisation's name, not a person owned
+            owner, label = None, "ORG"
+            if text[a:a + 4] == "The ":
+                a += 4
         if owner:
             a += owner.end()  # "Al Jazeera’s Ada Obi": her employer is no part of her name
         if spans and label == "PERSON" == spans[-1][1] and text[spans[-1][3]:a] == " ":
