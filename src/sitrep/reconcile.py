@@ -377,8 +377,7 @@ def _best_candidates(basis: list[Claim], hedged: list[Claim]) -> list[Claim]:
     named = [c for c in named if not c.party] or named
     # A vague amount ("hundreds", "dozens") says less than any number: it sets best only when no
     # one named gives a number ("its fighters have killed hundreds", beside a camp's 45 dead).
-    numbers = [c.day for c in named if c.qualifier != "vague"]
-    newest_number = max((d for d in numbers if d), default=None) if numbers else None
+    newest_number = max((c.day for c in named if c.qualifier != "vague" and c.day), default=None)
     named = [c for c in named if c.qualifier != "vague" or (
         newest_number is not None and c.day and c.day > newest_number)] or named
     if named:

@@ -17,7 +17,7 @@ from sitrep.link import background, sites, sources
 
 # Every cached reader of a data file: cleared around each test so it reads the file again.
 CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_supplement,
-          gazetteer.country_names, gazetteer.lookup, gazetteer._admin1_rules, clean.lexicon, sources.description_kinds,
+          gazetteer.country_names, gazetteer.lookup, gazetteer.admin1_rules, clean.lexicon, sources.description_kinds,
           sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
@@ -245,7 +245,7 @@ READERS = {
     "SITREP_PLACE_EXCLUSIONS": places.exclusions,
     "SITREP_ALIASES": nlp.alias_entries,
     "SITREP_COUNTRY_NAMES": gazetteer.country_names,
-    "SITREP_ADMIN1_NAMES": gazetteer._admin1_rules,
+    "SITREP_ADMIN1_NAMES": gazetteer.admin1_rules,
     "SITREP_CLEAN_LEXICON": clean.lexicon,
     "SITREP_SOURCE_DESCRIPTIONS": sources.description_kinds,
     "SITREP_DEMONYMS": sources.demonyms,

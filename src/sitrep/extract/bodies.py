@@ -175,12 +175,15 @@ def main_country_of(work: Work) -> tuple[str, bool, str | None]:
     place mentions and two thirds of them are in it, and its code ("", False, None: none)."""
     from .. import gazetteer
 
-    codes = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
-                    for p in [work.places.get(m.ref_id)] if p is not None and p.country_code)
+    codes: Counter[str] = Counter()
     # On a tie, the country named outright most ("Turkey" twice against two Pakistani
     # provinces in a page that carries another story first).
-    named = Counter(p.country_code for m in work.place_mentions or [] if m.ref_id
-                    for p in [work.places.get(m.ref_id)] if p is not None and p.precision == "country")
+    named: Counter[str] = Counter()
+    for m in work.place_mentions or []:
+        p = work.places.get(m.ref_id) if m.ref_id else None
+        if p is not None and p.country_code:
+            codes[p.country_code] += 1
+            named[p.country_code] += p.precision == "country"
     code, n = max(codes.items(), key=lambda kv: (kv[1], named[kv[0]]), default=(None, 0))
     country = gazetteer.countries().get(code, ("", ""))[0].casefold() if code else ""
     return country, n >= 2 and 3 * n >= 2 * sum(codes.values()), code

@@ -210,10 +210,9 @@ class Resolver:
 
 @lru_cache(maxsize=1)
 def _org_name_heads() -> frozenset[str]:
-    from ..config import load_data
+    from .attribution import _ROLES_DATA
 
-    return frozenset(load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
-                     .get("organisation_name_heads") or [])
+    return frozenset(_ROLES_DATA.get("organisation_name_heads") or [])
 
 
 def is_place_not_entity(ent) -> bool:
@@ -236,9 +235,9 @@ def is_place_not_entity(ent) -> bool:
 def _division_words() -> frozenset[str]:
     """"province", "state", "region" ... (data/admin1_names.yaml): "Ituri province" is a place
     even where the tagger took "Ituri" for a people."""
-    from ..gazetteer import _admin1_rules
+    from ..gazetteer import admin1_rules
 
-    return frozenset(w.casefold() for w in _admin1_rules().get("suffixes", []))
+    return frozenset(w.casefold() for w in admin1_rules().get("suffixes", []))
 
 
 _WEAPON_NOUNS = {"missile", "rocket", "drone", "jet", "tank", "launcher", "howitzer", "warplane",
@@ -280,10 +279,9 @@ def _placed_head(head: str, places: set[str]) -> bool:
     if re.match(r"^[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+(?:of|for)\s+(?:the\s+)?[A-Z]", head):
         return True  # "Minister of Internal Affairs", "Mayor of Chernihiv"
     # A city the gazetteer knows as large, or a country ("Sumy Ada Obi").
-    from .places import candidates, population
+    from .places import large_city
 
-    return len(words) == 1 and any(p.precision == "country" or p.precision == "town"
-                                   and population(p) >= 200_000 for p in candidates(words[0]))
+    return len(words) == 1 and large_city(words[0])
 
 
 def _any_place(head: str) -> bool:
@@ -348,8 +346,6 @@ def entities_stage(work: Work) -> None:
         if owner and text[a:b].split()[-1] in _org_name_heads():
             # "The Tigray People's Liberation Front": an organisation's name, not a person owned
             owner, label = None, "ORG"
-            if text[a:a + 4] == "The ":
-                a += 4
         if owner:
             a += owner.end()  # "Al Jazeera’s Ada Obi": her employer is no part of her name
         if spans and label == "PERSON" == spans[-1][1] and text[spans[-1][3]:a] == " ":

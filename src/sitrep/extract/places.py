@@ -108,6 +108,18 @@ def population(place: Place) -> int:
     return next((n for p, n in gazetteer.lookup(place.name) if p.id == place.id), 0)
 
 
+# A town at least this big is "a large city" where a word before a name may be a place.
+LARGE_CITY = 200_000
+
+
+def large_city(word: str, countries: bool = True) -> bool:
+    """Whether the gazetteer knows ``word`` as a country (when ``countries``) or a town of at
+    least LARGE_CITY inhabitants; a province is neither (its name is often its people's:
+    "Kachin" of the Kachin Independence Army)."""
+    return any(countries and p.precision == "country"
+               or p.precision == "town" and population(p) >= LARGE_CITY for p in candidates(word))
+
+
 def choose(cands: list[Place], countries: Counter) -> Place:
     def score(p: Place) -> tuple:
         return (p.gazetteer == "supplement", p.precision == "country",

@@ -1623,15 +1623,11 @@ def name_prefixes() -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _place_word(word: str, long_name: bool) -> bool:
-    """A country, or (before three more words) a large city: "CCPO Kessa Ada Obi Bello". Not a
-    province: its name is often its people's ("Kachin Independence Army")."""
-    from .places import candidates, population
+    """A country, or (before three more words) a large city: "CCPO Kessa Ada Obi Bello"."""
+    from .places import candidates, large_city
 
-    for p in candidates(word):
-        if p.precision == "country" or (long_name and p.precision == "town"
-                                        and population(p) >= 200_000):
-            return True
-    return False
+    return (large_city(word) if long_name
+            else any(p.precision == "country" for p in candidates(word)))
 
 
 def _title_word(word: str) -> bool:
