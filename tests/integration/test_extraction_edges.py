@@ -537,3 +537,18 @@ def test_a_peoples_liberation_front_is_an_organisation_not_a_person_owned():
     sources, quotes = _said("The Tigray People's Liberation Front said 15 people were killed.")
     assert sources == ["Tigray People's Liberation Front"] and quotes[0][0] == sources[0]
     assert _said("Al Jazeera's Ada Obi said 15 people were killed.")[0] == ["Ada Obi"]
+
+
+# Tenth session: the country a document names, or most of its names share, steers an ambiguous name.
+def test_a_named_country_steers_a_name_that_is_also_a_big_city_abroad():
+    r = sitrep.process("Title line\n\nA police helicopter was shot down in Antioquia, Colombia, on "
+                       "Thursday, killing 13 officers, the governor said.", published="2025-08-22")[0]
+    assert {p.country_code for p in r.places} == {"CO"}
+
+
+def test_names_that_can_all_be_in_one_country_are_read_there_when_no_country_is_named():
+    r = sitrep.process("Title line\n\nA truck bomb in Cali killed six people on Thursday. Hours "
+                       "later a helicopter was downed near Amalfi in Antioquia, the mayor said.",
+                       published="2025-08-22")[0]
+    assert {p.name: p.country_code for p in r.places}.get("Santa Fe de Antioquia") == "CO"
+    assert "TR" not in {p.country_code for p in r.places}

@@ -120,10 +120,16 @@ def large_city(word: str, countries: bool = True) -> bool:
                or p.precision == "town" and population(p) >= LARGE_CITY for p in candidates(word))
 
 
-def choose(cands: list[Place], countries: Counter) -> Place:
+def choose(cands: list[Place], countries: Counter, shared: Counter | None = None) -> Place:
+    """The reading of an ambiguous name: a curated place, a country, one in the countries the
+    document names (``countries``), then in the country most of the document's other names can
+    be in (``shared``: "Cali", "Amalfi" and "Antioquia" together are Colombian, though each is
+    also a town elsewhere), then the most populous."""
+    shared = shared or Counter()
+
     def score(p: Place) -> tuple:
         return (p.gazetteer == "supplement", p.precision == "country",
-                countries.get(p.country_code, 0), population(p))
+                countries.get(p.country_code, 0), shared.get(p.country_code, 0), population(p))
 
     return max(cands, key=score)
 
@@ -143,11 +149,17 @@ def places_stage(work: Work) -> None:
             continue
         found.append((e, [c for c in candidates(e.text) if not code_only(e.text, c)]))
     # Countries named in the document, and countries of unambiguous towns, steer ambiguous ones.
+    # A name that is a country reads as the country ("Colombia", also towns in Cuba and Mexico).
     countries: Counter = Counter()
     for _, cands in found:
-        codes = {c.country_code for c in cands}
+        codes = {c.country_code for c in cands if c.precision == "country"} or \
+            {c.country_code for c in cands}
         if len(codes) == 1:
             countries[codes.pop()] += 1
+    # Each distinct name votes once for every country it can be in.
+    shared: Counter = Counter()
+    for name in {e.text: cands for e, cands in found}.values():
+        shared.update({c.country_code for c in name})
     # Countries the article names outright (or through a curated place).
     named = {c.country_code for _, cands in found for c in cands
              if c.precision == "country" or c.gazetteer == "supplement"}
@@ -159,7 +171,7 @@ def places_stage(work: Work) -> None:
             mentions.append(Mention(e.text, e.label_, Span(e.start_char, e.end_char, e.text),
                                     work.clean.raw_span(e.start_char, e.end_char), None))
             continue
-        best = choose(cands, countries)
+        best = choose(cands, countries, shared)
         if named and best.country_code not in named and best.precision == "town" \
                 and population(best) < 100000:
             # A town of the same name in a country the article never mentions ("Beas", a river
