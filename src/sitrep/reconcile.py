@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
@@ -161,7 +162,9 @@ def source_tier(f: Row, entity_types: dict[str, str]) -> int:
             return 2
         return 4 if kind == "media" else 3
     if f.get("source"):
-        return 4 if _outlets_only(f["source"]) else 3
+        if _outlets_only(f["source"]):
+            return 4
+        return 1 if _named_body(f["source"]) else 3
     return 4
 
 
@@ -231,9 +234,24 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
     return claims
 
 
+@lru_cache(maxsize=1)
+def _roles() -> dict[str, Any]:
+    return load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
+
+
+def _named_body(name: str) -> bool:
+    """A source the dictionary does not know that names an institution by its capitalised head
+    ("Ondo State Government", "Lebanese Ministry of Public Health"), not a description ("camp
+    emergency committee", "Federal Medical Centre workers")."""
+    head = _QUALIFIER.split(name, maxsplit=1)[0].split()
+    roles = _roles()
+    bodies = {w.casefold() for key in ("office_bodies", "body_nouns", "organisation_name_heads")
+              for w in roles.get(key) or []}
+    return bool(head) and head[-1][:1].isupper() and head[-1].casefold() in bodies
+
+
 def _party_words() -> re.Pattern[str]:
-    words = load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new").get(
-        "party_words") or []
+    words = _roles().get("party_words") or []
     # (not "anti-gang unit", "counter-terrorism police": a hyphen before the word)
     return re.compile(r"(?<![-\w])(?:" + "|".join(map(re.escape, words)) + r")\b" if words else "(?!)", re.I)
 

@@ -529,4 +529,9 @@ def test_news_outlets_named_as_the_source_rank_with_the_outlets_own_voice():
 
     assert source_tier({"source": "Reuters and Voice of America"}, {}) == 4
     assert source_tier({"source": "regional officials"}, {}) == 3
+    # A body the dictionary does not know is still an institution when the text names it.
+    assert source_tier({"source": "Ondo State Government"}, {}) == 1
+    assert source_tier({"source": "Lebanese Ministry of Public Health"}, {}) == 1
+    assert source_tier({"source": "camp emergency committee"}, {}) == 3
+    assert source_tier({"source": "Federal Medical Centre Workers"}, {}) == 3
     assert source_tier({"source": "AFP", "source_id": "e_afp"}, {"e_afp": "media"}) == 4
