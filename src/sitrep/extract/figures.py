@@ -1128,9 +1128,20 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
     takes that source; a document's "Source: …" line is the source of what it leaves unsourced."""
     for i, (s0, s1, src, src_id) in enumerate(sentences[:-1]):
         n0, n1, nsrc, nsrc_id = sentences[i + 1]
-        if nsrc is None or para_of(n0) != para_of(s0) and para_of(n0) - para_of(s0) > 1:
+        if para_of(n0) != para_of(s0) and para_of(n0) - para_of(s0) > 1:
             continue
         this_report = _THIS_REPORT.match(text[n0:n1])
+        agent = _BY_AGENT.match(text, n0 + this_report.end(), n1) if this_report and nsrc is None else None
+        if agent:
+            # "Such data are provided by the regional police": no reporting verb, the agent all the same.
+            from .attribution import _described, resolve_phrase
+
+            x0, x1 = agent.span("x")
+            nsrc, nsrc_id = resolve_phrase(agent.group("x"), x0, x1, work)
+            if nsrc is None:
+                nsrc = _described(agent.group("x"))
+        if nsrc is None:
+            continue
         if not this_report and (not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1])):
             continue
         subject = (_QUOTING.search(text[n0:n1]) or _THIS_SUBJECT.search(text[n0:n1])) if this_report else None
@@ -1145,8 +1156,18 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
                 named = (_described(subject.group("x")), None)
             if named[0] is not None:
                 nsrc, nsrc_id = named
+        # "This was reported by X" speaks for the sentences before it back to the last one with a
+        # source of its own, within the paragraph it closes (or the one it follows).
+        start = s0
+        if this_report:
+            j = i
+            while j > 0 and sentences[j - 1][2] is None and para_of(sentences[j - 1][0]) == para_of(s0) \
+                    and not any(sentences[j - 1][0] <= f.span.start < sentences[j - 1][1]
+                                and f.source is not None and not f.source_inherited for f in figures):
+                j -= 1
+            start = sentences[j][0]
         for f in figures:
-            if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited):
+            if start <= f.span.start < s1 and (f.source is None or f.source_inherited):
                 f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
                 f.source_inherited = False
     for n0, n1, nsrc, nsrc_id in sentences:
@@ -1168,10 +1189,21 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
 
 # The next sentence attributes what came before: "This was announced by the interior minister
 # on state television." / "According to Radio X, the authorities disclosed this."
-_THIS_REPORT = re.compile(r"^\W*(?:(?:this|that|it|the (?:figure|toll|news))\s+(?:was|has been|had been)\s+"
-                          r"(?:\w+\s+)?(?:announced|reported|confirmed|stated|disclosed|said)\s+by\b"
-                          r"|[^.\d]*\b(?:disclosed|announced|reported|confirmed|stated)\s+(?:this|these figures|"
-                          r"the figures?)\W*$)", re.I)
+def _this_report() -> re.Pattern[str]:
+    roles = load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
+
+    def alt(key: str) -> str:
+        words = sorted(roles.get(key) or [], key=len, reverse=True)
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) or "(?!)"
+
+    return re.compile(rf"^\W*(?:(?:{alt('this_report_subjects')})\s+(?:was|were|is|are|has been|"
+                      rf"have been|had been)\s+(?:\w+\s+)?(?:{alt('this_report_verbs')})\s+by\b"
+                      r"|[^.\d]*\b(?:disclosed|announced|reported|confirmed|stated)\s+(?:this|these figures|"
+                      r"the figures?)\W*$)", re.I)
+
+
+_THIS_REPORT = _this_report()
+_BY_AGENT = re.compile(r"\s*(?P<x>[^,.;:()\d]{3,80}?)\s*(?:\([^)]*\))?\s*[.;]?\s*$")
 _THIS_SUBJECT = re.compile(r"(?:^|,\s*)(?P<x>[^,]{3,80}?)\s+(?:disclosed|announced|reported|confirmed|"
                            r"stated)\s+(?:this|these figures|the figures?)\W*$", re.I)
 # "This was reported by the agency X, quoting the governor of the region, Ivan P.": the one quoted.
