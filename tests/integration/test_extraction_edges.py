@@ -552,3 +552,13 @@ def test_names_that_can_all_be_in_one_country_are_read_there_when_no_country_is_
                        published="2025-08-22")[0]
     assert {p.name: p.country_code for p in r.places}.get("Santa Fe de Antioquia") == "CO"
     assert "TR" not in {p.country_code for p in r.places}
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Kano State Governor, Abba Yusuf Danladi, on Sunday visited the village.\nSpeaking to "
+     "reporters, the governor said, \"Those who did this will be punished.\"", "Abba Yusuf Danladi"),
+    ("The spokesperson of the Kano police command, Lawan Gambo Dikko, spoke to reporters on "
+     "Saturday.\n\"Calm has returned to the village,\" the spokesperson said.", "Lawan Gambo Dikko"),
+])
+def test_the_role_alone_is_the_person_the_text_gave_it_with_a_comma(text, speaker):
+    assert _said(text)[1][-1][0] == speaker

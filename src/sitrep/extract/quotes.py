@@ -455,14 +455,23 @@ def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] |
     person the same title was set beside earlier."""
     toks = [t for t in subj.subtree if t.dep_ != "det"]
     toks = toks[:next((k for k, t in enumerate(toks) if t.is_punct), len(toks))]
-    if len(toks) < 2:
+    # A role alone ("the spokesperson said") is the one the text gave with its body: "The
+    # spokesperson of the Yobe police command, NAME," (the tagger took NAME for an organisation).
+    alone = len(toks) == 1 and toks[0].pos_ == "NOUN" and bool(_ANY_ROLE.fullmatch(toks[0].text))
+    if len(toks) < 2 and not alone:
         return None
     title = work.text[toks[0].idx:toks[-1].idx + len(toks[-1])]
-    if len(title.split()) < 2 or KIND_BODY.match(title) or subj.lower_ in _OFFICE_BODIES:
+    if (len(title.split()) < 2 and not alone) or KIND_BODY.match(title) or subj.lower_ in _OFFICE_BODIES:
         return None  # a body's words are its own ("The Defence Ministry said"), not a person's
     # The nearest earlier "[The] TITLE, NAME," where the title opens its phrase (not "the former
     # Emir of Kessa, NAME").
-    for m in reversed(list(re.finditer(r"(?:^|(?<=[\n.!?]\s)|(?<=\n)|(?<=\b[Tt]he\s))" + re.escape(title)
+    if alone:
+        # "The spokesperson of the police command, NAME," / "Kano State Governor, NAME,".
+        role = f"(?:{re.escape(title[0].upper())}|{re.escape(title[0].lower())}){re.escape(title[1:])}"
+        phrase = rf"(?:[A-Z][\w’'-]*\s+){{0,3}}{role}(?:\s+of\s+[^,.;:\n]{{3,60}}?)?"
+    else:
+        phrase = re.escape(title)
+    for m in reversed(list(re.finditer(r"(?:^|(?<=[\n.!?]\s)|(?<=\n)|(?<=\b[Tt]he\s))" + phrase
                                        + r",\s+", work.text[:before]))):
         person = named_person(work, m.end(), m.end() + 3)
         if person:
@@ -595,6 +604,11 @@ def _not_a_place_object(subj, person, work: Work):
     return person
 
 
+def _role_noun(tok) -> bool:
+    """A common noun, or a capitalised role word the tagger took for a name ("Governor")."""
+    return tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and bool(_ANY_ROLE.fullmatch(tok.text)))
+
+
 def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
     """Role noun -> the people the text gives it: "Governor Ali Kaya", "prosecutor Ali Kaya",
     "Ali Kaya, the district prosecutor", "the prosecutor, Ali Kaya"."""
@@ -613,10 +627,10 @@ def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
             if t.head.i in range(span.start, span.end) or t.head.i == root.i:
                 roles.add(t.lemma_.lower())
         for c in root.children:
-            if c.dep_ == "appos" and c.pos_ == "NOUN":
+            if c.dep_ == "appos" and _role_noun(c):
                 roles.add(c.lemma_.lower())
-        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
-            roles.add(root.head.lemma_.lower())
+        if root.dep_ == "appos" and _role_noun(root.head):
+            roles.add(root.head.lemma_.lower())  # "Borno State Governor, Ada Obi, visited"
         for r in roles:
             holders.setdefault(r, set()).add((ent.name, ent.id))
     return holders
@@ -848,6 +862,10 @@ class _Speakers:
                     return name, eid, "anaphor->earlier_speaker"
         if subj.pos_ == "NOUN" and all(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
                                        for c in subj.children) and any(c.dep_ == "det" for c in subj.children):
+            # "the spokesperson said" after "The spokesperson of the police command, NAME,".
+            named = _named_earlier_as(self.work, subj, subj.idx) if subj.lower_ in _OFFICE_NOUNS else None
+            if named:
+                return named[0], named[1], "role->person"
             # "the report said" after "an unclassified intelligence report said": the same one.
             earlier = self.earlier(subj.lower_)
             if earlier:
