@@ -745,6 +745,7 @@ def figures_stage(work: Work) -> None:
             prev, prev_end, prev_np_end = fig, num.end, max(np_end - s0, num.end)
             last_fig = fig
     _source_after(figures, sentence_sources, text, para_of, work)
+    _victims_after(figures, sentence_sources, text)
     _headline_sources(figures, text)
     holders = _source_line_people(work)
     for f in figures:
@@ -1185,6 +1186,23 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
             if f.source is None:
                 f.source, f.source_id, f.source_person = line[0], line[1], line[2]
                 f.source_inherited = True
+
+
+# "So far, 23 dead and 28 wounded. All civilians." / "All of them were civilians.": a sentence
+# that only says who the people counted before were.
+_ALL_WERE = re.compile(r"^\W*(?:all|all of them|they were all|all were|all of whom were)\s+(?:were\s+)?"
+                       r"(?P<who>[\w\s-]{3,30}?)\s*(?:[.,!;”\"’]|$)", re.I)
+
+
+def _victims_after(figures: list[Figure], sentences, text: str) -> None:
+    for (s0, s1, _, _), (n0, n1, _, _) in zip(sentences, sentences[1:]):
+        m = _ALL_WERE.match(text[n0:n1])
+        who = _victims(m.group("who"), None) if m else "unknown"
+        if who in ("unknown", "all"):
+            continue
+        for f in figures:
+            if s0 <= f.span.start < s1 and f.victims == "all":
+                f.victims = who
 
 
 # The next sentence attributes what came before: "This was announced by the interior minister

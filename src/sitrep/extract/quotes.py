@@ -633,7 +633,19 @@ def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
             roles.add(root.head.lemma_.lower())  # "Borno State Governor, Ada Obi, visited"
         for r in roles:
             holders.setdefault(r, set()).add((ent.name, ent.id))
+    # A name the tagger missed, apposed to an office: "NAME, the Zaporizhzhia regional governor,".
+    known = {n for people in holders.values() for n, _ in people}
+    for m in _NAME_THEN_OFFICE.finditer(work.text):
+        name = _strip_titles(m.group("name"))
+        if 2 <= len(name.split()) <= 4 and not lookup(name) \
+                and not any(name.split()[-1] == k.split()[-1] for k in known):
+            holders.setdefault(m.group("role").lower(), set()).add((name, None))
     return holders
+
+
+_NAME_THEN_OFFICE = re.compile(
+    r"(?<![\w’'-])(?P<name>(?:[A-Z][\w’'-]+\s){1,3}[A-Z][\w’'-]+),\s+the\s+(?:[\w’'-]+\s){0,4}?"
+    rf"(?P<role>{'|'.join(sorted(_OFFICE_NOUNS))})\b")
 
 
 def _sentence_before(tok):
