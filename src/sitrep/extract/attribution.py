@@ -33,9 +33,9 @@ _ROLES_DATA = _roles_data()
 
 
 def _alt(key: str) -> str:
-    """The words under ``key``, longest first, as a regex alternation (a space matches any)."""
+    """The words under ``key``, longest first, as a regex alternation (a space matches any run of spaces or a hyphen: "director general", "Director-General")."""
     words = sorted(_ROLES_DATA.get(key) or [], key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in words)
 
 
 def _words(key: str, plural: bool = False) -> str:
@@ -436,8 +436,8 @@ def proper_name(head, scope, work: Work) -> str | None:
     if not run or (head is not None and run[-1] is not head):
         return None
     name = work.text[run[0].idx:run[-1].idx + len(run[-1])]
-    if lookup(name) or _TITLE_WORDS.match(name):
-        return None
+    if lookup(name) or _TITLE_WORDS.match(name) or _ANY_ROLE.fullmatch(name):
+        return None  # (a title: "Director-General")
     from .places import candidates
 
     return None if candidates(name) else name
@@ -1211,8 +1211,8 @@ def _office_body(office: str) -> str | None:
         return None  # "spokesman for the mayor": which mayor, the text does not say here
     for part in ([after] if after else []) + [before]:
         words = part.split()
-        if not words:
-            continue
+        if not words or (part is before and after and len(words) == 1):
+            continue  # "military governor of the Varna region": a word that qualifies the office
         last = words[-1]
         if last.lower() in _OFFICE_BODY or (last.isupper() and len(last) >= 2):
             return part if len(words) >= 2 or _NATIONAL_BODY.fullmatch(part) else None
