@@ -443,6 +443,9 @@ def proper_name(head, scope, work: Work) -> str | None:
     return None if candidates(name) else name
 
 
+# A spokesperson the text does not name, of a body it names by its capitalised name ("an Amnesty
+# International spokesperson", "a Civil Hospital Kessa spokesman"): the body is the source.
+NAMED_BODY_SPOKES = re.compile(r"^(?P<body>(?:[A-Z][\w’'.&-]*\s+){1,6}?[A-Z][\w’'.&-]*)\s+spokes(?:person|man|woman)$")
 _TITLE_WORDS = re.compile(r"^(Major|General|Colonel|President|Minister|Mr|Mrs|Ms|Dr)$")
 
 

@@ -23,7 +23,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import (ORG_TYPES, REPORT_NOUNS, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
+from .attribution import (NAMED_BODY_SPOKES, ORG_TYPES, REPORT_NOUNS, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
                           info_source, office_of, source_of_number, speaks_for)
 from .bodies import country_body, cut_carrier, main_country
 from .entities import lookup
@@ -869,6 +869,9 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
     if named is not None:
         src, src_id = named
     org, org_id, person = _speaker_org_named(src, src_id, work)
+    spokes = NAMED_BODY_SPOKES.match(org) if org is not None and person is None and org_id is None else None
+    if spokes is not None:
+        org = spokes.group("body")  # "an Amnesty International spokesperson said"
     facility = _FACILITY_ROLE.match(org) if org is not None else None
     if facility is not None:
         return facility.group("org").strip(), None, person  # "Civil Hospital Executive Director X"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..clean import zipf
@@ -390,6 +391,7 @@ def described_as_written(noun, work: Work) -> str:
     if force and base.endswith(noun.text):
         base = f"{base[:-len(noun.text)]}{force} {noun.text}"
     return f"{base} {qual}" if qual else base
+
 
 
 def _desc_head(desc: str) -> str:
@@ -1664,7 +1666,18 @@ def _title_word(word: str) -> bool:
     w = word.rstrip(".")
     titles = name_titles()
     return (w in titles or w in name_prefixes() or re.fullmatch(r"[A-Z]{2,5}", w) is not None
-            or ("-" in w and all(p in titles or p in name_prefixes() for p in w.split("-"))))
+            or ("-" in w and all(p in titles or p in name_prefixes() for p in w.split("-")))
+            or _misspelt_title(w))
+
+
+@lru_cache(maxsize=4096)
+def _misspelt_title(word: str) -> bool:
+    """A long title with a letter dropped or two swapped ("Ministe", "Minsiter"): one edit, two
+    for titles of nine letters or more."""
+    if len(word) < 6 or not word[:1].isupper():
+        return False
+    return any(OSA.distance(word, t, score_cutoff=1 if len(t) < 9 else 2) <= (1 if len(t) < 9 else 2)
+               for t in name_titles() if len(t) >= 6 and t[:1] == word[:1] and t != word)
 
 
 def _strip_titles(name: str, places: bool = True) -> str:
