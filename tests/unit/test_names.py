@@ -23,3 +23,15 @@ def test_the_bare_form_after_a_national_society_names_that_society():
     assert r.resolve("Red Cross", "ORG").name == "International Committee of the Red Cross"
     assert r.resolve("Nigerien Red Cross", "ORG").name == "Nigerien Red Cross"
     assert r.resolve("the Red Cross", "ORG").name == "Nigerien Red Cross"
+
+
+def test_a_lone_first_or_last_name_is_the_person_named_in_full_whatever_its_tag():
+    r = Resolver()
+    r.add_full_name("Chaiwat Srisombat")
+    r.add_full_name("Israel Katz")
+    for surface, label in [("Chaiwat", "ORG"), ("Chaiwat", "GPE"), ("Srisombat", "PERSON")]:
+        found = r.resolve(surface, label)
+        assert (found.name, found.type) == ("Chaiwat Srisombat", "person")
+    assert r.resolve("Israel", "GPE").name != "Israel Katz"  # a place's name stays the place
+    r.add_full_name("Chaiwat Mongkol")  # two people share the first name: neither
+    assert r.resolve("Chaiwat", "PERSON").name == "Chaiwat"

@@ -165,12 +165,19 @@ class Resolver:
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
         self.full_names: dict[str, str] = {}  # surname -> full name seen in this document
+        # first name -> the one full name seen with it (None when two people share it)
+        self.given_names: dict[str, str | None] = {}
         self.national: set[str] = set()  # countries' own societies named ("Nigerian Red Cross")
 
     def add_full_name(self, name: str) -> None:
         parts = name.split()
         if len(parts) >= 2:
             self.full_names.setdefault(parts[-1].casefold(), name)
+            first = parts[0].casefold()
+            if self.given_names.get(first, name) != name:
+                self.given_names[first] = None
+            else:
+                self.given_names[first] = name
 
     def resolve(self, surface: str, label: str) -> Entity | None:
         surface = surface.strip()
@@ -189,10 +196,14 @@ class Resolver:
         else:
             name = clean_surface(surface)
             kind = guess_type(label, name)
-            if kind == "person" and len(name.split()) == 1:
-                full = self.full_names.get(name.casefold())
+            if len(name.split()) == 1 and (kind == "person" or not _any_place(name)):
+                # The surname of a person named in full; else the first name of the one person
+                # named in full with it ("Minister Somsak Thepsutin … Somsak said"), whatever
+                # the tagger took the lone word for (never a place's name: "Israel" of "Israel
+                # Katz").
+                full = self.full_names.get(name.casefold()) or self.given_names.get(name.casefold())
                 if full:
-                    name = full
+                    name, kind = full, "person"
                     hit2 = lookup(full)
                     if hit2:
                         name, kind = hit2
