@@ -239,15 +239,23 @@ def _roles() -> dict[str, Any]:
     return load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
 
 
+@lru_cache(maxsize=1)
+def _institution_heads() -> frozenset[str]:
+    """Head nouns of an institution's name: offices' bodies and body nouns, less an army's words
+    (an armed force is a party to the fighting, tier 3)."""
+    roles = _roles()
+    army = {w.casefold() for w in roles.get("army_name_words") or []} | {"brigade", "command", "forces"}
+    return frozenset(w.casefold() for key in ("office_bodies", "body_nouns")
+                     for w in roles.get(key) or []) - army
+
+
 def _named_body(name: str) -> bool:
     """A source the dictionary does not know that names an institution by its capitalised head
     ("Ondo State Government", "Lebanese Ministry of Public Health"), not a description ("camp
-    emergency committee", "Federal Medical Centre workers")."""
+    emergency committee", "Federal Medical Centre workers") nor a party ("Kessa Militia")."""
     head = _QUALIFIER.split(name, maxsplit=1)[0].split()
-    roles = _roles()
-    bodies = {w.casefold() for key in ("office_bodies", "body_nouns", "organisation_name_heads")
-              for w in roles.get(key) or []}
-    return bool(head) and head[-1][:1].isupper() and head[-1].casefold() in bodies
+    return bool(head) and head[-1][:1].isupper() and head[-1].casefold() in _institution_heads() \
+        and not _PARTY.search(name)
 
 
 def _party_words() -> re.Pattern[str]:

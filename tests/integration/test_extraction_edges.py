@@ -562,3 +562,35 @@ def test_names_that_can_all_be_in_one_country_are_read_there_when_no_country_is_
 ])
 def test_the_role_alone_is_the_person_the_text_gave_it_with_a_comma(text, speaker):
     assert _said(text)[1][-1][0] == speaker
+
+
+# Review of the tenth session: what the new rules must not take.
+def test_a_sentence_starting_all_says_who_was_counted_only_when_it_ends_in_who():
+    for after in ("All roads were blocked by soldiers.", "All the attackers fled.", "All police were on alert."):
+        r = sitrep.process(f"Title line\n\nGunmen killed 9 people in Velmar overnight. {after}",
+                           published="2025-04-13")[0]
+        assert [f.victims for f in r.figures] == ["all"], after
+
+
+def test_a_closing_this_was_reported_by_fills_only_what_has_no_source():
+    sources, _ = _said("Police said a bus overturned near Kolta on Monday. The crash killed 6 people. "
+                       "Another 20 were injured. This was reported by the local newspaper.")
+    assert "Police" in sources[0] and sources[-1] == "local newspaper"
+    sources, _ = _said("The crash killed 6 people. The news was announced by loudspeaker.")
+    assert sources == [None]
+
+
+@pytest.mark.parametrize("text, not_speaker", [
+    ("Kano State Governor, Abba Yusuf, visited Rano. Later Deputy Governor, Musa Bello, spoke to "
+     "reporters. The governor said 3 more bodies had been found.", "Musa Bello"),
+    ("Former Governor, Musa Bello, visited Rano. The governor said 3 more bodies had been found.",
+     "Musa Bello"),
+    ("Speaking to Olena Vakulenko, the regional governor said 3 people died.", "Olena Vakulenko"),
+])
+def test_the_role_alone_is_never_a_former_or_deputy_holder_nor_the_one_spoken_to(text, not_speaker):
+    assert _said(text)[1][-1][0] != not_speaker
+
+
+def test_a_first_name_close_to_a_title_stays_in_the_name():
+    for name in ("Hadiya Binta Musa", "Pastora Delgado Ruiz", "Captan Aliyu Sani"):
+        assert _said(f"{name} said 4 people died in the raid.")[1][0][0] == name

@@ -23,8 +23,8 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
-from .attribution import (NAMED_BODY_SPOKES, ORG_TYPES, REPORT_NOUNS, _alt, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
-                          info_source, office_of, source_of_number, speaks_for)
+from .attribution import (NAMED_BODY_SPOKES, ORG_TYPES, REPORT_NOUNS, _alt, _described, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
+                          info_source, office_of, resolve_phrase, source_of_number, speaks_for)
 from .bodies import country_body, cut_carrier, main_country
 from .entities import lookup
 from .spans import ByStart
@@ -822,8 +822,6 @@ def _minister_subject(sent, work: Work) -> tuple[str | None, str | None]:
 
 
 def _title_source(stext: str, s0: int, work: Work) -> tuple[str | None, str | None]:
-    from .attribution import _described, resolve_phrase
-
     m = _TITLE_SOURCE.match(stext)
     if not m:
         return None, None
@@ -1137,13 +1135,13 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
         this_report = _THIS_REPORT.match(text[n0:n1])
         agent = _BY_AGENT.match(text, n0 + this_report.end(), n1) if this_report and nsrc is None else None
         if agent:
-            # "Such data are provided by the regional police": no reporting verb, the agent all the same.
-            from .attribution import _described, resolve_phrase
-
+            # "Such data are provided by the regional police": no reporting verb, the agent all
+            # the same, when it is a body or a source (not "announced by loudspeaker").
             x0, x1 = agent.span("x")
             nsrc, nsrc_id = resolve_phrase(agent.group("x"), x0, x1, work)
-            if nsrc is None:
-                nsrc = _described(agent.group("x"))
+            described = _described(agent.group("x")) if nsrc is None else None
+            if described and _SOURCE_HEAD.search(described):
+                nsrc = described
         if nsrc is None:
             continue
         if not this_report and (not _BARE_REPORT.match(text[n0:n1]) or re.search(r"\d", text[n0:n1])):
@@ -1152,8 +1150,6 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
         if subject is not None:
             # "According to Radio X, the authorities in the territory disclosed this": the
             # subject disclosed it; the outlet only relays.
-            from .attribution import _described, resolve_phrase
-
             x0, x1 = n0 + subject.start("x"), n0 + subject.end("x")
             named = resolve_phrase(subject.group("x"), x0, x1, work)
             if named[0] is None and _described(subject.group("x")):
@@ -1161,17 +1157,19 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
             if named[0] is not None:
                 nsrc, nsrc_id = named
         # "This was reported by X" speaks for the sentences before it back to the last one with a
-        # source of its own, within the paragraph it closes (or the one it follows).
+        # source of its own (any: one inherited from a speaker before is kept), within the
+        # paragraph it closes (or the one it follows).
         start = s0
         if this_report:
             j = i
             while j > 0 and sentences[j - 1][2] is None and para_of(sentences[j - 1][0]) == para_of(s0) \
                     and not any(sentences[j - 1][0] <= f.span.start < sentences[j - 1][1]
-                                and f.source is not None and not f.source_inherited for f in figures):
+                                and f.source is not None for f in figures):
                 j -= 1
             start = sentences[j][0]
         for f in figures:
-            if start <= f.span.start < s1 and (f.source is None or f.source_inherited):
+            if s0 <= f.span.start < s1 and (f.source is None or f.source_inherited) \
+                    or start <= f.span.start < s0 and f.source is None:
                 f.source, f.source_id, f.source_person = _speaker_org(nsrc, nsrc_id, work)
                 f.source_inherited = False
     for n0, n1, nsrc, nsrc_id in sentences:
@@ -1193,15 +1191,17 @@ def _source_after(figures: list[Figure], sentences, text: str, para_of, work: Wo
 
 # "So far, 23 dead and 28 wounded. All civilians." / "All of them were civilians.": a sentence
 # that only says who the people counted before were.
-_ALL_WERE = re.compile(r"^\W*(?:all|all of them|they were all|all were|all of whom were)\s+(?:were\s+)?"
-                       r"(?P<who>[\w\s-]{3,30}?)\s*(?:[.,!;”\"’]|$)", re.I)
+_ALL_WERE = re.compile(r"^\W*(?:they\s+were\s+all|all\s+of\s+(?:them|whom)(?:\s+were)?|all(?:\s+were)?)\s+"
+                       r"(?P<who>[\w-]+(?:\s+[\w-]+){0,2}?)\s*(?:[.,!;”\"’]|$)", re.I)
 
 
 def _victims_after(figures: list[Figure], sentences, text: str) -> None:
+    """The figures of a sentence followed by one that only says who they all were."""
     for (s0, s1, _, _), (n0, n1, _, _) in zip(sentences, sentences[1:]):
         m = _ALL_WERE.match(text[n0:n1])
         who = _victims(m.group("who"), None) if m else "unknown"
-        if who in ("unknown", "all"):
+        # (the phrase ends in its victim noun: not "All roads were blocked by soldiers")
+        if who in ("unknown", "all") or _victims(m.group("who").split()[-1], None) != who:
             continue
         for f in figures:
             if s0 <= f.span.start < s1 and f.victims == "all":
@@ -1210,20 +1210,13 @@ def _victims_after(figures: list[Figure], sentences, text: str) -> None:
 
 # The next sentence attributes what came before: "This was announced by the interior minister
 # on state television." / "According to Radio X, the authorities disclosed this."
-def _this_report() -> re.Pattern[str]:
-    roles = load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
-
-    def alt(key: str) -> str:
-        words = sorted(roles.get(key) or [], key=len, reverse=True)
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) or "(?!)"
-
-    return re.compile(rf"^\W*(?:(?:{alt('this_report_subjects')})\s+(?:was|were|is|are|has been|"
-                      rf"have been|had been)\s+(?:\w+\s+)?(?:{alt('this_report_verbs')})\s+by\b"
-                      r"|[^.\d]*\b(?:disclosed|announced|reported|confirmed|stated)\s+(?:this|these figures|"
-                      r"the figures?)\W*$)", re.I)
-
-
-_THIS_REPORT = _this_report()
+_THIS_REPORT = re.compile(rf"^\W*(?:(?:{_alt('this_report_subjects') or '(?!)'})\s+(?:was|were|is|are|has been|"
+                          rf"have been|had been)\s+(?:\w+\s+)?(?:{_alt('this_report_verbs') or '(?!)'})\s+by\b"
+                          r"|[^.\d]*\b(?:disclosed|announced|reported|confirmed|stated)\s+(?:this|these figures|"
+                          r"the figures?)\W*$)", re.I)
+# What makes a described agent a source: a role or a body ("the regional police", "local officials").
+_SOURCE_HEAD = re.compile(rf"\b(?:{_alt('roles')}|{_alt('offices')}|{_alt('office_bodies')}|{_alt('body_nouns')}|"
+                          r"officials?|sources?|authorities|residents?|witnesses?|medics?)\b", re.I)
 _BY_AGENT = re.compile(r"\s*(?P<x>[^,.;:()\d]{3,80}?)\s*(?:\([^)]*\))?\s*[.;]?\s*$")
 _THIS_SUBJECT = re.compile(r"(?:^|,\s*)(?P<x>[^,]{3,80}?)\s+(?:disclosed|announced|reported|confirmed|"
                            r"stated)\s+(?:this|these figures|the figures?)\W*$", re.I)

@@ -120,7 +120,11 @@ def large_city(word: str, countries: bool = True) -> bool:
                or p.precision == "town" and population(p) >= LARGE_CITY for p in candidates(word))
 
 
-def choose(cands: list[Place], countries: Counter, shared: Counter | None = None) -> Place:
+SHARED_MIN_POPULATION = 5_000
+
+
+def choose(cands: list[Place], countries: Counter, shared: Counter | None = None,
+           text: str | None = None) -> Place:
     """The reading of an ambiguous name: a curated place, a country, one in the countries the
     document names (``countries``), then in the country most of the document's other names can
     be in (``shared``: "Cali", "Amalfi" and "Antioquia" together are Colombian, though each is
@@ -128,8 +132,12 @@ def choose(cands: list[Place], countries: Counter, shared: Counter | None = None
     shared = shared or Counter()
 
     def score(p: Place) -> tuple:
+        # (a town whose own name holds the text: not one that has it only as an alternate,
+        # "Rome" of a Syracuse; "Antioquia" of Santa Fe de Antioquia)
+        own = text is None or p.precision != "town" or gazetteer.key(text) in gazetteer.key(p.name)
         return (p.gazetteer == "supplement", p.precision == "country",
-                countries.get(p.country_code, 0), shared.get(p.country_code, 0), population(p))
+                countries.get(p.country_code, 0), shared.get(p.country_code, 0) if own else 0,
+                population(p))
 
     return max(cands, key=score)
 
@@ -156,10 +164,15 @@ def places_stage(work: Work) -> None:
             {c.country_code for c in cands}
         if len(codes) == 1:
             countries[codes.pop()] += 1
-    # Each distinct name votes once for every country it can be in.
+    # Each distinct name votes once for every country where it is a sizeable place (a village
+    # named like everything votes for nothing); a country counts only with two names' votes.
+    # Only a place's own name votes: GeoNames gives many towns other places' names as
+    # alternates ("Rome" for a Syracuse).
     shared: Counter = Counter()
-    for name in {e.text: cands for e, cands in found}.values():
-        shared.update({c.country_code for c in name})
+    for text, cands in {e.text: cands for e, cands in found}.items():
+        shared.update({c.country_code for c in cands if c.precision != "town" or (
+            population(c) >= SHARED_MIN_POPULATION and gazetteer.key(c.name) == gazetteer.key(text))})
+    shared = Counter({cc: n for cc, n in shared.items() if n >= 2})
     # Countries the article names outright (or through a curated place).
     named = {c.country_code for _, cands in found for c in cands
              if c.precision == "country" or c.gazetteer == "supplement"}
@@ -171,7 +184,7 @@ def places_stage(work: Work) -> None:
             mentions.append(Mention(e.text, e.label_, Span(e.start_char, e.end_char, e.text),
                                     work.clean.raw_span(e.start_char, e.end_char), None))
             continue
-        best = choose(cands, countries, shared)
+        best = choose(cands, countries, shared, e.text)
         if named and best.country_code not in named and best.precision == "town" \
                 and population(best) < 100000:
             # A town of the same name in a country the article never mentions ("Beas", a river

@@ -393,7 +393,6 @@ def described_as_written(noun, work: Work) -> str:
     return f"{base} {qual}" if qual else base
 
 
-
 def _desc_head(desc: str) -> str:
     """The role noun of a description: "health officials in Gaza" -> "officials"."""
     preps = description_words()["qualifier_preps"]
@@ -475,6 +474,8 @@ def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] |
         phrase = re.escape(title)
     for m in reversed(list(re.finditer(r"(?:^|(?<=[\n.!?]\s)|(?<=\n)|(?<=\b[Tt]he\s))" + phrase
                                        + r",\s+", work.text[:before]))):
+        if alone and {w.lower() for w in m.group(0).split()} & _role_words("title_not_holding"):
+            continue  # "Deputy Governor, NAME,", "Former Governor, NAME,": not the governor
         person = named_person(work, m.end(), m.end() + 3)
         if person:
             return person
@@ -607,7 +608,10 @@ def _not_a_place_object(subj, person, work: Work):
 
 
 def _role_noun(tok) -> bool:
-    """A common noun, or a capitalised role word the tagger took for a name ("Governor")."""
+    """A common noun, or a capitalised role word the tagger took for a name ("Governor"); not an
+    office no longer or not quite held ("Former Governor", "Deputy Governor")."""
+    if any(t.lower_ in _role_words("title_not_holding") for t in tok.lefts):
+        return False
     return tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and bool(_ANY_ROLE.fullmatch(tok.text)))
 
 
@@ -638,6 +642,9 @@ def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
     # A name the tagger missed, apposed to an office: "NAME, the Zaporizhzhia regional governor,".
     known = {n for people in holders.values() for n, _ in people}
     for m in _NAME_THEN_OFFICE.finditer(work.text):
+        before = re.search(r"([\w’'-]+)\W*$", work.text[:m.start()])
+        if before and before.group(1).lower() in _NOT_BEFORE_APPOSED:
+            continue  # "Speaking to NAME, the regional governor said": not the governor
         name = _strip_titles(m.group("name"))
         if 2 <= len(name.split()) <= 4 and not lookup(name) \
                 and not any(name.split()[-1] == k.split()[-1] for k in known):
@@ -646,8 +653,11 @@ def _role_holders(work: Work) -> dict[str, set[tuple[str, str]]]:
 
 
 _NAME_THEN_OFFICE = re.compile(
-    r"(?<![\w’'-])(?P<name>(?:[A-Z][\w’'-]+\s){1,3}[A-Z][\w’'-]+),\s+the\s+(?:[\w’'-]+\s){0,4}?"
-    rf"(?P<role>{'|'.join(sorted(_OFFICE_NOUNS))})\b")
+    r"(?<![\w’'-])(?P<name>(?:[A-Z][\w’'-]+\s){1,3}[A-Z][\w’'-]+),\s+the\s+(?:(?!of\b)[\w’'-]+\s){0,4}?"
+    rf"(?P<role>{'|'.join(sorted(_OFFICE_NOUNS, key=len, reverse=True))})\b"
+    r"(?:\s+(?:of|for|in)\s+[^,.;:()\n]{2,60}?)?\s*(?=[,;)]|\.(?:\s|$))")
+_NOT_BEFORE_APPOSED = {"to", "with", "by", "from", "for", "and", "of", "told", "tell", "asked", "met",
+                       "visited", "said", "says"}
 
 
 def _sentence_before(tok):
@@ -1672,12 +1682,13 @@ def _title_word(word: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _misspelt_title(word: str) -> bool:
-    """A long title with a letter dropped or two swapped ("Ministe", "Minsiter"): one edit, two
-    for titles of nine letters or more."""
+    """An office title with a letter dropped, added or changed, or two swapped ("Ministe",
+    "Minsiter"; speech_titles.yaml ``misspelt_titles``): one edit, never a plural."""
     if len(word) < 6 or not word[:1].isupper():
         return False
-    return any(OSA.distance(word, t, score_cutoff=1 if len(t) < 9 else 2) <= (1 if len(t) < 9 else 2)
-               for t in name_titles() if len(t) >= 6 and t[:1] == word[:1] and t != word)
+    titles = _data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("misspelt_titles") or []
+    return any(OSA.distance(word, t, score_cutoff=1) <= 1 and word != t and word != t + "s"
+               for t in titles if t[:1] == word[:1])
 
 
 def _strip_titles(name: str, places: bool = True) -> str:
