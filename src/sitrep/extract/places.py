@@ -130,11 +130,12 @@ def choose(cands: list[Place], countries: Counter, shared: Counter | None = None
     be in (``shared``: "Cali", "Amalfi" and "Antioquia" together are Colombian, though each is
     also a town elsewhere), then the most populous."""
     shared = shared or Counter()
+    key = gazetteer.key(text) if text is not None else None
 
     def score(p: Place) -> tuple:
         # (a town whose own name holds the text: not one that has it only as an alternate,
         # "Rome" of a Syracuse; "Antioquia" of Santa Fe de Antioquia)
-        own = text is None or p.precision != "town" or gazetteer.key(text) in gazetteer.key(p.name)
+        own = key is None or p.precision != "town" or key in gazetteer.key(p.name)
         return (p.gazetteer == "supplement", p.precision == "country",
                 countries.get(p.country_code, 0), shared.get(p.country_code, 0) if own else 0,
                 population(p))
@@ -170,8 +171,9 @@ def places_stage(work: Work) -> None:
     # alternates ("Rome" for a Syracuse).
     shared: Counter = Counter()
     for text, cands in {e.text: cands for e, cands in found}.items():
+        key = gazetteer.key(text)
         shared.update({c.country_code for c in cands if c.precision != "town" or (
-            population(c) >= SHARED_MIN_POPULATION and gazetteer.key(c.name) == gazetteer.key(text))})
+            population(c) >= SHARED_MIN_POPULATION and gazetteer.key(c.name) == key)})
     shared = Counter({cc: n for cc, n in shared.items() if n >= 2})
     # Countries the article names outright (or through a curated place).
     named = {c.country_code for _, cands in found for c in cands

@@ -71,6 +71,11 @@ def name_titles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def misspelt_titles() -> tuple[str, ...]:
+    return tuple(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("misspelt_titles") or [])
+
+
+@lru_cache(maxsize=1)
 def document_nouns() -> frozenset[str]:
     return frozenset(_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("document_nouns") or {})
 
@@ -1686,9 +1691,8 @@ def _misspelt_title(word: str) -> bool:
     "Minsiter"; speech_titles.yaml ``misspelt_titles``): one edit, never a plural."""
     if len(word) < 6 or not word[:1].isupper():
         return False
-    titles = _data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("misspelt_titles") or []
     return any(OSA.distance(word, t, score_cutoff=1) <= 1 and word != t and word != t + "s"
-               for t in titles if t[:1] == word[:1])
+               for t in misspelt_titles() if t[:1] == word[:1])
 
 
 def _strip_titles(name: str, places: bool = True) -> str:
