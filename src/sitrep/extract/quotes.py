@@ -1865,21 +1865,15 @@ def _resolve_according(speakers: "_Speakers", who, before: int) -> tuple[str | N
 
 def _full_name(work: Work, surname: str, before: int, text: str | None = None) -> tuple[str, str | None] | None:
     """A surname's full name: a person the document names, else the capitalised run ending in the
-    surname earlier in the text ("Chief Ada Obi … Obi said" -> "Ada Obi"), else the one person
-    the document names with it as first name."""
+    surname earlier in the text ("Chief Ada Obi … Obi said" -> "Ada Obi"). (A lone first name is
+    the entity resolver's: ``Resolver.given_names``.)"""
     key = _name_key(surname)
     for ent in work.entities.values():
         if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
             return ent.name, ent.id
     full = re.findall(r"((?:[A-Z][\w’'-]+ ){1,3})" + re.escape(surname) + r"\b", (text or work.text)[:before])
     name = _strip_titles(full[-1] + surname) if full else ""
-    if len(name.split()) >= 2:
-        return name, None
-    # A first name that is how the text goes on to call one person ("Minister Somsak Thepsutin …
-    # Somsak said", as Thai and some other names are used).
-    given = {(e.name, e.id) for e in work.entities.values() if e.type == "person"
-             and len(e.name.split()) > 1 and _name_key(e.name.split()[0]) == key}
-    return given.pop() if len(given) == 1 else None
+    return (name, None) if len(name.split()) >= 2 else None
 
 
 _CITING = re.compile(r"\bciting (?P<n>(?:[A-Z][\w’'-]+ ){1,2}[A-Z][\w’'-]+)\b")
