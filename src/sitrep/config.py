@@ -69,6 +69,14 @@ def load_data(name: str, env_var: str | None = None, merge: str = "append") -> A
     return copy.deepcopy(_data(name, env_var, extra or None, merge))
 
 
+@lru_cache(maxsize=1)
+def sources_roles() -> dict[str, Any]:
+    """``data/sources_roles.yaml`` plus the user's ``$SITREP_SOURCES_ROLES`` file (its lists
+    appended to the same keys without repeating a packaged word): the one reader of who speaks
+    for whom, for extraction, linking and reconciliation alike. Read-only: do not mutate."""
+    return load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
+
+
 @lru_cache(maxsize=None)
 def _data(name: str, env_var: str | None, extra: str | None, merge: str) -> Any:
     # libyaml's parser where PyYAML has it (the same values, a tenth of the time; every process

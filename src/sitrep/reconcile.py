@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from .records import asdict  # dataclasses.asdict's dict, without deep-copying every atom
-from .config import CONFIG, load_data
+from .config import CONFIG, load_data, sources_roles
 from .link import FigureLink, Incident
 
 Row = dict[str, Any]
@@ -235,16 +235,11 @@ def build_claims(figures: list[Row], links: dict[str, FigureLink], docs: dict[st
 
 
 @lru_cache(maxsize=1)
-def _roles() -> dict[str, Any]:
-    return load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
-
-
-@lru_cache(maxsize=1)
 def _institution_heads() -> frozenset[str]:
     """Head nouns of an institution's name: offices' bodies and body nouns, less an army's words
     (an armed force is a party to the fighting, tier 3)."""
-    roles = _roles()
-    army = {w.casefold() for w in roles.get("army_name_words") or []} | {"brigade", "command", "forces"}
+    roles = sources_roles()
+    army = {w.casefold() for key in ("army_name_words", "not_institution_heads") for w in roles.get(key) or []}
     return frozenset(w.casefold() for key in ("office_bodies", "body_nouns")
                      for w in roles.get(key) or []) - army
 
@@ -259,7 +254,7 @@ def _named_body(name: str) -> bool:
 
 
 def _party_words() -> re.Pattern[str]:
-    words = _roles().get("party_words") or []
+    words = sources_roles().get("party_words") or []
     # (not "anti-gang unit", "counter-terrorism police": a hyphen before the word)
     return re.compile(r"(?<![-\w])(?:" + "|".join(map(re.escape, words)) + r")\b" if words else "(?!)", re.I)
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from sitrep import clean, gazetteer, nlp, numbers
+from sitrep.config import sources_roles
 from sitrep.extract import attribution, bodies, figures, places, quotes, scope
 from sitrep.link import background, sites, sources
 
@@ -21,7 +22,7 @@ CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_suppl
           sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
-          sites._lexicon, bodies._carrier_forms, bodies._carriers)
+          sites._lexicon, bodies._carrier_forms, bodies._carriers, sources_roles)
 
 
 def _clear():
@@ -161,10 +162,10 @@ def test_speech_titles_given_as_a_list_add_to_the_packaged_map(tmp_path, monkeyp
 # ---- lists appended without the words the packaged list already has -------------------------
 
 def test_sources_roles_lists_appended_without_repeats(tmp_path, monkeypatch):
-    base = attribution._roles_data()
+    base = sources_roles()
     _extend(monkeypatch, tmp_path, "SITREP_SOURCES_ROLES", {
         "hedge_words": ["supposedly", base["hedge_words"][0]], "a_new_list": ["one"]})
-    data = attribution._roles_data()
+    data = sources_roles()
     assert data["hedge_words"] == base["hedge_words"] + ["supposedly"]
     assert data["a_new_list"] == ["one"]
     assert data["roles"] == base["roles"]
@@ -240,7 +241,7 @@ def test_an_unset_or_empty_variable_reads_the_packaged_file_alone(monkeypatch):
 
 READERS = {
     "SITREP_SCOPE_CUES": scope.cue_entries,
-    "SITREP_SOURCES_ROLES": attribution._roles_data,
+    "SITREP_SOURCES_ROLES": sources_roles,
     "SITREP_FIGURES_LEXICON": figures.lexicon,
     "SITREP_PLACE_EXCLUSIONS": places.exclusions,
     "SITREP_ALIASES": nlp.alias_entries,
@@ -350,7 +351,7 @@ def test_a_key_holding_another_kind_of_value_is_one_line(tmp_path, monkeypatch, 
 
 
 @pytest.mark.parametrize("var, read, key", [
-    ("SITREP_SOURCES_ROLES", lambda: attribution._roles_data()["hedge_words"], "hedge_words"),
+    ("SITREP_SOURCES_ROLES", lambda: sources_roles()["hedge_words"], "hedge_words"),
     ("SITREP_SPEECH_TITLES", lambda: quotes.name_titles(), "titles"),
     ("SITREP_PLACE_EXCLUSIONS", lambda: places.exclusions().not_places, "not_places"),
     ("SITREP_CLEAN_LEXICON", lambda: clean.lexicon()["related_cues"], "related_cues"),

@@ -11,7 +11,7 @@ import calendar
 import re
 
 from .. import gazetteer
-from ..config import load_data
+from ..config import load_data, sources_roles
 from ..work import Work
 from .dates import WEEKDAYS
 from .entities import _nations, lookup
@@ -23,13 +23,7 @@ REPORT_LEMMAS = {"say", "report", "tell", "state", "announce", "confirm", "docum
                  "stress", "tweet", "post", "quote", "allege", "deny", "conclude", "speak", "see", "give"}
 # A passive reporting verb's subject is what was reported or who was accused ("the RSF was
 # accused of killing 40", "30 people were reported killed"), never the reporter.
-def _roles_data() -> dict:
-    """``data/sources_roles.yaml`` plus the user's ``$SITREP_SOURCES_ROLES`` file (its lists
-    appended to the same keys without repeating a packaged word)."""
-    return load_data("sources_roles.yaml", "SITREP_SOURCES_ROLES", merge="append_new")
-
-
-_ROLES_DATA = _roles_data()
+_ROLES_DATA = sources_roles()
 
 
 def _alt(key: str) -> str:
@@ -564,7 +558,7 @@ def _conjuncts(subj) -> list:
     return [subj, conj[0]]
 
 
-_SPOKES = {"spokesman", "spokeswoman", "spokesperson", "representative"}
+_SPOKES = frozenset(_ROLES_DATA.get("spokes_nouns") or ())
 
 
 def _spoken_for(subj, work: Work) -> tuple[str, str | None] | None:
@@ -955,7 +949,7 @@ def verb_sources(sent, work: Work) -> list:
 
 
 _RELATIVE = {"which", "who", "that", "whom"}
-_TOLL_NOUNS = {"toll", "figure", "count", "tally", "number", "estimate", "death"}
+_TOLL_NOUNS = frozenset(_ROLES_DATA.get("count_nouns") or ())
 _PRONOUNS = {"it", "they", "he", "she", "we"}
 
 

@@ -221,9 +221,9 @@ class Resolver:
 
 @lru_cache(maxsize=1)
 def _org_name_heads() -> frozenset[str]:
-    from .attribution import _ROLES_DATA
+    from ..config import sources_roles
 
-    return frozenset(_ROLES_DATA.get("organisation_name_heads") or [])
+    return frozenset(sources_roles().get("organisation_name_heads") or [])
 
 
 def is_place_not_entity(ent) -> bool:

@@ -1216,7 +1216,7 @@ _THIS_REPORT = re.compile(rf"^\W*(?:(?:{_alt('this_report_subjects') or '(?!)'})
                           r"the figures?)\W*$)", re.I)
 # What makes a described agent a source: a role or a body ("the regional police", "local officials").
 _SOURCE_HEAD = re.compile(rf"\b(?:{_alt('roles')}|{_alt('offices')}|{_alt('office_bodies')}|{_alt('body_nouns')}|"
-                          r"officials?|sources?|authorities|residents?|witnesses?|medics?)\b", re.I)
+                          rf"{_alt('agent_heads')})\b", re.I)
 _BY_AGENT = re.compile(r"\s*(?P<x>[^,.;:()\d]{3,80}?)\s*(?:\([^)]*\))?\s*[.;]?\s*$")
 _THIS_SUBJECT = re.compile(r"(?:^|,\s*)(?P<x>[^,]{3,80}?)\s+(?:disclosed|announced|reported|confirmed|"
                            r"stated)\s+(?:this|these figures|the figures?)\W*$", re.I)
@@ -1225,8 +1225,7 @@ _QUOTING = re.compile(r",\s+(?:quoting|citing)\s+(?P<x>[^,.;]{3,80}?)(?=\s*(?:,|
 _TRAILING_REPORT = re.compile(r",\s+(?:the\s+)?[^,\d]{2,60}?\s+(?:added|said|says|reported|stated|"
                               r"confirmed)(?:\s+on\s+\w+day)?\W*$")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<x>.+?)\s*\.?\s*$", re.I | re.M)
-_PLATFORMS = re.compile(r"^(?:twitter|x|telegram|facebook|instagram|youtube|tiktok|whatsapp|"
-                        r"social media|getty images|reuters|afp|ap|xinhua|anadolu|news\b.*)$", re.I)
+_PLATFORMS = re.compile(rf"^(?:{_alt('not_source_lines')}|news\b.*)$", re.I)
 
 
 def _source_lines(work: Work) -> list[str]:

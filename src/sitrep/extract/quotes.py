@@ -206,12 +206,13 @@ def statement_id(speaker_id: str | None, text: str) -> str:
 # committee"), qualified by a place the text names when the dictionary knows the result.
 # "the official said" right after a named person spoke is that person.
 _OWN_COUNTRY = {"country", "nation", "state", "country’s", "nation’s"}
-_OFFICE_NOUNS = {"official", "spokesperson", "spokesman", "spokeswoman", "minister", "governor",
-                 "prosecutor", "commander", "mayor"}
+# (speech_roles.yaml: anaphor_office_nouns, anaphor_media_nouns, level_bodies, collective_nouns)
+_ROLE_LISTS = _data("speech_roles.yaml", "SITREP_SPEECH_ROLES")
+_OFFICE_NOUNS = frozenset(_ROLE_LISTS.get("anaphor_office_nouns") or ())
 # "the outlet reported": the news outlet named before.
-_MEDIA_NOUNS = {"outlet", "broadcaster", "newspaper", "channel", "website"}
-_BODIES = {"ministry", "committee", "office", "council", "commission", "administration"}
-_COLLECTIVE = {"group", "agency", "committee", "charity", "authorities", "police", "army", "military"}
+_MEDIA_NOUNS = frozenset(_ROLE_LISTS.get("anaphor_media_nouns") or ())
+_BODIES = frozenset(_ROLE_LISTS.get("level_bodies") or ())
+_COLLECTIVE = frozenset(_ROLE_LISTS.get("collective_nouns") or ())
 
 
 _AGE_TOKENS = re.compile(r"^(?:\d+|-|year|years|old|aged)$", re.I)
@@ -661,8 +662,7 @@ _NAME_THEN_OFFICE = re.compile(
     r"(?<![\w’'-])(?P<name>(?:[A-Z][\w’'-]+\s){1,3}[A-Z][\w’'-]+),\s+the\s+(?:(?!of\b)[\w’'-]+\s){0,4}?"
     rf"(?P<role>{'|'.join(sorted(_OFFICE_NOUNS, key=len, reverse=True))})\b"
     r"(?:\s+(?:of|for|in)\s+[^,.;:()\n]{2,60}?)?\s*(?=[,;)]|\.(?:\s|$))")
-_NOT_BEFORE_APPOSED = {"to", "with", "by", "from", "for", "and", "of", "told", "tell", "asked", "met",
-                       "visited", "said", "says"}
+_NOT_BEFORE_APPOSED = frozenset(_ROLE_LISTS.get("not_before_apposed") or ())
 
 
 def _sentence_before(tok):
@@ -1651,8 +1651,7 @@ def _acronyms(text: str) -> dict[str, str]:
     return found
 
 
-_ORG_HEADS = {"Ministry", "Department", "Office", "Commission", "Council", "Committee", "Agency",
-              "Directorate", "Authority", "Bureau", "Centre", "Center", "Federation", "Union"}
+_ORG_HEADS = frozenset(_ROLE_LISTS.get("organisation_name_words") or ())
 
 
 @lru_cache(maxsize=65536)

@@ -189,11 +189,11 @@ def _spelled_alike(a: str, b: str) -> bool:
 def _role_words() -> re.Pattern[str]:
     """The roles people speak for a body in (data/sources_roles.yaml ``roles``), a space or a
     hyphen between their words ("director general", "Director-General")."""
-    from ..extract.attribution import _ROLES_DATA
+    from ..config import sources_roles
 
     return re.compile(r"\b(?:%s)\b" % "|".join(
         re.escape(r).replace(r"\ ", r"[\s-]+") for r in sorted(
-            _ROLES_DATA.get("roles") or [], key=len, reverse=True)), re.I)
+            sources_roles().get("roles") or [], key=len, reverse=True)), re.I)
 
 
 def _join_role_holders(figs: list[Row], links: dict[str, FigureLink], names: dict[str, str],
