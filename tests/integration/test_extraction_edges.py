@@ -594,3 +594,22 @@ def test_the_role_alone_is_never_a_former_or_deputy_holder_nor_the_one_spoken_to
 def test_a_first_name_close_to_a_title_stays_in_the_name():
     for name in ("Hadiya Binta Musa", "Pastora Delgado Ruiz", "Captan Aliyu Sani"):
         assert _said(f"{name} said 4 people died in the raid.")[1][0][0] == name
+
+
+# Eleventh session: a town written with the Arabic article in another spelling than GeoNames'.
+@pytest.mark.parametrize("written", ["al-Nahud", "Al-Nahud", "El Nahud"])
+def test_a_town_written_with_another_spelling_of_the_arabic_article_is_that_town(written):
+    r = sitrep.process("Title line\n\nFighters killed 27 civilians after they took the town of "
+                       f"{written} in West Kordofan on Thursday, a lawyers' group said.",
+                       published="2025-05-03")[0]
+    nahud = [p for p in r.places if p.geonameid == 378699]
+    assert nahud and nahud[0].country_code == "SD", [(p.name, p.id) for p in r.places]
+    assert written in nahud[0].aliases  # the name as the text writes it, article included
+
+
+def test_an_article_spelling_is_tried_only_where_the_name_as_written_is_unknown():
+    from sitrep import gazetteer
+
+    assert [p.geonameid for p, _ in gazetteer.lookup_forms("al-Nahud")] == [378699]
+    assert gazetteer.lookup_forms("Nahud") == ()  # the bare name is no town
+    assert gazetteer.lookup_forms("El Fasher") == gazetteer.lookup("El Fasher")

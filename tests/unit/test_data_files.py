@@ -22,7 +22,8 @@ CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_suppl
           sources.demonyms, sources._channel_end, background._earlier_cues, quotes.speech_verbs, quotes.name_titles,
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
-          sites._lexicon, bodies._carrier_forms, bodies._carriers, sources_roles)
+          sites._lexicon, bodies._carrier_forms, bodies._carriers, sources_roles,
+          gazetteer.name_forms, gazetteer._article, gazetteer.lookup_forms, places._articles)
 
 
 def _clear():
@@ -247,6 +248,7 @@ READERS = {
     "SITREP_ALIASES": nlp.alias_entries,
     "SITREP_COUNTRY_NAMES": gazetteer.country_names,
     "SITREP_ADMIN1_NAMES": gazetteer.admin1_rules,
+    "SITREP_PLACE_NAME_FORMS": gazetteer.name_forms,
     "SITREP_CLEAN_LEXICON": clean.lexicon,
     "SITREP_SOURCE_DESCRIPTIONS": sources.description_kinds,
     "SITREP_DEMONYMS": sources.demonyms,
@@ -394,7 +396,7 @@ def test_the_readme_table_names_every_data_file_and_its_variable():
     calls = {m.groups() for p in (root / "src/sitrep").rglob("*.py")
              for m in re.finditer(r'_data\("([\w.]+)"(?:, "(SITREP_\w+)")?',  # load_data, quotes' _data
                                   p.read_text(encoding="utf-8"))}
-    assert len({var for _, var in calls if var}) == 16
+    assert len({var for _, var in calls if var}) == 17
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name, var in calls:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), "")

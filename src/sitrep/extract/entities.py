@@ -226,8 +226,10 @@ def _org_name_heads() -> frozenset[str]:
     return frozenset(sources_roles().get("organisation_name_heads") or [])
 
 
-def is_place_not_entity(ent) -> bool:
-    """spaCy often tags towns as ORG or NORP ("Jableh", "Tartus"); the gazetteer knows better."""
+def is_place_not_entity(ent, name: str | None = None) -> bool:
+    """spaCy often tags towns as ORG or NORP ("Jableh", "Tartus"); the gazetteer knows better.
+    ``name``: the name the mention gives, where it is more than the entity's text ("En Nahud"
+    of an ORG "Nahud")."""
     from .places import candidates
 
     from ..clean import zipf
@@ -239,7 +241,7 @@ def is_place_not_entity(ent) -> bool:
     # unless a town has its name.
     division = ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in _division_words()
     return zipf(ent.text.lower()) < 3.5 and any(
-        ent.label_ == "ORG" or division or c.precision != "province" for c in candidates(ent.text))
+        ent.label_ == "ORG" or division or c.precision != "province" for c in candidates(name or ent.text))
 
 
 @lru_cache(maxsize=1)

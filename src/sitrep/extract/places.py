@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .. import gazetteer
 from ..config import load_data
@@ -18,6 +19,15 @@ from ..work import Work
 from .entities import slug
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+class _Named(NamedTuple):
+    """A place mention as read: the name (with an article the tagger left out) and its span."""
+
+    text: str
+    label_: str
+    start_char: int
+    end_char: int
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,29 @@ def candidates(name: str) -> list[Place]:
     curated = supplement().get(gazetteer.key(name))
     if curated is not None:
         return [curated]
-    return [p for p, _ in gazetteer.lookup(name)]
+    return [p for p, _ in gazetteer.lookup_forms(name)]
+
+
+def place_name(ent) -> tuple[str, int]:
+    """The name a mention gives and where it starts: with the Arabic article the tagger left
+    before it ("in En" + "Nahud", "in al-" + "Nahud") when only the name with it is a place."""
+    doc, i = ent.doc, ent.start
+    art = None
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        art = doc[i - 2]
+    elif i >= 1 and doc[i - 1].whitespace_ and doc[i - 1].text[:1].isupper():
+        art = doc[i - 1]  # "En Nahud", not "en" of a sentence
+    if art is None or art.lower_ not in _articles() or art.ent_type_:
+        return ent.text, ent.start_char
+    name = doc.text[art.idx:ent.end_char]
+    if candidates(ent.text) or not candidates(name):
+        return ent.text, ent.start_char
+    return name, art.idx
+
+
+@lru_cache(maxsize=1)
+def _articles() -> frozenset[str]:
+    return frozenset(w.casefold() for w in gazetteer.name_forms().get("arabic_articles") or [])
 
 
 def population(place: Place) -> int:
@@ -149,14 +181,17 @@ def places_stage(work: Work) -> None:
     doc = work.spacy_doc
     from .entities import is_place_not_entity
 
-    ents = [e for e in doc.ents if (e.label_ in PLACE_LABELS or is_place_not_entity(e))]
+    named = [(e, *place_name(e)) for e in doc.ents]
     found = []
-    for e in ents:
-        why = excluded(work.text, e.start_char, e.end_char)
-        if why:
-            work.unresolved.append(f"not a place ({why}): {e.text}")
+    for e, text, start in named:
+        if not (e.label_ in PLACE_LABELS or is_place_not_entity(e, text)):
             continue
-        found.append((e, [c for c in candidates(e.text) if not code_only(e.text, c)]))
+        why = excluded(work.text, start, e.end_char)
+        if why:
+            work.unresolved.append(f"not a place ({why}): {text}")
+            continue
+        found.append((_Named(text, e.label_, start, e.end_char),
+                      [c for c in candidates(text) if not code_only(text, c)]))
     # Countries named in the document, and countries of unambiguous towns, steer ambiguous ones.
     # A name that is a country reads as the country ("Colombia", also towns in Cuba and Mexico).
     countries: Counter = Counter()
