@@ -332,8 +332,9 @@ class DocScorer:
         self.cfg = cfg
         self.profiles = profiles
         self.place_rows = {p["id"]: p for p in places}
-        # A country says little about where something happened; a town says a lot.
-        pw = {p["id"]: cfg["country_weight"] if p.get("precision") == "country" else 1.0
+        # A country says little about where something happened, a province more, a town a lot.
+        pw = {p["id"]: cfg["country_weight"] if p.get("precision") == "country" else
+              cfg["province_weight"] if p.get("precision") == "province" else 1.0
               for p in places}
         self.place_vec = _idf_vectors([p.places for p in profiles], pw)
         self.actor_vec = _idf_vectors([p.entities for p in profiles])
