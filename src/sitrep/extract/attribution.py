@@ -709,6 +709,9 @@ def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
             work._described = []  # type: ignore[attr-defined]
         work._described.append((subj.idx, desc))
         return desc, None
+    owned = office_of_holder(subj, work) if cut is None else None
+    if owned:
+        return owned, None
     left, right = core_range(subj)
     if cut is not None:
         right = min(right, cut.left_edge.idx)
@@ -721,6 +724,28 @@ def _resolve_one(subj, work: Work, cut=None) -> tuple[str | None, str | None]:
         if (t0, t1) != (left, right):
             found = resolve_phrase(text[t0:t1], t0, t1, work)
     return found
+
+
+def owner_token(subj):
+    """The possessor of a noun: "prosecutor" of "the state prosecutor's office" (the parser
+    gives it as poss, or as nmod with the case marker)."""
+    return next((c for c in subj.children if c.dep_ == "poss" or c.dep_ == "nmod" and any(
+        g.dep_ == "case" and g.lower_ in ("’s", "'s") for g in c.children)), None)
+
+
+def office_of_holder(subj, work: Work) -> str | None:
+    """A body named by its holder's title: "the Sonora state prosecutor's office", "the
+    governor's office", as written (the office, not "prosecutor office" nor the state)."""
+    owner = owner_token(subj)
+    if owner is None or owner.pos_ != "NOUN" or subj.lower_ not in _OFFICE_BODY \
+            or owner.lower_ not in _OFFICE_HOLDERS:
+        return None
+    doc = subj.doc
+    start = subj.left_edge.i + (subj.left_edge.lower_ == "the")
+    written = work.text[doc[start].idx:subj.idx + len(subj)]
+    if len(written.split()) > 7 or "," in written or not re.search(r"[’']s\b", written):
+        return None
+    return written
 
 
 def _according(sent, work: Work):
@@ -1182,6 +1207,8 @@ def _office_of(work: Work, name: str) -> tuple[str, str | None] | None:
 _OFFICE_BODY = set(_ROLES_DATA.get("office_bodies") or [])
 _NOT_OFFICE = {w.lower() for w in _ROLES_DATA.get("not_offices") or []}
 _TITLE_MODIFIER = {w.lower() for w in _ROLES_DATA.get("title_modifiers") or []}
+_OFFICE_HOLDERS = {w.lower() for key in ("offices", "roles", "office_holder_words")
+                   for w in _ROLES_DATA.get(key) or []}
 _ANAPHOR_OWNER = re.compile(rf"\b(?:{_alt('anaphor_owners')})[’']s\b", re.I)
 
 

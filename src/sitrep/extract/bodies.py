@@ -74,6 +74,27 @@ KIND_BODY = re.compile(rf"^(?:[Tt]he\s+)?(?:(?P<kind>(?i:{_alt('national_bodies'
                         r"(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})$")
 
 
+# An unnamed spokesperson of a body named by its kind ("the judiciary spokesman", "a police
+# spokesperson"): the body's figure, as a named body's spokesperson's is; the speaker is that
+# body's spokesperson ("Iranian judiciary spokesman").
+KIND_BODY_SPOKES = re.compile(rf"^(?:the\s+)?(?P<body>(?:[A-Z][a-z]+\s+)?(?i:{_alt('national_bodies')}))\s+"
+                              rf"(?P<role>{_alt('spokes_nouns')})$", re.I)
+
+
+# The story's country by description: "the government of the West African nation", "the
+# country's army", "the war-torn nation's health ministry" (a few words before the noun).
+_OWN_COUNTRY = r"(?:[\w-]+\s+){0,3}?(?:country|nation)"
+_OF_OWN_COUNTRY = re.compile(rf"^(?P<body>.+?)\s+of\s+the\s+{_OWN_COUNTRY}$", re.I)
+_OWN_COUNTRYS = re.compile(rf"^(?:the\s+)?{_OWN_COUNTRY}[’']s\s+(?P<body>.+)$", re.I)
+
+
+def _own_country_dropped(name: str) -> str:
+    """"the government of the African country" -> "the government": a body of the story's
+    country, described rather than named, is that country's body."""
+    m = _OF_OWN_COUNTRY.match(name) or _OWN_COUNTRYS.match(name)
+    return m.group("body") if m else name
+
+
 def country_body(name: str, work: Work, sentence: str = "") -> str | None:
     """A body named only by its kind ("police", "the Interior Ministry") is the body of the
     country the text is about, under its alias-dictionary name when it has one ("Sudanese army":
@@ -83,7 +104,7 @@ def country_body(name: str, work: Work, sentence: str = "") -> str | None:
     story's country is not known, the one qualifier the text gives the body ("the Gaza health
     ministry"). None when the name is not such a body, names its country already, or no country
     is known."""
-    m = KIND_BODY.match(name.strip())
+    m = KIND_BODY.match(_own_country_dropped(name.strip()))
     if m is None or _names_a_country((m.group("dom") or "").split()[:1], work):
         return None
     body = m.group("kind").lower() if m.group("kind") else re.sub(r"^[Tt]he\s+", "", name.strip())

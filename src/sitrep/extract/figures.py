@@ -25,7 +25,7 @@ from ..registry import stage
 from ..work import Work
 from .attribution import (NAMED_BODY_SPOKES, ORG_TYPES, REPORT_NOUNS, _alt, _described, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
                           info_source, office_of, resolve_phrase, source_of_number, speaks_for)
-from .bodies import country_body, cut_carrier, main_country
+from .bodies import KIND_BODY_SPOKES, country_body, cut_carrier, main_country
 from .entities import lookup
 from .spans import ByStart
 
@@ -573,6 +573,11 @@ def figures_stage(work: Work) -> None:
                 quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
             if quote is not None and info_source(quote.speaker, None, work) == (None, None):
                 quote = None  # "Recent data indicates that …": no one speaks
+            if quote is not None and src is not None and src_id is None and quote.speaker != src \
+                    and len(src.split()) == 1 and (quote.speaker_rule or "").startswith(("role->", "anaphor->")):
+                # "The group also claimed that …" after "rights group Emergency Lawyers": the
+                # one the statement's speaker names for that noun.
+                src, src_id = quote.speaker, quote.speaker_id
             if quote is not None and src is not None and quote.speaker != src and \
                     governing_source(sent, work, s0 + num.num_start) == (src, src_id) and \
                     not _verb_inside(sent, work, quote, s0 + num.num_start):
@@ -870,6 +875,9 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
     spokes = NAMED_BODY_SPOKES.match(org) if org is not None and person is None and org_id is None else None
     if spokes is not None:
         org = spokes.group("body")  # "an Amnesty International spokesperson said"
+    spokes = KIND_BODY_SPOKES.match(org) if org is not None and org_id is None else None
+    if spokes is not None:
+        org = spokes.group("body")  # "the judiciary spokesman said": the judiciary (of the story's country)
     facility = _FACILITY_ROLE.match(org) if org is not None else None
     if facility is not None:
         return facility.group("org").strip(), None, person  # "Civil Hospital Executive Director X"
@@ -888,6 +896,9 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
         full = work.entities[org_id].name if org_id in work.entities else org
         office = office_of(work, full)
         if office is not None:
+            spokes = KIND_BODY_SPOKES.match(office[0]) if office[1] is None else None
+            if spokes is not None:  # "judiciary spokesperson NAME": the judiciary's figure
+                return spokes.group("body"), None, full
             return office[0], office[1], full  # "Varna regional governor Ivo Petrov"
     return org, org_id, person
 

@@ -130,6 +130,21 @@ def place_name(ent) -> tuple[str, int]:
     return name, art.idx
 
 
+_OWNED = re.compile(r"^(?P<owner>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s\s+[A-Z]")
+
+
+def _place_owner(ent) -> _Named | None:
+    """The town or country a facility's name is owned by ("Tehran's Evin Prison", "Gaza's
+    Nasser Hospital": the tagger's organisation, whose first words are a place), as a mention."""
+    m = _OWNED.match(ent.text)
+    if m is None or excluded(ent.doc.text, ent.start_char, ent.start_char + m.end("owner")):
+        return None
+    if not any(c.precision in ("country", "province") or c.precision == "town" and population(c) >= LARGE_CITY
+               for c in candidates(m.group("owner"))):
+        return None  # (a big city, a country or a province only: "Amal's Clinic" is no place)
+    return _Named(m.group("owner"), "GPE", ent.start_char, ent.start_char + m.end("owner"))
+
+
 @lru_cache(maxsize=1)
 def _articles() -> frozenset[str]:
     return frozenset(w.casefold() for w in gazetteer.name_forms().get("arabic_articles") or [])
@@ -184,6 +199,10 @@ def places_stage(work: Work) -> None:
     named = [(e, *place_name(e)) for e in doc.ents]
     found = []
     for e, text, start in named:
+        owner = _place_owner(e) if e.label_ in ("ORG", "FAC", "PERSON") else None
+        if owner is not None:
+            found.append((owner, [c for c in candidates(owner.text) if not code_only(owner.text, c)]))
+            continue
         if not (e.label_ in PLACE_LABELS or is_place_not_entity(e, text)):
             continue
         why = excluded(work.text, start, e.end_char)

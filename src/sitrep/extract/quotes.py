@@ -24,9 +24,9 @@ from ..config import CONFIG, load_data
 from ..records import Provenance, Quote, Span
 from ..registry import stage
 from ..work import Work
-from .bodies import KIND_BODY, country_body, cut_carrier
+from .bodies import KIND_BODY, KIND_BODY_SPOKES, country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _CONTROLLER, _ROLES_DATA, _controlled_body, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _CONTROLLER, _OFFICE_HOLDERS, _ROLES_DATA, _controlled_body, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -416,9 +416,12 @@ def _norm_words(name: str) -> set[str]:
 def _possessed_name(subj, work: Work) -> str | None:
     """"Sudan's Foreign Ministry", "the Prime Minister's Office": an organisation's name with the
     named country or office that owns it, as written."""
-    poss = next((c for c in subj.children if c.dep_ == "poss"), None)
-    if poss is None or poss.pos_ != "PROPN" or subj.pos_ not in ("PROPN", "NOUN"):
+    poss = owner_token(subj)
+    if poss is None or subj.pos_ not in ("PROPN", "NOUN"):
         return None
+    if poss.pos_ != "PROPN" and not (poss.pos_ == "NOUN" and subj.lower_ in _OFFICE_BODIES | _BODIES
+                                     and poss.lower_ in _OFFICE_HOLDERS):
+        return None  # (an office's holder owns it: "the state prosecutor's office")
     if not subj.text[:1].isupper() and subj.lower_ != "office":
         return None  # "Ada Obi's office" speaks for her; "the enclave's health ministry" is no name
     a = subj.left_edge.idx
@@ -426,7 +429,7 @@ def _possessed_name(subj, work: Work) -> str | None:
         a = subj.doc[subj.left_edge.i + 1].idx
     b = core_range(subj)[1]
     written = work.text[a:b]
-    if subj.text == "office":
+    if subj.text == "office" and poss.pos_ == "PROPN":
         written = _strip_titles(written)  # "Prime Minister Ada Obi's office" -> "Ada Obi's office"
     if len(written.split()) > 7 or not re.search(r"[’']s\b", written) or "," in written:
         return None
@@ -455,6 +458,7 @@ _COORD_POS = {"DET", "PROPN", "NOUN", "ADJ", "CCONJ", "PART"}
 
 
 _OFFICE_BODIES = frozenset(w.casefold() for w in _ROLES_DATA.get("office_bodies") or [])
+_SPOKES_NOUNS = frozenset(_ROLES_DATA.get("spokes_nouns") or ())
 
 
 def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] | None:
@@ -776,6 +780,20 @@ class _Speakers:
             return False  # "Provincial police", "State officials": no one person
         return name[:1].isupper() and len(name.split()) <= 4
 
+    def _spokesman_of_person(self, subj) -> str | None:
+        """"Ada Obi is alarmed, his spokesman told reporters": the spokesman for the person
+        named last, in this sentence or the one before."""
+        if subj.pos_ != "NOUN" or subj.lower_ not in _SPOKES_NOUNS or not any(
+                c.dep_ == "poss" and c.lower_ in ("his", "her") for c in subj.children):
+            return None
+        sent = subj.sent
+        since = subj.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        person = None
+        for m in self.work.mentions or []:
+            if since <= m.span.start < subj.idx and m.ref_id and self.work.entities[m.ref_id].type == "person":
+                person = self.work.entities[m.ref_id].name
+        return f"{subj.lower_} for {person}" if person else None
+
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         found = self._resolve(subj, before)
         name = found[0]
@@ -786,7 +804,15 @@ class _Speakers:
             # (A person's employer is no part of their name: "the channel's Ada Obi".)
             written = _possessed_name(subj, self.work)
             if written and written != name and _norm_words(name) <= _norm_words(written):
-                return written, found[1], found[2] + "+possessor"
+                found = (written, found[1], found[2] + "+possessor")
+                name = written
+        if name and found[1] is None and found[2].startswith("subject-described") and name[:1].islower():
+            # "The state prosecutor's office said" after "The Kano state prosecutor's office
+            # said": the body named in full before.
+            fuller = next((h for h in reversed(self.history) if h[0] and h[0].casefold().endswith(
+                " " + name.casefold())), None)
+            if fuller is not None:
+                return fuller[0], fuller[1], found[2] + "+named-before"
         return found
 
     def _resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
@@ -947,6 +973,9 @@ class _Speakers:
         spoken = self._role_of_org(subj)
         if spoken:
             return spoken, None, "role-of-organisation"
+        speaks_for = self._spokesman_of_person(subj)
+        if speaks_for:
+            return speaks_for, None, "role-of-person"
         person = _apposed_person(subj, self.work) or _not_a_place_object(
             subj, appositive_person(subj, self.work), self.work)
         if person:
@@ -1684,6 +1713,18 @@ def _title_word(word: str) -> bool:
             or _misspelt_title(w))
 
 
+@lru_cache(maxsize=1)
+def _portfolio_endings() -> tuple[str, ...]:
+    return tuple(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("portfolio_endings") or ())
+
+
+def _portfolio_word(word: str) -> bool:
+    """A word of an office's portfolio left before a name ("Communication" of "Commissioner for
+    Information and Communication Ada Obi"): a capitalised abstract noun (speech_titles.yaml
+    ``portfolio_endings``)."""
+    return len(word) > 7 and word[:1].isupper() and word.lower().endswith(_portfolio_endings())
+
+
 @lru_cache(maxsize=4096)
 def _misspelt_title(word: str) -> bool:
     """An office title with a letter dropped, added or changed, or two swapped ("Ministe",
@@ -1702,7 +1743,7 @@ def _strip_titles(name: str, places: bool = True) -> str:
     while len(words) > 2 and words[-1] in ("He", "She", "They"):
         words = words[:-1]  # "Ada Obi He" (a name run into the next sentence's pronoun)
     long_name = len(words) >= 4
-    while len(words) > 2 and (_title_word(words[0]) or (
+    while len(words) > 2 and (_title_word(words[0]) or _portfolio_word(words[0]) or (
             places and words[0].isalpha() and words[0][:1].isupper() and _place_word(words[0], long_name))):
         words = words[1:]
     return " ".join(words)
@@ -1824,12 +1865,14 @@ class _Names:
             if longer:
                 q.speaker = longer.group(0)
                 return
+        body = speaker.split()[-1] in _ORG_HEADS and (ent is None or ent.type != "person")
         is_person = (ent is not None and ent.type == "person") or (
             ent is None and q.speaker_rule in ("subject-name", "surface", "surface-named", "subject"))
         if not all(w[:1].isupper() or w in name_particles() for w in speaker.split()) \
                 or not speaker[:1].isupper() or (ent is not None and ent.from_dictionary):
             return  # ("Van der Linden", with the particles of a name)
-        speaker = _strip_titles(speaker, places=is_person)
+        if not body:  # ("Prosecutor General's Office": a body's name, no title before a person's)
+            speaker = _strip_titles(speaker, places=is_person)
         words = speaker.split()
         if len(words) > 3:
             q.speaker = speaker
@@ -2203,8 +2246,13 @@ def quotes_stage(work: Work) -> None:
             # "police said", as a figure's source is named: the body of the story's country.
             sent = next((x for x in sents if x.start_char <= q.span.start < x.end_char), None)
             body = country_body(q.speaker, work, sent.text if sent is not None else "")
+            spokes = KIND_BODY_SPOKES.match(q.speaker) if body is None else None
+            of_body = country_body(spokes.group("body"), work, sent.text if sent is not None else "") \
+                if spokes is not None else None
             if body is not None:
                 q.speaker, q.speaker_id = body, None
+            elif of_body is not None:  # "the judiciary spokesman said": "Iranian judiciary spokesman"
+                q.speaker, q.speaker_id = f"{of_body} {spokes.group('role').lower()}", None
             elif KIND_BODY.match(q.speaker.title()) and lookup(q.speaker) is None:
                 # "the Health Ministry" in a story about Gaza: the dictionary's body of the
                 # place the story names most, as a figure's source is named.
