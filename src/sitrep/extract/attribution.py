@@ -77,6 +77,7 @@ _DOCUMENTS = frozenset(_SPEECH_DATA.get("document_nouns") or {})
 _MAKING = frozenset(_SPEECH_DATA.get("making_participles") or [])
 _ARMY_NAME = re.compile(_words("army_name_words"), re.I)
 _NATIONAL_BODY = re.compile(_alt("national_bodies"), re.I)  # "police", "the army": a country's body
+_COUNTRYS_BODY = re.compile(rf"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s\s+(?P<b>{_alt('national_bodies')})$", re.I)
 INFO_NOUNS = frozenset(_ROLES_DATA.get("information_nouns") or []) | REPORT_NOUNS
 # "the latest information from local media", "a report issued on Monday by the ministry": who
 # gave it is after the preposition.
@@ -232,6 +233,13 @@ def resolve_phrase(phrase: str, start: int, end: int, work: Work) -> tuple[str |
     owned = re.match(r"^(?:the\s+)?(?P<c>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s government$", phrase.strip(" ,."))
     if owned:
         return f"Government of {owned.group('c')}", None  # "Malawi's government said"
+    national = _COUNTRYS_BODY.match(phrase.strip(" ,."))
+    if national:
+        from ..link.sources import demonym_of
+
+        demonym = demonym_of().get(national.group("c").casefold())
+        if demonym:  # "Iran's judiciary said": the Iranian judiciary
+            return f"{demonym.title()} {national.group('b').lower()}", None
     territorial = _TERRITORY_OF.match(phrase.strip(" ,."))
     if territorial:
         # "the enclave's Health Ministry" (the tagger may take it for a name): the territory's

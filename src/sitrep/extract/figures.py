@@ -24,7 +24,7 @@ from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
 from .attribution import (NAMED_BODY_SPOKES, ORG_TYPES, REPORT_NOUNS, _alt, _described, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
-                          info_source, office_of, resolve_phrase, source_of_number, speaks_for)
+                          info_source, office_of, resolve_phrase, source_of_number, speaks_for, _GOVERNOR_AFTER)
 from .bodies import KIND_BODY_SPOKES, country_body, cut_carrier, main_country
 from .entities import lookup
 from .spans import ByStart
@@ -892,6 +892,13 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
         body = _national_body(org, person is None and _is_person(org, org_id, work), work)
         if body is not None:
             return body, None, person or (org if _is_person(org, org_id, work) else None)
+    titled = _TITLED_GOVERNOR.match(org) if org is not None and person is None else None
+    if titled is not None:
+        # "Governor NAME of Kessa State confirmed …" where the tagger kept the title in the name.
+        at = work.text.find(org)
+        state = _GOVERNOR_AFTER.match(work.text[at + len(org):at + len(org) + 60]) if at >= 0 else None
+        if state is not None:
+            return f"{state.group('state')} State Government", None, titled.group("name")
     if org is not None and person is None and _is_person(org, org_id, work):
         full = work.entities[org_id].name if org_id in work.entities else org
         office = office_of(work, full)
@@ -903,6 +910,7 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
     return org, org_id, person
 
 
+_TITLED_GOVERNOR = re.compile(r"^(?:Governor|Gov\.?)\s+(?P<name>(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+)$")
 _FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
 _FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY}(?:\s+(?!(?:Executive|Director|Chief|Spokes|Official|Medical|Head)"
                             rf"\b)[A-Z][a-z]+)?)\s+(?:Executive|Director|Chief|[Ss]pokes\w+|Official|Medical|Head)\b")
