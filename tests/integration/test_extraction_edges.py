@@ -613,3 +613,17 @@ def test_an_article_spelling_is_tried_only_where_the_name_as_written_is_unknown(
     assert [p.geonameid for p, _ in gazetteer.lookup_forms("al-Nahud")] == [378699]
     assert gazetteer.lookup_forms("Nahud") == ()  # the bare name is no town
     assert gazetteer.lookup_forms("El Fasher") == gazetteer.lookup("El Fasher")
+
+
+def test_a_surname_the_tagger_labelled_apart_stays_part_of_the_name_and_is_no_place():
+    # (the tagger takes "Rodríguez" for an organisation, and a town of that name exists)
+    r = sitrep.process("Title line\n\nSecurity Secretary Rosa Icela Rodríguez said 10 of the dead were "
+                       "prison guards.", published="2023-01-02")[0]
+    assert [q.speaker for q in r.quotes] == ["Rosa Icela Rodríguez"]
+    assert not [p for p in r.places if p.name.startswith("Rodr")]
+
+
+def test_a_rights_group_and_the_news_agency_it_runs_are_one_source():
+    from sitrep.extract.entities import lookup
+
+    assert lookup("HRANA")[0] == lookup("Human Rights Activists News Agency")[0] == "Human Rights Activists in Iran"

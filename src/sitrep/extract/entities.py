@@ -331,6 +331,18 @@ def person_tail(ent, text: str, places: set[str]) -> tuple[int, int] | None:
     return None
 
 
+def _surname_cut_off(e) -> bool:
+    """One capitalised word the tagger labelled apart right after a person's name, which the
+    parser makes the head of that name ("Rosa Icela" + "Rodríguez"): the name's last word."""
+    doc = e.doc
+    if len(e) != 1 or e.label_ == "PERSON" or e.start == 0 or e.root.pos_ != "PROPN" \
+            or lookup(e.text) is not None:
+        return False
+    prev = doc[e.start - 1]
+    return prev.ent_type_ == "PERSON" and prev.whitespace_ == " " and prev.dep_ == "compound" \
+        and prev.head.i == e.start
+
+
 @stage("entities", needs=("nlp",), sets=("mentions", "entities"))
 def entities_stage(work: Work) -> None:
     """Resolve PERSON, ORG and NORP mentions to canonical entities with aliases."""
@@ -338,9 +350,9 @@ def entities_stage(work: Work) -> None:
     # Doc.text joins every token each time it is read: once per document, not once per entity.
     text = doc.text
     resolver = Resolver()
-    ents = [e for e in doc.ents if e.label_ in LABEL_TYPE
-            and not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)
-            and not is_weapon(e)]
+    ents = [e for e in doc.ents if e.label_ in LABEL_TYPE and (_surname_cut_off(e) or (
+            not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)
+            and not is_weapon(e)))]
     places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
     spans = []
     for e in ents:
@@ -364,6 +376,10 @@ def entities_stage(work: Work) -> None:
         if spans and label == "PERSON" == spans[-1][1] and text[spans[-1][3]:a] == " ":
             # "Muhammad Asim" + "Khan": one name the tagger cut in two.
             a = spans.pop()[2]
+        elif spans and spans[-1][1] == "PERSON" and a == e.start_char and _surname_cut_off(e) \
+                and spans[-1][3] == e.start_char - 1:
+            # "Rosa Icela" + "Rodríguez" (the surname taken for an organisation): one name.
+            label, a = "PERSON", spans.pop()[2]
         spans.append((text[a:b], label, a, b))
     for surface, label, _, _ in spans:
         if label == "PERSON" and len(surface.split()) >= 2:

@@ -194,7 +194,7 @@ def choose(cands: list[Place], countries: Counter, shared: Counter | None = None
 def places_stage(work: Work) -> None:
     """Resolve place mentions to GeoNames ids with coordinates; unknown names stay unresolved."""
     doc = work.spacy_doc
-    from .entities import is_place_not_entity
+    from .entities import _surname_cut_off, is_place_not_entity
 
     named = [(e, *place_name(e)) for e in doc.ents]
     found = []
@@ -203,8 +203,8 @@ def places_stage(work: Work) -> None:
         if owner is not None:
             found.append((owner, [c for c in candidates(owner.text) if not code_only(owner.text, c)]))
             continue
-        if not (e.label_ in PLACE_LABELS or is_place_not_entity(e, text)):
-            continue
+        if not (e.label_ in PLACE_LABELS or is_place_not_entity(e, text)) or _surname_cut_off(e):
+            continue  # (not "Rodríguez" of "Rosa Icela Rodríguez")
         why = excluded(work.text, start, e.end_char)
         if why:
             work.unresolved.append(f"not a place ({why}): {text}")
