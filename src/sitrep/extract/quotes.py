@@ -1427,7 +1427,7 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     subs = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
     # (The parser may hang the tail on the sentence's verb as a conjunct with no "and": "…
     # were killed in Karma, a local prosecutor said late Sunday.")
-    if not subs or verb.dep_ != "ROOT" and not (
+    if not subs or verb.dep_ != "ROOT" and not (verb.dep_ == "parataxis" and verb.head.dep_ == "ROOT") and not (
             verb.dep_ == "conj" and verb.head.dep_ == "ROOT" and not any(
                 c.dep_ == "cc" for c in verb.children) and not any(
                 t.dep_ == "cc" for t in verb.doc[verb.head.i + 1:verb.i] if t.head.i == verb.head.i)):
@@ -1436,12 +1436,22 @@ def _reported_clause(verb) -> tuple[int, int] | None:
     comma = who.left_edge.i - 1
     sent = verb.sent
     body = [t for t in sent if not t.is_space]
+    rest = doc[verb.i + 1:sent.end]
+    # (", the army said, in its latest update" / "…, as rescuers searched": an aside after a
+    # comma that the verb governs is no part of what it reports)
+    aside = next((t.i for t in rest if t.text == "," and t.i + 1 < sent.end
+                  and doc[t.i + 1].lower_ in _TAIL_ASIDE_WORDS), sent.end)
     if comma <= body[0].i + 3 or doc[comma].text != "," or any(
             not (t.is_punct or t.is_space or t.ent_type_ in ("DATE", "TIME") or t.dep_ in ("prep", "pobj", "det"))
-            for t in doc[verb.i + 1:sent.end]):
+            for t in doc[verb.i + 1:aside]):
         return None
     last = doc[comma - 1]
     return body[0].idx, last.idx + len(last)
+
+
+# Words that open an aside after a tail attribution: "…, the ministry said, in its latest
+# update", "…, the service said, as rescuers searched the rubble" (speech_verbs.yaml).
+_TAIL_ASIDE_WORDS = frozenset(_data("speech_verbs.yaml", "SITREP_SPEECH_VERBS").get("tail_aside_words") or ())
 
 
 def _reported_object(verb) -> tuple[int, int] | None:
