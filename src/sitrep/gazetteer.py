@@ -282,9 +282,13 @@ def lookup_forms(name: str) -> tuple[tuple[Place, int], ...]:
     m = None if found else _article().match(name.strip())
     if m is None:
         return found
+    floor = int(name_forms().get("article_spelling_min_population") or 0)
     for art in name_forms().get("arabic_articles") or []:
         for sep in (" ", "-"):
-            found = lookup(f"{art}{sep}{m.group('rest')}")
+            # (a big town or a province only: many small places, families, clubs and brigades
+            # share "al-" names, "al-Kurdi", "al-Nasr", "al-Ittihad")
+            found = tuple((p, n) for p, n in lookup(f"{art}{sep}{m.group('rest')}")
+                          if p.precision in ("country", "province") or n >= floor)
             if found:
                 return found
     return ()

@@ -627,3 +627,36 @@ def test_a_rights_group_and_the_news_agency_it_runs_are_one_source():
     from sitrep.extract.entities import lookup
 
     assert lookup("HRANA")[0] == lookup("Human Rights Activists News Agency")[0] == "Human Rights Activists in Iran"
+
+
+# Eleventh session: what the new rules must not do (from a review of the change with probes).
+def test_a_brand_or_a_family_named_like_a_place_is_no_place():
+    r = sitrep.process("Title line\n\nA gunman killed 2 shoppers at a Victoria's Secret store in the mall. An air "
+                       "strike on the al-Kurdi family home killed 9 people.", published="2024-05-02")[0]
+    assert not r.places, [p.name for p in r.places]
+
+
+def test_his_spokesman_is_the_named_spokesman_or_stays_unnamed_when_two_people_are_named():
+    _, quotes = _said("UN chief Ada Obi condemned the strike. His spokesman Tom Ray said 4 children were among the dead.")
+    assert quotes[-1][0] == "Tom Ray"
+    _, quotes = _said("President Ada Obi and Governor Ali Musa visited the town, and his spokesman said 12 people had died.")
+    assert not quotes[-1][0].startswith("spokesman for")
+
+
+def test_executing_warrants_is_no_killing_and_a_war_named_in_passing_does_not_make_a_toll_background():
+    r = sitrep.process("Title line\n\nPolice said officers executed 3 search warrants and arrested 12 suspects.\n\n"
+                       "A drone strike killed 15 people in the market during the war's latest escalation.",
+                       published="2024-05-02")[0]
+    assert [(f.count, f.status) for f in r.figures if f.status == "killed"] == [(15, "killed")]
+    assert next(f for f in r.figures if f.count == 15).scope == "whole"
+
+
+def test_an_operations_or_a_bodys_name_keeps_its_first_word():
+    _, quotes = _said("Operation Safe Corridor said troops killed 20 insurgents near the border.")
+    assert quotes[0][0] == "Operation Safe Corridor"
+
+
+def test_another_states_office_is_not_the_one_named_before():
+    _, quotes = _said("The Sonora state prosecutor’s office said 11 died in Cajeme. In neighbouring Sinaloa, "
+                      "the state prosecutor’s office said 5 died.")
+    assert quotes[-1][0] != "Sonora state prosecutor’s office"

@@ -23,7 +23,8 @@ CACHED = (figures.lexicon, places.exclusions, nlp.alias_entries, nlp.place_suppl
           quotes.document_nouns, quotes.common_roles, quotes.description_words,
           quotes._role_title_nouns, quotes.name_prefixes, scope.cues, scope.rule, scope.war_wide,
           sites._lexicon, bodies._carrier_forms, bodies._carriers, sources_roles,
-          gazetteer.name_forms, gazetteer._article, gazetteer.lookup_forms, places._articles)
+          gazetteer.name_forms, gazetteer._article, gazetteer.lookup_forms, places._articles,
+          places._facility_end)
 
 
 def _clear():

@@ -392,6 +392,12 @@ def core_range(subj) -> tuple[int, int]:
                 t.dep_ in _ASIDE_DEPS or (t.dep_ == "prep" and t.lower_ in _PLACE_PREPS)):
             cut = t.left_edge if cut is None or t.left_edge.i < cut.i else cut
     left = subj.left_edge.idx
+    comma = next((c for c in subj.lefts if c.text == "," and c.dep_ == "punct"), None)
+    if comma is not None and subj.left_edge.i > 0 and subj.doc[subj.left_edge.i - 1].dep_ == "prep" \
+            and subj.doc[subj.left_edge.i - 1].head.i == subj.head.i:
+        # "In al-Jawf, Houthi-run al-Masirah TV reported": the parser hung the place of a
+        # fronted "In …," on the subject; it is no part of the name.
+        left = subj.doc[comma.i + 1].idx
     if cut is None:
         return left, subj.right_edge.idx + len(subj.right_edge)
     last = subj.doc[cut.i - 1] if cut.i > subj.left_edge.i else subj

@@ -77,7 +77,7 @@ KIND_BODY = re.compile(rf"^(?:[Tt]he\s+)?(?:(?P<kind>(?i:{_alt('national_bodies'
 # An unnamed spokesperson of a body named by its kind ("the judiciary spokesman", "a police
 # spokesperson"): the body's figure, as a named body's spokesperson's is; the speaker is that
 # body's spokesperson ("Iranian judiciary spokesman").
-KIND_BODY_SPOKES = re.compile(rf"^(?:the\s+)?(?P<body>(?:[A-Z][a-z]+\s+)?(?i:{_alt('national_bodies')}))\s+"
+KIND_BODY_SPOKES = re.compile(rf"^(?:the\s+)?(?P<body>(?:(?-i:[A-Z][a-z]+)\s+)?(?i:{_alt('national_bodies')}))\s+"
                               rf"(?P<role>{_alt('spokes_nouns')})$", re.I)
 
 

@@ -241,7 +241,15 @@ def is_place_not_entity(ent, name: str | None = None) -> bool:
     # unless a town has its name.
     division = ent.end < len(ent.doc) and ent.doc[ent.end].lower_ in _division_words()
     return zipf(ent.text.lower()) < 3.5 and any(
-        ent.label_ == "ORG" or division or c.precision != "province" for c in candidates(name or ent.text))
+        ent.label_ == "ORG" or division or c.precision != "province"
+        # (a name with another spelling of its article is a town, "in al-Nahud", not when it
+        # qualifies a noun: "the al-Rashid hotel", "the al-Kurdi family home")
+        for c in candidates(name or ent.text, forms=not _modifies_a_noun(ent)))
+
+
+def _modifies_a_noun(ent) -> bool:
+    nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from ..config import CONFIG, load_data
+from ..config import sources_roles, CONFIG, load_data
 from ..numbers import _QUAL as _QUAL_WORDS
 from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
@@ -574,7 +574,7 @@ def figures_stage(work: Work) -> None:
             if quote is not None and info_source(quote.speaker, None, work) == (None, None):
                 quote = None  # "Recent data indicates that …": no one speaks
             if quote is not None and src is not None and src_id is None and quote.speaker != src \
-                    and len(src.split()) == 1 and (quote.speaker_rule or "").startswith(("role->", "anaphor->")):
+                    and src.lower() in _ANAPHOR_HEADS and (quote.speaker_rule or "").startswith(("role->", "anaphor->")):
                 # "The group also claimed that …" after "rights group Emergency Lawyers": the
                 # one the statement's speaker names for that noun.
                 src, src_id = quote.speaker, quote.speaker_id
@@ -910,6 +910,13 @@ def _speaker_org(src: str | None, src_id: str | None, work: Work
     return org, org_id, person
 
 
+# Nouns that point back to someone named before ("the group", "the monitor", "the spokesperson",
+# "the source"): such a bare source is whom the figure's statement was resolved to
+# (sources_roles.yaml ``anaphor_heads`` and ``roles``, less the national bodies: "police said" in
+# what the mayor said is the police's).
+_ANAPHOR_HEADS = frozenset(w.lower() for k in ("anaphor_heads", "roles", "generic_sources")
+                           for w in sources_roles().get(k) or ()) \
+    - {w.lower() for w in sources_roles().get("national_bodies") or ()} - {"it", "they"}
 _TITLED_GOVERNOR = re.compile(r"^(?:Governor|Gov\.?)\s+(?P<name>(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+)$")
 _FACILITY = r"(?:[A-Z][\w’'-]+\s+){1,4}(?:Hospital|Centre|Center|Clinic|Infirmary|Medical College)"
 _FACILITY_ROLE = re.compile(rf"^(?P<org>{_FACILITY}(?:\s+(?!(?:Executive|Director|Chief|Spokes|Official|Medical|Head)"

@@ -5,6 +5,7 @@ neighbourhoods. Ambiguous names prefer the countries the document itself mention
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,12 +106,14 @@ def supplement() -> dict[str, Place]:
     return index
 
 
-def candidates(name: str) -> list[Place]:
+def candidates(name: str, forms: bool = True) -> list[Place]:
+    """The places a name can be: the curated supplement's, else the gazetteer's (with the other
+    spellings of an Arabic article when ``forms``)."""
     # The supplement is curated for conflict reporting: it outranks the generic index.
     curated = supplement().get(gazetteer.key(name))
     if curated is not None:
         return [curated]
-    return [p for p, _ in gazetteer.lookup_forms(name)]
+    return [p for p, _ in (gazetteer.lookup_forms(name) if forms else gazetteer.lookup(name))]
 
 
 def place_name(ent) -> tuple[str, int]:
@@ -133,16 +136,34 @@ def place_name(ent) -> tuple[str, int]:
 _OWNED = re.compile(r"^(?P<owner>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s\s+[A-Z]")
 
 
-def _place_owner(ent) -> _Named | None:
+def _plain(name: str) -> str:
+    """A name's gazetteer key without accents ("Évin" -> "evin")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", gazetteer.key(name)) if not unicodedata.combining(c))
+
+
+def _place_owner(ent) -> tuple[_Named, list[Place]] | None:
     """The town or country a facility's name is owned by ("Tehran's Evin Prison", "Gaza's
-    Nasser Hospital": the tagger's organisation, whose first words are a place), as a mention."""
+    Nasser Hospital": the tagger's organisation, a place's name, then a facility word), as a
+    mention with its readings."""
     m = _OWNED.match(ent.text)
-    if m is None or excluded(ent.doc.text, ent.start_char, ent.start_char + m.end("owner")):
+    if m is None or excluded(ent.doc.text, ent.start_char, ent.start_char + m.end("owner")) \
+            or not _facility_end().search(ent.text):
         return None
-    if not any(c.precision in ("country", "province") or c.precision == "town" and population(c) >= LARGE_CITY
-               for c in candidates(m.group("owner"))):
-        return None  # (a big city, a country or a province only: "Amal's Clinic" is no place)
-    return _Named(m.group("owner"), "GPE", ent.start_char, ent.start_char + m.end("owner"))
+    key = _plain(m.group("owner"))
+    # A big city, a country or a province under its own name only: "Amal's Clinic" is no place,
+    # nor "Victoria's Secret" (Victoria, one of Hong Kong's other names).
+    cands = [c for c in candidates(m.group("owner"))
+             if (c.precision in ("country", "province") or c.precision == "town" and population(c) >= LARGE_CITY)
+             and _plain(c.name).startswith(key)]
+    if not cands:
+        return None
+    return _Named(m.group("owner"), "GPE", ent.start_char, ent.start_char + m.end("owner")), cands
+
+
+@lru_cache(maxsize=1)
+def _facility_end() -> re.Pattern[str]:
+    words = gazetteer.name_forms().get("facility_words") or []
+    return re.compile(r"\b(?:%s)s?$" % ("|".join(map(re.escape, words)) or "(?!)"))
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +222,7 @@ def places_stage(work: Work) -> None:
     for e, text, start in named:
         owner = _place_owner(e) if e.label_ in ("ORG", "FAC", "PERSON") else None
         if owner is not None:
-            found.append((owner, [c for c in candidates(owner.text) if not code_only(owner.text, c)]))
+            found.append(owner)
             continue
         if not (e.label_ in PLACE_LABELS or is_place_not_entity(e, text)) or _surname_cut_off(e):
             continue  # (not "Rodríguez" of "Rosa Icela Rodríguez")

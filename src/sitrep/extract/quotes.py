@@ -781,18 +781,15 @@ class _Speakers:
         return name[:1].isupper() and len(name.split()) <= 4
 
     def _spokesman_of_person(self, subj) -> str | None:
-        """"Ada Obi is alarmed, his spokesman told reporters": the spokesman for the person
-        named last, in this sentence or the one before."""
+        """"Ada Obi is alarmed, his spokesman told reporters": the spokesman for the one person
+        named before in the same sentence (none when two are, or the spokesman is named)."""
         if subj.pos_ != "NOUN" or subj.lower_ not in _SPOKES_NOUNS or not any(
                 c.dep_ == "poss" and c.lower_ in ("his", "her") for c in subj.children):
             return None
-        sent = subj.sent
-        since = subj.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
-        person = None
-        for m in self.work.mentions or []:
-            if since <= m.span.start < subj.idx and m.ref_id and self.work.entities[m.ref_id].type == "person":
-                person = self.work.entities[m.ref_id].name
-        return f"{subj.lower_} for {person}" if person else None
+        people = {self.work.entities[m.ref_id].name for m in self.work.mentions or []
+                  if subj.sent.start_char <= m.span.start < subj.idx and m.ref_id
+                  and self.work.entities[m.ref_id].type == "person"}
+        return f"{subj.lower_} for {people.pop()}" if len(people) == 1 else None
 
     def resolve(self, subj, before: int) -> tuple[str | None, str | None, str]:
         found = self._resolve(subj, before)
@@ -806,7 +803,9 @@ class _Speakers:
             if written and written != name and _norm_words(name) <= _norm_words(written):
                 found = (written, found[1], found[2] + "+possessor")
                 name = written
-        if name and found[1] is None and found[2].startswith("subject-described") and name[:1].islower():
+        if name and found[1] is None and found[2].startswith("subject-described") and name[:1].islower() \
+                and not any(subj.sent.start_char <= m.span.start < subj.idx for m in self.work.place_mentions or []):
+            # (not "In neighbouring Sinaloa, the state prosecutor's office said": another state's)
             # "The state prosecutor's office said" after "The Kano state prosecutor's office
             # said": the body named in full before.
             fuller = next((h for h in reversed(self.history) if h[0] and h[0].casefold().endswith(
@@ -973,9 +972,6 @@ class _Speakers:
         spoken = self._role_of_org(subj)
         if spoken:
             return spoken, None, "role-of-organisation"
-        speaks_for = self._spokesman_of_person(subj)
-        if speaks_for:
-            return speaks_for, None, "role-of-person"
         person = _apposed_person(subj, self.work) or _not_a_place_object(
             subj, appositive_person(subj, self.work), self.work)
         if person:
@@ -983,6 +979,9 @@ class _Speakers:
                 # "The doctor, Ada Obi, said": the doctor quoted before, unnamed, was Ada Obi.
                 self.named_later.append((subj.idx, subj.lemma_.lower(), person))
             return person[0], person[1], "subject-apposition"
+        speaks_for = self._spokesman_of_person(subj)
+        if speaks_for:
+            return speaks_for, None, "role-of-person"
         whole = known_phrase(subj, self.work)
         if whole:
             return whole[0], whole[1], "subject"
@@ -1724,15 +1723,14 @@ def _title_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _portfolio_endings() -> tuple[str, ...]:
-    return tuple(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("portfolio_endings") or ())
+def _portfolio_words() -> frozenset[str]:
+    return frozenset(_data("speech_titles.yaml", "SITREP_SPEECH_TITLES").get("portfolio_words") or ())
 
 
 def _portfolio_word(word: str) -> bool:
     """A word of an office's portfolio left before a name ("Communication" of "Commissioner for
-    Information and Communication Ada Obi"): a capitalised abstract noun (speech_titles.yaml
-    ``portfolio_endings``)."""
-    return len(word) > 7 and word[:1].isupper() and word.lower().endswith(_portfolio_endings())
+    Information and Communication Ada Obi"; speech_titles.yaml ``portfolio_words``)."""
+    return word in _portfolio_words()
 
 
 @lru_cache(maxsize=4096)
