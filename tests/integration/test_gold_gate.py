@@ -21,7 +21,7 @@ FLOORS = {
     "figures_exact_precision": 0.985,
     "full_f1": 0.665,
     "trap_false_positive_rate_max": 0.02,
-    "quote_recall": 0.975,
+    "quote_recall": 0.98,
     "speaker_accuracy": 0.78,
     "speaker_accuracy_lenient": 0.93,
     "status_accuracy": 0.985,
