@@ -34,19 +34,22 @@ def paragraph_breaks(doc):
     The token after a line break starts one. A line break is always its own whitespace token (a
     token's own trailing whitespace is one space at most), so only whitespace tokens are read.
     Within a line, a comma or semicolon never starts a sentence, nor does a lower-case word after
-    a word ("…, officials said." stays with the clause it reports; the parser alone cut there)."""
-    from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, ORTH, SENT_START
+    a word ("…, officials said." stays with the clause it reports; the parser alone cut there),
+    nor a word after a number ("… in the north. 28 Benin soldiers were killed": the parser made
+    "28" a sentence of its own)."""
+    from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_LOWER, IS_PUNCT, IS_SPACE, ORTH, SENT_START
 
     if len(doc) < 2:
         return doc
-    arr = doc.to_array([IS_SPACE, ORTH, IS_LOWER, IS_ALPHA, IS_PUNCT])
+    arr = doc.to_array([IS_SPACE, ORTH, IS_LOWER, IS_ALPHA, IS_PUNCT, IS_DIGIT])
     strings = doc.vocab.strings
     starts = [i + 1 for i in arr[:-1, 0].nonzero()[0].tolist()
               if strings[int(arr[i, 1])].startswith("\n")]
     comma, semicolon = strings[","], strings[";"]
     prev_word = (arr[:-1, 0] == 0)
     joins = prev_word & ((arr[1:, 1] == comma) | (arr[1:, 1] == semicolon)
-                         | ((arr[1:, 2] == 1) & (arr[1:, 3] == 1) & (arr[:-1, 4] == 0)))
+                         | ((arr[1:, 2] == 1) & (arr[1:, 3] == 1) & (arr[:-1, 4] == 0))
+                         | ((arr[:-1, 5] == 1) & (arr[1:, 3] == 1)))
     inside = (joins.nonzero()[0] + 1).tolist()
     if not starts and not inside:
         return doc
