@@ -660,3 +660,15 @@ def test_another_states_office_is_not_the_one_named_before():
     _, quotes = _said("The Sonora state prosecutor’s office said 11 died in Cajeme. In neighbouring Sinaloa, "
                       "the state prosecutor’s office said 5 died.")
     assert quotes[-1][0] != "Sonora state prosecutor’s office"
+
+
+def test_a_title_or_body_written_before_a_name_is_no_part_of_it():
+    for text in ("Regional Governor Ada Obi said 12 people were killed in the strike.",
+                 "National Security Committee member Ada Obi said 12 people died."):
+        _, quotes = _said(text)
+        assert quotes[0][0] == "Ada Obi", (text, quotes)
+
+
+def test_a_news_agency_is_named_once():
+    sources, quotes = _said("The strike killed 12 people, Xinhua news agency reported.")
+    assert sources == ["Xinhua"] and quotes[0][0] == "Xinhua"

@@ -477,6 +477,9 @@ def _entity_name_at(work: Work, idx: int) -> str | None:
     return work.entities[ment.ref_id].name if ment is not None else None
 
 
+_MEDIA_HEADS = {"agency", "outlet", "channel", "newspaper", "broadcaster", "network", "daily", "website"}
+
+
 def describe(noun, work: Work) -> str:
     """'An Alawite source, managing ...' -> 'Alawite source'; 'an RSF commander' or 'a spokesman
     for the RSF' -> 'Rapid Support Forces commander' (entity modifiers by their canonical name);
@@ -513,6 +516,9 @@ def describe(noun, work: Work) -> str:
             if name is not None and name not in words:
                 words.insert(0, name)
                 break
+    if words and (words[-1].casefold().endswith(noun.lower_) or (
+            noun.lower_ in _MEDIA_HEADS and (lookup(words[-1]) or (None, None))[1] == "media")):
+        return " ".join(words)  # ("Xinhua news agency", not "… agency agency"; "SANA", not "SANA agency")
     return " ".join(words + [noun.text])
 
 

@@ -1754,6 +1754,13 @@ def _strip_titles(name: str, places: bool = True) -> str:
     while len(words) > 2 and (_title_word(words[0]) or _portfolio_word(words[0]) or (
             places and words[0].isalpha() and words[0][:1].isupper() and _place_word(words[0], long_name))):
         words = words[1:]
+    if places and len(words) > 2:
+        # "Regional Governor Ada Obi", "Kessa Mayor Ada Obi", "Security Committee Ada Obi": a
+        # person's name after the last title or body word (at least two words of name left).
+        last = max((k for k in range(len(words) - 2) if _title_word(words[k]) or words[k] in _ORG_HEADS),
+                   default=None)
+        if last is not None and all(w[:1].isupper() for w in words[last + 1:]):
+            words = words[last + 1:]
     return " ".join(words)
 
 
