@@ -672,3 +672,12 @@ def test_a_title_or_body_written_before_a_name_is_no_part_of_it():
 def test_a_news_agency_is_named_once():
     sources, quotes = _said("The strike killed 12 people, Xinhua news agency reported.")
     assert sources == ["Xinhua"] and quotes[0][0] == "Xinhua"
+
+
+def test_lives_saved_or_at_risk_are_no_deaths_and_a_man_is_not_cut_to_his_nationality():
+    r = sitrep.process("Title line\n\nQuick action prevented the loss of 120 lives, the governor said. A dam "
+                       "failure could lead to the loss of 1,000 lives, engineers warned. The strike caused "
+                       "the loss of three lives.", published="2024-05-02")[0]
+    assert [f.count for f in r.figures if f.status == "killed"] == [3]
+    sources, _ = _said("A German man said 5 people were killed in the attack.")
+    assert sources == ["German man"]

@@ -516,7 +516,7 @@ def describe(noun, work: Work) -> str:
             if name is not None and name not in words:
                 words.insert(0, name)
                 break
-    if words and (words[-1].casefold().endswith(noun.lower_) or (
+    if words and (words[-1].split()[-1].casefold() == noun.lower_ or (
             noun.lower_ in _MEDIA_HEADS and (lookup(words[-1]) or (None, None))[1] == "media")):
         return " ".join(words)  # ("Xinhua news agency", not "… agency agency"; "SANA", not "SANA agency")
     return " ".join(words + [noun.text])

@@ -82,6 +82,15 @@ TOTAL_OF_PREV = re.compile(rf"\b(?:{_alternation(LEX['total_verbs'])})\s+the\s+(
                            r"(?:total|tally|count)\s+(?:[\w’'-]+\s+){0,6}?to\s*$", re.I)
 PARTITIVE = re.compile(r"^\s*of (them|whom|those|the dead|the victims|the killed)\b", re.I)
 LIVES = re.compile(rf"\b({_alternation(LEX['lives_verbs'])})\b", re.I)
+LOSS_OF_LIVES = re.compile(rf"\b(?:{_alternation(LEX.get('lives_lost_before') or ['(?!)'])})\s+$", re.I)
+NOT_LOST = re.compile(rf"\b(?:{_alternation(LEX.get('not_lost_before') or ['(?!)'])})\b", re.I)
+
+
+def _lives_lost_before(stext: str, at: int) -> bool:
+    """"the loss of N lives" right before the number, not prevented or foreseen ("prevented the
+    loss of 120 lives", "could lead to the loss of 1,000 lives")."""
+    m = LOSS_OF_LIVES.search(stext, 0, at)
+    return m is not None and not NOT_LOST.search(stext, max(0, m.start() - 40), m.start())
 LIVES_LOST = re.compile(r"\s+(?:(?:were|have been|had been|are|was)\s+)?lost\b", re.I)
 DISPLACED_AFTER = re.compile(r"^\W*(?:\w+\s+){0,2}(?:from their homes|from (?:the|their) "
                              r"(?:camp|camps|town|city|village|area)s?)\b", re.I)
@@ -690,7 +699,8 @@ def figures_stage(work: Work) -> None:
                         status, status_end = later_status, later_end
             if status is None and head == "lives" and (
                     LIVES.search(stext[max(0, num.start - 30):num.start])
-                    or LIVES_LOST.match(stext, np_end - s0)):  # "Over 100 lives lost"
+                    or LIVES_LOST.match(stext, np_end - s0)  # "Over 100 lives lost"
+                    or _lives_lost_before(stext, num.start)):  # "led to the loss of 13 lives"
                 status, status_end, rule = "killed", np_end - s0, "noun"
             kin = KIN_AFTER.match(text, np_end, s1)
             if status is None and (np_tokens or kin) and LOSS_BEFORE.search(stext, 0, num.start):

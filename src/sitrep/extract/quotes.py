@@ -491,7 +491,7 @@ def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] |
             return person
         # A name the tagger missed: the capitalised words up to the closing comma.
         run = re.match(r"((?:[A-Z][\w’'-]+ ){1,4}[A-Z][\w’'-]+),", work.text[m.end():before])
-        name = _strip_titles(run.group(1)) if run else ""
+        name = _strip_titles(run.group(1), person=True) if run else ""
         if 2 <= len(name.split()) <= 4:
             return name, None
     return None
@@ -902,7 +902,7 @@ class _Speakers:
                 # acronym is still the person's.
                 name = proper_name(subj, subj, self.work)
                 if name and 2 <= len(name.split()) <= 5:
-                    name = _strip_titles(name)  # "Chief Ada Obi" -> "Ada Obi"
+                    name = _strip_titles(name, person=True)  # "Chief Ada Obi" -> "Ada Obi"
                     if 2 <= len(name.split()) <= 4 and not set(name.split()) & name_titles():
                         return name, None, "subject-name"
         if (subj.pos_ == "NOUN" and subj.lemma_.lower() in document_nouns() and subj.lower_ == subj.lemma_.lower()
@@ -1743,10 +1743,11 @@ def _misspelt_title(word: str) -> bool:
                for t in misspelt_titles() if t[:1] == word[:1])
 
 
-def _strip_titles(name: str, places: bool = True) -> str:
+def _strip_titles(name: str, places: bool = True, person: bool = False) -> str:
     """"DSP Udeme Edet" -> "Udeme Edet": titles, rank abbreviations and words glued on before a
     name ("Maj-Gen", "On Monday", "Internal Affairs Kessa" in "Minister of Internal Affairs Kessa
-    Ada Obi")."""
+    Ada Obi"); for a name known to be a person's (``person``), all words up to the last title or
+    body word ("Regional Governor Ada Obi")."""
     words = name.split()
     while len(words) > 2 and words[-1] in ("He", "She", "They"):
         words = words[:-1]  # "Ada Obi He" (a name run into the next sentence's pronoun)
@@ -1754,7 +1755,7 @@ def _strip_titles(name: str, places: bool = True) -> str:
     while len(words) > 2 and (_title_word(words[0]) or _portfolio_word(words[0]) or (
             places and words[0].isalpha() and words[0][:1].isupper() and _place_word(words[0], long_name))):
         words = words[1:]
-    if places and len(words) > 2:
+    if person and len(words) > 2:
         # "Regional Governor Ada Obi", "Kessa Mayor Ada Obi", "Security Committee Ada Obi": a
         # person's name after the last title or body word (at least two words of name left).
         last = max((k for k in range(len(words) - 2) if _title_word(words[k]) or words[k] in _ORG_HEADS),
@@ -1796,7 +1797,7 @@ class _Names:
         self.people: list[tuple[list[str], str | None]] = []
         for ent in work.entities.values():
             if ent.type == "person" and len(ent.name.split()) >= 2:
-                self.people.append((_strip_titles(ent.name).split(), ent.id))
+                self.people.append((_strip_titles(ent.name, person=True).split(), ent.id))
         titles = name_titles()
         # Places the document names: "Mayor of Chernihiv Ada Obi" is no "Chernihiv Ada Obi".
         places = {m.text for m in work.place_mentions or []}
@@ -1815,7 +1816,7 @@ class _Names:
                 words = words[1:]
             while words and words[0] in particles:
                 words = words[1:]
-            words = _strip_titles(" ".join(words)).split()
+            words = _strip_titles(" ".join(words), person=True).split()
             if words and words[0] in ("The", "A", "An"):
                 words = words[1:]
             if len(words) >= 2 and not any(w in titles for w in words):
@@ -1887,7 +1888,7 @@ class _Names:
                 or not speaker[:1].isupper() or (ent is not None and ent.from_dictionary):
             return  # ("Van der Linden", with the particles of a name)
         if not body:  # ("Prosecutor General's Office": a body's name, no title before a person's)
-            speaker = _strip_titles(speaker, places=is_person)
+            speaker = _strip_titles(speaker, places=is_person, person=is_person)
         words = speaker.split()
         if len(words) > 3:
             q.speaker = speaker
@@ -1929,7 +1930,7 @@ def _full_name(work: Work, surname: str, before: int, text: str | None = None) -
         if ent.type == "person" and len(ent.name.split()) > 1 and _name_key(ent.name.split()[-1]) == key:
             return ent.name, ent.id
     full = re.findall(r"((?:[A-Z][\w’'-]+ ){1,3})" + re.escape(surname) + r"\b", (text or work.text)[:before])
-    name = _strip_titles(full[-1] + surname) if full else ""
+    name = _strip_titles(full[-1] + surname, person=True) if full else ""
     return (name, None) if len(name.split()) >= 2 else None
 
 
