@@ -554,6 +554,16 @@ def _add_parts(tallies: list[Tally]) -> None:
         cats = [c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
                 and c.victims != "all" and c.best is not None]
         cat = max(cats, key=lambda c: (c.best, c.victims), default=None)
+        if cat is not None and t.best is None:
+            # No whole count of everyone, only of a category ("223 civilians", the rights group
+            # said, beside parts of it): the total is that count, as a floor.
+            t.low, t.best, t.high, t.grade = cat.low, cat.best, cat.high, cat.grade
+            t.best_source, t.best_figure_ids = cat.best_source, list(cat.best_figure_ids)
+            t.sources = t.sources or [dict(s) for s in cat.sources]  # (whose counts these are)
+            t.best_from_category = t.high_from_category = cat.victims
+            t.whole_toll = True
+            t.grade_reason = f"from the {cat.victims} count: no whole count of everyone was reported"
+            t.independent_sources = max(t.independent_sources, cat.independent_sources)
         if cat is not None and t.high is not None and cat.best > t.high:
             t.high, t.high_from_category = cat.best, cat.victims
         _raise_best(t, [c for c in cats if _best_tier(c) <= FLOOR_TIER])
@@ -673,5 +683,12 @@ def reconcile(data: dict[str, list[Row]], incidents: list[Incident],
                                  c.figure_ids[0]))]
         t.reports = sum(len(c.figure_ids) for c in tolls + mine)
         tallies.append(t)
+    # Every incident and status with a category count has an "all" tally (its headline), taken
+    # from the category when no one counted everyone.
+    have = {(t.incident_id, t.status) for t in tallies if t.victims == "all"}
+    for i, s in dict.fromkeys((t.incident_id, t.status) for t in tallies if t.best is not None):
+        if (i, s) not in have:
+            tallies.append(_no_toll(i, s, "all", []))
+    tallies.sort(key=lambda t: (order[t.incident_id], t.status, t.victims))
     _add_parts(tallies)
     return tallies

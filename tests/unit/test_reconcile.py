@@ -259,7 +259,20 @@ def test_all_counted_under_the_category_the_same_source_gave_for_the_same_number
                          figure("b:f0", 745, "2025-03-11", text="745 of the dead")]))
     b = next(f for f in out["figures"] if f["id"] == "b:f0")
     assert (b["repeat_of"], b["counted_as_victims"]) == ("a:f0", "civilians")
-    assert [(t["victims"], t["best"]) for t in out["tallies"]] == [("civilians", 745)]
+    # (the headline "all" tally has no count of its own: it takes the civilians' as a floor)
+    assert [(t["victims"], t["best"], t["best_from_category"]) for t in out["tallies"]] == [
+        ("all", 745, "civilians"), ("civilians", 745, None)]
+
+
+def test_an_incident_counted_only_by_category_still_has_its_headline_total():
+    # "223 civilians" (a rights group) beside a part of everyone ("44 people" of them, a
+    # breakdown): the headline is 223 from the category, never empty.
+    part = figure("a:f0", 44, "2025-03-11", source_id=None)
+    part["scope"] = "breakdown"
+    out = linked(corpus([figure("b:f0", 223, "2025-03-12", victims="civilians"), part]))
+    total = next(t for t in out["tallies"] if t["victims"] == "all")
+    assert (total["low"], total["best"], total["high"], total["best_from_category"]) == (223, 223, 223, "civilians")
+    assert total["whole_toll"] is True
 
 
 def test_all_tally_shows_the_sum_of_disjoint_parts_and_flags_an_excess():
