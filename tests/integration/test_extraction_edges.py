@@ -681,3 +681,8 @@ def test_lives_saved_or_at_risk_are_no_deaths_and_a_man_is_not_cut_to_his_nation
     assert [f.count for f in r.figures if f.status == "killed"] == [3]
     sources, _ = _said("A German man said 5 people were killed in the attack.")
     assert sources == ["German man"]
+
+
+def test_sources_within_a_place_keep_the_place():
+    sources, quotes = _said("Reliable sources within Dorowa told the paper that 18 people were killed.")
+    assert sources == ["Reliable sources within Dorowa"] and quotes[0][0] == "Reliable sources within Dorowa"

@@ -601,7 +601,7 @@ def _spoken_for(subj, work: Work) -> tuple[str, str | None] | None:
     return re.sub(r"^(the|a|an)\s+", "", phrase, flags=re.I), None
 
 
-_QUALIFY_PREPS = {"at", "in", "from"}
+_QUALIFY_PREPS = frozenset(_ROLES_DATA.get("source_qualifier_preps") or ())
 
 
 def _head_at(desc: str) -> int:
