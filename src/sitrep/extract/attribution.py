@@ -753,12 +753,17 @@ def owner_token(subj):
         g.dep_ == "case" and g.lower_ in ("’s", "'s") for g in c.children)), None)
 
 
+def held_office(subj) -> bool:
+    """The noun is a body its holder's title owns: "office" of "the state prosecutor's office"."""
+    owner = owner_token(subj)
+    return owner is not None and owner.pos_ == "NOUN" and subj.lower_ in _OFFICE_BODY \
+        and owner.lower_ in _OFFICE_HOLDERS
+
+
 def office_of_holder(subj, work: Work) -> str | None:
     """A body named by its holder's title: "the Sonora state prosecutor's office", "the
     governor's office", as written (the office, not "prosecutor office" nor the state)."""
-    owner = owner_token(subj)
-    if owner is None or owner.pos_ != "NOUN" or subj.lower_ not in _OFFICE_BODY \
-            or owner.lower_ not in _OFFICE_HOLDERS:
+    if not held_office(subj):
         return None
     doc = subj.doc
     start = subj.left_edge.i + (subj.left_edge.lower_ == "the")

@@ -5,7 +5,6 @@ neighbourhoods. Ambiguous names prefer the countries the document itself mention
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,7 +137,7 @@ _OWNED = re.compile(r"^(?P<owner>[A-Z][\w-]+(?: [A-Z][\w-]+)?)[’']s\s+[A-Z]")
 
 def _plain(name: str) -> str:
     """A name's gazetteer key without accents ("Évin" -> "evin")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", gazetteer.key(name)) if not unicodedata.combining(c))
+    return gazetteer._ascii(gazetteer.key(name))
 
 
 def _place_owner(ent) -> tuple[_Named, list[Place]] | None:

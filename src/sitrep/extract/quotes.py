@@ -26,7 +26,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import KIND_BODY, KIND_BODY_SPOKES, country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _CONTROLLER, _OFFICE_HOLDERS, _ROLES_DATA, _controlled_body, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _CONTROLLER, _ROLES_DATA, _SPOKES, _controlled_body, held_office, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -419,8 +419,7 @@ def _possessed_name(subj, work: Work) -> str | None:
     poss = owner_token(subj)
     if poss is None or subj.pos_ not in ("PROPN", "NOUN"):
         return None
-    if poss.pos_ != "PROPN" and not (poss.pos_ == "NOUN" and subj.lower_ in _OFFICE_BODIES | _BODIES
-                                     and poss.lower_ in _OFFICE_HOLDERS):
+    if poss.pos_ != "PROPN" and not held_office(subj):
         return None  # (an office's holder owns it: "the state prosecutor's office")
     if not subj.text[:1].isupper() and subj.lower_ != "office":
         return None  # "Ada Obi's office" speaks for her; "the enclave's health ministry" is no name
@@ -458,7 +457,6 @@ _COORD_POS = {"DET", "PROPN", "NOUN", "ADJ", "CCONJ", "PART"}
 
 
 _OFFICE_BODIES = frozenset(w.casefold() for w in _ROLES_DATA.get("office_bodies") or [])
-_SPOKES_NOUNS = frozenset(_ROLES_DATA.get("spokes_nouns") or ())
 
 
 def _named_earlier_as(work: Work, subj, before: int) -> tuple[str, str | None] | None:
@@ -783,7 +781,7 @@ class _Speakers:
     def _spokesman_of_person(self, subj) -> str | None:
         """"Ada Obi is alarmed, his spokesman told reporters": the spokesman for the one person
         named before in the same sentence (none when two are, or the spokesman is named)."""
-        if subj.pos_ != "NOUN" or subj.lower_ not in _SPOKES_NOUNS or not any(
+        if subj.pos_ != "NOUN" or subj.lower_ not in _SPOKES or not any(
                 c.dep_ == "poss" and c.lower_ in ("his", "her") for c in subj.children):
             return None
         people = {self.work.entities[m.ref_id].name for m in self.work.mentions or []
@@ -2261,10 +2259,10 @@ def quotes_stage(work: Work) -> None:
         if q.speaker:
             # "police said", as a figure's source is named: the body of the story's country.
             sent = next((x for x in sents if x.start_char <= q.span.start < x.end_char), None)
-            body = country_body(q.speaker, work, sent.text if sent is not None else "")
+            stext = sent.text if sent is not None else ""
+            body = country_body(q.speaker, work, stext)
             spokes = KIND_BODY_SPOKES.match(q.speaker) if body is None else None
-            of_body = country_body(spokes.group("body"), work, sent.text if sent is not None else "") \
-                if spokes is not None else None
+            of_body = country_body(spokes.group("body"), work, stext) if spokes is not None else None
             if body is not None:
                 q.speaker, q.speaker_id = body, None
             elif of_body is not None:  # "the judiciary spokesman said": "Iranian judiciary spokesman"
