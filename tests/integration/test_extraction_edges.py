@@ -686,3 +686,34 @@ def test_lives_saved_or_at_risk_are_no_deaths_and_a_man_is_not_cut_to_his_nation
 def test_sources_within_a_place_keep_the_place():
     sources, quotes = _said("Reliable sources within Dorowa told the paper that 18 people were killed.")
     assert sources == ["Reliable sources within Dorowa"] and quotes[0][0] == "Reliable sources within Dorowa"
+
+
+def test_a_count_of_the_dead_and_others_together_is_no_toll():
+    r = sitrep.process("Title line\n\nAt least 412 people were killed, injured or disappeared in the district "
+                       "this year, the rights office said. Gangs killed, wounded or kidnapped 160 people in "
+                       "August. Gunmen killed 12 people and kidnapped 30 others.", published="2024-09-06")[0]
+    assert sorted((f.count, f.status) for f in r.figures) == [(12, "killed"), (30, "kidnapped")]
+
+
+def test_a_toll_named_by_whom_it_counts_is_that_status_and_its_raiser_the_source():
+    r = sitrep.process("Title line\n\nNine people were killed in the bombing, the minister said. The health "
+                       "ministry later updated the wounded toll to 64. Hospital officials raised the injury "
+                       "toll to 70 on Monday.", published="2023-03-13")[0]
+    got = {(f.count, f.status): f.source for f in r.figures}
+    assert got[(64, "injured")] == "health ministry" and got[(70, "injured")] == "Hospital officials"
+    assert not any(f.status == "killed" and f.count in (64, 70) for f in r.figures)
+
+
+def test_an_event_the_parser_made_the_subject_is_not_the_speaker():
+    sources, quotes = _said("A resident who arrived shortly after the strike told the paper that 19 "
+                            "people had died at the station.")
+    assert sources == ["resident"] and quotes[0][0] == "resident"
+
+
+def test_where_a_speaker_spoke_from_is_no_place_of_the_event():
+    r = sitrep.process("Title line\n\nA drone struck a bus station in Kharkiv, killing 17 people. A security "
+                       "analyst, speaking to the Valley Courier from Marseille, said the drones came from "
+                       "across the border. She told AFP from Marseille that more would follow.",
+                       published="2025-05-14")[0]
+    names = {p.name for p in r.places}
+    assert "Kharkiv" in names and "Marseille" not in names

@@ -63,17 +63,20 @@ PRE_STATUS = re.compile(
     rf"(?:\s+(?:{_alternation(LEX['pre_status_between'])})){{0,4}}"
     r"\s*[“\"]?$", re.I)
 
-MIXED_BEFORE = re.compile(r"\b(?:kills|killed|killing|kill)\s*(?:,|and|&)\s*$", re.I)
+# "kills and injures dozens", "killed, wounded or kidnapped 300 people": the dead and others in
+# one number, whatever the last verb before it.
+MIXED_BEFORE = re.compile(r"\b(?:kills|killed|killing|kill)\s*(?:,|and|&|or)\s*"
+                          r"(?:[a-z]+\s*(?:,|and|&|or)\s*)?$", re.I)
 MIXED = re.compile(rf"\s*(?:{_alternation(LEX['mixed_after'])})\b", re.I)
 
 # A running count named earlier in the sentence: "The death toll from Tuesday's attack ... rose
 # to 26", "Its count rose from 229 on Friday to more than 1,000".
-TOLL_SUBJECT = re.compile(r"\b(death tolls?|tolls?|count|tally|total (?:number of )?(?:fatalities|deaths|dead)|number of (?:the )?(?:dead|deceased|deaths|martyrs|bodies|people "
+TOLL_SUBJECT = re.compile(r"\b(death tolls?|(?:(?:injury|injured|wounded)\s+)?tolls?|count|tally|total (?:number of )?(?:fatalities|deaths|dead)|number of (?:the )?(?:dead|deceased|deaths|martyrs|bodies|people "
                           r"killed|victims|fatalities)|number of [\w\s’'-]{0,50}?(?:displaced|killed|died|dead|"
                           r"injured|wounded|missing|detained|forced from their homes|uprooted))\b", re.I)
 TOLL_VERB = re.compile(rf"\b(?:{_alternation(LEX['toll_verbs'])}|(?:running|run|runs|ran) "
                        r"into(?: the)?|in the)\s*$", re.I)
-_COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"injured|wounded"),
+_COUNTED = [("displaced", r"displaced|forced from|uprooted"), ("injured", r"injur|wounded"),
             ("missing", r"missing"), ("detained", r"detained")]
 RETRACTED = re.compile(r"\b(an earlier version of this (?:article|story|report)|this (?:article|story) "
                        r"has been (?:corrected|updated) to|incorrectly (?:said|stated|reported))\b", re.I)
@@ -736,7 +739,7 @@ def figures_stage(work: Work) -> None:
                         "casualties", "casualty"):  # killed-and-injured: never given one status
                     pending.append((num, np_tokens, np_end))
                 continue
-            if rule == "before" and status == "injured" and MIXED_BEFORE.search(stext, 0, pre_start):
+            if rule == "before" and status != "killed" and MIXED_BEFORE.search(stext, 0, pre_start):
                 continue  # "kills and injures dozens": one number for the dead and the hurt
             mixed = MIXED.match(stext, status_end) if status in ("killed", "injured") else None
             if mixed and not find_numbers(stext[mixed.end():mixed.end() + 25]):

@@ -40,6 +40,8 @@ class Exclusions:
     acronym_max_len: int
     short_max: int
     datelines: bool
+    # "Speaking to the broadcaster from Istanbul": where a speaker was, not a place of the event.
+    speaker_from: re.Pattern[str] = re.compile("(?!)")
 
 
 def _words_after(words: list[str], flags: int = 0) -> re.Pattern[str]:
@@ -55,7 +57,21 @@ def exclusions() -> Exclusions:
                       _words_after(data.get("group_words_after") or [], re.I),
                       _words_after(data.get("outlet_words_after") or []),
                       int(data.get("acronym_max_len", 0)), int(data.get("short_max", 0)),
-                      bool(data.get("datelines")))
+                      bool(data.get("datelines")),
+                      _speaker_from(data.get("speaking_from_verbs") or [],
+                                    data.get("telling_from_verbs") or []))
+
+
+def _alt_words(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
+def _speaker_from(speaking: list[str], telling: list[str]) -> re.Pattern[str]:
+    """Text ending in a verb of speaking, perhaps "to" whom (or a verb of telling and whom: up
+    to four capitalised words), then "from": "speaking to Al Jazeera from ", "told AFP from "."""
+    whom = r"(?:the\s+)?(?:[A-Z][\w’'.&-]*\s+){0,4}?"
+    return re.compile(rf"\b(?:(?i:{_alt_words(speaking)})(?:\s+(?i:to)\s+{whom})?"
+                      rf"|(?i:{_alt_words(telling)})\s+{whom})\s*(?i:from)\s+$")
 
 
 _DATELINE_END = re.compile(r"\s*(?:[:,(]|[-–—]\s)")
@@ -80,6 +96,8 @@ def excluded(text: str, start: int, end: int) -> str | None:
     if ex.datelines and start > 0 and text[start - 1] == "(" and (start == 1 or text[start - 2] == "\n") \
             and _PAREN_DATELINE_END.match(text, end):
         return "dateline"  # a press release's "(Nairobi) - …"
+    if ex.speaker_from.search(text, max(0, start - 80), start):
+        return "where a speaker was"
     return None
 
 

@@ -26,7 +26,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import KIND_BODY, KIND_BODY_SPOKES, country_body, cut_carrier
 from .entities import _any_place, lookup
-from .attribution import (_ANY_ROLE, _CONTROLLER, _ROLES_DATA, _SPOKES, _controlled_body, held_office, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
+from .attribution import (_ANY_ROLE, _EVENT_NOUNS, _clause_owner, _CONTROLLER, _ROLES_DATA, _SPOKES, _controlled_body, held_office, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
 
@@ -1490,7 +1490,11 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
     if quoted is not None:
         return quoted  # "Reuters quoted a local official as saying …"
     if subs:
-        return min(subs, key=lambda c: abs(c.i - verb.i))
+        near = min(subs, key=lambda c: abs(c.i - verb.i))
+        if near.lemma_.lower() in _EVENT_NOUNS:
+            # "A resident who arrived after the strike told AFP": a misparse, the resident told it.
+            return next(iter(_clause_owner(verb)), None)
+        return near
     sent = verb.sent
     # "Confirming the incident to journalists, the Emir of Kessa, said:": the parser hung the
     # subject, set off by commas, on the object before it as an apposition.
