@@ -717,3 +717,13 @@ def test_where_a_speaker_spoke_from_is_no_place_of_the_event():
                        published="2025-05-14")[0]
     names = {p.name for p in r.places}
     assert "Kharkiv" in names and "Marseille" not in names
+
+
+def test_a_head_of_state_speaks_as_the_office_not_the_government():
+    r = sitrep.process("Title line\n\nA missile struck Kyiv, Ukraine, overnight. President Ada Obi said 12 "
+                       "people died. Vice President Ivo Petrov said 30 were wounded. Former president Lev Tam "
+                       "said 20 died.", published="2025-04-13")[0]
+    got = {(f.count, f.status): (f.source, f.source_person) for f in r.figures}
+    assert got[(12, "killed")][0] == "Ukrainian President"
+    assert got[(30, "injured")][0] == "Ukrainian Vice President"
+    assert got[(20, "killed")][0] == "Lev Tam"

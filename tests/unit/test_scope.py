@@ -318,10 +318,12 @@ def test_the_toll_before_a_wider_offensive_it_was_part_of_stays_whole():
     assert s[(14, "killed")] == "whole" and s[(900, "killed")] == "background"
 
 
-def test_a_count_in_the_hundreds_of_thousands_is_a_wars_not_the_incidents():
-    s = _scopes("A drone struck a bus station in Lower Reka on Tuesday, killing 17 people.\n\n"
+def test_a_count_in_the_millions_is_a_wars_not_the_incidents():
+    s = _scopes("A drone struck a bus station in Lower Reka on Tuesday, killing 17 people. About 400,000 "
+                "people fled the camp, the IOM said.\n\n"
                 "The fighting has forced more than 1.2 million people from their homes, the UN said.\n")
-    assert s[(17, "killed")] == "whole"
+    # An assault on one camp can uproot hundreds of thousands: that count is the incident's.
+    assert s[(17, "killed")] == "whole" and s[(400000, "displaced")] == "whole"
     assert s[(1200000, "displaced")] == "background"
     # With no toll of its own before it, the war's count is still background.
     s = _scopes("Nearly two million people have fled their homes since the war began.\n")

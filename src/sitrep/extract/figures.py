@@ -1077,8 +1077,8 @@ _MINISTER_TITLE = re.compile(r"(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?(?P<dom>(?:[A-Z]
                              r"\s*,?\s*(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?$")
 
 
-_PRESIDENT_TITLE = re.compile(r"(?<![Vv]ice )(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?"
-                              r"(?<![\w-])[Pp]resident\s+$")
+_PRESIDENT_TITLE = re.compile(r"(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?"
+                              r"(?<![\w-])(?P<vice>[Vv]ice[\s-]+)?[Pp]resident\s+$")
 
 
 def _titled_ministry(name: str, work: Work) -> str | None:
@@ -1092,11 +1092,14 @@ def _titled_ministry(name: str, work: Work) -> str | None:
     for x in re.finditer(re.escape(name), text):
         head = _PRESIDENT_TITLE.search(text, max(0, x.start() - 40), x.start())
         if head is not None:
-            # "President X" speaks as the government of the country the document is about.
+            # "President X" speaks as the office, of the country the document is about
+            # ("Ukrainian President", "Nigerian Vice President"), X its source_person.
+            if re.search(r"\b(?:former|ex)[\s-]+$", text[max(0, head.start() - 10):head.start()], re.I):
+                continue
             country = (head.group("q") or "").casefold() or main_country(work)
             demonym = demonym_of().get(country)
             if demonym:
-                return f"{demonym.title()} government"
+                return f"{demonym.title()} {'Vice ' if head.group('vice') else ''}President"
             continue
         m = _MINISTER_TITLE.search(text, max(0, x.start() - 70), x.start())
         if m is None:
