@@ -174,7 +174,14 @@ class _Parallel:
         return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_worker_start)
 
     def _submit(self, chunk: list[RawDocument]) -> Future:
-        return self.pool.submit(_worker_chunk, chunk, self.batch_size, self.convert)
+        try:
+            return self.pool.submit(_worker_chunk, chunk, self.batch_size, self.convert)
+        except BrokenProcessPool as exc:
+            # A worker died after the last result was read and before this chunk went out: the
+            # chunk waits its turn like one that was out, and is run again from there.
+            failed: Future = Future()
+            failed.set_exception(exc)
+            return failed
 
     def run(self, raws: Iterable[RawDocument]) -> Iterator[list[Any]]:
         """Each chunk's results, a list per chunk, in input order."""

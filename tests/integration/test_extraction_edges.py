@@ -727,3 +727,42 @@ def test_a_head_of_state_speaks_as_the_office_not_the_government():
     assert got[(12, "killed")][0] == "Ukrainian President"
     assert got[(30, "injured")][0] == "Ukrainian Vice President"
     assert got[(20, "killed")][0] == "Lev Tam"
+
+
+# Review of the twelfth session: what the new mixed-count, speaker-place, president and
+# raised-toll rules must not take.
+def test_a_death_count_before_a_clause_about_the_wounded_stays():
+    for text in ("Seven villagers were killed, wounded survivors told reporters in Beni.",
+                 "Two killed, wounded airlifted after bomb blast in Kabul"):
+        r = sitrep.process("Title line\n\n" + text, published="2025-04-13")[0]
+        assert [f.status for f in r.figures] == ["killed"], text
+
+
+def test_a_place_a_speaker_spoke_from_that_the_text_names_again_is_the_events():
+    r = sitrep.process("Title line\n\nThe witness said from Rafah that 10 people were killed in the strike "
+                       "on Rafah.", published="2024-05-02")[0]
+    assert "Rafah" in {a for p in r.places for a in p.aliases}
+
+
+def test_no_head_of_state_for_a_former_or_an_organisations_vice_president():
+    for text, source in (("Former Vice President Ada Obi said 20 soldiers were killed in Borno, Nigeria.", "Ada Obi"),
+                         ("Ex-Vice President Ada Obi said 20 soldiers were killed in Borno, Nigeria.", "Ada Obi"),
+                         ("Union vice president Ada Obi said 12 workers were killed in Kano, Nigeria.", "Union vice president"),
+                         ("Gunmen attacked Gwoza, Nigeria. Vice President Ada Obi said 32 people died.", "Nigerian Vice President")):
+        sources, _ = _said(text)
+        assert sources == [source], (text, sources)
+
+
+def test_raising_a_number_of_troops_reports_nothing():
+    sources, _ = _said("The army increased the number of troops in Borno after 12 soldiers were killed, Nigeria.")
+    assert sources == [None]
+
+
+def test_a_town_called_by_its_own_name_beats_a_bigger_one_with_it_as_an_old_alternate():
+    # GeoNames lists "Islamabad" among Chattogram's (Bangladesh) historical names; Kiev is Kyiv.
+    r = sitrep.process("Title line\n\nA suicide blast outside a court in Islamabad killed 12 people.",
+                       published="2025-11-11")[0]
+    assert {(p.name, p.country_code) for p in r.places} == {("Islamabad", "PK")}
+    r = sitrep.process("Title line\n\nShelling hit Kiev and Kharkov on Monday, killing 4 people.",
+                       published="2022-03-01")[0]
+    assert {p.name for p in r.places} == {"Kyiv", "Kharkiv"}

@@ -85,6 +85,35 @@ def test_a_document_that_kills_its_worker_is_one_problem_and_the_batch_goes_on(m
         [r.source_path for r in raws if r.source_path != victim]
 
 
+def test_a_worker_dying_while_the_next_chunk_is_handed_out_loses_nothing(monkeypatch):
+    """The pool can break between reading one chunk's results and handing out the next (a
+    worker killed then): that chunk is run again like the ones that were out."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sitrep import pipeline
+
+    raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)][:12]
+    real_new_pool = pipeline._Parallel._new_pool
+    calls = {"n": 0}
+
+    def new_pool(self):
+        pool = real_new_pool(self)
+        real_submit = pool.submit
+
+        def submit(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 3:  # the third chunk finds the pool broken
+                raise BrokenProcessPool("a worker died")
+            return real_submit(*args, **kwargs)
+
+        pool.submit = submit
+        return pool
+
+    monkeypatch.setattr(pipeline._Parallel, "_new_pool", new_pool)
+    out = list(process_documents(raws, workers=2, batch_size=2))
+    assert [r.document.source_path for r in out] == [r.source_path for r in raws]
+
+
 def test_what_linking_needs_from_one_document_comes_from_the_workers(tmp_path, monkeypatch):
     """Rare words, text dates, sites, title key and figure wording are read where a document is
     processed; the relink after the ingest only reads them, and links exactly as it does

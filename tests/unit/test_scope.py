@@ -328,3 +328,9 @@ def test_a_count_in_the_millions_is_a_wars_not_the_incidents():
     # With no toll of its own before it, the war's count is still background.
     s = _scopes("Nearly two million people have fled their homes since the war began.\n")
     assert s[(2000000, "displaced")] == "background"
+
+
+def test_a_million_uprooted_since_a_day_this_week_is_the_incidents():
+    s = _scopes("The floods have forced 1.1 million people from their homes in Sylhet since Tuesday, "
+                "officials said.\n", published="2024-06-20")
+    assert s[(1100000, "displaced")] == "whole"

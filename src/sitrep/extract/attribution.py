@@ -22,6 +22,8 @@ _ROLES_DATA = sources_roles()
 _TOLL_OBJECT_LEMMAS = frozenset(_ROLES_DATA.get("toll_object_lemmas") or ())
 REPORT_LEMMAS = frozenset(_ROLES_DATA.get("report_lemmas") or ()) | _TOLL_OBJECT_LEMMAS
 _EVENT_NOUNS = frozenset(_ROLES_DATA.get("event_nouns") or ())
+_TOLL_ONLY = frozenset(_ROLES_DATA.get("toll_only_lemmas") or ())
+_TOLL_ONLY_NOUNS = frozenset(_ROLES_DATA.get("toll_nouns") or ())
 # A passive reporting verb's subject is what was reported or who was accused ("the RSF was
 # accused of killing 40", "30 people were reported killed"), never the reporter.
 
@@ -975,8 +977,9 @@ def verb_sources(sent, work: Work) -> list:
         quoted = quoted_as_saying(tok)
         if quoted is not None:
             subj, borrowed = [quoted], False
+        nouns = _TOLL_ONLY_NOUNS if tok.lemma_.lower() in _TOLL_ONLY else _TOLL_NOUNS
         if tok.lemma_.lower() in _TOLL_OBJECT_LEMMAS and not any(
-                c.dep_ == "dobj" and c.lemma_.lower() in _TOLL_NOUNS for c in tok.children):
+                c.dep_ == "dobj" and c.lemma_.lower() in nouns for c in tok.children):
             continue  # "continued to give the same toll of 25", not "were given shelter"
         if claims_an_act(tok):
             continue  # "IS claimed the attack, which killed 15": the attack, not its toll

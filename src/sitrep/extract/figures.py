@@ -1077,8 +1077,8 @@ _MINISTER_TITLE = re.compile(r"(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?(?P<dom>(?:[A-Z]
                              r"\s*,?\s*(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?$")
 
 
-_PRESIDENT_TITLE = re.compile(r"(?<![Ff]ormer )(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?"
-                              r"(?<![\w-])(?P<vice>[Vv]ice[\s-]+)?[Pp]resident\s+$")
+_PRESIDENT_TITLE = re.compile(r"(?:(?P<q>[A-Z][\w-]+)[’']s\s+)?"
+                              r"(?<![\w-])(?P<vice>[Vv]ice[\s-]+)?(?<![\w])[Pp]resident\s+$")
 
 
 def _titled_ministry(name: str, work: Work) -> str | None:
@@ -1094,7 +1094,13 @@ def _titled_ministry(name: str, work: Work) -> str | None:
         if head is not None:
             # "President X" speaks as the office, of the country the document is about
             # ("Ukrainian President", "Nigerian Vice President"), X its source_person.
-            if re.search(r"\b(?:former|ex)[\s-]+$", text[max(0, head.start() - 10):head.start()], re.I):
+            before = re.search(r"([\w-]+)[\s-]+$", text[max(0, head.start() - 30):head.start()])
+            if before is not None and not head.group("q") and (
+                    before.group(1).casefold() in ("former", "ex") or before.group(1)[:1].isupper()
+                    and before.group(1).casefold() not in demonym_of().values()
+                    and before.group(1).casefold() not in demonym_of()):
+                # "Former Vice President X", "Ex-President X"; "Senate Vice President X", "Club
+                # vice-president X": no head of state of the country.
                 continue
             country = (head.group("q") or "").casefold() or main_country(work)
             demonym = demonym_of().get(country)

@@ -96,7 +96,11 @@ def excluded(text: str, start: int, end: int) -> str | None:
     if ex.datelines and start > 0 and text[start - 1] == "(" and (start == 1 or text[start - 2] == "\n") \
             and _PAREN_DATELINE_END.match(text, end):
         return "dateline"  # a press release's "(Nairobi) - …"
-    if ex.speaker_from.search(text, max(0, start - 80), start):
+    if ex.speaker_from.search(text, max(0, start - 80), start) and not any(
+            m.start() != start and not ex.speaker_from.search(text, max(0, m.start() - 80), m.start())
+            for m in re.finditer(rf"\b{re.escape(surface)}\b", text)):
+        # (unless the text names the place elsewhere too: "said from Rafah that the strike on
+        # Rafah killed 10" is of Rafah)
         return "where a speaker was"
     return None
 
@@ -206,6 +210,9 @@ def large_city(word: str, countries: bool = True) -> bool:
 
 
 SHARED_MIN_POPULATION = 5_000
+# A town that has a name only as an alternate beats a town of that name only when it is this many
+# times as big (``choose``).
+ALTERNATE_RATIO = 20
 
 
 def choose(cands: list[Place], countries: Counter, shared: Counter | None = None,
@@ -217,13 +224,22 @@ def choose(cands: list[Place], countries: Counter, shared: Counter | None = None
     shared = shared or Counter()
     key = gazetteer.key(text) if text is not None else None
 
-    def score(p: Place) -> tuple:
+    def is_own(p: Place) -> bool:
         # (a town whose own name holds the text: not one that has it only as an alternate,
         # "Rome" of a Syracuse; "Antioquia" of Santa Fe de Antioquia)
-        own = key is None or p.precision != "town" or key in gazetteer.key(p.name)
+        return key is None or p.precision != "town" or key in gazetteer.key(p.name)
+
+    # A town called by its own name outranks a bigger one that has the name only as a historical
+    # or foreign alternate ("Islamabad", once a name of Chattogram), unless the other is
+    # ``ALTERNATE_RATIO`` times as big ("Kiev" is Kyiv, not a village named Kiev).
+    own_top = max((population(p) for p in cands if is_own(p)), default=0)
+
+    def score(p: Place) -> tuple:
+        own = is_own(p)
+        outranked = not own and population(p) < ALTERNATE_RATIO * own_top
         return (p.gazetteer == "supplement", p.precision == "country",
                 countries.get(p.country_code, 0), shared.get(p.country_code, 0) if own else 0,
-                population(p))
+                not outranked, population(p))
 
     return max(cands, key=score)
 

@@ -451,7 +451,8 @@ def classify(work: Work) -> None:
                 g.point >= magnitude_min and g.point >= magnitude * lead[f.status] and \
                 not _recent_date(g, work, event):
             why = f"{g.point:,} is over {magnitude}x the article's toll of {lead[f.status]:,}"
-        if not why and g.point is not None and g.point >= _cfg().get("background_count", 10**9):
+        if not why and g.point is not None and g.point >= _cfg().get("background_count", 10**9) \
+                and not _recent_date(g, work, event):
             why = f"{g.point:,} people: a war's or a country's count, not one incident's"
         if why:
             f.scope, f.scope_reason = "background", why
