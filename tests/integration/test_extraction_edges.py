@@ -766,3 +766,25 @@ def test_a_town_called_by_its_own_name_beats_a_bigger_one_with_it_as_an_old_alte
     r = sitrep.process("Title line\n\nShelling hit Kiev and Kharkov on Monday, killing 4 people.",
                        published="2022-03-01")[0]
     assert {p.name for p in r.places} == {"Kyiv", "Kharkiv"}
+
+
+def test_a_described_group_is_the_one_of_its_kind_the_text_named_before():
+    sources, quotes = _said("Jama'at Nusrat al-Islam wal Muslimeen (JNIM) attacked the base on Sunday. The "
+                            "militant group said 10 of its fighters were killed.")
+    assert sources == ["Jama'at Nusrat al-Islam wal-Muslimin"] and quotes[0][0] == sources[0]
+    sources, quotes = _said("Human Rights Watch documented the killings. The international rights group said "
+                            "40 civilians died.")
+    assert sources == ["Human Rights Watch"] and quotes[-1][0] == "Human Rights Watch"
+    # Not another kind's description, nor an earlier described speaker with other words.
+    _, quotes = _said("A militant group said it attacked the base. The international rights group said 40 "
+                      "civilians died.")
+    assert quotes[-1][0] != "militant group"
+
+
+def test_a_figure_in_a_sentence_reported_by_someone_is_theirs():
+    sources, _ = _said("An incident near an aid centre led to mass casualties, including 21 deaths, reported "
+                       "by the Red Cross.")
+    assert sources == ["International Committee of the Red Cross"]
+    sources, _ = _said("The state police commissioner, Ada Obi, released a statement detailing that around 96 "
+                       "people were killed in two districts.")
+    assert sources[0] is not None

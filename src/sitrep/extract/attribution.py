@@ -886,6 +886,9 @@ def made_by(tok):
             for a in c.children:
                 if a.dep_ == "agent":
                     return next((g for g in a.children if g.dep_ == "pobj"), None)
+    if tok.dep_ == "dobj" and tok.head.lower_ in _MAKING and tok.head.tag_ == "VBD":
+        # "The police commissioner released a statement detailing that …": who released it.
+        return next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
     return None
 
 

@@ -23,6 +23,7 @@ from ..numbers import NumberPhrase, find_numbers
 from ..records import Figure, Provenance, Span
 from ..registry import stage
 from ..work import Work
+from .described import named_before
 from .attribution import (NAMED_BODY_SPOKES, ORG_TYPES, REPORT_NOUNS, _alt, _described, acronym_spelled, counted_speakers, find_source, governing_source, hedged,
                           info_source, office_of, resolve_phrase, source_of_number, speaks_for, _GOVERNOR_AFTER)
 from .bodies import KIND_BODY_SPOKES, country_body, cut_carrier, main_country
@@ -581,8 +582,11 @@ def figures_stage(work: Work) -> None:
             quote = min((q for q in work.quotes if q.speaker
                          and q.span.start <= s0 + num.start < q.span.end),
                         key=lambda q: q.span.end - q.span.start, default=None)
-            if own == (None, None) and quote is not None and quote.kind != "direct":
-                quote = None  # reported speech of a clause aside ("RSF accused of killing 40")
+            if own == (None, None) and quote is not None and quote.kind != "direct" \
+                    and not (quote.speaker_rule or "").startswith("reported-by"):
+                # reported speech of a clause aside ("RSF accused of killing 40"); a sentence that
+                # ends "…, reported by the Red Cross" is the Red Cross's, figures and all
+                quote = None
             if quote is not None and info_source(quote.speaker, None, work) == (None, None):
                 quote = None  # "Recent data indicates that …": no one speaks
             if quote is not None and src is not None and src_id is None and quote.speaker != src \
@@ -616,6 +620,12 @@ def figures_stage(work: Work) -> None:
             if src is None and para_source is not None:
                 src, src_id = para_source
                 inherited = src is not None
+            if src is not None and src_id is None:
+                # "the militant group said" after the text named JNIM: JNIM's claim.
+                the = re.search(rf"\bthe\s+{re.escape(src)}\b", stext, re.I)
+                described = named_before(src, s0 + the.start(), work) if the else None
+                if described is not None:
+                    src, src_id = described
             src, src_id, person = _speaker_org(src, src_id, work)
             if victims == "all" and any(t.lower_ in ("member", "members") for t in np_tokens) and \
                     _armed_in(work, a1, np_end):

@@ -26,6 +26,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import KIND_BODY, KIND_BODY_SPOKES, country_body, cut_carrier
 from .entities import _any_place, lookup
+from .described import named_before
 from .attribution import (_ANY_ROLE, _EVENT_NOUNS, _clause_owner, _CONTROLLER, _ROLES_DATA, _SPOKES, _controlled_body, held_office, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
@@ -995,8 +996,18 @@ class _Speakers:
             desc = described_as_written(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
+        if re.match(r"^the\b", phrase, re.I):
+            # "Human Rights Watch documented … The international rights group said": the one
+            # organisation of that kind the text named before.
+            described = named_before(phrase, subj.idx, self.work)
+            if described is not None:
+                return described[0], described[1], "described->named"
         if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
-            if _desc_head(self.last_anon) == head or head in ("source", "official"):
+            # (the same description, or one with fewer words: "the militant group" is no
+            # "international rights group")
+            mine = set(re.findall(r"[\w'-]+", phrase.lower())) - {"the", "this", "that"}
+            if (_desc_head(self.last_anon) == head and mine <= set(re.findall(r"[\w'-]+", self.last_anon.lower()))) \
+                    or head in ("source", "official"):
                 return self.last_anon, None, "anaphor->anonymous"
         name, eid = resolve_phrase(phrase, left, right, self.work)
         if name and eid:

@@ -20,7 +20,9 @@ def description_kinds() -> dict[str, dict[str, list[str]]]:
     """``data/source_descriptions.yaml`` plus ``$SITREP_SOURCE_DESCRIPTIONS``, merged by kind."""
     data = load_data("source_descriptions.yaml", "SITREP_SOURCE_DESCRIPTIONS", merge="append")
     return {k: {"descriptions": [_plain(d) for d in v.get("descriptions") or []],
-                "name_words": [_plain(w) for w in v.get("name_words") or []]}
+                "name_words": [_plain(w) for w in v.get("name_words") or []],
+                "entity_types": list(v.get("entity_types") or []),
+                "within_document": bool(v.get("within_document"))}
             for k, v in data.items()}
 
 
