@@ -788,3 +788,22 @@ def test_a_figure_in_a_sentence_reported_by_someone_is_theirs():
     sources, _ = _said("The state police commissioner, Ada Obi, released a statement detailing that around 96 "
                        "people were killed in two districts.")
     assert sources[0] is not None
+
+
+def test_according_to_after_an_opening_adverbial_or_inside_the_clause():
+    _, quotes = _said("Meanwhile, according to resident Ada Obi, at least 50 bodies were found.")
+    assert quotes == [("Ada Obi", "at least 50 bodies were found")]
+    _, quotes = _said("As of 2 p.m., according to the regional head, Ivo Petrov, 14 people were reported dead.")
+    assert quotes[0][1].endswith("14 people were reported dead") and "2 p.m" not in quotes[0][1]
+    _, quotes = _said("The toll, according to officials, rose to 40 on Monday.")
+    assert quotes[0][1].startswith("The toll") and quotes[0][1].endswith("on Monday")
+
+
+def test_a_statement_saying_and_an_as_clause_are_statements_of_their_makers():
+    _, quotes = _said("The army issued a statement saying that 12 soldiers had died.")
+    assert quotes == [("army", "12 soldiers had died")]
+    _, quotes = _said("Twelve people died in the blast, as the ministry said on Monday.")
+    assert quotes == [("ministry", "Twelve people died in the blast")]
+    # "as reported by" is a passive report: its agent, not the clause's subject.
+    sources, _ = _said("The death toll from the strikes has climbed to 38, as reported by the health ministry.")
+    assert sources == ["health ministry"]

@@ -1313,11 +1313,20 @@ def _according_to(sent):
         body = [t for t in sent if not t.is_punct and not t.is_space]
         if not body:
             continue
-        if left <= body[0].i + 1:
+        root = sent.root
+        # "Meanwhile, according to X, 50 bodies were found", "As of 2 p.m., according to X, …":
+        # fronted after an adverbial, the clause after it is X's; "The toll, according to X,
+        # rose to 40": set inside the clause, the whole sentence is.
+        inside = root.i > right and right + 1 < sent.end and doc[right + 1].text == ","
+        subject_before = inside and any(t.i < left for c in root.children
+                                        if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree)
+        if left <= body[0].i + 1 or (inside and not subject_before):
             first = next((t for t in doc[right + 1:sent.end] if not t.is_punct and not t.is_space), None)
             last = body[-1]
             if first is None or first.i > last.i:
                 continue
+        elif subject_before:
+            first, last = body[0], body[-1]
         else:
             first = body[0]
             last = next((t for t in reversed(doc[sent.start:left]) if not t.is_punct and not t.is_space),
@@ -1490,6 +1499,23 @@ def _reported_object(verb) -> tuple[int, int] | None:
     return first.idx, last.idx + len(last)
 
 
+def _as_clause(verb) -> tuple[int, int] | None:
+    """"As the mayor announced, flags will fly at half-mast", "…, as the ministry said.": a
+    speech verb in an "as" clause with nothing reported of its own reports the clause it hangs
+    from (that clause less the "as" clause)."""
+    if verb.dep_ != "advcl" or verb.tag_ not in ("VBD", "VBZ", "VBP") \
+            or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children) \
+            or not any(c.dep_ == "nsubj" for c in verb.children) \
+            or any(c.dep_ in ("ccomp", "dobj", "xcomp", "auxpass") for c in verb.children):
+        return None  # (not "as reported by the ministry": a passive, read by _passive_report)
+    head, doc = verb.head, verb.doc
+    a, b = verb.left_edge.i, verb.right_edge.i
+    rest = [t for t in head.subtree if not (a <= t.i <= b) and not t.is_punct and not t.is_space]
+    if len(rest) < 3:
+        return None
+    return rest[0].idx, rest[-1].idx + len(rest[-1])
+
+
 def _subject(verb, qabs: list[tuple[int, int]] = ()):
     """The verb's subject outside every quotation, nearest the verb."""
     subs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
@@ -1530,6 +1556,12 @@ def _subject(verb, qabs: list[tuple[int, int]] = ()):
                                        t.pos_ in ("ADV", "PROPN") for t in lead)):
         names = [t for t in lead if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"] or lead[:1]
         return names[-1]
+    # "The army issued a statement saying …", "a statement issued by the army saying …": who
+    # made the statement.
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.lemma_.lower() in document_nouns():
+        maker = made_by(verb.head)
+        if maker is not None:
+            return maker
     # "…, with residents saying there were no soldiers there": the noun the participle modifies.
     if (verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN")
             and verb.head.dep_ == "pobj" and verb.head.head.lower_ == "with"):
@@ -2068,6 +2100,8 @@ def quotes_stage(work: Work) -> None:
             if verb.lemma_.lower() not in INDIRECT and verb.lemma_.lower() not in object_verbs():
                 continue
             span = _reported_clause(verb) if verb.lemma_.lower() in INDIRECT else None
+            if span is None and verb.lemma_.lower() in INDIRECT:
+                span = _as_clause(verb)
             if span is None:
                 span = _reported_object(verb)
                 if span is not None and not _is_quotation(text, *span, qabs):
