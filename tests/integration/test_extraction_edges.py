@@ -807,3 +807,38 @@ def test_a_statement_saying_and_an_as_clause_are_statements_of_their_makers():
     # "as reported by" is a passive report: its agent, not the clause's subject.
     sources, _ = _said("The death toll from the strikes has climbed to 38, as reported by the health ministry.")
     assert sources == ["health ministry"]
+
+
+# Review of the twelfth session's second batch: what the description, "as" and place rules must
+# not take.
+def test_a_description_of_another_body_or_an_unnamed_one_stays_as_written():
+    for text, source in (
+            ("The World Health Organization sent supplies. The disaster management agency said 40 people "
+             "died in the floods.", "disaster management agency"),
+            ("Human Rights Watch criticised the shelling. The nuclear watchdog said 2 staff at the plant "
+             "were injured on Sunday.", "nuclear watchdog"),
+            ("The army has fought the Islamic State for years. A little-known militant group claimed the "
+             "attack. The militant group said 10 soldiers were killed.", "militant group")):
+        sources, _ = _said(text)
+        assert sources == [source], (text, sources)
+    _, quotes = _said("Human Rights Watch criticised the law last year. On Monday, the London-based rights "
+                      "group, Amnesty International, said 20 were killed in Lagos.")
+    assert quotes[0][0] != "Human Rights Watch"
+    _, quotes = _said("A rights group said on Monday that 12 detainees had died in custody. The international "
+                      "rights group said the deaths were preventable.")
+    assert quotes[1][0] == quotes[0][0]
+
+
+def test_an_as_clause_that_is_disputed_or_over_another_statement_is_none():
+    _, quotes = _said("The toll was not 12, as the ministry said, but 40, according to doctors in Gaza.")
+    assert [q for q, _ in quotes] == ["doctors in Gaza"]
+    _, quotes = _said("As the UN warned, officials said 300 people died of hunger in Tigray.")
+    assert [q for q, _ in quotes] == ["officials"]
+    _, quotes = _said("When the police, according to witnesses, opened fire, 9 protesters died in Nairobi.")
+    assert quotes[0][1].startswith("When the police")
+
+
+def test_a_spelling_of_a_big_towns_own_name_is_that_town():
+    r = sitrep.process("Title line\n\nHeavy shelling hit Odessa on Monday. Officials said 14 people were "
+                       "killed in Odessa.", published="2022-03-01")[0]
+    assert {(p.name, p.country_code) for p in r.places} == {("Odesa", "UA")}

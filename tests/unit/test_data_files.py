@@ -106,7 +106,9 @@ def test_source_descriptions_merge_kind_by_kind_with_repeats(tmp_path, monkeypat
     assert kinds["monitor"]["descriptions"] == base["monitor"]["descriptions"] + [
         "casualty tracker", "war monitor"]
     assert kinds["monitor"]["name_words"] == base["monitor"]["name_words"]
-    assert kinds["harbour authority"] == {"descriptions": [], "name_words": ["harbour"]}
+    assert kinds["harbour authority"] == {"descriptions": [], "name_words": ["harbour"],
+                                          "entity_types": [], "within_document": False}
+    assert "qualifiers" not in kinds  # generic words before a description, no kind
     assert kinds["army"] == base["army"]
 
 

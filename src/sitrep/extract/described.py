@@ -7,27 +7,55 @@ incident's documents as well (``sitrep.link.sources``)."""
 
 from __future__ import annotations
 
-from ..link.sources import _name_words, _plain, description_kinds
+import re
+from functools import lru_cache
+
+from ..config import load_data
+from ..link.sources import _plain, description_kinds
 from ..work import Work
 
 # Entity types an organisation the press describes can have.
 _ORG_TYPES = ("organization", "armed_group", "government")
 
 
+@lru_cache(maxsize=1)
+def description_qualifiers() -> list[str]:
+    """Generic words that may stand before a description (source_descriptions.yaml's
+    ``qualifiers`` entry is no kind)."""
+    data = load_data("source_descriptions.yaml", "SITREP_SOURCE_DESCRIPTIONS", merge="append")
+    return [_plain(w) for w in (data.get("qualifiers") or {}).get("words") or []]
+
+
+@lru_cache(maxsize=64)
+def _INDEFINITE(desc: str) -> re.Pattern[str]:
+    """"a little-known militant group", "an international rights group": an unnamed one."""
+    words = r"\s+".join(re.escape(w) for w in desc.split())
+    return re.compile(rf"\b(?:a|an)\s+(?:[\w’'-]+\s+){{0,3}}?{words}\b", re.I)
+
+
 def _kind_of(plain: str) -> tuple[dict, str] | None:
     """The kind a description is of and the description itself ("international rights group" ->
-    rights group), or None; a description that ends in a name word of its kind after other words
-    ("Gaza health ministry") is a name, not a description."""
+    rights group), or None. Only generic words may stand before the description
+    (``description_qualifiers``: "international", "local"); "disaster management agency" or
+    "media watchdog" is another body than the aid agency or monitor the text named."""
+    generic = set(description_qualifiers())
     for kind in description_kinds().values():
         if not kind["within_document"]:
             continue
         desc = plain if plain in kind["descriptions"] else next(
             (d for d in sorted(kind["descriptions"], key=len, reverse=True)
              if plain.endswith(" " + d)), None)
-        if desc is None or (desc != plain and desc in kind["name_words"]):
+        if desc is None or not set(plain[:len(plain) - len(desc)].split()) <= generic:
             continue
         return kind, desc
     return None
+
+
+def same_kind(a: str, b: str) -> bool:
+    """Two descriptions not of two different kinds ("rights group" and "international rights
+    group" may be one group; "militant group" and "rights group" are not)."""
+    ka, kb = _kind_of(_plain(a)), _kind_of(_plain(b))
+    return ka is None or kb is None or ka[0] is kb[0]
 
 
 def named_before(description: str | None, at: int, work: Work) -> tuple[str, str] | None:
@@ -41,9 +69,8 @@ def named_before(description: str | None, at: int, work: Work) -> tuple[str, str
     if found is None:
         return None
     kind, desc = found
-    words = description.split()
-    qualifier = {_plain(w) for w in words[:max(0, len(words) - len(desc.split()))]
-                 if w[:1].isupper() and _plain(w) not in ("the", "")}
+    if _INDEFINITE(desc).search(work.text, 0, at):
+        return None  # "A local rights group said … The rights group added": that unnamed group
     hits: dict[str, str] = {}
     for m in work.mentions:
         if m.span.start >= at or not m.ref_id:
@@ -56,8 +83,7 @@ def named_before(description: str | None, at: int, work: Work) -> tuple[str, str
             continue
         if not (any(w in name for w in kind["name_words"]) or ent.type in kind["entity_types"]):
             continue
-        if qualifier <= _name_words(ent.name):
-            hits[ent.id] = ent.name
+        hits[ent.id] = ent.name
     if len(hits) != 1:
         return None
     eid, name = hits.popitem()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from .. import gazetteer
 from ..config import load_data
 from ..nlp import place_supplement
@@ -213,6 +215,9 @@ SHARED_MIN_POPULATION = 5_000
 # A town that has a name only as an alternate beats a town of that name only when it is this many
 # times as big (``choose``).
 ALTERNATE_RATIO = 20
+# ... or when the name is a spelling of that town's own name this close (rapidfuzz ratio):
+# "Odessa"/"Odesa" 91, "Kiev"/"Kyiv" 75; "Islamabad"/"Chattogram" is no spelling.
+SPELLING_MIN = 70
 
 
 def choose(cands: list[Place], countries: Counter, shared: Counter | None = None,
@@ -231,12 +236,16 @@ def choose(cands: list[Place], countries: Counter, shared: Counter | None = None
 
     # A town called by its own name outranks a bigger one that has the name only as a historical
     # or foreign alternate ("Islamabad", once a name of Chattogram), unless the other is
-    # ``ALTERNATE_RATIO`` times as big ("Kiev" is Kyiv, not a village named Kiev).
+    # ``ALTERNATE_RATIO`` times as big ("Kiev" is Kyiv, not a village named Kiev) or the name is
+    # a spelling of the other's own ("Odessa" is Odesa, Ukraine, before Odessa, Texas).
     own_top = max((population(p) for p in cands if is_own(p)), default=0)
+
+    def spelling_of(p: Place) -> bool:
+        return key is not None and fuzz.ratio(key, gazetteer.key(p.name)) >= SPELLING_MIN
 
     def score(p: Place) -> tuple:
         own = is_own(p)
-        outranked = not own and population(p) < ALTERNATE_RATIO * own_top
+        outranked = not own and population(p) < ALTERNATE_RATIO * own_top and not spelling_of(p)
         return (p.gazetteer == "supplement", p.precision == "country",
                 countries.get(p.country_code, 0), shared.get(p.country_code, 0) if own else 0,
                 not outranked, population(p))

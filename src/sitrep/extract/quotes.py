@@ -26,7 +26,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import KIND_BODY, KIND_BODY_SPOKES, country_body, cut_carrier
 from .entities import _any_place, lookup
-from .described import named_before
+from .described import named_before, same_kind
 from .attribution import (_ANY_ROLE, _EVENT_NOUNS, _clause_owner, _CONTROLLER, _ROLES_DATA, _SPOKES, _controlled_body, held_office, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
                           known_phrase, last_org, named_person, person_in, proper_name, resolve_phrase)
@@ -996,17 +996,17 @@ class _Speakers:
             desc = described_as_written(subj, self.work)
             self.last_anon = desc
             return desc, None, "anonymous"
-        if re.match(r"^the\b", phrase, re.I):
+        if re.match(r"^the\b", phrase, re.I) and not any(c.dep_ == "appos" for c in subj.children):
             # "Human Rights Watch documented … The international rights group said": the one
-            # organisation of that kind the text named before.
+            # organisation of that kind the text named before (not "the rights group, Amnesty
+            # International, said": it names its own).
             described = named_before(phrase, subj.idx, self.work)
             if described is not None:
                 return described[0], described[1], "described->named"
         if head in ANON_HEADS and re.match(r"^(the|this|that)\b", phrase, re.I) and self.last_anon:
-            # (the same description, or one with fewer words: "the militant group" is no
-            # "international rights group")
-            mine = set(re.findall(r"[\w'-]+", phrase.lower())) - {"the", "this", "that"}
-            if (_desc_head(self.last_anon) == head and mine <= set(re.findall(r"[\w'-]+", self.last_anon.lower()))) \
+            # (a description of the same kind: "the militant group" is no "international rights
+            # group")
+            if (_desc_head(self.last_anon) == head and same_kind(phrase, self.last_anon)) \
                     or head in ("source", "official"):
                 return self.last_anon, None, "anaphor->anonymous"
         name, eid = resolve_phrase(phrase, left, right, self.work)
@@ -1318,8 +1318,8 @@ def _according_to(sent):
         # fronted after an adverbial, the clause after it is X's; "The toll, according to X,
         # rose to 40": set inside the clause, the whole sentence is.
         inside = root.i > right and right + 1 < sent.end and doc[right + 1].text == ","
-        subject_before = inside and any(t.i < left for c in root.children
-                                        if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree)
+        # (any subject before it: "When the police, according to witnesses, opened fire, …")
+        subject_before = inside and any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[sent.start:left])
         if left <= body[0].i + 1 or (inside and not subject_before):
             first = next((t for t in doc[right + 1:sent.end] if not t.is_punct and not t.is_space), None)
             last = body[-1]
@@ -1508,8 +1508,13 @@ def _as_clause(verb) -> tuple[int, int] | None:
             or not any(c.dep_ == "nsubj" for c in verb.children) \
             or any(c.dep_ in ("ccomp", "dobj", "xcomp", "auxpass") for c in verb.children):
         return None  # (not "as reported by the ministry": a passive, read by _passive_report)
-    head, doc = verb.head, verb.doc
+    head, doc, sent = verb.head, verb.doc, verb.sent
     a, b = verb.left_edge.i, verb.right_edge.i
+    # Opening the sentence or closing it only: "not 12, as the ministry said, but 40" disputes
+    # what the ministry said; "As the UN warned, officials said …" is the officials' statement.
+    ends = all(t.is_punct or t.is_space for t in doc[b + 1:sent.end])
+    if not (a == sent.start or ends) or head.lemma_.lower() in SPEECH:
+        return None
     rest = [t for t in head.subtree if not (a <= t.i <= b) and not t.is_punct and not t.is_space]
     if len(rest) < 3:
         return None

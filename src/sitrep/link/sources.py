@@ -23,7 +23,7 @@ def description_kinds() -> dict[str, dict[str, list[str]]]:
                 "name_words": [_plain(w) for w in v.get("name_words") or []],
                 "entity_types": list(v.get("entity_types") or []),
                 "within_document": bool(v.get("within_document"))}
-            for k, v in data.items()}
+            for k, v in data.items() if isinstance(v, dict) and k != "qualifiers"}
 
 
 def _plain(text: str) -> str:
