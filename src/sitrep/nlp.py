@@ -453,6 +453,49 @@ def make_fast_ner(nlp, name):
     return FastParse(nlp.get_pipe("ner"))
 
 
+def _blas_ops():
+    """thinc's CPU ops with their matrix product done by numpy's BLAS (OpenBLAS, built for this
+    CPU's vector units) instead of the portable BLIS kernels thinc ships: the same products of the
+    same float32 matrices, about twice as fast for the convolution layers of the tagger's and
+    the recogniser's token encoders, which are most of spaCy's time. The arithmetic is a matrix
+    product either way; the order of its additions is the library's, so a score can differ in
+    its last bits (on the bench corpus no tag, arc or entity did: tests/unit/test_nlp_speed.py)."""
+    import numpy
+    from thinc.api import NumpyOps
+
+    class BlasOps(NumpyOps):
+        def gemm(self, x, y, out=None, trans1=False, trans2=False):
+            a = x.T if trans1 else x
+            b = y.T if trans2 else y
+            if out is None:
+                return numpy.matmul(a, b)
+            numpy.matmul(a, b, out=out)
+            return out
+
+    return BlasOps()
+
+
+def _one_blas_thread() -> None:
+    """One BLAS thread per process: the parallel runner gives each core a worker of its own, and
+    a single process measured against spaCy uses the one core spaCy does."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+def _use_blas(nlp) -> None:
+    """Every thinc layer of the pipeline's components computes with ``_blas_ops`` (the parser's
+    and recogniser's models are reached through the fast decoders that wrap them)."""
+    ops = _blas_ops()
+    _one_blas_thread()
+    for _, proc in nlp.pipeline:
+        model = getattr(proc, "model", None) or getattr(getattr(proc, "component", None), "model", None)
+        if model is None:
+            continue
+        for node in model.walk():
+            node.ops = ops
+
+
 @lru_cache(maxsize=1)
 def load_nlp():
     model = importlib.import_module(CONFIG["pipeline"]["spacy_model"])
@@ -484,6 +527,8 @@ def load_nlp():
         for form in [p["name"], *p.get("aliases", [])]:
             patterns.append({"label": "GPE", "pattern": form, "id": p["name"]})
     ruler.add_patterns(patterns)
+    if CONFIG["pipeline"].get("blas_matmul", True):
+        _use_blas(nlp)
     return nlp
 
 

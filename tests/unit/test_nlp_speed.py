@@ -1,7 +1,7 @@
-"""sitrep's lookup versions of the model's attribute ruler and lemmatizer, and its stepping of the
-model's parser and named-entity recogniser, give every token exactly what spaCy's own components
-give it: the later stages read the same parts of speech, morphology, lemmas, parse and entities,
-only sooner."""
+"""sitrep's lookup versions of the model's attribute ruler and lemmatizer, its stepping of the
+model's parser and named-entity recogniser, and its BLAS matrix products give every token exactly
+what spaCy's own components give it: the later stages read the same parts of speech, morphology,
+lemmas, parse and entities, only sooner."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def both_pipelines():
     fast = snlp.load_nlp()
     snlp.load_nlp.cache_clear()
     saved = dict(CONFIG["pipeline"])
-    for key in ("fast_attributes", "fast_lemmas", "fast_parse"):
+    for key in ("fast_attributes", "fast_lemmas", "fast_parse", "blas_matmul"):
         CONFIG["pipeline"][key] = False
     try:
         slow = snlp.load_nlp()
@@ -118,3 +118,18 @@ def test_paragraph_breaks_set_what_the_token_setter_sets(text):
     blank = spacy.blank("en")
     want = [t.is_sent_start for t in _breaks_token_by_token(blank(text))]
     assert [t.is_sent_start for t in snlp.paragraph_breaks(blank(text))] == want
+
+
+def test_the_blas_products_reach_every_layer_and_use_one_thread(both_pipelines):
+    from threadpoolctl import threadpool_info
+
+    fast, slow = both_pipelines
+    def ops_names(nlp):
+        names = set()
+        for _, proc in nlp.pipeline:
+            model = getattr(proc, "model", None) or getattr(getattr(proc, "component", None), "model", None)
+            if model is not None:
+                names |= {type(n.ops).__name__ for n in model.walk()}
+        return names
+    assert ops_names(fast) == {"BlasOps"} and "BlasOps" not in ops_names(slow)
+    assert all(i["num_threads"] == 1 for i in threadpool_info() if i["user_api"] == "blas")
