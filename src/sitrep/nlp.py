@@ -18,6 +18,16 @@ TYPE_LABEL = {"person": "PERSON", "organization": "ORG", "armed_group": "ORG", "
               "group": "NORP", "media": "ORG"}
 
 
+def doc_text(doc) -> str:
+    """``doc.text``, built once per document: spaCy joins it from every token at each call (a
+    Python object per token), which cost more than the whole parse when rules read it per verb or
+    per entity."""
+    text = doc.user_data.get("sitrep_text")
+    if text is None:
+        text = doc.user_data["sitrep_text"] = doc.text
+    return text
+
+
 @lru_cache(maxsize=1)
 def alias_entries() -> list[dict[str, Any]]:
     return load_data("aliases.yaml", "SITREP_ALIASES", merge="append")

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from .. import gazetteer
 from ..config import load_data
-from ..nlp import place_supplement
+from ..nlp import doc_text, place_supplement
 from ..records import Mention, Place, Span
 from ..registry import stage
 from ..work import Work
@@ -150,7 +150,7 @@ def place_name(ent) -> tuple[str, int]:
         art = doc[i - 1]  # "En Nahud", not "en" of a sentence
     if art is None or art.lower_ not in _articles() or art.ent_type_:
         return ent.text, ent.start_char
-    name = doc.text[art.idx:ent.end_char]
+    name = doc_text(doc)[art.idx:ent.end_char]
     if candidates(ent.text) or not candidates(name):
         return ent.text, ent.start_char
     return name, art.idx
@@ -169,7 +169,7 @@ def _place_owner(ent) -> tuple[_Named, list[Place]] | None:
     Nasser Hospital": the tagger's organisation, a place's name, then a facility word), as a
     mention with its readings."""
     m = _OWNED.match(ent.text)
-    if m is None or excluded(ent.doc.text, ent.start_char, ent.start_char + m.end("owner")) \
+    if m is None or excluded(doc_text(ent.doc), ent.start_char, ent.start_char + m.end("owner")) \
             or not _facility_end().search(ent.text):
         return None
     key = _plain(m.group("owner"))

@@ -26,6 +26,7 @@ from ..registry import stage
 from ..work import Work
 from .bodies import KIND_BODY, KIND_BODY_SPOKES, country_body, cut_carrier
 from .entities import _any_place, lookup
+from ..nlp import doc_text
 from .described import named_before, same_kind
 from .attribution import (_ANY_ROLE, _EVENT_NOUNS, _clause_owner, _CONTROLLER, _ROLES_DATA, _SPOKES, _controlled_body, held_office, owner_token, body_anaphor, claims_an_act, made_by, _cut_time, _reports_tail, INFO_NOUNS, MEDIA_WORDS, ROLE_NOUNS, _NOT_DESCRIBED as _NOT_SPEAKERS, _qualified, appositive_person,
                           acronym_spelled, core_range, counted_subject_tail, quoted_as_saying, describe, is_role, last_entity,
@@ -1393,7 +1394,7 @@ _SAID_IN = frozenset(w.split()[-1] for w in _data("speech_verbs.yaml", "SITREP_S
 def _too_short(sent, c0: int, c1: int) -> bool:
     """Under four words says too little to be a statement ("said so", "said it was"), unless it
     gives a count ("police said 6 people died")."""
-    return len(sent.doc.text[c0:c1].split()) < 4 and not any(
+    return len(doc_text(sent.doc)[c0:c1].split()) < 4 and not any(
         t.like_num for t in sent if c0 <= t.idx < c1)
 
 
