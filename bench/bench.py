@@ -1,6 +1,6 @@
 """Throughput and memory benchmark for the sitrep pipeline.
 
-    .venv/bin/python bench/bench.py --docs 300 [--batch-size 32] [--seed 1] [--out bench/out]
+    .venv/bin/python bench/bench.py --docs 300 [--batch-size 16] [--seed 1] [--out bench/out]
 
 Steps (each measurement runs in its own Python subprocess, so peak RSS is per measurement):
 
@@ -442,9 +442,13 @@ def _corpus(make_corpus: Any, a: argparse.Namespace, corpus: Path, stats_file: P
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sitrep.config import CONFIG
+
     ap = argparse.ArgumentParser(description="Benchmark the sitrep pipeline against bare spaCy.")
     ap.add_argument("--docs", type=int, default=300, help="generated articles (default 300)")
-    ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch size (default 32)")
+    ap.add_argument("--batch-size", type=int, default=CONFIG["pipeline"]["batch_size"],
+                    help="documents per batch: nlp.pipe and the pipeline's batches "
+                         f"(default {CONFIG['pipeline']['batch_size']}, [pipeline] batch_size)")
     ap.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     ap.add_argument("--out", default=str(HERE / "out"), help="output directory (default bench/out)")
     ap.add_argument("--repeat", type=int, default=1,

@@ -53,7 +53,11 @@ def _failed(work: Work, exc: Exception) -> Problem:
     return Problem(work.raw.source_path, f"processing failed ({type(exc).__name__}: {exc})")
 
 
-def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
+def _batch_size(batch_size: int | None) -> int:
+    return batch_size or int(CONFIG["pipeline"].get("batch_size", 16))
+
+
+def process_documents(raws: Iterable[RawDocument], batch_size: int | None = None,
                       workers: int = 1) -> Iterator[Result | Problem]:
     """Process documents in order, yielding one ``Result`` each (or a ``Problem`` if one fails:
     a bad document never stops the batch). With ``workers`` > 1 the whole pipeline runs in that
@@ -62,13 +66,14 @@ def process_documents(raws: Iterable[RawDocument], batch_size: int = 32,
         yield from batch
 
 
-def process_batches(raws: Iterable[RawDocument], batch_size: int = 32, workers: int = 1,
+def process_batches(raws: Iterable[RawDocument], batch_size: int | None = None, workers: int = 1,
                     convert: Callable[[Result], Any] | None = None) -> Iterator[list[Any]]:
     """``process_documents`` a batch at a time, each ``Result`` passed through ``convert`` where
     it was made (by default ``ready_rows``: the store's ready-to-insert ``Rows`` and what linking
     needs from the document alone, built in the worker process, so the process that stores only
     inserts and links). Input is read only between batches."""
     convert = convert or ready_rows
+    batch_size = _batch_size(batch_size)
     if workers <= 1:
         yield from _serial(raws, batch_size, convert)
     else:

@@ -22,6 +22,9 @@ def test_ingest_stores_documents_while_later_ones_are_still_unread(tmp_path):
     from sitrep.cli import ingest_items
     from sitrep.store import Store
 
+    from sitrep.config import CONFIG
+
+    batch = CONFIG["pipeline"]["batch_size"]
     raws = [r for r in read_paths([str(DEMO)]) if not isinstance(r, Problem)]
     stored_when_read: list[int] = []
     with Store(str(tmp_path / "stream.db")) as store:
@@ -32,10 +35,10 @@ def test_ingest_stores_documents_while_later_ones_are_still_unread(tmp_path):
 
         counts = ingest_items(store, reader(), quiet=True)
         assert counts == {"stored": len(raws), "unchanged": 0, "problems": 0}
-        assert len(store.known_shas()) == len(raws) > 32
-    # Nothing is stored before the first batch of 32 is parsed; the 33rd document is read after.
-    assert stored_when_read[:32] == [0] * 32
-    assert stored_when_read[32] == 32
+        assert len(store.known_shas()) == len(raws) > 2 * batch
+    # Nothing is stored before the first batch is parsed; the next document is read after.
+    assert stored_when_read[:batch] == [0] * batch
+    assert stored_when_read[batch] == batch
 
 
 def test_two_workers_run_every_stage_in_the_workers_not_in_this_process(monkeypatch):
