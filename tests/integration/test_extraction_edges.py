@@ -842,3 +842,9 @@ def test_a_spelling_of_a_big_towns_own_name_is_that_town():
     r = sitrep.process("Title line\n\nHeavy shelling hit Odessa on Monday. Officials said 14 people were "
                        "killed in Odessa.", published="2022-03-01")[0]
     assert {(p.name, p.country_code) for p in r.places} == {("Odesa", "UA")}
+
+
+def test_detainees_who_died_are_a_death_toll():
+    r = sitrep.process("Title line\n\nA rights group said that 12 detainees had died in custody. 20 detainees "
+                       "were moved to another prison.", published="2024-02-02")[0]
+    assert sorted((f.count, f.status) for f in r.figures) == [(12, "killed"), (20, "detained")]

@@ -246,6 +246,11 @@ def _group(np_tokens, doc) -> str | None:
     return None
 
 
+# Status words that name the people themselves ("detainees"): a death after them in the clause is
+# their status ("12 detainees had died").
+STATUS_HEADS = frozenset(LEX.get("status_heads") or ())
+
+
 def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
                   ) -> tuple[str | None, int]:
     """First status word after ``rel`` in the same clause as the number.
@@ -679,11 +684,13 @@ def figures_stage(work: Work) -> None:
             if status is None and noun is not None:
                 status, rule = STATUS_OF[noun.lower_], "noun"
                 status_end = noun.idx + len(noun) - s0
-                if noun.dep_ == "amod" and noun.i < np_tokens[-1].i:
-                    # "nine displaced people were killed": the adjective tells who they were, the
-                    # verb after what happened to them.
+                if noun.dep_ == "amod" and noun.i < np_tokens[-1].i or noun.lower_ in STATUS_HEADS:
+                    # "nine displaced people were killed", "12 detainees had died in custody": the
+                    # adjective or the noun tells who they were, the verb after what befell them
+                    # (a death, for a noun: "20 detainees were held" stays detained).
                     later, later_end = _status_after(stext, np_end - s0, verbs)
-                    if later is not None and later != status:
+                    if later is not None and later != status and (
+                            noun.lower_ not in STATUS_HEADS or later == "killed"):
                         status, status_end, rule = later, later_end, "after"
             if status is None:
                 status, status_end = _status_after(stext, np_end - s0, verbs)
