@@ -848,3 +848,12 @@ def test_detainees_who_died_are_a_death_toll():
     r = sitrep.process("Title line\n\nA rights group said that 12 detainees had died in custody. 20 detainees "
                        "were moved to another prison.", published="2024-02-02")[0]
     assert sorted((f.count, f.status) for f in r.figures) == [(12, "killed"), (20, "detained")]
+
+
+def test_victims_named_by_police_slang_responders_and_a_partitive_of_a_category():
+    r = sitrep.process("Title line\n\nThe monitor said the dead included 336 fighters and 298 civilians, 194 of "
+                       "whom were summarily executed. Over 15 cops were killed. The army admitted that 54 "
+                       "troopers had been killed. The wounded included at least seven first responders.",
+                       published="2025-07-20")[0]
+    got = {f.count: f.victims for f in r.figures}
+    assert got[194] == "civilians" and got[15] == got[54] == "security_forces" and got[7] == "aid_workers"

@@ -485,6 +485,9 @@ def classify(work: Work) -> None:
                 parent, cue = p, f"{f.victims} after a total of {p.point:,}"
         if parent is not None:
             f.scope, f.scope_reason, f.parent_figure_id = "breakdown", cue, parent.f.id
+            if f.victims == "all" and parent.f.victims in _CATEGORY and re.match(
+                    r"(?:\w+ )?of (?:whom|them)\b", g.after.strip(), re.I):
+                f.victims = parent.f.victims  # "298 civilians, 194 of whom were executed"
             continue
         if rule("adults_and").match(g.after) or (f.victims in _CATEGORY and g.i > 0 and
                                           figs[g.i - 1].sent == g.sent and
