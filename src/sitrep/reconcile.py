@@ -145,6 +145,10 @@ class Tally:
     # ... and the category whose best, an institution's or a named person's count, raised
     # ``best`` ("at least 400 civilians", Amnesty said, above every total claim).
     best_from_category: str | None = None
+    # Every whole claim was replaced by its own source or text (an earlier count the text names,
+    # a fall): low / best / high stand on them only until a current count; an "all" tally takes
+    # a category's current count instead.
+    superseded_only: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -468,6 +472,7 @@ def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Clai
     sources = _sources(wholes + increments, current_of)
     hedged_only = not firm
     basis = firm or hedged or [c for c in uppers if not c.hedged] or uppers
+    superseded = not basis
     if not basis:
         # Only parts of totals ("25 of them"), falls or projections: they still bound the
         # total from below.
@@ -495,7 +500,8 @@ def reconcile_one(incident_id: str, status: str, victims: str, claims: list[Clai
                  hedged_high=_top(hh) if show_hh else None,
                  hedged_high_source=hh.source if show_hh else None, hedged_only=hedged_only,
                  grade_reason=why, independent_sources=len(by_source),
-                 reports=sum(len(c.figure_ids) for c in claims))
+                 reports=sum(len(c.figure_ids) for c in claims),
+                 superseded_only=superseded and all(c.earlier or c.revised_down for c in basis))
 
 
 def _sources(claims: list[Claim], current_of: dict[str, Claim | None]) -> list[dict[str, Any]]:
@@ -554,15 +560,21 @@ def _add_parts(tallies: list[Tally]) -> None:
         cats = [c for c in tallies if (c.incident_id, c.status) == (t.incident_id, t.status)
                 and c.victims != "all" and c.best is not None]
         cat = max(cats, key=lambda c: (c.best, c.victims), default=None)
-        if cat is not None and t.best is None:
+        replaced = t.best is not None and t.superseded_only and cat is not None \
+            and not cat.superseded_only and cat.best > t.best
+        if cat is not None and (t.best is None or replaced):
             # No whole count of everyone, only of a category ("223 civilians", the rights group
-            # said, beside parts of it): the total is that count, as a floor.
+            # said, beside parts of it), or only counts of everyone the text itself replaced
+            # ("raising the earlier count of eight", beside "54 soldiers were killed"): the total
+            # is that count, as a floor.
             t.low, t.best, t.high, t.grade = cat.low, cat.best, cat.high, cat.grade
             t.best_source, t.best_figure_ids = cat.best_source, list(cat.best_figure_ids)
             t.sources = t.sources or [dict(s) for s in cat.sources]  # (whose counts these are)
             t.best_from_category = t.high_from_category = cat.victims
             t.whole_toll = True
-            t.grade_reason = f"from the {cat.victims} count: no whole count of everyone was reported"
+            t.grade_reason = f"from the {cat.victims} count: " + (
+                "every count of everyone was replaced by a later one" if replaced
+                else "no whole count of everyone was reported")
             t.independent_sources = max(t.independent_sources, cat.independent_sources)
         if cat is not None and t.high is not None and cat.best > t.high:
             t.high, t.high_from_category = cat.best, cat.victims

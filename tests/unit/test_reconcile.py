@@ -548,3 +548,22 @@ def test_news_outlets_named_as_the_source_rank_with_the_outlets_own_voice():
     assert source_tier({"source": "camp emergency committee"}, {}) == 3
     assert source_tier({"source": "Federal Medical Centre Workers"}, {}) == 3
     assert source_tier({"source": "AFP", "source_id": "e_afp"}, {"e_afp": "media"}) == 4
+
+
+def test_an_all_tally_of_replaced_counts_only_takes_a_categorys_current_count():
+    # "…, raising the earlier count of eight fatalities" beside "54 soldiers were killed": the
+    # count of everyone was replaced, so the headline is the soldiers' 54, not the stale 8.
+    from sitrep.reconcile import _add_parts
+
+    soldiers = reconcile_one("i", "killed", "security_forces",
+                             [claim("e_gov", 54, "2025-04-22", tier=3)])
+    total = reconcile_one("i", "killed", "all", [claim("e_gov", 8, "2025-04-22", earlier=True)])
+    assert total.superseded_only and total.best == 8
+    _add_parts([total, soldiers])
+    assert (total.best, total.best_from_category) == (54, "security_forces")
+    assert "replaced by a later one" in total.grade_reason
+    # A current count of everyone stays the headline (a described source's category only
+    # raises its high).
+    total = reconcile_one("i", "killed", "all", [claim("e_gov", 8, "2025-04-22")])
+    _add_parts([total, soldiers])
+    assert (total.best, total.high) == (8, 54) and not total.superseded_only
