@@ -857,3 +857,10 @@ def test_victims_named_by_police_slang_responders_and_a_partitive_of_a_category(
                        published="2025-07-20")[0]
     got = {f.count: f.victims for f in r.figures}
     assert got[194] == "civilians" and got[15] == got[54] == "security_forces" and got[7] == "aid_workers"
+
+
+def test_a_count_after_a_categorys_count_and_a_comma_is_of_the_same_people():
+    r = sitrep.process("Title line\n\nAt least 554 civilians were killed, an additional 40 were injured. Gunmen "
+                       "killed 12 soldiers, 30 were wounded.", published="2022-06-20")[0]
+    assert {f.count: f.victims for f in r.figures} == {554: "civilians", 40: "civilians",
+                                                         12: "security_forces", 30: "security_forces"}

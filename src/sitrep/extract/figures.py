@@ -570,8 +570,9 @@ def figures_stage(work: Work) -> None:
             elif victims == "unknown" and prev is not None and prev.victims in (
                     "civilians", "security_forces", "combatants") and (
                     not np_tokens or head in STATUS_OF) and re.fullmatch(
-                    r"[\w\s]{0,30}?\s(?:and|,)\s+(?:\w+\s+){0,2}", stext[prev_np_end:num.start] + " "):
-                # "50 villagers were killed and 30 injured": the same people, counted again.
+                    r"[\w\s]{0,30}?(?:\sand|\s?,)\s+(?:\w+\s+){0,2}", stext[prev_np_end:num.start] + " "):
+                # "50 villagers were killed and 30 injured", "554 civilians were killed, an
+                # additional 40 were injured": the same people, counted again.
                 victims = prev.victims
             kin = KIN_AFTER.match(text, np_end, s1) if victims in ("all", "unknown") else None
             if kin and _victims(np_text + kin.group(0), None) not in ("all", "unknown"):
