@@ -864,3 +864,14 @@ def test_a_count_after_a_categorys_count_and_a_comma_is_of_the_same_people():
                        "killed 12 soldiers, 30 were wounded.", published="2022-06-20")[0]
     assert {f.count: f.victims for f in r.figures} == {554: "civilians", 40: "civilians",
                                                          12: "security_forces", 30: "security_forces"}
+
+
+def test_an_aside_between_dashes_or_brackets_does_not_hide_the_status_and_rescues_are_no_toll():
+    r = sitrep.process("Title line\n\nAt least 11 people — five women and four children — lost their lives and 22 "
+                       "sustained injuries. At least 274 people — including dozens of children — were killed in "
+                       "the raid in which four hostages held by the group were rescued. Gunmen killed 12 people "
+                       "and 30 were rescued.", published="2024-06-09")[0]
+    got = sorted((f.count, f.status) for f in r.figures if f.count)
+    assert (11, "killed") in got and (5, "killed") in got and (4, "killed") in got and (274, "killed") in got
+    assert (22, "injured") in got and (12, "killed") in got
+    assert not any(c in (4, 30) and s != "killed" for c, s in got)

@@ -129,6 +129,10 @@ AGE_BEFORE = re.compile(rf"\b({_alternation(LEX['age_before'])})\s*$", re.I)
 # A count of people rescued or freed (``rescue_before``): no casualty figure.
 RESCUE_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('rescue_before') or ['-'])})\s+"
                            r"(?:(?:the|of|a|some|another|all)\s+){0,2}$", re.I)
+# ... or a count the clause says was brought out of harm after it (``rescued_after``): "four
+# hostages held by the group were rescued".
+RESCUED_AFTER = re.compile(rf"^(?P<gap>[^.;:\d]{{0,50}}?)\b(?:{_alternation(LEX.get('rescued_after') or ['-'])})\b", re.I)
+_HARM = re.compile(r"\b(?:kill|die|dead|death|injur|wound|hurt|and)", re.I)
 # A place's population (``population_before``): "a city of more than a million people".
 POPULATION_BEFORE = re.compile(rf"\b(?:{_alternation(LEX.get('population_before') or ['-'])})\s+$", re.I)
 # "lost 23 members of his family" (``loss_verbs``): the people counted after it were killed.
@@ -251,6 +255,10 @@ def _group(np_tokens, doc) -> str | None:
 STATUS_HEADS = frozenset(LEX.get("status_heads") or ())
 
 
+# An aside right after a number's noun phrase: in brackets, or between two dashes of one kind.
+ASIDE_AFTER = re.compile(r"^\s*(?:\([^()\n]{1,100}\)|(?P<d>[—–])[^—–\n]{1,100}(?P=d))")
+
+
 def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
                   ) -> tuple[str | None, int]:
     """First status word after ``rel`` in the same clause as the number.
@@ -261,6 +269,11 @@ def _status_after(sent_text: str, rel: int, verbs: frozenset[int] = frozenset()
     attaches to the number.
     """
     tail = sent_text[rel:]
+    aside = ASIDE_AFTER.match(tail)
+    if aside:
+        # "11 people — five women and four children — lost their lives", "37 students (20 girls
+        # and 17 boys) were hacked to death": the status comes after the aside.
+        tail = " " * aside.end() + tail[aside.end():]
     moved = DISPLACED_AFTER.match(tail)
     if moved:
         return "displaced", rel + moved.end()
@@ -415,6 +428,9 @@ def _is_trap(sent_text: str, num: NumberPhrase, ents, abs_start: int, abs_end: i
         return True  # "Wednesday (1/3)": a date or a fraction
     if RESCUE_BEFORE.search(before):
         return True  # "troops rescued four hostages": brought out of harm
+    rescued = RESCUED_AFTER.match(after)
+    if rescued and not _HARM.search(rescued.group("gap")):
+        return True  # "four hostages held by the group were rescued" (not "12 killed and 30 were rescued")
     if POPULATION_BEFORE.search(before) and not _FLED_AFTER.match(after):
         return True  # "a camp home to 85,000 refugees": who live there (not "… people who fled")
     if num.qualifier == "exact" and TRAP_BEFORE.search(before) and not re.search(
