@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..nlp import alias_entries
+from ..nlp import alias_entries, doc_text
 from ..records import Entity, Mention, Span
 from ..registry import stage
 from ..work import Work
@@ -355,8 +355,9 @@ def _surname_cut_off(e) -> bool:
 def entities_stage(work: Work) -> None:
     """Resolve PERSON, ORG and NORP mentions to canonical entities with aliases."""
     doc = work.spacy_doc
-    # Doc.text joins every token each time it is read: once per document, not once per entity.
-    text = doc.text
+    # Doc.text joins every token each time it is read: once per document, not once per entity
+    # (and the later stages read the same string).
+    text = doc_text(doc)
     resolver = Resolver()
     ents = [e for e in doc.ents if e.label_ in LABEL_TYPE and (_surname_cut_off(e) or (
             not is_place_not_entity(e) and not is_common_word(e) and not is_dateline(e)

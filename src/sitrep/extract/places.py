@@ -46,8 +46,12 @@ class Exclusions:
     speaker_from: re.Pattern[str] = re.compile("(?!)")
 
 
+def _alt_words(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
 def _words_after(words: list[str], flags: int = 0) -> re.Pattern[str]:
-    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+    alt = _alt_words(words)
     return re.compile(rf"[\s-]+(?:{alt})\b", flags)
 
 
@@ -62,10 +66,6 @@ def exclusions() -> Exclusions:
                       bool(data.get("datelines")),
                       _speaker_from(data.get("speaking_from_verbs") or [],
                                     data.get("telling_from_verbs") or []))
-
-
-def _alt_words(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
 
 
 def _speaker_from(speaking: list[str], telling: list[str]) -> re.Pattern[str]:
